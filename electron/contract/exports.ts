@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { appErrorSchema } from './errors';
+
+/** Format ids; the trainers' format table is the source of truth for which are registered and their options. */
+export const exportFormatSchema = z.enum(['onnx', 'torchscript', 'openvino', 'coreml', 'tflite', 'tensorrt']);
+export type ExportFormat = z.infer<typeof exportFormatSchema>;
+
+export const jobStatusSchema = z.enum(['pending', 'running', 'completed', 'partial', 'failed', 'cancelled']);
+export type JobStatus = z.infer<typeof jobStatusSchema>;
+
+export const exportConfigSchema = z
+  .object({
+    imgsz: z.number().int().min(32).max(4096).optional(),
+    opset: z.number().int().min(11).max(23).optional(),
+    dynamic: z.boolean().optional(),
+    simplify: z.boolean().optional(),
+    nms: z.boolean().optional(),
+    batch: z.number().int().min(1).max(64).optional(),
+  })
+  .strict();
+export type ExportConfig = z.infer<typeof exportConfigSchema>;
+
+export const optimizationConfigSchema = z
+  .object({
+    half: z.boolean().optional(),
+    int8: z.boolean().optional(),
+    calibDir: z.string().optional(),
+  })
+  .strict();
+export type OptimizationConfig = z.infer<typeof optimizationConfigSchema>;
+
+export const parityMetricsSchema = z
+  .object({
+    max_abs: z.number().optional(),
+    mean_abs: z.number().optional(),
+    box_match: z.number().nullable().optional(),
+    top1_agreement: z.number().nullable().optional(),
+    top5_agreement: z.number().nullable().optional(),
+    images: z.number().int().optional(),
+    passed: z.boolean().optional(),
+  })
+  .passthrough();
+export type ParityMetrics = z.infer<typeof parityMetricsSchema>;
+
+export const formatResultSchema = z.object({
+  format: z.string(),
+  /** passed | failed_parity | failed | deferred (built on the target) | not_runnable (checked structurally only) */
+  status: z.enum(['passed', 'failed_parity', 'failed', 'deferred', 'not_runnable']),
+  path: z.string().nullable(),
+  bytes: z.number().int().nullable(),
+  parity: parityMetricsSchema.nullable(),
+  latencyMs: z.number().nullable(),
+  durationMs: z.number().nullable(),
+  error: appErrorSchema.nullable(),
+  note: z.string().nullable(),
+});
+export type FormatResult = z.infer<typeof formatResultSchema>;
+
+export const exportJobSchema = z.object({
+  id: z.string(),
+  modelId: z.string(),
+  version: z.number().int().positive(),
+  versionTag: z.string().nullable(),
+  isDefault: z.boolean(),
+  formats: z.array(z.string()),
+  status: jobStatusSchema,
+  exportConfig: exportConfigSchema,
+  optimizationConfig: optimizationConfigSchema,
+  checkpointPath: z.string(),
+  checkpointSha256: z.string(),
+  outputDir: z.string().nullable(),
+  results: z.array(formatResultSchema),
+  modelSizeBytes: z.number().int().nullable(),
+  progress: z.object({ stage: z.string(), fraction: z.number() }),
+  error: appErrorSchema.nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type ExportJob = z.infer<typeof exportJobSchema>;
+
+export const exportsCreateRequest = z.object({
+  modelId: z.string().min(1),
+  formats: z.array(exportFormatSchema).min(1),
+  exportConfig: exportConfigSchema.default({}),
+  optimizationConfig: optimizationConfigSchema.default({}),
+  versionTag: z.string().max(64).optional(),
+});
+export type ExportsCreateRequest = z.input<typeof exportsCreateRequest>;
+
+export const exportsListRequest = z.object({ modelId: z.string().optional() });
+export const exportIdRequest = z.object({ id: z.string().min(1) });
+export const exportLogResponse = z.array(z.string());

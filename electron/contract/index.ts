@@ -1,0 +1,78 @@
+/**
+ * The one contract between the renderer and the core: channel names, request validation, response types.
+ * Electron's IPC, the web harness and the renderer's hosts all read this table.
+ */
+import { z } from 'zod';
+import type { ModelRecord } from './models';
+import { modelIdRequest, modelsAddRequest } from './models';
+import type { ExportJob } from './exports';
+import { exportIdRequest, exportsCreateRequest, exportsListRequest } from './exports';
+import type { DoctorReport, ToolchainProgress } from './toolchain';
+import type { AppErrorShape } from './errors';
+
+export * from './errors';
+export * from './models';
+export * from './exports';
+export * from './toolchain';
+
+const empty = z.object({}).strict();
+
+export const channels = {
+  'models:add': { request: modelsAddRequest, response: null as unknown as ModelRecord },
+  'models:list': { request: empty, response: null as unknown as ModelRecord[] },
+  'models:get': { request: modelIdRequest, response: null as unknown as ModelRecord },
+  'models:remove': { request: modelIdRequest, response: null as unknown as { removed: true } },
+  'exports:create': { request: exportsCreateRequest, response: null as unknown as ExportJob },
+  'exports:list': { request: exportsListRequest, response: null as unknown as ExportJob[] },
+  'exports:get': { request: exportIdRequest, response: null as unknown as ExportJob },
+  'exports:log': { request: exportIdRequest, response: null as unknown as string[] },
+  'exports:cancel': { request: exportIdRequest, response: null as unknown as ExportJob },
+  'exports:setDefault': { request: exportIdRequest, response: null as unknown as ExportJob },
+  'exports:delete': { request: exportIdRequest, response: null as unknown as { deleted: true } },
+  'exports:reveal': { request: exportIdRequest, response: null as unknown as { path: string } },
+  'toolchain:doctor': { request: empty, response: null as unknown as DoctorReport },
+  'toolchain:ensure': { request: empty, response: null as unknown as DoctorReport },
+} as const;
+
+export type Channel = keyof typeof channels;
+export type RequestOf<C extends Channel> = z.input<(typeof channels)[C]['request']>;
+export type ResponseOf<C extends Channel> = (typeof channels)[C]['response'];
+export const channelNames = Object.keys(channels) as Channel[];
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name);
+}
+
+/** Validates a request; throws a ContractError naming the bad field so hosts can answer with a clear error. */
+export function parseRequest<C extends Channel>(channel: C, payload: unknown): z.output<(typeof channels)[C]['request']> {
+  const parsed = channels[channel].request.safeParse(payload ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || 'request';
+    const error: AppErrorShape = {
+      code: 'INVALID_REQUEST',
+      message: `Invalid ${channel} request: ${where}: ${issue?.message ?? 'invalid'}`,
+      hint: 'This is a bug in the caller; the request was not run.',
+    };
+    throw Object.assign(new Error(error.message), error);
+  }
+  return parsed.data as z.output<(typeof channels)[C]['request']>;
+}
+
+/** Events pushed from core to renderer. */
+export type EventMap = {
+  'exports:progress': { jobId: string; stage: string; fraction: number };
+  'exports:log': { jobId: string; line: string };
+  'exports:updated': ExportJob;
+  'toolchain:progress': ToolchainProgress;
+};
+export type EventName = keyof EventMap;
+export const eventNames: EventName[] = ['exports:progress', 'exports:log', 'exports:updated', 'toolchain:progress'];
+
+/** What the renderer sees as `window.edgepack` (Electron) or the web harness host. */
+export interface EdgepackApi {
+  invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+  /** Turns a dropped/picked File into a path the core can read (Electron: its real path; web: an upload). */
+  fileToPath(file: File): Promise<string>;
+}
