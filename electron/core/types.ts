@@ -1,0 +1,24 @@
+import type { Channel, EventMap, EventName, RequestOf, ResponseOf } from '../contract';
+
+export interface CoreOptions {
+  /** The data folder: database, stored models, exports. EDGEPACK_HOME or the OS app-data folder. */
+  home: string;
+  /** Where toolchain virtual environments live (default `<home>/toolchains`; EDGEPACK_TOOLCHAINS overrides). */
+  toolchainsDir?: string;
+  /** Root of the repository/app resources holding `trainers/`. */
+  resourcesDir?: string;
+  /** Electron passes the better-sqlite3 binary built for its ABI; Node leaves it unset. */
+  sqliteNativeBinding?: string;
+  /** Python interpreter used to create toolchain environments (EDGEPACK_PYTHON, else python3). */
+  python?: string;
+}
+
+export type Listener<E extends EventName> = (payload: EventMap[E]) => void;
+
+/** Everything the app does, independent of Electron. Main process, CLI and web harness all hold one of these. */
+export interface Core {
+  /** Validates the request against the contract and runs it; rejects with an AppError (code, message, hint). */
+  handle<C extends Channel>(channel: C, request: RequestOf<C> | unknown): Promise<ResponseOf<C>>;
+  on<E extends EventName>(event: E, listener: Listener<E>): () => void;
+  close(): Promise<void>;
+}
