@@ -1,0 +1,115 @@
+/**
+ * `npm run bench:export [-- --runs N --checkpoint FILE --imgsz N]`
+ *
+ * Exports the same checkpoint to ONNX through Edgepack (the CLI: trainer subprocess, parity check, metadata, database)
+ * and through Ultralytics' own `yolo export format=onnx`, alternating, and prints the median wall-time ratio
+ * (target ≤ 1.05) and each one's peak memory (max RSS of the largest process in the tree, from wait4's rusage).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchCheckpoint, offlineEnv, toolchainEnvPath } from './toolchain';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    checkpoint: { type: 'string' },
+    imgsz: { type: 'string', default: '640' },
+  },
+});
+const runs = Number(values.runs);
+const imgsz = values.imgsz ?? '640';
+const venv = toolchainEnvPath();
+const checkpoint = values.checkpoint ?? benchCheckpoint(venv);
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-bench-'));
+const env = { ...process.env, EDGEPACK_HOME: home, ...offlineEnv(home) };
+
+type Measure = { seconds: number; maxRssMb: number };
+
+/** Runs a command under GNU time, returning wall seconds and peak RSS; exits on failure so a broken run never counts. */
+function timed(cmd: string, args: string[], cwd: string): Measure & { stdout: string } {
+  const stats = path.join(home, 'time.txt');
+  const started = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', stats, cmd, ...args], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.status !== 0) {
+    console.error(`${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+    process.exit(1);
+  }
+  const maxRssKb = Number(fs.readFileSync(stats, 'utf8').trim().split('\n').pop());
+  return { seconds, maxRssMb: maxRssKb / 1024, stdout: r.stdout };
+}
+
+const repo = process.cwd();
+const cli = (...args: string[]) =>
+  timed(process.execPath, [path.join(repo, 'bin/edgepack.mjs'), ...args], repo);
+
+const added = JSON.parse(cli('models', 'add', checkpoint, '--json').stdout) as { id: string };
+const yoloDir = fs.mkdtempSync(path.join(home, 'yolo-'));
+const yoloCheckpoint = path.join(yoloDir, path.basename(checkpoint));
+fs.copyFileSync(checkpoint, yoloCheckpoint);
+
+const edgepack: Measure[] = [];
+const yolo: Measure[] = [];
+const parity: string[] = [];
+console.log(
+  `checkpoint ${checkpoint} (${(fs.statSync(checkpoint).size / 1e6).toFixed(1)} MB), imgsz ${imgsz}, ${runs} runs each, alternating`,
+);
+for (let i = 0; i < runs; i++) {
+  const order = i % 2 === 0 ? ['edgepack', 'yolo'] : ['yolo', 'edgepack'];
+  for (const which of order) {
+    if (which === 'edgepack') {
+      const m = cli('export', added.id, '--format', 'onnx', '--imgsz', imgsz, '--json');
+      const job = JSON.parse(m.stdout) as {
+        status: string;
+        results: { parity: Record<string, unknown> | null }[];
+      };
+      if (job.status !== 'completed') throw new Error(`Edgepack export ended ${job.status}`);
+      parity.push(JSON.stringify(job.results[0]?.parity));
+      edgepack.push(m);
+    } else {
+      yolo.push(
+        timed(
+          path.join(venv, 'bin', 'yolo'),
+          ['export', `model=${yoloCheckpoint}`, 'format=onnx', `imgsz=${imgsz}`],
+          yoloDir,
+        ),
+      );
+    }
+  }
+  const last = (xs: Measure[]) => xs[xs.length - 1]!;
+  console.log(
+    `run ${i + 1}: edgepack ${last(edgepack).seconds.toFixed(2)} s (${last(edgepack).maxRssMb.toFixed(0)} MB)  ` +
+      `yolo ${last(yolo).seconds.toFixed(2)} s (${last(yolo).maxRssMb.toFixed(0)} MB)`,
+  );
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const ratio = median(edgepack.map((m) => m.seconds)) / median(yolo.map((m) => m.seconds));
+const pairRatios = edgepack.map((m, i) => m.seconds / yolo[i]!.seconds);
+console.log('');
+console.log(
+  `median wall time   edgepack ${median(edgepack.map((m) => m.seconds)).toFixed(2)} s   yolo export ${median(yolo.map((m) => m.seconds)).toFixed(2)} s`,
+);
+console.log(
+  `median ratio       ${ratio.toFixed(3)} (median of per-pair ratios ${median(pairRatios).toFixed(3)}; target ≤ 1.05)`,
+);
+console.log(
+  `peak memory        edgepack ${Math.max(...edgepack.map((m) => m.maxRssMb)).toFixed(0)} MB   yolo export ${Math.max(...yolo.map((m) => m.maxRssMb)).toFixed(0)} MB`,
+);
+console.log(`edgepack parity    ${parity[parity.length - 1]}`);
+console.log(
+  `Edgepack's time includes what yolo export does not: the parity check, metadata.json and the database.`,
+);
+fs.rmSync(home, { recursive: true, force: true });
