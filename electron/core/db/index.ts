@@ -1,0 +1,21 @@
+export { openDatabase, type Db } from './open';
+export { migrate } from './migrate';
+export { migrations, type Migration } from './migrations';
+export { ModelsRepo, type NewModel } from './models-repo';
+export {
+  ExportJobsRepo,
+  toExportJob,
+  notFound as exportNotFound,
+  ACTIVE_STATUSES,
+  TERMINAL_STATUSES,
+  USABLE_STATUSES,
+  type ExportJobRow,
+  type ExportJobPatch,
+  type NewExportJob,
+} from './export-jobs-repo';
+export {
+  DeploymentsRepo,
+  type DeploymentTarget,
+  type DeploymentEvent,
+  type NewDeploymentTarget,
+} from './deployments-repo';

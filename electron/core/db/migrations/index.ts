@@ -1,0 +1,13 @@
+import initial from './0001_initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Every schema change, in order. Append only: a released migration is never edited, a new one is added.
+ * Kept as TypeScript modules (not loose .sql files) so the Electron bundle carries them without copying assets.
+ */
+export const migrations: Migration[] = [{ version: 1, name: 'initial', sql: initial }];
