@@ -1,0 +1,29 @@
+import { useEffect } from 'react';
+import { NoticeBar } from '../components/NoticeBar';
+import { ToolchainBanner } from '../components/ToolchainBanner';
+import { ExportPage } from '../pages/ExportPage';
+import { ModelsPage } from '../pages/ModelsPage';
+import { useApp } from '../store/context';
+import { Sidebar } from './Sidebar';
+
+export function App() {
+  const page = useApp((s) => s.page);
+  const loadModels = useApp((s) => s.loadModels);
+  const checkToolchain = useApp((s) => s.checkToolchain);
+
+  useEffect(() => {
+    void loadModels();
+    void checkToolchain();
+  }, [loadModels, checkToolchain]);
+
+  return (
+    <div className="app">
+      <Sidebar />
+      <main className="content">
+        <ToolchainBanner />
+        <NoticeBar />
+        {page === 'models' ? <ModelsPage /> : <ExportPage />}
+      </main>
+    </div>
+  );
+}

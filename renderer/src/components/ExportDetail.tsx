@@ -1,0 +1,119 @@
+import type { ExportJob, FormatResult } from '../../../electron/contract';
+import { durationBetween, formatBytes, formatDate, formatDiff, formatMs, formatRate } from '../lib/format';
+import { formatName } from '../lib/formats';
+import { useApp } from '../store/context';
+import { ErrorDetails } from './ErrorDetails';
+import { Modal } from './Modal';
+import { StatusBadge } from './StatusBadge';
+
+const EMPTY: string[] = [];
+
+function Figure({ label, value, tone }: { label: string; value: string; tone?: 'good' | 'bad' }) {
+  return (
+    <div className={tone ? `figure figure-${tone}` : 'figure'}>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}
+
+function ParityFigures({ result }: { result: FormatResult }) {
+  const parity = result.parity;
+  const verdict = parity?.passed === undefined ? undefined : parity.passed ? 'good' : 'bad';
+  return (
+    <dl className="figures" aria-label={`Parity of ${formatName(result.format)}`}>
+      <Figure label="Max abs diff" value={formatDiff(parity?.max_abs)} tone={verdict} />
+      <Figure label="Mean abs diff" value={formatDiff(parity?.mean_abs)} />
+      {parity?.box_match !== undefined && parity.box_match !== null && (
+        <Figure label="Box match" value={formatRate(parity.box_match)} tone={verdict} />
+      )}
+      {parity?.top1_agreement !== undefined && parity.top1_agreement !== null && (
+        <Figure label="Top-1 agreement" value={formatRate(parity.top1_agreement)} tone={verdict} />
+      )}
+      {parity?.top5_agreement !== undefined && parity.top5_agreement !== null && (
+        <Figure label="Top-5 agreement" value={formatRate(parity.top5_agreement)} />
+      )}
+      <Figure label="Images compared" value={parity?.images !== undefined ? String(parity.images) : '—'} />
+      <Figure label="Latency (CPU)" value={formatMs(result.latencyMs)} />
+      <Figure label="Size" value={formatBytes(result.bytes)} />
+    </dl>
+  );
+}
+
+function FormatResultCard({ result }: { result: FormatResult }) {
+  return (
+    <section className="result-card" aria-label={`${formatName(result.format)} result`}>
+      <header className="result-header">
+        <h3>{formatName(result.format)}</h3>
+        <StatusBadge status={result.status} />
+      </header>
+      <ParityFigures result={result} />
+      {result.note && <p className="muted">{result.note}</p>}
+      {result.error && <ErrorDetails error={result.error} />}
+      {result.path && (
+        <p className="muted small path" title={result.path}>
+          {result.path}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Summary({ job }: { job: ExportJob }) {
+  const rows: [string, string][] = [
+    [
+      'Version',
+      `v${job.version}${job.versionTag ? ` (${job.versionTag})` : ''}${job.isDefault ? ' · default' : ''}`,
+    ],
+    ['Created', formatDate(job.createdAt)],
+    ['Duration', formatMs(durationBetween(job.startedAt, job.finishedAt))],
+    ['Image size', job.exportConfig.imgsz ? String(job.exportConfig.imgsz) : 'as trained'],
+    ['Total size', formatBytes(job.modelSizeBytes)],
+    ['Checkpoint SHA-256', job.checkpointSha256.slice(0, 16) + '…'],
+    ['Output folder', job.outputDir ?? '—'],
+  ];
+  return (
+    <dl className="summary">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** One export in full: what was asked, how it went, parity figures per format, and the trainer's log. */
+export function ExportDetail({ job }: { job: ExportJob }) {
+  const close = useApp((s) => s.closeDetail);
+  const log = useApp((s) => s.logs[job.id] ?? EMPTY);
+  return (
+    <Modal
+      title={`Export v${job.version} — ${job.formats.map(formatName).join(', ')}`}
+      subtitle={<StatusBadge status={job.status} />}
+      onClose={close}
+      wide
+    >
+      {job.error && (
+        <div className="panel panel-error">
+          <ErrorDetails error={job.error} />
+        </div>
+      )}
+      <Summary job={job} />
+      {job.results.length > 0 ? (
+        job.results.map((result) => <FormatResultCard key={result.format} result={result} />)
+      ) : (
+        <p className="muted">
+          No results yet{job.status === 'running' ? ' — the export is still running.' : '.'}
+        </p>
+      )}
+      <details className="log-details" open={job.status === 'failed'}>
+        <summary>Log ({log.length} lines)</summary>
+        <pre className="log" tabIndex={0}>
+          {log.join('\n') || '(empty)'}
+        </pre>
+      </details>
+    </Modal>
+  );
+}

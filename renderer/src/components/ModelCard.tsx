@@ -1,0 +1,92 @@
+import type { ModelRecord } from '../../../electron/contract';
+import { formatBytes, formatDate, formatImgsz } from '../lib/format';
+
+const frameworkNames: Record<string, string> = { ultralytics: 'Ultralytics YOLO', onnx: 'ONNX' };
+
+function detailText(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'number') return value.toLocaleString();
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** Everything Edgepack learned about a dropped checkpoint. */
+export function ModelCard({
+  model,
+  onExport,
+  onRemove,
+}: {
+  model: ModelRecord;
+  onExport: () => void;
+  onRemove: () => void;
+}) {
+  const details = Object.entries(model.details).filter(([, v]) => v !== null && v !== undefined && v !== '');
+  return (
+    <article className="card model-card" aria-label={`Model ${model.name}`}>
+      <header className="card-header">
+        <div>
+          <h2>{model.name}</h2>
+          <p className="muted path" title={model.sourcePath}>
+            {model.sourcePath}
+          </p>
+        </div>
+        <div className="row">
+          <button type="button" className="button-ghost" onClick={onRemove}>
+            Remove
+          </button>
+          <button type="button" className="button-primary" onClick={onExport}>
+            Export this model
+          </button>
+        </div>
+      </header>
+      <dl className="facts">
+        <div>
+          <dt>Framework</dt>
+          <dd>{frameworkNames[model.framework] ?? model.framework}</dd>
+        </div>
+        <div>
+          <dt>Task</dt>
+          <dd>{model.task ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Input size</dt>
+          <dd>{formatImgsz(model.imgsz)}</dd>
+        </div>
+        <div>
+          <dt>File size</dt>
+          <dd>{formatBytes(model.sizeBytes)}</dd>
+        </div>
+        <div>
+          <dt>Classes</dt>
+          <dd>{model.classNames.length}</dd>
+        </div>
+        <div>
+          <dt>Added</dt>
+          <dd>{formatDate(model.createdAt)}</dd>
+        </div>
+        <div className="fact-wide">
+          <dt>SHA-256</dt>
+          <dd>
+            <code className="hash">{model.sha256}</code>
+          </dd>
+        </div>
+        {details.map(([key, value]) => (
+          <div key={key}>
+            <dt>{key}</dt>
+            <dd>{detailText(value)}</dd>
+          </div>
+        ))}
+      </dl>
+      <section aria-label="Class names">
+        <h3>Class names</h3>
+        <ul className="chips">
+          {model.classNames.map((name, index) => (
+            <li key={`${index}-${name}`} className="chip">
+              <span className="chip-index">{index}</span> {name}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </article>
+  );
+}

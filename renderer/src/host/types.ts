@@ -1,0 +1,10 @@
+import type { EdgepackApi } from '../../../electron/contract';
+
+/** How the renderer reaches the core: the Electron bridge or the web harness. */
+export interface Host extends EdgepackApi {
+  readonly kind: 'electron' | 'web';
+  /** A native file dialog, where the host has one; otherwise the page's own file input is used. */
+  pickCheckpoint?: () => Promise<string | null>;
+  /** The host can open a folder in the system file manager (the web harness can only show the path). */
+  readonly canReveal: boolean;
+}

@@ -1,0 +1,88 @@
+import type { Channel, EventMap, EventName, RequestOf, ResponseOf } from '../../../electron/contract';
+import { AppError, toErrorShape } from './errors';
+import type { Host } from './types';
+
+type AnyListener = (payload: unknown) => void;
+
+async function readError(response: Response, fallback: string): Promise<AppError> {
+  try {
+    const body = (await response.json()) as { error?: unknown };
+    if (body.error) return new AppError(toErrorShape(body.error));
+  } catch {
+    // Not JSON: fall through to a generic message with the status.
+  }
+  return new AppError({
+    code: `HTTP_${response.status}`,
+    message: fallback,
+    hint: 'Is the web harness running?',
+  });
+}
+
+/**
+ * The browser host for the web harness: POST /api/invoke/:channel for requests, one WebSocket (reconnecting)
+ * for events, and POST /api/upload to turn a dropped File into a path on the harness's disk.
+ */
+export function createWebHost(origin: string = window.location.origin): Host {
+  const listeners = new Map<EventName, Set<AnyListener>>();
+  let socket: WebSocket | null = null;
+  let retryMs = 250;
+
+  const connect = () => {
+    const url = new URL('/api/events', origin);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    socket = new WebSocket(url);
+    socket.onopen = () => {
+      retryMs = 250;
+    };
+    socket.onmessage = (message) => {
+      const { event, payload } = JSON.parse(String(message.data)) as { event: EventName; payload: unknown };
+      for (const listener of listeners.get(event) ?? []) listener(payload);
+    };
+    socket.onclose = () => {
+      socket = null;
+      retryMs = Math.min(retryMs * 2, 5000);
+      setTimeout(connect, retryMs);
+    };
+  };
+
+  return {
+    kind: 'web',
+    canReveal: false,
+    async invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+      let response: Response;
+      try {
+        response = await fetch(new URL(`/api/invoke/${channel}`, origin), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(request ?? {}),
+        });
+      } catch (error) {
+        throw new AppError({
+          code: 'HOST_UNREACHABLE',
+          message: `Could not reach the Edgepack web harness (${String(error)}).`,
+          hint: 'Start it again with `npm run dev:web` and reload the page.',
+        });
+      }
+      if (!response.ok) throw await readError(response, `${channel} failed with HTTP ${response.status}.`);
+      return (await response.json()) as ResponseOf<C>;
+    },
+    on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) {
+      if (!socket) connect();
+      const set = listeners.get(event) ?? new Set<AnyListener>();
+      listeners.set(event, set);
+      set.add(listener as AnyListener);
+      return () => {
+        set.delete(listener as AnyListener);
+      };
+    },
+    async fileToPath(file: File): Promise<string> {
+      const form = new FormData();
+      form.append('file', file, file.name);
+      const response = await fetch(new URL('/api/upload', origin), { method: 'POST', body: form });
+      if (!response.ok)
+        throw await readError(response, `Uploading ${file.name} failed (HTTP ${response.status}).`);
+      const { path } = (await response.json()) as { path: string };
+      return path;
+    },
+  };
+}

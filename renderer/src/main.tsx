@@ -1,0 +1,21 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { detectHost } from './host';
+import { connectEvents, createAppStore } from './store';
+import { StoreProvider } from './store/context';
+import './styles.css';
+
+const host = detectHost();
+const store = createAppStore(host);
+connectEvents(store, host);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <StoreProvider store={store}>
+      <App />
+    </StoreProvider>
+  </StrictMode>,
+);

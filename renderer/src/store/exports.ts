@@ -1,0 +1,126 @@
+import { toErrorShape } from '../host';
+import { appendLine, newerJob } from './job-merge';
+import type { ExportsSlice, SliceContext } from './types';
+
+export function createExportsSlice({ set, get, host }: SliceContext): ExportsSlice {
+  const fail = (error: unknown) => {
+    const e = toErrorShape(error);
+    get().notify({ kind: 'error', text: e.message, hint: e.hint });
+  };
+
+  return {
+    jobs: {},
+    logs: {},
+    exportsLoadedFor: null,
+    detailJobId: null,
+    wizardOpen: false,
+    submitting: false,
+
+    async loadExports(modelId) {
+      try {
+        const list = await host.invoke('exports:list', { modelId });
+        set((s) => {
+          const jobs = Object.fromEntries(
+            Object.entries(s.jobs).filter(([, job]) => job.modelId !== modelId),
+          );
+          for (const job of list) jobs[job.id] = newerJob(s.jobs[job.id], job);
+          return { jobs, exportsLoadedFor: modelId };
+        });
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    async createExport(request) {
+      set({ submitting: true });
+      try {
+        const job = await host.invoke('exports:create', request);
+        get().applyJob(job);
+        set({ submitting: false, wizardOpen: false });
+        return job;
+      } catch (error) {
+        set({ submitting: false });
+        fail(error);
+        return null;
+      }
+    },
+
+    async cancelExport(id) {
+      try {
+        get().applyJob(await host.invoke('exports:cancel', { id }));
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    async setDefaultExport(id) {
+      try {
+        const job = await host.invoke('exports:setDefault', { id });
+        set((s) => {
+          const jobs = { ...s.jobs };
+          for (const other of Object.values(jobs)) {
+            if (other.modelId === job.modelId && other.id !== job.id && other.isDefault) {
+              jobs[other.id] = { ...other, isDefault: false };
+            }
+          }
+          jobs[job.id] = job;
+          return { jobs };
+        });
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    async deleteExport(id) {
+      try {
+        await host.invoke('exports:delete', { id });
+        set((s) => {
+          const { [id]: _removed, ...jobs } = s.jobs;
+          const { [id]: _log, ...logs } = s.logs;
+          return { jobs, logs, detailJobId: s.detailJobId === id ? null : s.detailJobId };
+        });
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    async revealExport(id) {
+      try {
+        const { path } = await host.invoke('exports:reveal', { id });
+        if (!host.canReveal) get().notify({ kind: 'info', text: `The export is in ${path}` });
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    async openDetail(id) {
+      set({ detailJobId: id });
+      try {
+        const [job, log] = await Promise.all([
+          host.invoke('exports:get', { id }),
+          host.invoke('exports:log', { id }),
+        ]);
+        get().applyJob(job);
+        set((s) => ({ logs: { ...s.logs, [id]: log } }));
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    closeDetail: () => set({ detailJobId: null }),
+    openWizard: () => set({ wizardOpen: true }),
+    closeWizard: () => set({ wizardOpen: false }),
+
+    applyJob: (job) => set((s) => ({ jobs: { ...s.jobs, [job.id]: newerJob(s.jobs[job.id], job) } })),
+
+    applyProgress: (jobId, stage, fraction) =>
+      set((s) => {
+        const job = s.jobs[jobId];
+        if (!job) return {};
+        return { jobs: { ...s.jobs, [jobId]: { ...job, progress: { stage, fraction } } } };
+      }),
+
+    appendLog: (jobId, line) =>
+      set((s) => ({ logs: { ...s.logs, [jobId]: appendLine(s.logs[jobId], line) } })),
+  };
+}

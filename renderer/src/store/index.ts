@@ -1,0 +1,34 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Host } from '../host';
+import { createExportsSlice } from './exports';
+import { createModelsSlice } from './models';
+import { createToolchainSlice } from './toolchain';
+import { createUiSlice } from './ui';
+import type { AppState } from './types';
+
+export type { AppState, Page } from './types';
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(host: Host): AppStore {
+  return createStore<AppState>()((set, get) => {
+    const context = { set, get, host };
+    return {
+      ...createUiSlice(context),
+      ...createModelsSlice(context),
+      ...createExportsSlice(context),
+      ...createToolchainSlice(context),
+    };
+  });
+}
+
+/** Feeds the core's events into the store; returns the unsubscribe function. */
+export function connectEvents(store: AppStore, host: Host): () => void {
+  const { applyJob, applyProgress, appendLog, applyToolchainProgress } = store.getState();
+  const offs = [
+    host.on('exports:updated', (job) => applyJob(job)),
+    host.on('exports:progress', ({ jobId, stage, fraction }) => applyProgress(jobId, stage, fraction)),
+    host.on('exports:log', ({ jobId, line }) => appendLog(jobId, line)),
+    host.on('toolchain:progress', (progress) => applyToolchainProgress(progress)),
+  ];
+  return () => offs.forEach((off) => off());
+}
