@@ -1,0 +1,92 @@
+/**
+ * The web harness: the renderer in a browser, talking to the same core over HTTP and a WebSocket.
+ * Loopback only. `npm run dev:web` (bin/edgepack-web.mjs) runs `main`.
+ */
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CONTENT_SECURITY_POLICY } from '../main/csp';
+import { createCore } from '../core';
+import type { Core, CoreOptions } from '../core/types';
+import { loopbackGuard } from './guard';
+import { ensureRendererBuilt } from './renderer-build';
+import { clearOldUploads, eventsRoute, invokeRoute, uploadRoute } from './routes';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface WebServerOptions extends Omit<CoreOptions, 'home'> {
+  home: string;
+  /** 0 picks a free port. */
+  port: number;
+  maxUploadBytes?: number;
+  /** Built renderer to serve (default out/web, built on start when missing or stale). */
+  rendererDir?: string;
+  rebuild?: boolean;
+}
+
+export interface WebServer {
+  url: string;
+  core: Core;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = '127.0.0.1';
+
+async function buildApp(
+  core: Core,
+  options: WebServerOptions,
+  rendererDir: string,
+): Promise<FastifyInstance> {
+  const app = Fastify({ logger: { level: 'warn' }, bodyLimit: 1024 * 1024 });
+  let port = options.port;
+  app.addHook(
+    'onRequest',
+    loopbackGuard(() => port),
+  );
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    return payload;
+  });
+  await app.register(fastifyWebsocket);
+  await app.register(fastifyMultipart);
+  invokeRoute(app, core);
+  const closeEvents = eventsRoute(app, core);
+  app.addHook('onClose', async () => closeEvents());
+  const uploads = path.join(options.home, 'uploads');
+  clearOldUploads(uploads);
+  uploadRoute(app, uploads, options.maxUploadBytes ?? 2 * 1024 * 1024 * 1024);
+  await app.register(fastifyStatic, { root: rendererDir, prefix: '/', index: ['index.html'] });
+  await app.listen({ host: LOOPBACK, port: options.port });
+  const address = app.server.address();
+  port = typeof address === 'object' && address ? address.port : options.port;
+  return app;
+}
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const rendererDir = options.rendererDir ?? path.join(REPO_ROOT, 'out', 'web');
+  await ensureRendererBuilt(REPO_ROOT, rendererDir, options.rebuild ?? false);
+  const { port: _port, maxUploadBytes: _max, rendererDir: _dir, rebuild: _rebuild, ...coreOptions } = options;
+  const core = await createCore({ resourcesDir: REPO_ROOT, ...coreOptions });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(core, options, rendererDir);
+  } catch (error) {
+    await core.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://${LOOPBACK}:${port}/`,
+    core,
+    async close() {
+      await app.close();
+      await core.close();
+    },
+  };
+}
