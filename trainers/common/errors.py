@@ -1,0 +1,39 @@
+"""Export errors with stable codes: every failure a person sees says what went wrong and what to do."""
+
+from __future__ import annotations
+
+# Stable codes shared with the app (electron/contract). Never rename one; add new ones.
+CHECKPOINT_NOT_FOUND = "CHECKPOINT_NOT_FOUND"
+NOT_A_CHECKPOINT = "NOT_A_CHECKPOINT"
+CHECKPOINT_TRUNCATED = "CHECKPOINT_TRUNCATED"
+WRONG_FRAMEWORK = "WRONG_FRAMEWORK"
+UNSAFE_PICKLE = "UNSAFE_PICKLE"
+INVALID_CONFIG = "INVALID_CONFIG"
+UNSUPPORTED_TASK = "UNSUPPORTED_TASK"
+UNSUPPORTED_FORMAT = "UNSUPPORTED_FORMAT"
+CHECKPOINT_LOAD_FAILED = "CHECKPOINT_LOAD_FAILED"
+EXPORT_FAILED = "EXPORT_FAILED"
+PARITY_FAILED = "PARITY_FAILED"
+OUTPUT_NOT_WRITABLE = "OUTPUT_NOT_WRITABLE"
+TOOLCHAIN_BROKEN = "TOOLCHAIN_BROKEN"
+INTERNAL_ERROR = "INTERNAL_ERROR"
+
+
+class ExportError(Exception):
+    """A failure with a stable code, a sentence for people and a hint on what to do next."""
+
+    def __init__(self, code: str, message: str, hint: str = "", details: dict | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.hint = hint
+        self.details = details or {}
+
+    def to_dict(self) -> dict:
+        out = {"code": self.code, "message": self.message, "hint": self.hint}
+        if self.details:
+            out["details"] = self.details
+        return out
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"

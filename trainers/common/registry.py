@@ -1,0 +1,189 @@
+"""The formats table: one entry per export format, each with its allowed options (the single source of truth).
+
+A format module (trainers/<framework>/formats/<id>.py) calls `register(FormatSpec(...))`. Adding TorchScript,
+OpenVINO, CoreML, TFLite or TensorRT is one new file. `run_format` is the shared wrapper: timing, logging and errors,
+and it removes whatever a failed export left behind.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import errors
+from .errors import ExportError
+
+
+@dataclass(frozen=True)
+class Option:
+    """One allowed option: its JSON type, default and limits. `None` default means "the checkpoint decides"."""
+
+    type: type
+    default: Any = None
+    help: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple | None = None
+
+    def check(self, key: str, value: Any) -> Any:
+        if value is None:
+            return value
+        if self.type is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise _bad(key, f"must be a whole number, got {value!r}")
+        if self.type is bool and not isinstance(value, bool):
+            raise _bad(key, f"must be true or false, got {value!r}")
+        if self.type is str and not isinstance(value, str):
+            raise _bad(key, f"must be a string, got {value!r}")
+        if self.minimum is not None and value < self.minimum:
+            raise _bad(key, f"must be at least {self.minimum:g}, got {value}")
+        if self.maximum is not None and value > self.maximum:
+            raise _bad(key, f"must be at most {self.maximum:g}, got {value}")
+        if self.choices is not None and value not in self.choices:
+            raise _bad(key, f"must be one of {list(self.choices)}, got {value!r}")
+        return value
+
+    def to_dict(self) -> dict:
+        out: dict[str, Any] = {"type": {int: "integer", bool: "boolean", str: "string"}[self.type]}
+        out.update({k: v for k, v in (("default", self.default), ("help", self.help)) if v not in (None, "")})
+        out.update({k: v for k, v in (("minimum", self.minimum), ("maximum", self.maximum)) if v is not None})
+        if self.choices is not None:
+            out["choices"] = list(self.choices)
+        return out
+
+
+def _bad(key: str, why: str) -> ExportError:
+    return ExportError(errors.INVALID_CONFIG, f"Option '{key}' {why}.", "Fix the option and start the export again.")
+
+
+# Runs an exported artifact: a float32 NCHW batch in, the raw outputs out (in the exporter's output order).
+Runner = Callable[[np.ndarray], list[np.ndarray]]
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    id: str
+    label: str
+    artifact: str  # file or folder name written into OUTPUT_DIR, e.g. model.onnx
+    export_options: dict[str, Option]
+    optimization_options: dict[str, Option]
+    tasks: tuple[str, ...]
+    export: Callable[[Any], Path]  # (ExportContext) -> path of the artifact in ctx.output_dir
+    load_runner: Callable[[Path], Runner] | None = None  # None: cannot run here (checked structurally only)
+    describe_io: Callable[[Path], dict] | None = None  # {"input", "outputs", "format_details"} for metadata.json
+    embed_metadata: Callable[[Path, dict], None] | None = None  # store metadata inside the artifact if it can
+    runtime: str = ""
+    note: str = ""
+
+    def describe(self) -> dict:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "artifact": self.artifact,
+            "tasks": list(self.tasks),
+            "runtime": self.runtime,
+            "runnable_here": self.load_runner is not None,
+            "export_options": {k: o.to_dict() for k, o in self.export_options.items()},
+            "optimization_options": {k: o.to_dict() for k, o in self.optimization_options.items()},
+            "note": self.note,
+        }
+
+
+REGISTRY: dict[str, FormatSpec] = {}
+
+
+def register(spec: FormatSpec) -> FormatSpec:
+    REGISTRY[spec.id] = spec
+    return spec
+
+
+def get_format(fmt: str) -> FormatSpec:
+    spec = REGISTRY.get(fmt)
+    if spec is None:
+        raise ExportError(
+            errors.UNSUPPORTED_FORMAT,
+            f"Format '{fmt}' is not available in this toolchain.",
+            f"Available formats: {', '.join(sorted(REGISTRY)) or 'none'}.",
+        )
+    return spec
+
+
+def resolve_options(spec: FormatSpec, export_config: dict, optimization_config: dict) -> tuple[dict, dict]:
+    """Check every key and value against the format's table; return them merged with defaults."""
+    resolved = []
+    for table, given, what in (
+        (spec.export_options, export_config, "export"),
+        (spec.optimization_options, optimization_config, "optimization"),
+    ):
+        # An option another format uses, left off (false/null), is not a mistake; a misspelt or unsupported one is.
+        unknown = sorted(k for k in set(given) - set(table) if given[k] not in (None, False))
+        if unknown:
+            raise ExportError(
+                errors.INVALID_CONFIG,
+                f"{spec.label} does not take the {what} option(s) {', '.join(unknown)}.",
+                f"Allowed {what} options for {spec.id}: {', '.join(table) or 'none'}.",
+            )
+        resolved.append(
+            {k: option.check(k, option.default if given.get(k) is None else given[k]) for k, option in table.items()}
+        )
+    return resolved[0], resolved[1]
+
+
+@dataclass
+class FormatOutcome:
+    format: str
+    status: str  # exported | failed  (parity turns "exported" into passed / failed_parity)
+    path: Path | None = None
+    bytes: int | None = None
+    duration_ms: float | None = None
+    error: ExportError | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists() or path.is_symlink():
+        path.unlink(missing_ok=True)
+
+
+def run_format(spec: FormatSpec, ctx: Any, log: Callable[[str, str], None]) -> FormatOutcome:
+    """Run one format's exporter; on failure delete everything it created in the output folder."""
+    output_dir: Path = ctx.output_dir
+    before = set(output_dir.iterdir()) if output_dir.exists() else set()
+    started = time.perf_counter()
+    try:
+        path = Path(spec.export(ctx))
+        if not path.exists():
+            raise ExportError(errors.EXPORT_FAILED, f"{spec.label} export finished but wrote no {path.name}.")
+        duration = (time.perf_counter() - started) * 1000
+        log("info", f"{spec.label}: wrote {path.name} ({_size(path)} bytes) in {duration / 1000:.1f} s")
+        return FormatOutcome(spec.id, "exported", path, _size(path), round(duration, 1))
+    except Exception as exc:  # every failure becomes a failed format, never a crash of the whole job
+        error = (
+            exc
+            if isinstance(exc, ExportError)
+            else ExportError(
+                errors.EXPORT_FAILED,
+                f"{spec.label} export failed: {type(exc).__name__}: {exc}",
+                "See the log for the converter's output. Try the default options, or another opset.",
+            )
+        )
+        log("error", f"{spec.label} export failed:\n{traceback.format_exc()}")
+        for leftover in set(output_dir.iterdir()) - before if output_dir.exists() else ():
+            _remove(leftover)
+        return FormatOutcome(
+            spec.id, "failed", None, None, round((time.perf_counter() - started) * 1000, 1), error=error
+        )

@@ -1,0 +1,163 @@
+"""Export an Ultralytics YOLO checkpoint — the seed's export.py interface over the JSON-lines protocol.
+
+    python trainers/ultralytics/export.py --checkpoint-path best.pt --export-format onnx --output-dir out/
+    python trainers/ultralytics/export.py --inspect --checkpoint-path best.pt
+    python trainers/ultralytics/export.py --list-formats
+
+Every flag has the seed's environment variable (EXPORT_JOB_ID, EXPORT_FORMAT, CHECKPOINT_PATH, EXPORT_CONFIG,
+OPTIMIZATION_CONFIG, OUTPUT_DIR, CALLBACK_URL); a flag wins over its variable. stdout carries only protocol lines
+(progress, log, artifact, result, error); exit code 0 only after a `result`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `trainers` importable without shadowing the real `ultralytics`
+    _here = Path(__file__).resolve().parent
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _here]
+    sys.path.append(str(_here.parents[1]))
+
+import argparse
+import json
+import os
+import signal
+import traceback
+import uuid
+
+from trainers.common import errors
+from trainers.common.errors import ExportError
+from trainers.common.protocol import Protocol, route_library_logs, take_stdout
+
+EXIT_OK, EXIT_FAILED, EXIT_CANCELLED = 0, 1, 130
+ENV = {
+    "export_job_id": "EXPORT_JOB_ID",
+    "export_format": "EXPORT_FORMAT",
+    "checkpoint_path": "CHECKPOINT_PATH",
+    "export_config": "EXPORT_CONFIG",
+    "optimization_config": "OPTIMIZATION_CONFIG",
+    "output_dir": "OUTPUT_DIR",
+    "callback_url": "CALLBACK_URL",
+    "log_level": "LOG_LEVEL",
+}
+
+
+class Cancelled(Exception):
+    pass
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    for dest, var in ENV.items():
+        parser.add_argument(f"--{dest.replace('_', '-')}", dest=dest, default=None, help=f"(env {var})")
+    parser.add_argument("--inspect", action="store_true", help="describe the checkpoint; export nothing")
+    parser.add_argument("--list-formats", action="store_true", help="print the formats table and their options")
+    parser.add_argument("--trust-unsafe", action="store_true", help="load even if the pickle imports unusual code")
+    parser.add_argument("--config-dir", default=None, help="Ultralytics config dir (default: inside the venv)")
+    args = parser.parse_args(argv)
+    for dest, var in ENV.items():
+        if getattr(args, dest) is None:
+            setattr(args, dest, os.environ.get(var))
+    args.log_level = (args.log_level or "info").lower()
+    return args
+
+
+def _json_object(text: str | None, name: str) -> dict:
+    if not text or not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ExportError(
+            errors.INVALID_CONFIG,
+            f"{name} is not valid JSON: {exc.msg} at character {exc.pos}.",
+            f"Pass a JSON object, e.g. {name}='{{\"imgsz\": 640}}'.",
+        ) from exc
+    if not isinstance(value, dict):
+        raise ExportError(errors.INVALID_CONFIG, f"{name} must be a JSON object, got {type(value).__name__}.")
+    return value
+
+
+def settings_from(args: argparse.Namespace):
+    from trainers.ultralytics.job import JobSettings
+
+    if not args.checkpoint_path:
+        raise ExportError(
+            errors.INVALID_CONFIG, "No checkpoint given.", "Set CHECKPOINT_PATH or pass --checkpoint-path."
+        )
+    formats = [f.strip().lower() for f in (args.export_format or "").split(",") if f.strip()]
+    if not formats and not args.inspect:
+        raise ExportError(errors.INVALID_CONFIG, "No export format given.", "Set EXPORT_FORMAT, e.g. onnx.")
+    return JobSettings(
+        job_id=args.export_job_id or uuid.uuid4().hex,
+        formats=formats,
+        checkpoint=Path(args.checkpoint_path).expanduser(),
+        export_config=_json_object(args.export_config, "EXPORT_CONFIG"),
+        optimization_config=_json_object(args.optimization_config, "OPTIMIZATION_CONFIG"),
+        output_dir=Path(args.output_dir).expanduser() if args.output_dir else None,
+        trust_unsafe=args.trust_unsafe,
+    )
+
+
+def _on_signal(signum, _frame):
+    raise Cancelled(signal.Signals(signum).name)
+
+
+def run(args: argparse.Namespace, protocol: Protocol) -> dict:
+    from trainers.common.env import import_ultralytics
+
+    import_ultralytics(args.config_dir)
+    route_library_logs(protocol, "ultralytics")
+    from trainers.common.registry import REGISTRY
+    from trainers.ultralytics import (
+        formats,  # noqa: F401  (registers every format)
+        job,
+    )
+
+    if args.list_formats:
+        return {"formats_table": {k: spec.describe() for k, spec in REGISTRY.items()}}
+    settings = settings_from(args)
+    return job.inspect(settings, protocol) if args.inspect else job.export(settings, protocol)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    protocol = take_stdout(args.log_level)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _on_signal)
+    payload: dict
+    code = EXIT_OK
+    try:
+        payload = run(args, protocol)
+        failed = [f for f, r in payload.get("formats", {}).items() if r["status"] == "failed"]
+        protocol.result(**payload)
+        if failed and len(failed) == len(payload["formats"]):
+            first = payload["formats"][failed[0]]["error"] or {}
+            protocol.error(
+                first.get("code", errors.EXPORT_FAILED), first.get("message", "Export failed."), first.get("hint", "")
+            )
+            code = EXIT_FAILED
+    except ExportError as exc:
+        payload = {"error": exc.to_dict()}
+        protocol.error(exc.code, exc.message, exc.hint, exc.details or None)
+        code = EXIT_FAILED
+    except Cancelled as exc:
+        payload = {"error": {"code": "CANCELLED", "message": f"Export cancelled ({exc}).", "hint": ""}}
+        protocol.error("CANCELLED", f"Export cancelled ({exc}).", "Start the export again when you are ready.")
+        code = EXIT_CANCELLED
+    except Exception as exc:  # a bug: say so, with the traceback in the log
+        protocol.log(traceback.format_exc(), "error")
+        message = f"Unexpected {type(exc).__name__}: {exc}"
+        payload = {"error": {"code": errors.INTERNAL_ERROR, "message": message, "hint": ""}}
+        protocol.error(errors.INTERNAL_ERROR, message, "This is a bug in the exporter; the log has the details.")
+        code = EXIT_FAILED
+    if args.callback_url:
+        from trainers.ultralytics.job import callback
+
+        callback(args.callback_url, {"job_id": args.export_job_id, "exit_code": code, **payload}, protocol)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
