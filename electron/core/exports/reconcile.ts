@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ExportJobRow, ExportJobsRepo } from '../db';
+import type { DataPaths } from '../paths';
+import { groupBelongsToJob, isSameProcess, terminateGroup } from '../toolchain/processes';
+import { removeQuietly } from './artifacts';
+import { INTERRUPTED } from './reasons';
+
+export interface ReconcileDeps {
+  jobs: ExportJobsRepo;
+  paths: DataPaths;
+  /** Jobs this process is running right now (never touched). */
+  ownRuns: ReadonlySet<string>;
+}
+
+/** Whether the process that started the job (app, CLI, web harness) is gone, so nobody will finish it. */
+export function ownerIsGone(row: ExportJobRow, ownRuns: ReadonlySet<string>): boolean {
+  if (ownRuns.has(row.id)) return false;
+  if (row.owner_pid === null) return true;
+  if (row.owner_pid === process.pid) return true; // ours, yet not running here: left by an earlier failure
+  return !isSameProcess(row.owner_pid, row.owner_started);
+}
+
+/**
+ * Jobs left `pending`/`running` by a process that died: a trainer still running in their group is stopped, the job
+ * becomes `failed` with the reason, its staging folder is removed. Staging folders of no active job are removed too.
+ */
+export async function reconcileJobs({ jobs, paths, ownRuns }: ReconcileDeps): Promise<string[]> {
+  const reconciled: string[] = [];
+  for (const row of jobs.activeRows()) {
+    if (!ownerIsGone(row, ownRuns)) continue;
+    const orphan = row.pgid !== null && groupBelongsToJob(row.pgid, row.id);
+    if (orphan) await terminateGroup(row.pgid!, 3000);
+    const note = orphan
+      ? `Edgepack stopped the export process ${row.pgid} left running by a process that exited.`
+      : 'The process running this export exited before it finished.';
+    const finished = jobs.finish(row.id, {
+      status: 'failed',
+      error: INTERRUPTED,
+      log: `${row.log}${row.log ? '\n' : ''}${note}`,
+      progress_stage: 'interrupted',
+    });
+    if (finished) reconciled.push(row.id);
+    removeQuietly(paths.staging(row.id));
+    removeQuietly(paths.scratch(`export-${row.id}`));
+  }
+  removeStrayStaging(jobs, paths);
+  return reconciled;
+}
+
+function removeStrayStaging(jobs: ExportJobsRepo, paths: DataPaths): void {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(paths.stagingRoot);
+  } catch {
+    return;
+  }
+  const active = new Set(jobs.activeRows().map((r) => r.id));
+  for (const entry of entries) {
+    if (!active.has(entry)) removeQuietly(path.join(paths.stagingRoot, entry));
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The Electron-free core: everything the app does, used alike by the Electron main process, the CLI and the web
+ * harness. `createCore` opens the data folder, reconciles jobs left running by a dead process, and answers the
+ * contract's channels.
+ */
+import envPaths from 'env-paths';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { channelNames, isChannel, parseRequest, type Channel, type ResponseOf } from '../contract';
+import { DeploymentsRepo, ExportJobsRepo, ModelsRepo, openDatabase } from './db';
+import { AppError, toAppError } from './errors';
+import { EventHub } from './events';
+import { ExportsService } from './exports/service';
+import { ModelsService } from './models/service';
+import { DataPaths } from './paths';
+import { Toolchain } from './toolchain';
+import type { Core, CoreOptions } from './types';
+
+export type { Core, CoreOptions } from './types';
+export { AppError, toAppError } from './errors';
+
+/** The data folder: EDGEPACK_HOME when set, else the OS app-data folder (e.g. ~/.local/share/Edgepack). */
+export function resolveHome(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env['EDGEPACK_HOME'];
+  return fromEnv ? path.resolve(fromEnv) : envPaths('Edgepack', { suffix: '' }).data;
+}
+
+/** The folder holding `trainers/`: the repository in development (found upwards from this file). */
+export function defaultResourcesDir(start = path.dirname(fileURLToPath(import.meta.url))): string {
+  let dir = start;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'trainers', 'requirements'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(start, '..', '..');
+    dir = parent;
+  }
+}
+
+/** The services a Core holds; also what the CLI uses directly for things outside the contract (doctor --dev). */
+export interface CoreServices {
+  paths: DataPaths;
+  toolchain: Toolchain;
+  models: ModelsService;
+  exports: ExportsService;
+  deployments: DeploymentsRepo;
+}
+
+export interface CoreWithServices extends Core {
+  services: CoreServices;
+}
+
+export async function createCore(options: CoreOptions): Promise<CoreWithServices> {
+  const paths = new DataPaths(path.resolve(options.home));
+  fs.mkdirSync(paths.home, { recursive: true });
+  const db = openDatabase(paths.database, options.sqliteNativeBinding);
+  const events = new EventHub();
+  const resourcesDir = options.resourcesDir ?? defaultResourcesDir();
+  const toolchain = new Toolchain({
+    toolchainsDir:
+      options.toolchainsDir ?? process.env['EDGEPACK_TOOLCHAINS'] ?? path.join(paths.home, 'toolchains'),
+    resourcesDir,
+    python: options.python ?? process.env['EDGEPACK_PYTHON'] ?? 'python3',
+    ultralyticsConfigDir: paths.ultralyticsConfig,
+    externalVenv: process.env['EDGEPACK_VENV'] || undefined,
+    onProgress: (progress) => events.emit('toolchain:progress', progress),
+  });
+  const modelsRepo = new ModelsRepo(db);
+  const jobs = new ExportJobsRepo(db);
+  const services: CoreServices = {
+    paths,
+    toolchain,
+    models: new ModelsService({ models: modelsRepo, jobs, paths, toolchain }),
+    exports: new ExportsService({ jobs, models: modelsRepo, paths, toolchain, events }),
+    deployments: new DeploymentsRepo(db),
+  };
+  await services.exports.reconcile();
+
+  const handlers = handlersFor(services);
+  let closed = false;
+  return {
+    services,
+    async handle(channel, request) {
+      if (closed)
+        throw new AppError('CORE_CLOSED', 'Edgepack is shutting down.', 'Try again after restarting.');
+      if (!isChannel(channel)) {
+        throw new AppError(
+          'UNKNOWN_CHANNEL',
+          `Unknown channel ${String(channel)}.`,
+          `Known channels: ${channelNames.join(', ')}.`,
+        );
+      }
+      try {
+        return (await handlers[channel](parseRequest(channel, request) as never)) as ResponseOf<
+          typeof channel
+        >;
+      } catch (error) {
+        throw toAppError(error);
+      }
+    },
+    on: (event, listener) => events.on(event, listener),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await services.exports.close();
+      events.clear();
+      db.close();
+    },
+  };
+}
+
+type Handlers = {
+  [C in Channel]: (request: ReturnType<typeof parseRequest<C>>) => Promise<ResponseOf<C>> | ResponseOf<C>;
+};
+
+function handlersFor(s: CoreServices): Handlers {
+  return {
+    'models:add': (r) => s.models.add(r),
+    'models:list': () => s.models.list(),
+    'models:get': (r) => s.models.get(r.id),
+    'models:remove': (r) => s.models.remove(r.id),
+    'exports:create': (r) => s.exports.create(r),
+    'exports:list': (r) => s.exports.list(r.modelId),
+    'exports:get': (r) => s.exports.get(r.id),
+    'exports:log': (r) => s.exports.log(r.id),
+    'exports:cancel': (r) => s.exports.cancel(r.id),
+    'exports:setDefault': (r) => s.exports.setDefault(r.id),
+    'exports:delete': (r) => s.exports.delete(r.id),
+    'exports:reveal': (r) => s.exports.reveal(r.id),
+    'toolchain:doctor': () => s.toolchain.doctor(),
+    'toolchain:ensure': () => s.toolchain.ensure(),
+  };
+}

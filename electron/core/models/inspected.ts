@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { ModelRecord } from '../../contract';
+
+/** What inspecting a model file yields: the model card's facts. */
+export type InspectedModel = Pick<ModelRecord, 'framework' | 'task' | 'classNames' | 'imgsz' | 'details'>;
+
+/** The trainer's `--inspect` result: {"event":"result","model":{framework,task,names,imgsz,details}}. */
+export const inspectResultSchema = z.object({
+  model: z.looseObject({
+    framework: z.string().optional(),
+    task: z.string().nullable().optional(),
+    names: z.union([z.array(z.string()), z.record(z.string(), z.string())]).optional(),
+    imgsz: z
+      .union([z.number(), z.array(z.number())])
+      .nullable()
+      .optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+const TASKS = new Set(['detect', 'segment', 'classify', 'pose', 'obb']);
+
+export function fromInspectResult(result: unknown): InspectedModel | null {
+  const parsed = inspectResultSchema.safeParse(result);
+  if (!parsed.success) return null;
+  const m = parsed.data.model;
+  const names = Array.isArray(m.names)
+    ? m.names
+    : Object.entries(m.names ?? {})
+        .sort(([a], [b]) => Number(a) - Number(b))
+        .map(([, name]) => name);
+  const imgsz = typeof m.imgsz === 'number' ? [m.imgsz, m.imgsz] : (m.imgsz ?? []).slice(0, 2);
+  return {
+    framework: 'ultralytics',
+    task: m.task && TASKS.has(m.task) ? (m.task as InspectedModel['task']) : null,
+    classNames: names,
+    imgsz: imgsz.map((n) => Math.round(n)).filter((n) => n > 0),
+    details: m.details ?? {},
+  };
+}
