@@ -257,6 +257,13 @@ export class ExportsService {
     return job;
   }
 
+  /** The metadata.json written beside the export's files, when it has one. */
+  metadataPath(id: string): string | null {
+    const row = this.deps.jobs.getRow(id);
+    if (!row) throw exportNotFound(id);
+    return row.metadata_path;
+  }
+
   log(id: string): string[] {
     const run = this.runs.get(id);
     if (run) return run.log.all();

@@ -1,0 +1,162 @@
+import type { Command } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { exportFormatSchema, type ExportFormat, type ExportJob } from '../../contract';
+import type { CoreWithServices } from '../../core';
+import { AppError } from '../../core/errors';
+import { copyArtifacts } from '../../core/exports/artifacts';
+import { findModel, withCore, type CommandContext } from '../context';
+import { jobDetails } from '../format';
+import { ProgressView } from '../progress';
+
+interface ExportOptions {
+  format: string;
+  imgsz?: string;
+  out?: string;
+  half?: boolean;
+  int8?: boolean;
+  calib?: string;
+  tag?: string;
+  opset?: string;
+  dynamic?: boolean;
+  batch?: string;
+  simplify?: boolean;
+  trustUnsafe?: boolean;
+  verbose?: boolean;
+}
+
+const EXIT = { completed: 0, partial: 3, failed: 1, cancelled: 130 } as const;
+
+export function registerExport(
+  program: Command,
+  ctx: () => CommandContext,
+  done: (code: number) => void,
+): void {
+  program
+    .command('export <model>')
+    .description('export a checkpoint file (added first) or a stored model id, checked against the original')
+    .requiredOption(
+      '-f, --format <formats>',
+      `comma-separated formats: ${exportFormatSchema.options.join(', ')}`,
+    )
+    .option('--imgsz <n>', 'input size in pixels (default: the size the model was trained at)')
+    .option(
+      '--out <dir>',
+      "copy the exported files here when it succeeds (they stay in Edgepack's data folder too)",
+    )
+    .option('--half', 'FP16 weights')
+    .option('--int8', 'INT8 quantization')
+    .option('--calib <dir>', 'folder of images to calibrate INT8 on')
+    .option('--tag <tag>', 'a version tag, e.g. "release-1"')
+    .option('--opset <n>', 'ONNX opset')
+    .option('--dynamic', 'dynamic input shapes')
+    .option('--batch <n>', 'batch size')
+    .option('--no-simplify', 'skip the ONNX graph simplifier')
+    .option('--trust-unsafe', 'load a checkpoint even though its pickle imports code outside the allowlist')
+    .option('--verbose', "print the trainer's log as it runs")
+    .option('--json', 'print one JSON document')
+    .action(async (target: string, opts: ExportOptions) => {
+      const { out } = ctx();
+      done(await withCore((core) => runExport(core, target, opts, out)));
+    });
+}
+
+async function runExport(
+  core: CoreWithServices,
+  target: string,
+  opts: ExportOptions,
+  out: CommandContext['out'],
+): Promise<number> {
+  const formats = parseFormats(opts.format);
+  const model = fs.statSync(target, { throwIfNoEntry: false })?.isFile()
+    ? await core.handle('models:add', { path: target, trustUnsafe: Boolean(opts.trustUnsafe) })
+    : findModel(core, target);
+  out.note(`Exporting ${model.name} (${model.id}) to ${formats.join(', ')}`);
+
+  const view = new ProgressView();
+  let jobId: string | null = null;
+  const offProgress = core.on('exports:progress', (p) => {
+    if (p.jobId === jobId) view.update(p.stage, p.fraction);
+  });
+  const offLog = core.on('exports:log', (l) => {
+    if (opts.verbose && l.jobId === jobId) view.line(l.line);
+  });
+  const cancel = (signal: NodeJS.Signals) => {
+    view.line(`${signal}: cancelling the export…`);
+    if (jobId) void core.handle('exports:cancel', { id: jobId }).catch(() => undefined);
+  };
+  process.on('SIGINT', cancel);
+  process.on('SIGTERM', cancel);
+  let job: ExportJob;
+  try {
+    const created = await core.handle('exports:create', {
+      modelId: model.id,
+      formats,
+      exportConfig: {
+        ...(opts.imgsz ? { imgsz: toInt(opts.imgsz, '--imgsz') } : {}),
+        ...(opts.opset ? { opset: toInt(opts.opset, '--opset') } : {}),
+        ...(opts.batch ? { batch: toInt(opts.batch, '--batch') } : {}),
+        ...(opts.dynamic ? { dynamic: true } : {}),
+        ...(opts.simplify === false ? { simplify: false } : {}),
+      },
+      optimizationConfig: {
+        ...(opts.half ? { half: true } : {}),
+        ...(opts.int8 ? { int8: true } : {}),
+        ...(opts.calib ? { calibDir: path.resolve(opts.calib) } : {}),
+      },
+      ...(opts.tag ? { versionTag: opts.tag } : {}),
+    });
+    jobId = created.id;
+    job = await core.services.exports.waitFor(created.id);
+  } finally {
+    process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
+    offProgress();
+    offLog();
+    view.done();
+  }
+
+  const metadataPath = core.services.exports.metadataPath(job.id);
+  let copiedTo: string[] | undefined;
+  if (opts.out && (job.status === 'completed' || job.status === 'partial')) {
+    const files = job.results.flatMap((r) => (r.path ? [r.path] : []));
+    copiedTo = copyArtifacts(metadataPath ? [...files, metadataPath] : files, path.resolve(opts.out));
+  }
+  out.result(
+    { ...job, metadataPath, model: { id: model.id, name: model.name }, ...(copiedTo ? { copiedTo } : {}) },
+    () =>
+      [jobDetails(job, metadataPath), ...(copiedTo ? [`  copied to   ${path.resolve(opts.out!)}`] : [])].join(
+        '\n',
+      ),
+  );
+  return EXIT[job.status as keyof typeof EXIT] ?? 1;
+}
+
+function parseFormats(text: string): ExportFormat[] {
+  const known = exportFormatSchema.options as readonly string[];
+  const formats = text
+    .split(',')
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean);
+  const unknown = formats.filter((f) => !known.includes(f));
+  if (formats.length === 0 || unknown.length > 0) {
+    throw new AppError(
+      'UNKNOWN_FORMAT',
+      formats.length === 0 ? 'No export format given.' : `Unknown export format ${unknown.join(', ')}.`,
+      `Use --format with one or more of: ${known.join(', ')} (e.g. --format onnx).`,
+    );
+  }
+  return [...new Set(formats)] as ExportFormat[];
+}
+
+function toInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new AppError(
+      'INVALID_OPTION',
+      `${flag} must be a positive whole number, not ${JSON.stringify(text)}.`,
+      `e.g. ${flag} 640`,
+    );
+  }
+  return n;
+}

@@ -1,0 +1,109 @@
+import type { Command } from 'commander';
+import { findExport, findModel, withCore, type CommandContext } from '../context';
+import { exportsTable, jobDetails } from '../format';
+
+export function registerExports(
+  program: Command,
+  ctx: () => CommandContext,
+  done: (code: number) => void,
+): void {
+  const exports = program.command('exports').description('export jobs: list, show, set the default, delete');
+  const json = (c: Command) => c.option('--json', 'print one JSON document');
+
+  json(
+    exports
+      .command('list')
+      .description('list export jobs, newest first')
+      .option('--model <id>', 'only this model'),
+  ).action(async (opts: { model?: string }) => {
+    const { out } = ctx();
+    done(
+      await withCore(async (core) => {
+        const modelId = opts.model ? findModel(core, opts.model).id : undefined;
+        const jobs = await core.handle('exports:list', modelId ? { modelId } : {});
+        out.result(jobs, () => exportsTable(jobs));
+        return 0;
+      }),
+    );
+  });
+
+  json(
+    exports
+      .command('show <id>')
+      .description('show an export: files, parity figures, errors')
+      .option('--log', 'include its log'),
+  ).action(async (id: string, opts: { log?: boolean }) => {
+    const { out } = ctx();
+    done(
+      await withCore(async (core) => {
+        const job = findExport(core, id);
+        const metadataPath = core.services.exports.metadataPath(job.id);
+        const log = opts.log ? core.services.exports.log(job.id) : undefined;
+        out.result({ ...job, metadataPath, ...(log ? { log } : {}) }, () =>
+          [jobDetails(job, metadataPath), ...(log ? ['', ...log] : [])].join('\n'),
+        );
+        return 0;
+      }),
+    );
+  });
+
+  json(exports.command('log <id>').description("print an export's log")).action(async (id: string) => {
+    const { out } = ctx();
+    done(
+      await withCore(async (core) => {
+        const log = await core.handle('exports:log', { id: findExport(core, id).id });
+        out.result(log, () => log.join('\n'));
+        return 0;
+      }),
+    );
+  });
+
+  json(exports.command('set-default <id>').description("make this export its model's default")).action(
+    async (id: string) => {
+      const { out } = ctx();
+      done(
+        await withCore(async (core) => {
+          const job = await core.handle('exports:setDefault', { id: findExport(core, id).id });
+          out.result(
+            job,
+            () => `v${job.version} (${job.id}) is now the default export of model ${job.modelId}.`,
+          );
+          return 0;
+        }),
+      );
+    },
+  );
+
+  json(exports.command('delete <id>').description('delete an export and its files')).action(
+    async (id: string) => {
+      const { out } = ctx();
+      done(
+        await withCore(async (core) => {
+          const job = findExport(core, id);
+          await core.handle('exports:delete', { id: job.id });
+          const promoted = core.services.exports.list(job.modelId).find((j) => j.isDefault);
+          out.result({ deleted: true, id: job.id, defaultId: promoted?.id ?? null }, () =>
+            [
+              `Deleted export v${job.version} (${job.id}) and its files.`,
+              ...(job.isDefault && promoted
+                ? [`v${promoted.version} (${promoted.id}) is now the default.`]
+                : []),
+            ].join('\n'),
+          );
+          return 0;
+        }),
+      );
+    },
+  );
+
+  json(exports.command('cancel <id>').description('cancel a running export')).action(async (id: string) => {
+    const { out } = ctx();
+    done(
+      await withCore(async (core) => {
+        const job = await core.handle('exports:cancel', { id: findExport(core, id).id });
+        out.result(job, () => `Export v${job.version} (${job.id}) is ${job.status}.`);
+        return 0;
+      }),
+    );
+  });
+}
