@@ -1,0 +1,109 @@
+import type { Box } from './boxes';
+import { scaleBoxToSource, scalePointToSource } from './boxes';
+import { decodeDetections } from './detect';
+import { VisionError } from './errors';
+import type { RgbImage } from './image';
+import type { LetterboxTransform } from './letterbox';
+import { letterbox } from './letterbox';
+import type { ModelInfo } from './model-info';
+import { toNchwFloat32 } from './tensor';
+
+export interface ModelInput {
+  /** NCHW float32 in [0, 1]. */
+  tensor: Float32Array;
+  dims: [1, 3, number, number];
+  transform: LetterboxTransform;
+}
+
+export interface OutputTensor {
+  data: Float32Array;
+  dims: readonly number[];
+}
+
+export interface Keypoint {
+  x: number;
+  y: number;
+  /** Visibility score, when the model predicts one. */
+  score: number | null;
+}
+
+/** One final prediction, in the original image's pixels. */
+export interface Prediction {
+  classId: number;
+  className: string;
+  confidence: number;
+  /** [x1, y1, x2, y2] in original-image pixels. */
+  box: Box;
+  keypoints?: Keypoint[];
+}
+
+export interface PostprocessOptions {
+  conf?: number;
+  iou?: number;
+  maxDet?: number;
+  agnostic?: boolean;
+  classes?: readonly number[];
+}
+
+/** Letterboxes to the model's input size and lays the pixels out as the model's input tensor. */
+export function prepareInput(image: RgbImage, info: ModelInfo): ModelInput {
+  if (info.task === 'classify' || info.task === 'obb') {
+    throw unsupportedTask(info.task);
+  }
+  const { image: boxed, transform } = letterbox(image, info.imgsz, { padValue: info.padValue });
+  return { tensor: toNchwFloat32(boxed), dims: [1, 3, boxed.height, boxed.width], transform };
+}
+
+/** Decodes the model's first output into final predictions (NMS unless the model did it) in original pixels. */
+export function postprocess(
+  outputs: readonly OutputTensor[],
+  info: ModelInfo,
+  transform: LetterboxTransform,
+  options: PostprocessOptions = {},
+): Prediction[] {
+  const first = outputs[0];
+  if (!first)
+    throw new VisionError('UNSUPPORTED_MODEL_OUTPUT', 'The model produced no output.', 'Re-export it.');
+  if (info.task === 'classify' || info.task === 'obb') throw unsupportedTask(info.task);
+  const detections = decodeDetections(first.data, first.dims, {
+    confThreshold: options.conf ?? info.nms.conf,
+    iouThreshold: options.iou ?? info.nms.iou,
+    maxDetections: options.maxDet ?? info.nms.maxDet,
+    agnostic: options.agnostic ?? info.nms.agnostic,
+    classes: options.classes,
+    numClasses: info.names.length,
+    endToEnd: info.endToEnd || undefined,
+  });
+  return detections.map((d) => {
+    const prediction: Prediction = {
+      classId: d.classId,
+      className: info.names[d.classId] ?? String(d.classId),
+      confidence: d.score,
+      box: scaleBoxToSource(d.box, transform),
+    };
+    if (info.task === 'pose' && info.kptShape)
+      prediction.keypoints = keypointsFrom(d.extra, info.kptShape, transform);
+    return prediction;
+  });
+}
+
+function keypointsFrom(
+  extra: Float32Array,
+  [count, values]: [number, number],
+  transform: LetterboxTransform,
+): Keypoint[] {
+  const points: Keypoint[] = [];
+  for (let k = 0; k < count; k++) {
+    const [x, y] = scalePointToSource(extra[k * values]!, extra[k * values + 1]!, transform);
+    points.push({ x, y, score: values >= 3 ? extra[k * values + 2]! : null });
+  }
+  return points;
+}
+
+function unsupportedTask(task: string): VisionError {
+  return new VisionError(
+    'UNSUPPORTED_MODEL_OUTPUT',
+    `Models for the ${task} task are not supported here yet (detect, segment boxes and pose are).`,
+    'Deploy a detection, segmentation or pose model.',
+  );
+}
