@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tinyOnnx } from '../../../tests/unit/helpers/tiny-onnx';
+import { inspectOnnx, parseImgsz, parseNames, readOnnxProps } from './onnx-metadata';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-onnx-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('ONNX metadata', () => {
+  it("parses Ultralytics' names (a Python dict repr) and imgsz", () => {
+    expect(parseNames(`{0: 'person', 1: "o'clock", 2: 'traffic light'}`)).toEqual([
+      'person',
+      "o'clock",
+      'traffic light',
+    ]);
+    expect(parseNames(`{1: 'b', 0: 'a'}`)).toEqual(['a', 'b']);
+    expect(parseNames('["x", "y"]')).toEqual(['x', 'y']);
+    expect(parseNames(undefined)).toEqual([]);
+    expect(parseImgsz('[480, 640]')).toEqual([480, 640]);
+    expect(parseImgsz('320')).toEqual([320, 320]);
+  });
+
+  it('reads metadata_props, producer and opsets from the model file', () => {
+    const props = readOnnxProps(tinyOnnx({ task: 'detect', names: "{0: 'cat'}" }));
+    expect(props.metadata).toEqual({ task: 'detect', names: "{0: 'cat'}" });
+    expect(props.producer).toBe('edgepack-test');
+    expect(props.opsets).toEqual({ 'ai.onnx': 13 });
+    expect(props.irVersion).toBe(8);
+  });
+
+  it('describes a model it opens in onnxruntime: task, classes, input size, inputs and outputs', async () => {
+    const file = path.join(dir, 'yolo.onnx');
+    fs.writeFileSync(
+      file,
+      tinyOnnx({ task: 'segment', names: "{0: 'cat', 1: 'dog'}", imgsz: '[64, 96]' }, [1, 3, 64, 96]),
+    );
+    const model = await inspectOnnx(file);
+    expect(model).toMatchObject({
+      framework: 'onnx',
+      task: 'segment',
+      classNames: ['cat', 'dog'],
+      imgsz: [64, 96],
+    });
+    expect(model.details['inputs']).toEqual([{ name: 'images', shape: [1, 3, 64, 96], type: 'float32' }]);
+  });
+
+  it('falls back to the input shape and a null task for a plain ONNX file', async () => {
+    const file = path.join(dir, 'plain.onnx');
+    fs.writeFileSync(file, tinyOnnx({}, [1, 3, 224, 224]));
+    expect(await inspectOnnx(file)).toMatchObject({ task: null, classNames: [], imgsz: [224, 224] });
+  });
+
+  it('rejects a damaged ONNX file with a clear error', async () => {
+    const file = path.join(dir, 'broken.onnx');
+    fs.writeFileSync(file, tinyOnnx({ task: 'detect' }).subarray(0, 40));
+    await expect(inspectOnnx(file)).rejects.toMatchObject({
+      code: 'ONNX_INVALID',
+      message: expect.stringContaining('broken.onnx is not a valid ONNX model'),
+    });
+  });
+});
