@@ -69,15 +69,13 @@ export function uploadRoute(app: FastifyInstance, uploadsDir: string, maxBytes: 
   app.post('/api/upload', async (request, reply) => {
     const part = await request.file({ limits: { fileSize: maxBytes, files: 1 } });
     if (!part) {
-      return reply
-        .code(400)
-        .send(
-          errorBody({
-            code: 'NO_FILE',
-            message: 'The upload had no file in it.',
-            hint: 'Drop or choose a file.',
-          }),
-        );
+      return reply.code(400).send(
+        errorBody({
+          code: 'NO_FILE',
+          message: 'The upload had no file in it.',
+          hint: 'Drop or choose a file.',
+        }),
+      );
     }
     const dir = path.join(uploadsDir, randomUUID());
     const target = path.join(dir, safeFileName(part.filename));

@@ -24,6 +24,8 @@ export interface WebServerOptions extends Omit<CoreOptions, 'home'> {
   maxUploadBytes?: number;
   /** Built renderer to serve (default out/web, built on start when missing or stale). */
   rendererDir?: string;
+  /** False serves rendererDir as it is (tests); true (default) builds it first when missing or stale. */
+  buildRenderer?: boolean;
   rebuild?: boolean;
 }
 
@@ -40,12 +42,9 @@ async function buildApp(
   options: WebServerOptions,
   rendererDir: string,
 ): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: 'warn' }, bodyLimit: 1024 * 1024 });
+  // forceCloseConnections: a browser's keep-alive or event socket must not hold up shutting down.
+  const app = Fastify({ logger: { level: 'warn' }, bodyLimit: 1024 * 1024, forceCloseConnections: true });
   let port = options.port;
-  app.addHook(
-    'onRequest',
-    loopbackGuard(() => port),
-  );
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     reply.header('X-Content-Type-Options', 'nosniff');
@@ -53,6 +52,11 @@ async function buildApp(
     return payload;
   });
   await app.register(fastifyWebsocket);
+  // After the websocket plugin's own onRequest hook, which marks upgrades so a refused one gets its socket closed.
+  app.addHook(
+    'onRequest',
+    loopbackGuard(() => port),
+  );
   await app.register(fastifyMultipart);
   invokeRoute(app, core);
   const closeEvents = eventsRoute(app, core);
@@ -69,8 +73,16 @@ async function buildApp(
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const rendererDir = options.rendererDir ?? path.join(REPO_ROOT, 'out', 'web');
-  await ensureRendererBuilt(REPO_ROOT, rendererDir, options.rebuild ?? false);
-  const { port: _port, maxUploadBytes: _max, rendererDir: _dir, rebuild: _rebuild, ...coreOptions } = options;
+  if (options.buildRenderer ?? true)
+    await ensureRendererBuilt(REPO_ROOT, rendererDir, options.rebuild ?? false);
+  const {
+    port: _p,
+    maxUploadBytes: _m,
+    rendererDir: _d,
+    buildRenderer: _b,
+    rebuild: _r,
+    ...coreOptions
+  } = options;
   const core = await createCore({ resourcesDir: REPO_ROOT, ...coreOptions });
   let app: FastifyInstance;
   try {

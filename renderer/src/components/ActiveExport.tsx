@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { ExportJob } from '../../../electron/contract';
+import { stripAnsi } from '../lib/format';
 import { formatName } from '../lib/formats';
 import { useApp } from '../store/context';
 import { ProgressBar } from './ProgressBar';
@@ -35,7 +36,7 @@ export function ActiveExport({ job }: { job: ExportJob }) {
       </header>
       <ProgressBar label={`Progress of export v${job.version}`} fraction={job.progress.fraction} />
       <pre className="log" ref={logRef} aria-label="Export log" tabIndex={0}>
-        {log.length ? log.join('\n') : 'Waiting for the trainer…'}
+        {log.length ? log.map(stripAnsi).join('\n') : 'Waiting for the trainer…'}
       </pre>
     </section>
   );

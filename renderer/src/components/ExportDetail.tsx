@@ -1,5 +1,13 @@
 import type { ExportJob, FormatResult } from '../../../electron/contract';
-import { durationBetween, formatBytes, formatDate, formatDiff, formatMs, formatRate } from '../lib/format';
+import {
+  durationBetween,
+  formatBytes,
+  formatDate,
+  formatDiff,
+  formatMs,
+  formatRate,
+  stripAnsi,
+} from '../lib/format';
 import { formatName } from '../lib/formats';
 import { useApp } from '../store/context';
 import { ErrorDetails } from './ErrorDetails';
@@ -8,35 +16,97 @@ import { StatusBadge } from './StatusBadge';
 
 const EMPTY: string[] = [];
 
-function Figure({ label, value, tone }: { label: string; value: string; tone?: 'good' | 'bad' }) {
+function Figure({
+  label,
+  value,
+  sub,
+  tone,
+}: {
+  label: string;
+  value: string;
+  sub?: string;
+  tone?: 'good' | 'bad';
+}) {
   return (
     <div className={tone ? `figure figure-${tone}` : 'figure'}>
       <dt>{label}</dt>
-      <dd>{value}</dd>
+      <dd>
+        {value}
+        {sub && <span className="figure-sub">{sub}</span>}
+      </dd>
     </div>
   );
 }
 
+interface ParityExtras {
+  boxes_reference?: number;
+  boxes_matched?: number;
+  image_names?: string[];
+  tolerance?: { atol?: number; rtol?: number; min_box_match?: number; min_top1?: number };
+}
+
+function imagesSub(names: string[] | undefined): string | undefined {
+  if (!names?.length) return undefined;
+  const synthetic = names.filter((n) => n.startsWith('synthetic')).length;
+  const photos = names.length - synthetic;
+  return [photos ? `${photos} photo${photos > 1 ? 's' : ''}` : '', synthetic ? `${synthetic} synthetic` : '']
+    .filter(Boolean)
+    .join(' + ');
+}
+
+function toleranceNote(parity: NonNullable<FormatResult['parity']>): string | null {
+  const t = (parity as ParityExtras).tolerance;
+  if (!t || parity.passed === undefined) return null;
+  const parts = [t.atol !== undefined && `|diff| ≤ ${t.atol} + ${t.rtol ?? 0}·|ref|`];
+  if (parity.box_match !== undefined && t.min_box_match !== undefined)
+    parts.push(`boxes ≥ ${formatRate(t.min_box_match)}`);
+  if (parity.top1_agreement !== undefined && parity.top1_agreement !== null && t.min_top1 !== undefined) {
+    parts.push(`top-1 ≥ ${formatRate(t.min_top1)}`);
+  }
+  const criteria = parts.filter(Boolean).join(', ');
+  return `${parity.passed ? 'Within tolerance' : 'Outside tolerance'}: ${criteria}.`;
+}
+
 function ParityFigures({ result }: { result: FormatResult }) {
   const parity = result.parity;
+  const extras = (parity ?? {}) as ParityExtras;
   const verdict = parity?.passed === undefined ? undefined : parity.passed ? 'good' : 'bad';
+  const hasBoxes = parity?.box_match !== undefined || extras.boxes_reference !== undefined;
+  const boxValue =
+    parity?.box_match !== undefined && parity.box_match !== null
+      ? formatRate(parity.box_match)
+      : extras.boxes_reference === 0
+        ? 'no boxes'
+        : '—';
+  const boxSub =
+    extras.boxes_reference !== undefined
+      ? extras.boxes_reference === 0
+        ? 'the original found none'
+        : `${extras.boxes_matched ?? 0} of ${extras.boxes_reference} boxes`
+      : undefined;
+  const note = parity ? toleranceNote(parity) : null;
   return (
-    <dl className="figures" aria-label={`Parity of ${formatName(result.format)}`}>
-      <Figure label="Max abs diff" value={formatDiff(parity?.max_abs)} tone={verdict} />
-      <Figure label="Mean abs diff" value={formatDiff(parity?.mean_abs)} />
-      {parity?.box_match !== undefined && parity.box_match !== null && (
-        <Figure label="Box match" value={formatRate(parity.box_match)} tone={verdict} />
-      )}
-      {parity?.top1_agreement !== undefined && parity.top1_agreement !== null && (
-        <Figure label="Top-1 agreement" value={formatRate(parity.top1_agreement)} tone={verdict} />
-      )}
-      {parity?.top5_agreement !== undefined && parity.top5_agreement !== null && (
-        <Figure label="Top-5 agreement" value={formatRate(parity.top5_agreement)} />
-      )}
-      <Figure label="Images compared" value={parity?.images !== undefined ? String(parity.images) : '—'} />
-      <Figure label="Latency (CPU)" value={formatMs(result.latencyMs)} />
-      <Figure label="Size" value={formatBytes(result.bytes)} />
-    </dl>
+    <>
+      <dl className="figures" aria-label={`Parity of ${formatName(result.format)}`}>
+        <Figure label="Max abs diff" value={formatDiff(parity?.max_abs)} tone={verdict} />
+        <Figure label="Mean abs diff" value={formatDiff(parity?.mean_abs)} />
+        {hasBoxes && <Figure label="Box match" value={boxValue} sub={boxSub} tone={verdict} />}
+        {parity?.top1_agreement !== undefined && parity.top1_agreement !== null && (
+          <Figure label="Top-1 agreement" value={formatRate(parity.top1_agreement)} tone={verdict} />
+        )}
+        {parity?.top5_agreement !== undefined && parity.top5_agreement !== null && (
+          <Figure label="Top-5 agreement" value={formatRate(parity.top5_agreement)} />
+        )}
+        <Figure
+          label="Images compared"
+          value={parity?.images !== undefined ? String(parity.images) : '—'}
+          sub={imagesSub(extras.image_names)}
+        />
+        <Figure label="Latency (CPU)" value={formatMs(result.latencyMs)} sub="onnxruntime, batch 1" />
+        <Figure label="Size" value={formatBytes(result.bytes)} />
+      </dl>
+      {note && <p className="muted small">{note}</p>}
+    </>
   );
 }
 
@@ -70,7 +140,6 @@ function Summary({ job }: { job: ExportJob }) {
     ['Image size', job.exportConfig.imgsz ? String(job.exportConfig.imgsz) : 'as trained'],
     ['Total size', formatBytes(job.modelSizeBytes)],
     ['Checkpoint SHA-256', job.checkpointSha256.slice(0, 16) + '…'],
-    ['Output folder', job.outputDir ?? '—'],
   ];
   return (
     <dl className="summary">
@@ -80,6 +149,12 @@ function Summary({ job }: { job: ExportJob }) {
           <dd>{v}</dd>
         </div>
       ))}
+      <div className="fact-wide">
+        <dt>Output folder</dt>
+        <dd>
+          <code>{job.outputDir ?? '—'}</code>
+        </dd>
+      </div>
     </dl>
   );
 }
@@ -111,7 +186,7 @@ export function ExportDetail({ job }: { job: ExportJob }) {
       <details className="log-details" open={job.status === 'failed'}>
         <summary>Log ({log.length} lines)</summary>
         <pre className="log" tabIndex={0}>
-          {log.join('\n') || '(empty)'}
+          {log.map(stripAnsi).join('\n') || '(empty)'}
         </pre>
       </details>
     </Modal>

@@ -1,14 +1,8 @@
 import type { ModelRecord } from '../../../electron/contract';
 import { formatBytes, formatDate, formatImgsz } from '../lib/format';
+import { modelDetailRows } from '../lib/model-details';
 
 const frameworkNames: Record<string, string> = { ultralytics: 'Ultralytics YOLO', onnx: 'ONNX' };
-
-function detailText(value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'number') return value.toLocaleString();
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
 
 /** Everything Edgepack learned about a dropped checkpoint. */
 export function ModelCard({
@@ -20,7 +14,7 @@ export function ModelCard({
   onExport: () => void;
   onRemove: () => void;
 }) {
-  const details = Object.entries(model.details).filter(([, v]) => v !== null && v !== undefined && v !== '');
+  const details = modelDetailRows(model.details);
   return (
     <article className="card model-card" aria-label={`Model ${model.name}`}>
       <header className="card-header">
@@ -70,10 +64,10 @@ export function ModelCard({
             <code className="hash">{model.sha256}</code>
           </dd>
         </div>
-        {details.map(([key, value]) => (
-          <div key={key}>
-            <dt>{key}</dt>
-            <dd>{detailText(value)}</dd>
+        {details.map(({ label, value }) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
           </div>
         ))}
       </dl>

@@ -48,3 +48,9 @@ export function formatImgsz(imgsz: number[]): string {
   const [h, w] = imgsz;
   return w !== undefined && w !== h ? `${h} × ${w}` : `${h} × ${h}`;
 }
+
+/** Trainer logs carry terminal colour codes (Ultralytics prints them); the UI shows plain text. */
+export function stripAnsi(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+}

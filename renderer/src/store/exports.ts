@@ -72,6 +72,7 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
     },
 
     async deleteExport(id) {
+      const deleted = get().jobs[id];
       try {
         await host.invoke('exports:delete', { id });
         set((s) => {
@@ -79,6 +80,8 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
           const { [id]: _log, ...logs } = s.logs;
           return { jobs, logs, detailJobId: s.detailJobId === id ? null : s.detailJobId };
         });
+        // Deleting the default hands the badge to another export; the core decides which.
+        if (deleted?.isDefault) await get().loadExports(deleted.modelId);
       } catch (error) {
         fail(error);
       }

@@ -53,7 +53,11 @@ function scriptedHost(answers: Partial<Record<Channel, (request: unknown) => unk
 
 describe('exports store', () => {
   it('keeps a finished job when the create response arrives after the completion event', async () => {
-    const completed = job({ status: 'completed', progress: { stage: 'done', fraction: 1 }, modelSizeBytes: 12_000 });
+    const completed = job({
+      status: 'completed',
+      progress: { stage: 'done', fraction: 1 },
+      modelSizeBytes: 12_000,
+    });
     const { host } = scriptedHost({
       'exports:create': () => {
         // The event stream reports completion before the create call returns its (older) pending snapshot.
@@ -116,7 +120,11 @@ describe('models store', () => {
       'models:add': (request) => {
         attempts += 1;
         if (!(request as { trustUnsafe?: boolean }).trustUnsafe) {
-          throw { code: 'UNSAFE_PICKLE', message: 'The pickle imports os.system.', hint: 'Only trust files you made.' };
+          throw {
+            code: 'UNSAFE_PICKLE',
+            message: 'The pickle imports os.system.',
+            hint: 'Only trust files you made.',
+          };
         }
         return {
           id: 'model-1',

@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { CONTENT_SECURITY_POLICY } from '../main/csp';
+import { startWebServer, type WebServer } from './server';
+
+let server: WebServer;
+let root: string;
+let home: string;
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-web-'));
+  home = path.join(root, 'home');
+  const rendererDir = path.join(root, 'renderer');
+  fs.mkdirSync(rendererDir);
+  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Edgepack</title>');
+  server = await startWebServer({
+    home,
+    port: 0,
+    rendererDir,
+    buildRenderer: false,
+    maxUploadBytes: 64 * 1024,
+    toolchainsDir: path.join(root, 'toolchains'),
+    // No interpreter there: setting up the toolchain must fail with a clear error (and an event).
+    python: path.join(root, 'no-python', 'python3'),
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+const invoke = (channel: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(new URL(`/api/invoke/${channel}`, server.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+
+function upload(name: string, bytes: Buffer) {
+  const form = new FormData();
+  form.append('file', new Blob([bytes]), name);
+  return fetch(new URL('/api/upload', server.url), { method: 'POST', body: form });
+}
+
+describe('web harness', () => {
+  it('listens on loopback and serves the renderer with the CSP header', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const response = await fetch(server.url);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<title>Edgepack</title>');
+    expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('answers contract channels from the core', async () => {
+    const response = await invoke('models:list', {});
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual([]);
+  });
+
+  it('answers bad requests with {error: {code, message, hint}} and a fitting status', async () => {
+    const invalid = await invoke('exports:get', { id: 5 });
+    expect(invalid.status).toBe(400);
+    const { error } = (await invalid.json()) as { error: { code: string; message: string; hint: string } };
+    expect(error.code).toBe('INVALID_REQUEST');
+    expect(error.message).toMatch(/id/);
+
+    const missing = await invoke('exports:get', { id: 'no-such-export' });
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('EXPORT_NOT_FOUND');
+
+    const unknown = await invoke('models:explode', {});
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('UNKNOWN_CHANNEL');
+  });
+
+  it('refuses requests from other sites and other host names', async () => {
+    const crossSite = await invoke('models:list', {}, { origin: 'https://evil.example' });
+    expect(crossSite.status).toBe(403);
+    expect(((await crossSite.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN_ORIGIN');
+
+    const port = new URL(server.url).port;
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const request = http.request(
+        { host: '127.0.0.1', port, path: '/', headers: { host: `evil.example:${port}` } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      request.on('error', reject);
+      request.end();
+    });
+    expect(rebound).toBe(403);
+  });
+
+  it('saves an upload under <home>/uploads with its file name, and the core can read it', async () => {
+    const bytes = Buffer.from('plain text, not a model\n');
+    const response = await upload('../../notes.pt', bytes);
+    expect(response.status).toBe(200);
+    const { path: saved } = (await response.json()) as { path: string };
+    expect(saved.startsWith(path.join(home, 'uploads') + path.sep)).toBe(true);
+    expect(path.basename(saved)).toBe('notes.pt');
+    expect(fs.readFileSync(saved)).toEqual(bytes);
+
+    const added = await invoke('models:add', { path: saved });
+    expect(added.status).toBe(422);
+    const { error } = (await added.json()) as { error: { code: string; hint: string } };
+    expect(error.code).toBe('NOT_A_CHECKPOINT');
+    expect(error.hint).not.toBe('');
+    expect(await (await invoke('models:list', {})).json()).toEqual([]);
+  });
+
+  it('refuses an upload over the size limit and leaves nothing behind', async () => {
+    const before = fs.readdirSync(path.join(home, 'uploads')).length;
+    const response = await upload('huge.pt', Buffer.alloc(200 * 1024, 1));
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('UPLOAD_TOO_LARGE');
+    expect(fs.readdirSync(path.join(home, 'uploads')).length).toBe(before);
+  });
+
+  it('pushes core events over the WebSocket', async () => {
+    const socket = new WebSocket(server.url.replace('http:', 'ws:') + 'api/events');
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const events: { event: string; payload: { stage?: string } }[] = [];
+    socket.on('message', (data) => events.push(JSON.parse(String(data))));
+
+    const response = await invoke('toolchain:ensure', {});
+    expect(response.status).toBe(503);
+    const { error } = (await response.json()) as { error: { code: string; hint: string } };
+    expect(error.code).toMatch(/^TOOLCHAIN_/);
+    expect(error.hint).toMatch(/Python|EDGEPACK_PYTHON/);
+
+    await expect
+      .poll(() => events.map((e) => `${e.event}:${e.payload.stage}`))
+      .toContain('toolchain:progress:failed');
+    socket.close();
+  });
+
+  it('refuses the event socket to other sites', async () => {
+    const socket = new WebSocket(server.url.replace('http:', 'ws:') + 'api/events', {
+      headers: { origin: 'https://evil.example' },
+    });
+    const status = await new Promise<number>((resolve) => {
+      socket.once('unexpected-response', (request, response) => {
+        request.destroy();
+        resolve(response.statusCode ?? 0);
+      });
+      socket.once('open', () => resolve(101));
+    });
+    expect(status).toBe(403);
+  });
+});
