@@ -18,7 +18,9 @@ const isOwnUrl = (url: string) => isOwnRendererUrl(url, devServerUrl);
 
 registerAppScheme();
 app.enableSandbox();
-if (!app.requestSingleInstanceLock()) app.quit();
+// A second copy would open the same database and race the first one's jobs: hand over to the running one.
+const isFirstInstance = app.requestSingleInstanceLock();
+if (!isFirstInstance) app.quit();
 
 let core: Core | undefined;
 
@@ -72,11 +74,13 @@ app.on('will-quit', (event) => {
   void core.close().finally(() => app.exit(0));
 });
 
-app
-  .whenReady()
-  .then(start)
-  .catch((error: unknown) => {
-    const e = toAppError(error);
-    dialog.showErrorBox('Edgepack could not start', `${e.message}\n\n${e.hint}`);
-    app.exit(1);
-  });
+if (isFirstInstance) {
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      const e = toAppError(error);
+      dialog.showErrorBox('Edgepack could not start', `${e.message}\n\n${e.hint}`);
+      app.exit(1);
+    });
+}
