@@ -66,7 +66,7 @@ export function errorFromEvent(event: ErrorEvent): AppErrorShape {
 
 /** A line for the job's log, readable by a person (the raw JSON is not). */
 export function logLineFor(parsed: ParsedLine): string {
-  if (parsed.kind === 'text') return parsed.line;
+  if (parsed.kind === 'text') return stripAnsi(parsed.line);
   const e = parsed.event;
   switch (e.event) {
     case 'progress':
@@ -81,6 +81,10 @@ export function logLineFor(parsed: ParsedLine): string {
       return `ERROR ${e.code}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`;
   }
 }
+
+// Terminal colour codes (Ultralytics colours its banners) mean nothing in a stored log.
+const ANSI = new RegExp(String.fromCharCode(27) + '\\[[0-9;]*[A-Za-z]', 'g');
+export const stripAnsi = (text: string): string => text.replace(ANSI, '');
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
