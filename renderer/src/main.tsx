@@ -6,6 +6,10 @@ import { connectEvents, createAppStore } from './store';
 import { StoreProvider } from './store/context';
 import './styles.css';
 
+// A file dropped anywhere but the drop zone must not make the window navigate to it.
+for (const type of ['dragover', 'drop'] as const)
+  window.addEventListener(type, (event) => event.preventDefault());
+
 const host = detectHost();
 const store = createAppStore(host);
 connectEvents(store, host);

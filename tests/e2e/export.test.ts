@@ -4,13 +4,13 @@
  * reads the parity figures.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, REPO_ROOT, startHarness, type Harness } from './harness';
 
-const CHECKPOINT = path.join(REPO_ROOT, 'tests', 'fixtures', 'models', 'detect.pt');
+const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures');
+const CHECKPOINT = path.join(FIXTURES, 'models', 'detect.pt');
 const SCREENSHOT = path.join(REPO_ROOT, 'test-results', 'e2e-export.png');
 
 let harness: Harness;
@@ -38,22 +38,56 @@ afterAll(async () => {
   expect(code, `the harness should exit cleanly on SIGTERM:\n${harness?.output.join('')}`).toBe(0);
 });
 
+interface ManifestEntry {
+  file: string;
+  expect: { task?: string; names?: string[]; imgsz?: number[]; error?: string };
+}
+const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'manifest.json'), 'utf8')) as {
+  entries: ManifestEntry[];
+};
+const expected = (file: string) => {
+  const entry = manifest.entries.find((e) => e.file === file);
+  if (!entry) throw new Error(`${file} is not in tests/fixtures/manifest.json`);
+  return entry.expect;
+};
+
+async function addFile(file: string) {
+  await page.getByLabel('Checkpoint file').setInputFiles(path.join(FIXTURES, file));
+}
+
+async function refusal(fileName: string) {
+  const alert = page.getByRole('alert').filter({ hasText: `${fileName} was not added` });
+  await alert.waitFor({ timeout: 120_000 });
+  return alert;
+}
+
 describe('export in the browser', () => {
-  it('refuses a file that is not a checkpoint, saying why, and adds nothing', async () => {
-    const notes = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-e2e-bad-')), 'notes.pt');
-    fs.writeFileSync(notes, 'these are my training notes, not a model\n');
-
-    await page.getByLabel('Checkpoint file').setInputFiles(notes);
-
-    const alert = page.getByRole('alert').filter({ hasText: 'notes.pt was not added' });
-    await expect.poll(() => alert.isVisible(), { timeout: 60_000 }).toBe(true);
+  it.each(['bad/notes.pt', 'bad/truncated.pt'])('refuses %s, saying why, and adds nothing', async (file) => {
+    await addFile(file);
+    const alert = await refusal(path.basename(file));
     const text = await alert.innerText();
-    expect(text).toMatch(/NOT_A_CHECKPOINT/);
+    expect(text).toContain(expected(file).error);
+    // Each refusal says what to do, not only what went wrong.
+    expect(await alert.locator('.error-hint').innerText()).not.toBe('');
     expect(await page.getByRole('navigation', { name: 'Models' }).count()).toBe(0);
     await alert.getByRole('button', { name: 'Dismiss' }).click();
   });
 
+  it('asks before loading a checkpoint whose pickle imports unlisted globals, and adds it once trusted', async () => {
+    await addFile('bad/unlisted_global.pt');
+    const alert = await refusal('unlisted_global.pt');
+    expect(await alert.innerText()).toContain('UNSAFE_PICKLE');
+    await alert.getByRole('button', { name: /I trust this file/ }).click();
+
+    const card = page.getByRole('article', { name: 'Model unlisted_global' });
+    await card.waitFor({ timeout: 180_000 });
+    expect(await card.innerText()).toMatch(/Task\s+detect/);
+    await card.getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(0);
+  });
+
   it('adds detect.pt, exports it to ONNX with the wizard and shows the parity figures', async () => {
+    const want = expected('models/detect.pt');
     await page.getByLabel('Checkpoint file').setInputFiles(CHECKPOINT);
 
     const card = page.getByRole('article', { name: 'Model detect' });
@@ -62,9 +96,12 @@ describe('export in the browser', () => {
     expect(facts).toContain('Ultralytics YOLO');
     expect(facts).toMatch(/Task\s+detect/);
     expect(facts).toMatch(/SHA-256\s+[0-9a-f]{64}/);
-    expect(
-      await card.getByRole('region', { name: 'Class names' }).getByRole('listitem').count(),
-    ).toBeGreaterThan(0);
+    expect(facts).toMatch(new RegExp(`Input size\\s+${want.imgsz?.[0]} × ${want.imgsz?.[1]}`));
+    const classes = await card
+      .getByRole('region', { name: 'Class names' })
+      .getByRole('listitem')
+      .allInnerTexts();
+    expect(classes.map((c) => c.replace(/^\d+\s*/, '').trim())).toEqual(want.names);
 
     await card.getByRole('button', { name: 'Export this model' }).click();
     await page.getByRole('heading', { name: 'Export', level: 1 }).waitFor();
@@ -79,15 +116,17 @@ describe('export in the browser', () => {
     await wizard.getByRole('radio', { name: 'ONNX' }).click();
     await next.click();
     const imgsz = wizard.getByLabel('Image size');
+    // It starts at the size the model was trained at.
+    expect(await imgsz.inputValue()).toBe(String(want.imgsz?.[0]));
     await imgsz.fill('100');
     expect(await wizard.getByText('Use a multiple of 32').isVisible()).toBe(true);
     expect(await next.isDisabled()).toBe(true);
-    await imgsz.fill('64');
+    await imgsz.fill(String(want.imgsz?.[0]));
     await wizard.getByLabel('Version tag (optional)').fill('e2e');
     await next.click();
     const review = await wizard.innerText();
     expect(review).toMatch(/Format\s+ONNX/);
-    expect(review).toMatch(/Image size\s+64 × 64/);
+    expect(review).toContain(`Image size\n${want.imgsz?.[0]} × ${want.imgsz?.[0]}`);
     await wizard.getByRole('button', { name: 'Start export' }).click();
 
     // Live progress while the trainer runs, then the row reaches "completed".
@@ -127,6 +166,26 @@ describe('export in the browser', () => {
     await detail.getByRole('button', { name: 'Close' }).click();
     expect(await row.innerText()).toMatch(/Default/);
     expect(await row.getByRole('button', { name: 'Set Export v1 as default' }).isDisabled()).toBe(true);
+    await page.screenshot({ path: SCREENSHOT.replace('.png', '-table.png'), fullPage: true });
+
+    // A second export, cancelled while it runs, then deleted.
+    await page.getByRole('button', { name: 'New export' }).click();
+    await wizard.getByRole('radio', { name: 'ONNX' }).click();
+    await next.click();
+    await next.click();
+    await wizard.getByRole('button', { name: 'Start export' }).click();
+    const second = page.getByRole('region', { name: 'Running export v2' });
+    await second.getByRole('button', { name: 'Cancel export' }).click();
+    const row2 = page.getByRole('row', { name: 'Export v2' });
+    await expect
+      .poll(async () => (await row2.innerText()).toLowerCase(), { timeout: 60_000 })
+      .toContain('cancelled');
+    expect(await second.count()).toBe(0);
+    expect(await row.innerText()).toMatch(/Default/);
+    await row2.getByRole('button', { name: 'Delete Export v2' }).click();
+    await row2.getByRole('button', { name: 'Confirm delete Export v2' }).click();
+    await expect.poll(() => row2.count(), { timeout: 10_000 }).toBe(0);
+    expect(await row.count()).toBe(1);
 
     expect(pageErrors).toEqual([]);
   });

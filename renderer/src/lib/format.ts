@@ -33,7 +33,7 @@ export function formatRate(value: number | null | undefined): string {
 
 export function formatMs(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
-  if (value >= 10_000) return `${(value / 1000).toFixed(1)} s`;
+  if (value >= 1000) return `${(value / 1000).toFixed(1)} s`;
   return `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { imgszProblem } from './validation';
-import { formatBytes, formatDiff, formatRate } from './format';
+import { formatBytes, formatDiff, formatMs, formatRate } from './format';
 
 describe('wizard image size', () => {
   it('accepts multiples of 32 within range', () => {
@@ -22,5 +22,7 @@ describe('figures', () => {
     expect(formatDiff(2.1e-5)).toBe('2.10e-5');
     expect(formatDiff(0.0123)).toBe('0.0123');
     expect(formatRate(1)).toBe('100.0 %');
+    expect(formatMs(11.4)).toBe('11.4 ms');
+    expect(formatMs(6714)).toBe('6.7 s');
   });
 });
