@@ -68,7 +68,7 @@ async function runExport(
   out: CommandContext['out'],
 ): Promise<number> {
   const formats = parseFormats(opts.format);
-  const model = fs.statSync(target, { throwIfNoEntry: false })?.isFile()
+  const model = fs.existsSync(target)
     ? await core.handle('models:add', { path: target, trustUnsafe: Boolean(opts.trustUnsafe) })
     : findModel(core, target);
   out.note(`Exporting ${model.name} (${model.id}) to ${formats.join(', ')}`);

@@ -35,7 +35,10 @@ export async function ensureToolchain(input: EnsureInput): Promise<void> {
     () => report('venv', 0, 'Waiting for another Edgepack process that is installing the toolchain'),
     async () => {
       try {
-        if (!isMarkedReady(location)) await build(input, report);
+        if (!isMarkedReady(location)) {
+          await build(input, report);
+          removeStaleEnvironments(location, report);
+        }
         if (input.dev) await installDev(input, report);
         report('ready', 1, `Toolchain ready: ${location.path}`);
       } catch (error) {
@@ -149,6 +152,21 @@ async function ensureExternal({ location, configDir, dev }: EnsureInput): Promis
           : `: ${[...wrong, ...devMissing].map((p) => p.name).join(', ') || 'its Python does not run'}`),
       `Unset EDGEPACK_VENV and run \`${FIX_COMMAND}\` to let Edgepack make its own environment.`,
     );
+  }
+}
+
+/**
+ * Environments for older pins of the same framework (several GB each) are removed once the new one is ready,
+ * unless another process holds one's lock.
+ */
+function removeStaleEnvironments(location: ToolchainLocation, report: Report): void {
+  const dir = path.dirname(location.path);
+  const pattern = new RegExp(`^${location.framework}-[0-9a-f]{12}$`);
+  for (const entry of fs.readdirSync(dir)) {
+    const stale = path.join(dir, entry);
+    if (!pattern.test(entry) || stale === location.path || fs.existsSync(`${stale}.lock`)) continue;
+    report('ready', 1, `Removing the environment for older pins: ${stale}`);
+    fs.rmSync(stale, { recursive: true, force: true });
   }
 }
 
