@@ -7,4 +7,6 @@ export interface Host extends EdgepackApi {
   pickCheckpoint?: () => Promise<string | null>;
   /** The host can open a folder in the system file manager (the web harness can only show the path). */
   readonly canReveal: boolean;
+  /** Called after the event stream reconnected (web harness): events may have been missed, so reload. */
+  onReconnect?: (listener: () => void) => () => void;
 }

@@ -24,7 +24,9 @@ async function readError(response: Response, fallback: string): Promise<AppError
  */
 export function createWebHost(origin: string = window.location.origin): Host {
   const listeners = new Map<EventName, Set<AnyListener>>();
+  const reconnectListeners = new Set<() => void>();
   let socket: WebSocket | null = null;
+  let connectedBefore = false;
   let retryMs = 250;
 
   const connect = () => {
@@ -33,6 +35,8 @@ export function createWebHost(origin: string = window.location.origin): Host {
     socket = new WebSocket(url);
     socket.onopen = () => {
       retryMs = 250;
+      if (connectedBefore) for (const listener of reconnectListeners) listener();
+      connectedBefore = true;
     };
     socket.onmessage = (message) => {
       const { event, payload } = JSON.parse(String(message.data)) as { event: EventName; payload: unknown };
@@ -73,6 +77,12 @@ export function createWebHost(origin: string = window.location.origin): Host {
       set.add(listener as AnyListener);
       return () => {
         set.delete(listener as AnyListener);
+      };
+    },
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => {
+        reconnectListeners.delete(listener);
       };
     },
     async fileToPath(file: File): Promise<string> {

@@ -30,5 +30,14 @@ export function connectEvents(store: AppStore, host: Host): () => void {
     host.on('exports:log', ({ jobId, line }) => appendLog(jobId, line)),
     host.on('toolchain:progress', (progress) => applyToolchainProgress(progress)),
   ];
+  if (host.onReconnect) {
+    offs.push(
+      host.onReconnect(() => {
+        const { loadModels, loadExports, selectedModelId } = store.getState();
+        void loadModels();
+        if (selectedModelId) void loadExports(selectedModelId);
+      }),
+    );
+  }
   return () => offs.forEach((off) => off());
 }
