@@ -16,7 +16,7 @@ export class ProgressView {
       const filled = Math.round((percent / 100) * width);
       const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
       const text = `${label}[${bar}] ${String(percent).padStart(3)}% ${stage}`;
-      const columns = this.stream.columns ?? 100;
+      const columns = this.stream.columns || 100;
       this.stream.write(`\r${text.slice(0, columns - 1).padEnd(Math.min(columns - 1, text.length + 10))}`);
       this.drawn = true;
       return;
