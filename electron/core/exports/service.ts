@@ -113,6 +113,7 @@ export class ExportsService {
     const formats = JSON.parse(row.formats) as string[];
     const log = new JobLog(row.id, jobs, '', (line) => events.emit('exports:log', { jobId: row.id, line }));
     let lastProgressWrite = 0;
+    let lastStage = '';
 
     const trainer = startTrainer({
       python,
@@ -133,8 +134,10 @@ export class ExportsService {
         const fraction = Math.min(1, Math.max(0, event.fraction));
         events.emit('exports:progress', { jobId: row.id, stage: event.stage, fraction });
         const now = Date.now();
-        if (now - lastProgressWrite >= PROGRESS_WRITE_MS) {
+        // A new stage is always recorded; fractions within a stage at most every PROGRESS_WRITE_MS.
+        if (event.stage !== lastStage || now - lastProgressWrite >= PROGRESS_WRITE_MS) {
           lastProgressWrite = now;
+          lastStage = event.stage;
           jobs.update(row.id, { progress_stage: event.stage, progress_fraction: fraction });
         }
       },
