@@ -1,7 +1,7 @@
 import { net, protocol } from 'electron';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { APP_HOST, APP_SCHEME } from './origins';
+import { APP_SCHEME } from './origins';
+import { resolveAppFile } from './app-files';
 import { CONTENT_SECURITY_POLICY } from './csp';
 
 /** Must run before `app.whenReady()`: app:// behaves like a secure, standard origin (fetch, relative URLs). */
@@ -9,16 +9,6 @@ export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
   ]);
-}
-
-/** Resolves an app:// URL to a file inside `rendererDir`, or null when it would escape it. */
-export function resolveAppFile(rendererDir: string, url: string): string | null {
-  const parsed = new URL(url);
-  if (parsed.host !== APP_HOST) return null;
-  const relative = decodeURIComponent(parsed.pathname).replace(/^\/+/, '') || 'index.html';
-  const root = path.resolve(rendererDir);
-  const file = path.resolve(root, relative);
-  return file === root || file.startsWith(root + path.sep) ? file : null;
 }
 
 /** Serves the built renderer from `rendererDir` with the CSP header on every response. */
