@@ -108,6 +108,13 @@ describe.each(modelFixtures.map((e) => [e.expect.task!, e] as const))(
       expect(metadata['imgsz']).toBeDefined();
     });
 
+    it('can add the exported ONNX as a model of its own, with the same card', () => {
+      const added = cli(freshHome(), ['models', 'add', job.results[0].path, '--json']);
+      expect(added.code, added.stdout).toBe(0);
+      expect(added.json).toMatchObject({ framework: 'onnx', task, classNames: entry.expect.names });
+      expect(added.json.imgsz).toHaveLength(2);
+    });
+
     it('recorded the model card the way the manifest describes it', () => {
       const models = cli(home, ['models', 'list', '--json']).json;
       expect(models).toHaveLength(1);
