@@ -15,11 +15,19 @@ export interface Harness {
 }
 
 /** Starts `bin/edgepack-web.mjs` (what `npm run dev:web` runs) on a free port with a fresh data folder. */
-export async function startHarness(timeoutMs = 240_000): Promise<Harness> {
+export async function startHarness(
+  options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): Promise<Harness> {
+  const timeoutMs = options.timeoutMs ?? 240_000;
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-e2e-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, EDGEPACK_HOME: home };
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
   const child: ChildProcess = spawn(process.execPath, ['bin/edgepack-web.mjs', '--port', '0'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, EDGEPACK_HOME: home },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
