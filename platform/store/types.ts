@@ -1,0 +1,68 @@
+import type { ModelInfo } from '../../electron/core/vision';
+import type { Tier } from '../limits/tiers';
+
+export type DeploymentStatus = 'deploying' | 'active' | 'inactive' | 'failed' | 'deleted';
+export type VersionStatus = 'loading' | 'serving' | 'failed' | 'retired';
+export type HistoryEventName =
+  | 'deployed'
+  | 'updated'
+  | 'update_failed'
+  | 'scaled'
+  | 'deactivated'
+  | 'reactivated'
+  | 'key_regenerated'
+  | 'failed'
+  | 'deleted';
+
+export interface Account {
+  id: string;
+  name: string;
+  tier: Tier;
+  tokenPrefix: string;
+  createdAt: string;
+}
+
+export interface Usage {
+  requestCount: number;
+  lastRequestAt: string | null;
+  totalInferenceTimeMs: number;
+}
+
+export interface Deployment {
+  id: string;
+  accountId: string;
+  name: string;
+  tier: Tier;
+  status: DeploymentStatus;
+  activeVersion: number | null;
+  replicas: number;
+  endpointUrl: string;
+  keyPrefix: string | null;
+  lastError: string | null;
+  usage: Usage;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DeploymentVersion {
+  deploymentId: string;
+  version: number;
+  status: VersionStatus;
+  modelKey: string;
+  metadataKey: string | null;
+  modelSha256: string;
+  modelBytes: number;
+  modelInfo: ModelInfo;
+  error: string | null;
+  createdAt: string;
+}
+
+export interface HistoryEntry {
+  id: number;
+  deploymentId: string;
+  event: HistoryEventName;
+  statusBefore: DeploymentStatus | null;
+  statusAfter: DeploymentStatus | null;
+  detail: string | null;
+  at: string;
+}
