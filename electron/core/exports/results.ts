@@ -96,7 +96,9 @@ function toError(error: z.infer<typeof formatEntry>['error'], format: string): A
 }
 
 /** completed: every format good; failed: nothing usable was produced; partial: anything in between. */
-export function jobStatusFor(results: FormatResult[]): JobStatus {
+export function jobStatusFor(
+  results: FormatResult[],
+): Extract<JobStatus, 'completed' | 'partial' | 'failed'> {
   if (results.length > 0 && results.every((r) => GOOD.has(r.status))) return 'completed';
   if (results.some((r) => r.path && r.status !== 'failed')) return 'partial';
   return 'failed';

@@ -23,9 +23,9 @@ import { groupBelongsToJob, processStartToken, terminateGroup } from '../toolcha
 import { logLineFor } from '../toolchain/protocol';
 import { moveIntoPlace, removeQuietly } from './artifacts';
 import { JobLog } from './job-log';
-import { APP_CLOSED, CANCELLED, failureFor } from './reasons';
+import { APP_CLOSED, CANCELLED } from './reasons';
 import { ownerIsGone, reconcileJobs } from './reconcile';
-import { exportResultSchema, jobErrorFor, jobStatusFor, relocate, toFormatResults } from './results';
+import { outcomeOf } from './outcome';
 
 export interface ExportsDeps {
   jobs: ExportJobsRepo;
@@ -178,62 +178,53 @@ export class ExportsService {
     const final = paths.exportDir(row.model_id, row.version);
     const current = jobs.getRow(row.id);
     const endedElsewhere = !current || !ACTIVE_STATUSES.includes(current.status);
+    const cancelled = Boolean(run.cancelReason) || endedElsewhere;
+    const outcome = outcomeOf(exit, cancelled, JSON.parse(row.formats) as string[], staging, final);
 
-    if (exit.cancelled || run.cancelReason || endedElsewhere) {
+    if (outcome.kind !== 'produced') {
       removeQuietly(staging);
-      run.log.append('The export was cancelled; its files were removed.');
-      run.log.flush();
-      jobs.finish(row.id, {
-        status: 'cancelled',
-        error: run.cancelReason ?? CANCELLED,
-        progress_stage: 'cancelled',
-      });
-      return;
-    }
-    const parsed = exit.code === 0 && exit.result ? exportResultSchema.safeParse(exit.result) : null;
-    if (!parsed?.success) {
-      removeQuietly(staging);
-      const error =
-        parsed && !parsed.success
-          ? {
-              code: 'TRAINER_PROTOCOL',
-              message: `The trainer's result could not be read: ${parsed.error.issues[0]?.message ?? 'invalid'}.`,
-              hint: 'This is a bug in the trainer; the export log has its output.',
-            }
-          : failureFor(exit);
-      run.log.append(`Export failed: ${error.code}: ${error.message}`);
-      run.log.flush();
-      jobs.finish(row.id, { status: 'failed', error, progress_stage: 'failed' });
+      if (outcome.kind === 'cancelled') {
+        run.log.append('The export was cancelled; its files were removed.');
+        run.log.flush();
+        jobs.finish(row.id, {
+          status: 'cancelled',
+          error: run.cancelReason ?? CANCELLED,
+          progress_stage: 'cancelled',
+        });
+      } else {
+        run.log.append(`Export failed: ${outcome.error.code}: ${outcome.error.message}`);
+        run.log.flush();
+        jobs.finish(row.id, {
+          status: 'failed',
+          error: outcome.error,
+          format_results: outcome.results,
+          progress_stage: 'failed',
+        });
+      }
       return;
     }
 
-    const formats = JSON.parse(row.formats) as string[];
-    const results = toFormatResults(parsed.data, formats, staging, final);
-    const status = jobStatusFor(results);
+    const { results, status } = outcome;
     const withFiles = results.filter((r) => r.path);
-    if (status === 'failed') {
-      removeQuietly(staging);
-    } else {
-      moveIntoPlace(staging, final);
-    }
-    const metadataPath = status === 'failed' ? null : toFinal(parsed.data.metadata, staging, final);
+    moveIntoPlace(staging, final);
     run.log.append(`Export ${status}: ${results.map((r) => `${r.format} ${r.status}`).join(', ')}.`);
     run.log.flush();
     const finished = jobs.finish(row.id, {
       status,
       format_results: results,
-      error: jobErrorFor(results),
-      output_dir: status === 'failed' ? null : final,
+      error: outcome.error,
+      output_dir: final,
       exported_model_path: withFiles[0]?.path ?? null,
-      metadata_path: metadataPath,
+      metadata_path:
+        outcome.metadataPath && fs.existsSync(outcome.metadataPath) ? outcome.metadataPath : null,
       model_size_bytes: withFiles.length ? withFiles.reduce((sum, r) => sum + (r.bytes ?? 0), 0) : null,
       validation_metrics: Object.fromEntries(results.map((r) => [r.format, r.parity])),
-      optimization_stats: parsed.data.optimization_stats ?? null,
-      progress_stage: status === 'failed' ? 'failed' : 'done',
-      progress_fraction: status === 'failed' ? undefined : 1,
+      optimization_stats: outcome.optimizationStats,
+      progress_stage: 'done',
+      progress_fraction: 1,
     });
-    // Someone cancelled it in the last moment from another process: its files go with it.
-    if (!finished && status !== 'failed') removeQuietly(final);
+    // Cancelled from another process in the last moment: its files go with it.
+    if (!finished) removeQuietly(final);
   }
 
   private finalizeBroken(row: ExportJobRow, run: Run, error: unknown, staging: string): void {
@@ -353,9 +344,4 @@ export class ExportsService {
   async close(): Promise<void> {
     await Promise.all([...this.runs.keys()].map((id) => this.cancel(id, APP_CLOSED).catch(() => undefined)));
   }
-}
-
-function toFinal(reported: string | null | undefined, staging: string, final: string): string | null {
-  const relocated = relocate(reported, staging, final);
-  return relocated && fs.existsSync(relocated) ? relocated : null;
 }
