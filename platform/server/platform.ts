@@ -66,7 +66,6 @@ export async function createPlatform(
     ? new RedisRateLimiter({ url: config.redisUrl, prefix: config.redisPrefix, log })
     : new MemoryRateLimiter();
   const usage = new UsageRecorder(store, log);
-  let inference: InferenceService | undefined;
   const deployments = new DeploymentService({
     store,
     objects,
@@ -74,9 +73,10 @@ export async function createPlatform(
     keys,
     publicUrl: config.publicUrl,
     log,
-    onChange: (id) => inference?.invalidate(id),
+    // Called only after start-up, once `inference` exists.
+    onChange: (id) => inference.invalidate(id),
   });
-  inference = new InferenceService({
+  const inference: InferenceService = new InferenceService({
     store,
     backend,
     deployments,

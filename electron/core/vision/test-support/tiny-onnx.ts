@@ -13,6 +13,8 @@ export interface TinyModelSpec {
   output: { dims: number[]; data: Float32Array };
   metadata?: Record<string, string>;
   opset?: number;
+  /** The node's operator; anything but Identity makes a well-formed file that runtimes refuse to load. */
+  opType?: string;
 }
 
 export function buildTinyOnnx(spec: TinyModelSpec): Uint8Array {
@@ -23,7 +25,7 @@ export function buildTinyOnnx(spec: TinyModelSpec): Uint8Array {
     stringField(1, 'fixed_output'),
     stringField(2, outputName),
     stringField(3, 'identity'),
-    stringField(4, 'Identity'),
+    stringField(4, spec.opType ?? 'Identity'),
   ]);
   const graph = message([
     bytesField(1, node),
