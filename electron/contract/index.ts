@@ -44,7 +44,10 @@ export function isChannel(name: unknown): name is Channel {
 }
 
 /** Validates a request; throws a ContractError naming the bad field so hosts can answer with a clear error. */
-export function parseRequest<C extends Channel>(channel: C, payload: unknown): z.output<(typeof channels)[C]['request']> {
+export function parseRequest<C extends Channel>(
+  channel: C,
+  payload: unknown,
+): z.output<(typeof channels)[C]['request']> {
   const parsed = channels[channel].request.safeParse(payload ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -67,7 +70,12 @@ export type EventMap = {
   'toolchain:progress': ToolchainProgress;
 };
 export type EventName = keyof EventMap;
-export const eventNames: EventName[] = ['exports:progress', 'exports:log', 'exports:updated', 'toolchain:progress'];
+export const eventNames: EventName[] = [
+  'exports:progress',
+  'exports:log',
+  'exports:updated',
+  'toolchain:progress',
+];
 
 /** What the renderer sees as `window.edgepack` (Electron) or the web harness host. */
 export interface EdgepackApi {
