@@ -25,7 +25,8 @@ const checkpoint = fixture('models/detect.pt');
 /** Adds the detect checkpoint and starts exporting it in the background; resolves once the trainer is running. */
 async function exportInBackground(home: string, stages = ['load', 'onnx', 'parity']) {
   const model = cli(home, ['models', 'add', checkpoint, '--json']).json;
-  const run = startCli(home, ['export', model.id, '--format', 'onnx', '--json']);
+  // At 640 px (the checkpoint was trained at 160) the export runs long enough to be interrupted with room to spare.
+  const run = startCli(home, ['export', model.id, '--format', 'onnx', '--imgsz', '640', '--json']);
   const job = await waitFor(
     () =>
       jobRows(home).find(
