@@ -43,8 +43,8 @@ ENV = {
 }
 
 
-class Cancelled(Exception):
-    pass
+class Cancelled(BaseException):
+    """Raised by SIGTERM/SIGINT; a BaseException so that no `except Exception` on the way swallows it."""
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -106,9 +106,6 @@ def _on_signal(signum, _frame):
 
 def run(args: argparse.Namespace, protocol: Protocol) -> dict:
     from trainers.common.env import import_ultralytics
-
-    import_ultralytics(args.config_dir)
-    route_library_logs(protocol, "ultralytics")
     from trainers.common.registry import REGISTRY
     from trainers.ultralytics import (
         formats,  # noqa: F401  (registers every format)
@@ -118,7 +115,10 @@ def run(args: argparse.Namespace, protocol: Protocol) -> dict:
     if args.list_formats:
         return {"formats_table": {k: spec.describe() for k, spec in REGISTRY.items()}}
     settings = settings_from(args)
-    return job.inspect(settings, protocol) if args.inspect else job.export(settings, protocol)
+    scan = job.precheck(settings, protocol)  # before the heavy imports: bad input is answered at once
+    import_ultralytics(args.config_dir)
+    route_library_logs(protocol, "ultralytics")
+    return job.inspect(settings, protocol, scan) if args.inspect else job.export(settings, protocol, scan)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         payload = {"error": exc.to_dict()}
         protocol.error(exc.code, exc.message, exc.hint, exc.details or None)
         code = EXIT_FAILED
-    except Cancelled as exc:
+    except (Cancelled, KeyboardInterrupt) as exc:
         payload = {"error": {"code": "CANCELLED", "message": f"Export cancelled ({exc}).", "hint": ""}}
         protocol.error("CANCELLED", f"Export cancelled ({exc}).", "Start the export again when you are ready.")
         code = EXIT_CANCELLED

@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trainers.common import errors
+from trainers.common.checkpoint_file import scan_checkpoint
 from trainers.common.errors import ExportError
 from trainers.common.metadata import build_metadata, sha256_file, toolchain_versions, write_metadata
+from trainers.common.picklescan import ScanReport
 from trainers.common.protocol import Protocol
 from trainers.common.registry import FormatOutcome, FormatSpec, get_format, resolve_options, run_format
 
-from .checkpoint import LoadedCheckpoint, class_names, describe, load_checkpoint, train_imgsz
+from .checkpoint import LoadedCheckpoint, check_scan, class_names, describe, load_checkpoint, train_imgsz
 from .context import ExportContext
-from .validation import validate
 
 EXPORT_SPAN = (0.15, 0.92)  # progress fraction range shared by the formats
 
@@ -33,21 +34,30 @@ class JobSettings:
     trust_unsafe: bool = False
 
 
-def load(settings: JobSettings, protocol: Protocol, work_dir: Path) -> LoadedCheckpoint:
+def precheck(settings: JobSettings, protocol: Protocol) -> ScanReport:
+    """Everything that needs no torch: options, output folder, what the file is and what its pickle imports.
+    Runs before Ultralytics is imported, so a wrong drop is answered in a fraction of a second."""
+    for fmt in settings.formats:
+        resolve_options(get_format(fmt), settings.export_config, settings.optimization_config)
     protocol.progress("scan", 0.02, f"checking {settings.checkpoint.name}")
-    from trainers.common.checkpoint_file import scan_checkpoint
-
     scan = scan_checkpoint(settings.checkpoint)
     protocol.log(f"pickle globals: {len(scan.globals)}, outside the allowlist: {len(scan.unsafe)}")
+    check_scan(settings.checkpoint, scan, settings.trust_unsafe)
+    if settings.formats:
+        _prepare_output(settings.output_dir)
+    return scan
+
+
+def load(settings: JobSettings, protocol: Protocol, work_dir: Path, scan: ScanReport) -> LoadedCheckpoint:
     protocol.progress("load", 0.08, "loading the checkpoint with Ultralytics")
     loaded = load_checkpoint(settings.checkpoint, work_dir, settings.trust_unsafe, scan)
     protocol.log(f"loaded a {loaded.task} model with {len(class_names(loaded.yolo))} classes")
     return loaded
 
 
-def inspect(settings: JobSettings, protocol: Protocol) -> dict:
+def inspect(settings: JobSettings, protocol: Protocol, scan: ScanReport) -> dict:
     with tempfile.TemporaryDirectory(prefix="edgepack-inspect-") as tmp:
-        loaded = load(settings, protocol, Path(tmp))
+        loaded = load(settings, protocol, Path(tmp), scan)
         model = describe(loaded)
     model["sha256"] = sha256_file(settings.checkpoint)
     model["bytes"] = settings.checkpoint.stat().st_size
@@ -150,6 +160,8 @@ def _one_format(
         outcome.bytes = outcome.path.stat().st_size
     parity = None
     if spec.load_runner:
+        from .validation import validate  # imports torch: only once a model is loaded
+
         protocol.progress("parity", start + (end - start) * 0.6, f"checking {spec.label} against PyTorch")
         try:
             parity = validate(ctx, outcome.path, spec.load_runner)
@@ -184,13 +196,14 @@ def _validation_block(spec: FormatSpec, parity: dict | None) -> dict | None:
     return {"runtime": spec.runtime, "latency_ms": parity.get("latency_ms"), "parity": parity}
 
 
-def export(settings: JobSettings, protocol: Protocol) -> dict:
+def export(settings: JobSettings, protocol: Protocol, scan: ScanReport) -> dict:
     specs = [get_format(f) for f in settings.formats]
     resolved = {s.id: resolve_options(s, settings.export_config, settings.optimization_config) for s in specs}
     output_dir = _prepare_output(settings.output_dir)
+    existing = set(output_dir.iterdir())
     work_dir = Path(tempfile.mkdtemp(prefix=".work-", dir=output_dir))
     try:
-        loaded = load(settings, protocol, work_dir)
+        loaded = load(settings, protocol, work_dir, scan)
         card = describe(loaded)
         formats: dict[str, dict] = {}
         share = (EXPORT_SPAN[1] - EXPORT_SPAN[0]) / len(specs)
@@ -213,6 +226,10 @@ def export(settings: JobSettings, protocol: Protocol) -> dict:
             )
             span = (EXPORT_SPAN[0] + i * share, EXPORT_SPAN[0] + (i + 1) * share)
             formats[spec.id] = _one_format(spec, ctx, settings, card, protocol, span)
+    except BaseException:  # cancelled or crashed: nothing half-written may look like a result
+        for path in set(output_dir.iterdir()) - existing:
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        raise
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     first_meta = next((r["metadata"] for r in formats.values() if r.get("metadata")), None)

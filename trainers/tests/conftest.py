@@ -1,0 +1,75 @@
+"""Shared helpers: run export.py as the app does (a subprocess speaking JSON lines) and read its events."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from trainers.common.env import apply_offline_settings
+
+# Tests import ultralytics too (to load exported models): offline settings first, in a private config dir.
+ULTRALYTICS_CONFIG = apply_offline_settings(Path(tempfile.mkdtemp(prefix="edgepack-pytest-ultralytics-")))
+
+REPO = Path(__file__).resolve().parents[2]
+EXPORT_PY = REPO / "trainers" / "ultralytics" / "export.py"
+FIXTURES = REPO / "tests" / "fixtures"
+SCHEMA = REPO / "resources" / "schemas" / "metadata.schema.json"
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def events(self) -> list[dict]:
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+    def of(self, kind: str) -> list[dict]:
+        return [e for e in self.events if e["event"] == kind]
+
+    @property
+    def result(self) -> dict:
+        results = self.of("result")
+        assert len(results) == 1, f"expected one result event, got {len(results)}; stderr:\n{self.stderr[-3000:]}"
+        return results[0]
+
+    @property
+    def error(self) -> dict:
+        errors = self.of("error")
+        assert errors, f"expected an error event; stdout:\n{self.stdout[-3000:]}"
+        return errors[-1]
+
+
+def run_export(*args: str, env: dict | None = None, config_dir: Path | None = None, timeout: float = 300) -> Run:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("EXPORT_", "CHECKPOINT_", "OUTPUT_DIR"))}
+    full_env.update(env or {})
+    cmd = [sys.executable, str(EXPORT_PY), *args]
+    if config_dir is not None:
+        cmd += ["--config-dir", str(config_dir)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=timeout, cwd=REPO)
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def config_dir() -> Path:
+    """One Ultralytics config dir for the whole session (as one toolchain venv would have)."""
+    return ULTRALYTICS_CONFIG
+
+
+@pytest.fixture(scope="session")
+def manifest() -> dict:
+    return json.loads((FIXTURES / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def schema() -> dict:
+    return json.loads(SCHEMA.read_text())
