@@ -1,3 +1,4 @@
+import { promises as dns } from 'node:dns';
 import type { OutputTensor } from '../../electron/core/vision';
 import type { TritonModelBackend } from '../repository/config-pbtxt';
 import { tritonModelConfig } from '../repository/config-pbtxt';
@@ -14,6 +15,11 @@ import { BackendUnavailableError, InferenceFailedError, ModelLoadError } from '.
 export interface TritonBackendOptions {
   /** One or more Triton servers sharing the model repository; loads go to all, inference round-robins. */
   urls: string[];
+  /**
+   * Where model loads and unloads go, when not `urls`: a headless Kubernetes service whose name resolves to every
+   * Triton pod, so each pod loads the model (pods the autoscaler adds later load the repository at start).
+   */
+  loadUrl?: string;
   /** The model repository directory those servers were started with (a shared volume in Kubernetes). */
   repositoryDir: string;
   modelBackend: TritonModelBackend;
@@ -43,8 +49,9 @@ export class TritonBackend implements InferenceBackend {
       instances: request.replicas,
     });
     await writeTritonModel(this.options.repositoryDir, config, request.version, request.onnx);
+    const targets = await this.repositoryClients();
     try {
-      for (const client of this.clients) await client.load(name);
+      for (const client of targets) await client.load(name);
     } catch (error) {
       // Triton keeps serving the version it had; drop the refused one so a restart does not trip on it.
       await removeTritonVersion(this.options.repositoryDir, name, request.version);
@@ -65,7 +72,7 @@ export class TritonBackend implements InferenceBackend {
 
   async unload(deploymentId: string): Promise<void> {
     const name = tritonModelName(deploymentId);
-    for (const client of this.clients) {
+    for (const client of await this.repositoryClients()) {
       try {
         await client.unload(name);
       } catch (error) {
@@ -120,6 +127,25 @@ export class TritonBackend implements InferenceBackend {
     return problems.length === 0
       ? { ready: true, detail: `Triton ready (${this.options.urls.join(', ')})` }
       : { ready: false, detail: problems.join('; ') };
+  }
+
+  /** Every server a repository change must reach: the configured URLs, or each address behind loadUrl. */
+  private async repositoryClients(): Promise<TritonClient[]> {
+    if (!this.options.loadUrl) return this.clients;
+    const url = new URL(this.options.loadUrl);
+    let addresses: { address: string; family: number }[];
+    try {
+      addresses = await dns.lookup(url.hostname, { all: true });
+    } catch (error) {
+      throw new BackendUnavailableError(
+        `Cannot resolve the Triton pods at ${url.hostname}: ${(error as Error).message}.`,
+      );
+    }
+    return addresses.map((a) => {
+      const target = new URL(url);
+      target.hostname = a.family === 6 ? `[${a.address}]` : a.address;
+      return new TritonClient(target.toString().replace(/\/+$/, ''), this.options.timeoutMs);
+    });
   }
 
   describe(): string {

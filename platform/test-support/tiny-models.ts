@@ -19,6 +19,7 @@ export function tinyDetector(options: { opType?: string; dynamicBatch?: boolean 
   return buildTinyOnnx({
     inputShape: [options.dynamicBatch ? 'batch' : 1, 3, ...TINY_IMGSZ],
     output: { dims: [1, 6, anchors], data },
+    outputShape: [options.dynamicBatch ? 'batch' : 1, 6, anchors],
     metadata: ultralyticsMetadata(TINY_NAMES, TINY_IMGSZ),
     opType: options.opType,
   });

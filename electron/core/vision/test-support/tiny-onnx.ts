@@ -11,6 +11,8 @@ export interface TinyModelSpec {
   outputName?: string;
   /** The tensor the model outputs, whatever the input. */
   output: { dims: number[]; data: Float32Array };
+  /** The output shape the graph declares (symbolic dims allowed); defaults to output.dims. */
+  outputShape?: Dim[];
   metadata?: Record<string, string>;
   opset?: number;
   /** The node's operator; anything but Identity makes a well-formed file that runtimes refuse to load. */
@@ -32,7 +34,7 @@ export function buildTinyOnnx(spec: TinyModelSpec): Uint8Array {
     stringField(2, 'tiny'),
     bytesField(5, constant),
     bytesField(11, valueInfo(inputName, spec.inputShape)),
-    bytesField(12, valueInfo(outputName, spec.output.dims)),
+    bytesField(12, valueInfo(outputName, spec.outputShape ?? spec.output.dims)),
   ]);
   const opset = message([stringField(1, ''), varintField(2, spec.opset ?? 17)]);
   const metadata = Object.entries(spec.metadata ?? {}).map(([key, value]) =>
