@@ -41,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       if (['commander.helpDisplayed', 'commander.version'].includes(error.code)) return 0;
       if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return 2;
+      if (!out.json) return 2; // commander has already said what is wrong, with the usage
       out.error({
         code: 'USAGE',
         message: error.message.replace(/^error:\s*/i, ''),

@@ -42,7 +42,9 @@ describe('trainer protocol lines', () => {
     expect(
       logLineFor(parseTrainerLine('{"event":"artifact","format":"onnx","path":"/o/m.onnx","bytes":2097152}')),
     ).toBe('artifact onnx: /o/m.onnx (2.0 MB)');
-    expect(logLineFor(parseTrainerLine('\u001b[34m\u001b[1mONNX:\u001b[0m export success'))).toBe('ONNX: export success');
+    expect(logLineFor(parseTrainerLine('\u001b[34m\u001b[1mONNX:\u001b[0m export success'))).toBe(
+      'ONNX: export success',
+    );
     expect(logLineFor(parseTrainerLine('{"event":"error","code":"X","message":"bad","hint":"fix it"}'))).toBe(
       'ERROR X: bad — fix it',
     );

@@ -66,7 +66,11 @@ export function errorFromEvent(event: ErrorEvent): AppErrorShape {
 
 /** A line for the job's log, readable by a person (the raw JSON is not). */
 export function logLineFor(parsed: ParsedLine): string {
-  if (parsed.kind === 'text') return stripAnsi(parsed.line);
+  return stripAnsi(renderLine(parsed));
+}
+
+function renderLine(parsed: ParsedLine): string {
+  if (parsed.kind === 'text') return parsed.line;
   const e = parsed.event;
   switch (e.event) {
     case 'progress':
