@@ -32,6 +32,11 @@ describe('trainer protocol lines', () => {
     }
   });
 
+  it('strips terminal colour codes from text lines and log events', () => {
+    const colouredEvent = JSON.stringify({ event: 'log', message: '\u001b[34mPyTorch:\u001b[0m starting' });
+    expect(logLineFor(parseTrainerLine(colouredEvent))).toBe('PyTorch: starting');
+  });
+
   it('renders events as readable log lines', () => {
     expect(logLineFor(parseTrainerLine('{"event":"progress","stage":"parity","fraction":0.8}'))).toBe(
       '» parity 80%',
