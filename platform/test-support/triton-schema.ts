@@ -1,0 +1,40 @@
+import { runPython } from './services';
+
+export interface ParsedTritonConfig {
+  ok: boolean;
+  error?: string;
+  name?: string;
+  platform?: string;
+  backend?: string;
+  max_batch_size?: number;
+  inputs?: [string, string, number[]][];
+  outputs?: [string, string, number[]][];
+  instance_groups?: [number, string][];
+  dynamic_batching?: boolean;
+}
+
+/** Parses config.pbtxt files with Triton's own schema (tritonclient's model_config_pb2, strict text format). */
+const SCRIPT = `
+import json, sys
+from google.protobuf import text_format
+from tritonclient.grpc import model_config_pb2 as mc
+out = []
+for path in sys.argv[1:]:
+    try:
+        c = text_format.Parse(open(path).read(), mc.ModelConfig())
+    except text_format.ParseError as e:
+        out.append({"ok": False, "error": str(e)})
+        continue
+    t = lambda xs: [[x.name, mc.DataType.Name(x.data_type), list(x.dims)] for x in xs]
+    out.append({
+        "ok": True, "name": c.name, "platform": c.platform, "backend": c.backend, "max_batch_size": c.max_batch_size,
+        "inputs": t(c.input), "outputs": t(c.output),
+        "instance_groups": [[g.count, mc.ModelInstanceGroup.Kind.Name(g.kind)] for g in c.instance_group],
+        "dynamic_batching": c.HasField("dynamic_batching"),
+    })
+print(json.dumps(out))
+`;
+
+export function parseWithTritonSchema(python: string, files: string[]): ParsedTritonConfig[] {
+  return JSON.parse(runPython(python, SCRIPT, files)) as ParsedTritonConfig[];
+}
