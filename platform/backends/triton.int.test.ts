@@ -1,0 +1,180 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  deploy,
+  infer,
+  packageForm,
+  startTestPlatform,
+  type Deployed,
+  type TestPlatform,
+} from '../test-support/harness';
+import {
+  exportedPackage,
+  platformPython,
+  repo,
+  startTriton,
+  type ChildService,
+  type ExportedPackage,
+} from '../test-support/services';
+import { tinyDetector } from '../test-support/tiny-models';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let python: string;
+let repository: string;
+let triton: ChildService;
+let viaTriton: TestPlatform;
+let embedded: TestPlatform;
+let pkg: ExportedPackage;
+let photo: Buffer;
+
+beforeAll(async () => {
+  python = platformPython();
+  pkg = await exportedPackage('detect');
+  photo = await fs.readFile(path.join(repo, 'tests', 'fixtures', 'images', 'shapes-1.png'));
+  repository = await fs.mkdtemp(path.join(os.tmpdir(), 'triton-models-'));
+  triton = await startTriton(python, repository);
+  viaTriton = await startTestPlatform({
+    backend: {
+      kind: 'triton',
+      urls: [triton.url],
+      repositoryDir: repository,
+      modelBackend: 'python',
+      tensorEncoding: 'binary',
+    },
+  });
+  embedded = await startTestPlatform();
+}, 300_000);
+
+afterAll(async () => {
+  await viaTriton?.close();
+  await embedded?.close();
+  await triton?.stop();
+  await fs.rm(repository, { recursive: true, force: true });
+});
+
+const predictions = async (r: Response) => {
+  expect(r.status).toBe(200);
+  return ((await r.json()) as Json).predictions as { class: string; confidence: number; bbox: number[] }[];
+};
+
+function expectSamePredictions(a: Json[], b: Json[]): void {
+  expect(a.length).toBeGreaterThan(0);
+  expect(a.map((p) => p.class)).toEqual(b.map((p) => p.class));
+  a.forEach((p, i) => {
+    expect(p.confidence).toBeCloseTo(b[i]!.confidence, 3);
+    p.bbox.forEach((v: number, j: number) => expect(v).toBeCloseTo(b[i]!.bbox[j], 1));
+  });
+}
+
+describe('the Triton path, end to end against a real tritonserver', () => {
+  let deployed: Deployed;
+
+  it('deploys: writes deployment-{id}/1/model.onnx and config.pbtxt, loads it through the repository API', async () => {
+    deployed = await deploy(viaTriton, pkg.onnx, pkg.metadata);
+    const modelDir = path.join(repository, `deployment-${deployed.id}`);
+    expect((await fs.stat(path.join(modelDir, '1', 'model.onnx'))).size).toBe(pkg.onnx.byteLength);
+    expect(await fs.readFile(path.join(modelDir, 'config.pbtxt'), 'utf8')).toContain(
+      `name: "deployment-${deployed.id}"`,
+    );
+    const ready = await fetch(`${triton.url}/v2/models/deployment-${deployed.id}/versions/1/ready`);
+    expect(ready.status).toBe(200);
+  });
+
+  it('answers with the same predictions as the embedded ONNX Runtime backend (binary and JSON tensors)', async () => {
+    const local = await deploy(embedded, pkg.onnx, pkg.metadata);
+    const expected = await predictions(await infer(embedded, local, photo));
+    expectSamePredictions(await predictions(await infer(viaTriton, deployed, photo)), expected);
+
+    const jsonTensors = await startTestPlatform({
+      dataDir: viaTriton.dataDir,
+      backend: {
+        kind: 'triton',
+        urls: [triton.url],
+        repositoryDir: repository,
+        modelBackend: 'python',
+        tensorEncoding: 'json',
+      },
+    });
+    try {
+      const sameDeployment = { ...deployed };
+      expectSamePredictions(await predictions(await infer(jsonTensors, sameDeployment, photo)), expected);
+    } finally {
+      await jsonTensors.close();
+    }
+  });
+
+  it("a model Triton refuses: the update is marked failed with Triton's message, the previous version keeps serving", async () => {
+    const response = await viaTriton.request('POST', `/api/v1/deployments/${deployed.id}/versions`, {
+      body: packageForm(tinyDetector({ opType: 'NoSuchOperator' })),
+    });
+    expect(response.status).toBe(422);
+    const { error } = (await response.json()) as Json;
+    expect(error.code).toBe('MODEL_LOAD_FAILED');
+    expect(error.message).toMatch(/^Triton refused the model: load failed for model 'deployment-/);
+    expect(error.message).toContain('version 2');
+    expect(error.message).toContain('NoSuchOperator');
+    expect(error.message).toContain('Version 1 is still serving');
+
+    const served = await infer(viaTriton, deployed, photo);
+    expect(((await served.clone().json()) as Json).model_version).toBe(1);
+    expect((await predictions(served)).length).toBeGreaterThan(0);
+    const detail = (await (
+      await viaTriton.request('GET', `/api/v1/deployments/${deployed.id}`)
+    ).json()) as Json;
+    expect(detail.versions.map((v: Json) => [v.version, v.status])).toEqual([
+      [1, 'serving'],
+      [2, 'failed'],
+    ]);
+    expect(detail.versions[1].error).toContain('NoSuchOperator');
+    await expect(fs.stat(path.join(repository, `deployment-${deployed.id}`, '2'))).rejects.toThrow();
+  });
+
+  it('deactivate unloads the model from Triton and removes it from the repository; reactivate loads it again', async () => {
+    await viaTriton.request('POST', `/api/v1/deployments/${deployed.id}/deactivate`);
+    expect((await fetch(`${triton.url}/v2/models/deployment-${deployed.id}/ready`)).status).not.toBe(200);
+    await expect(fs.stat(path.join(repository, `deployment-${deployed.id}`))).rejects.toThrow();
+    const reactivated = await viaTriton.request('POST', `/api/v1/deployments/${deployed.id}/reactivate`);
+    expect(((await reactivated.json()) as Json).deployment.status).toBe('active');
+    expect((await fetch(`${triton.url}/v2/models/deployment-${deployed.id}/ready`)).status).toBe(200);
+    expect((await infer(viaTriton, deployed, photo)).status).toBe(200);
+  });
+
+  it('scaling rewrites the instance group and reloads', async () => {
+    const response = await viaTriton.request('PATCH', `/api/v1/deployments/${deployed.id}`, {
+      json: { replicas: 2 },
+    });
+    expect(response.status).toBe(200);
+    const config = (await (
+      await fetch(`${triton.url}/v2/models/deployment-${deployed.id}/config`)
+    ).json()) as Json;
+    expect(config.instance_group[0]).toMatchObject({ count: 2, kind: 'KIND_CPU' });
+  });
+
+  it('Triton down: inference answers 503 naming the cause, readiness says so, deploys fail cleanly', async () => {
+    await triton.stop();
+    const response = await infer(viaTriton, deployed, photo);
+    expect(response.status).toBe(503);
+    const { error } = (await response.json()) as Json;
+    expect(error.code).toBe('BACKEND_UNAVAILABLE');
+    expect(error.message).toContain(`Triton at ${triton.url} is not reachable (ECONNREFUSED)`);
+
+    const health = await viaTriton.request('GET', '/health/ready', { token: null });
+    expect(health.status).toBe(503);
+    expect(((await health.json()) as Json).backend.detail).toContain('ECONNREFUSED');
+
+    const created = await viaTriton.request('POST', '/api/v1/deployments', {
+      body: packageForm(pkg.onnx, pkg.metadata),
+    });
+    expect(created.status).toBe(503);
+    const failed = ((await created.json()) as Json).error;
+    expect(failed.code).toBe('BACKEND_UNAVAILABLE');
+    const detail = (await (
+      await viaTriton.request('GET', `/api/v1/deployments/${failed.deployment_id}`)
+    ).json()) as Json;
+    expect(detail.deployment.status).toBe('failed');
+    expect(detail.deployment.last_error).toContain('ECONNREFUSED');
+  });
+});
