@@ -8,6 +8,7 @@ import { registerDoctor } from './commands/doctor';
 import { registerExport } from './commands/export';
 import { registerExports } from './commands/exports';
 import { registerModels } from './commands/models';
+import { registerPredict } from './commands/predict';
 import { Output } from './output';
 
 export async function main(argv: string[]): Promise<number> {
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   registerModels(program, ctx, done);
   registerExport(program, ctx, done);
   registerExports(program, ctx, done);
+  registerPredict(program, ctx, done);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -9,11 +9,28 @@ import type { ExportJob } from './exports';
 import { exportIdRequest, exportsCreateRequest, exportsListRequest } from './exports';
 import type { DoctorReport, ToolchainProgress } from './toolchain';
 import type { AppErrorShape } from './errors';
+import type {
+  PreviewBatchStarted,
+  PreviewFinished,
+  PreviewItem,
+  PreviewModel,
+  PreviewProgress,
+  PreviewResult,
+} from './preview';
+import {
+  previewBatchRequest,
+  previewDescribeRequest,
+  previewOpenRequest,
+  previewPredictRequest,
+  previewReleaseRequest,
+  previewRunIdRequest,
+} from './preview';
 
 export * from './errors';
 export * from './models';
 export * from './exports';
 export * from './toolchain';
+export * from './preview';
 
 const empty = z.object({}).strict();
 
@@ -32,6 +49,12 @@ export const channels = {
   'exports:reveal': { request: exportIdRequest, response: null as unknown as { path: string } },
   'toolchain:doctor': { request: empty, response: null as unknown as DoctorReport },
   'toolchain:ensure': { request: empty, response: null as unknown as DoctorReport },
+  'preview:open': { request: previewOpenRequest, response: null as unknown as PreviewModel },
+  'preview:describe': { request: previewDescribeRequest, response: null as unknown as PreviewModel },
+  'preview:predict': { request: previewPredictRequest, response: null as unknown as PreviewResult },
+  'preview:batch': { request: previewBatchRequest, response: null as unknown as PreviewBatchStarted },
+  'preview:cancel': { request: previewRunIdRequest, response: null as unknown as { cancelled: boolean } },
+  'preview:release': { request: previewReleaseRequest, response: null as unknown as { released: boolean } },
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -68,6 +91,9 @@ export type EventMap = {
   'exports:log': { jobId: string; line: string };
   'exports:updated': ExportJob;
   'toolchain:progress': ToolchainProgress;
+  'preview:item': PreviewItem;
+  'preview:progress': PreviewProgress;
+  'preview:finished': PreviewFinished;
 };
 export type EventName = keyof EventMap;
 export const eventNames: EventName[] = [

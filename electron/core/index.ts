@@ -14,6 +14,7 @@ import { EventHub } from './events';
 import { ExportsService } from './exports/service';
 import { ModelsService } from './models/service';
 import { DataPaths } from './paths';
+import { PreviewService } from './preview/service';
 import { Toolchain } from './toolchain';
 import type { Core, CoreOptions } from './types';
 
@@ -44,6 +45,7 @@ export interface CoreServices {
   models: ModelsService;
   exports: ExportsService;
   deployments: DeploymentsRepo;
+  preview: PreviewService;
 }
 
 export interface CoreWithServices extends Core {
@@ -73,6 +75,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     models: new ModelsService({ models: modelsRepo, jobs, paths, toolchain }),
     exports: new ExportsService({ jobs, models: modelsRepo, paths, toolchain, events }),
     deployments: new DeploymentsRepo(db),
+    preview: new PreviewService({ db, events }),
   };
   await services.exports.reconcile();
 
@@ -103,6 +106,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
       if (closed) return;
       closed = true;
       await services.exports.close();
+      await services.preview.close();
       events.clear();
       db.close();
     },
@@ -129,5 +133,11 @@ function handlersFor(s: CoreServices): Handlers {
     'exports:reveal': (r) => s.exports.reveal(r.id),
     'toolchain:doctor': () => s.toolchain.doctor(),
     'toolchain:ensure': () => s.toolchain.ensure(),
+    'preview:open': (r) => s.preview.open(r.path),
+    'preview:describe': (r) => s.preview.describe(r),
+    'preview:predict': (r) => s.preview.predict(r.model, r.image, r.options),
+    'preview:batch': (r) => s.preview.batch(r.model, r.inputs, r.options),
+    'preview:cancel': (r) => s.preview.cancel(r.runId),
+    'preview:release': (r) => s.preview.release(r.model),
   };
 }

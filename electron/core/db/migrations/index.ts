@@ -1,4 +1,5 @@
 import initial from './0001_initial';
+import previewAnswers from './0002_preview_answers';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,7 @@ export interface Migration {
  * Every schema change, in order. Append only: a released migration is never edited, a new one is added.
  * Kept as TypeScript modules (not loose .sql files) so the Electron bundle carries them without copying assets.
  */
-export const migrations: Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const migrations: Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'preview_answers', sql: previewAnswers },
+];

@@ -1,0 +1,219 @@
+import { z } from 'zod';
+import { appErrorSchema } from './errors';
+import { taskSchema } from './models';
+
+/** Thresholds and filters; anything left out is the model's default (metadata.json, else Ultralytics'). */
+export const previewOptionsSchema = z
+  .object({
+    conf: z.number().min(0).max(1).optional(),
+    iou: z.number().min(0).max(1).optional(),
+    maxDet: z.number().int().min(1).max(10_000).optional(),
+    agnostic: z.boolean().optional(),
+    /** Keep only these class ids. */
+    classes: z.array(z.number().int().min(0)).optional(),
+    /** Classification: how many classes to list. */
+    topK: z.number().int().min(1).max(100).optional(),
+  })
+  .strict();
+export type PreviewOptions = z.infer<typeof previewOptionsSchema>;
+
+/** The facts the preview cannot run without; a plain ONNX file may lack any of them. */
+export const previewFactSchema = z.enum(['task', 'names', 'imgsz']);
+export type PreviewFact = z.infer<typeof previewFactSchema>;
+
+export const previewModelSchema = z.object({
+  path: z.string(),
+  name: z.string(),
+  sha256: z.string(),
+  sizeBytes: z.number().int(),
+  task: taskSchema.nullable(),
+  names: z.array(z.string()),
+  /** [height, width] of the model input. */
+  imgsz: z.array(z.number().int()).nullable(),
+  /** Where the facts came from. */
+  source: z.enum(['metadata.json', 'embedded-metadata', 'ultralytics-metadata', 'answers']).nullable(),
+  /** What the person must still say before predictions can run (empty when ready). */
+  needs: z.array(previewFactSchema),
+  precision: z.string().nullable(),
+  input: z.object({ name: z.string(), shape: z.array(z.union([z.number(), z.string()])), type: z.string() }),
+  outputs: z.array(z.object({ name: z.string(), shape: z.array(z.union([z.number(), z.string()])) })),
+  defaults: z.object({ conf: z.number(), iou: z.number(), maxDet: z.number(), agnostic: z.boolean() }),
+});
+export type PreviewModel = z.infer<typeof previewModelSchema>;
+
+export interface PreviewKeypoint {
+  x: number;
+  y: number;
+  score: number | null;
+}
+
+/** A binary mask in model-input pixels over [x, y, width, height]; runs alternate 0s and 1s, row-major. */
+export interface PreviewMask {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  runs: number[];
+}
+
+export interface PreviewPrediction {
+  classId: number;
+  className: string;
+  confidence: number;
+  /** [x1, y1, x2, y2] in original-image pixels. */
+  box: [number, number, number, number];
+  keypoints?: PreviewKeypoint[];
+  mask?: PreviewMask;
+}
+
+export interface PreviewClassScore {
+  classId: number;
+  className: string;
+  confidence: number;
+}
+
+/** How model-input pixels map to the original image (for drawing masks): x = (xi - left) * sourceWidth / resizedWidth. */
+export interface PreviewInputMapping {
+  inputWidth: number;
+  inputHeight: number;
+  left: number;
+  top: number;
+  resizedWidth: number;
+  resizedHeight: number;
+}
+
+export interface PreviewTimings {
+  /** Loading the model into onnxruntime (first use only). */
+  load: number;
+  decode: number;
+  preprocess: number;
+  inference: number;
+  postprocess: number;
+  total: number;
+}
+
+export interface PreviewNotice {
+  code: string;
+  message: string;
+}
+
+export interface PreviewResult {
+  model: string;
+  image: { path: string; name: string; width: number; height: number; format: string };
+  task: string;
+  /** Detect, segment and pose: final boxes (with masks or keypoints); empty for classify. */
+  predictions: PreviewPrediction[];
+  /** Classify: the top classes, most probable first; empty for the other tasks. */
+  top: PreviewClassScore[];
+  mapping: PreviewInputMapping | null;
+  /** Milliseconds per stage; all but postprocess are 0 when cached outputs were reused. */
+  timings: PreviewTimings;
+  /** True when only post-processing ran (same image and model, new thresholds). */
+  reused: boolean;
+  options: { conf: number; iou: number; maxDet: number; agnostic: boolean };
+  notices: PreviewNotice[];
+}
+
+export const previewOpenRequest = z.object({ path: z.string().min(1) });
+/** Answers for a model that does not say these facts itself; each is optional, the ones it needs are required. */
+export const previewDescribeRequest = z.object({
+  path: z.string().min(1),
+  task: z.enum(['detect', 'segment', 'classify', 'pose']).optional(),
+  names: z.array(z.string()).min(1).optional(),
+  /** [size] or [height, width]. */
+  imgsz: z.array(z.number().int().min(16).max(4096)).min(1).max(2).optional(),
+});
+export const previewPredictRequest = z.object({
+  model: z.string().min(1),
+  image: z.string().min(1),
+  options: previewOptionsSchema.default({}),
+});
+export const previewBatchRequest = z.object({
+  model: z.string().min(1),
+  /** Image files and folders (their images, recursively). */
+  inputs: z.array(z.string().min(1)).min(1),
+  options: previewOptionsSchema.default({}),
+});
+export const previewRunIdRequest = z.object({ runId: z.string().min(1) });
+export const previewReleaseRequest = z.object({ model: z.string().min(1) });
+
+export interface PreviewBatchStarted {
+  runId: string;
+  total: number;
+  /** Files in the folders that are not images (by extension) and were left out. */
+  skipped: number;
+}
+
+/** One image of a batch: a short summary, or why it failed. */
+export interface PreviewItem {
+  runId: string;
+  index: number;
+  path: string;
+  name: string;
+  summary: { count: number; top: PreviewClassScore[]; totalMs: number; reused: boolean } | null;
+  error: z.infer<typeof appErrorSchema> | null;
+}
+
+export interface PreviewProgress {
+  runId: string;
+  done: number;
+  failed: number;
+  total: number;
+}
+
+export interface PreviewFinished extends PreviewProgress {
+  status: 'completed' | 'cancelled' | 'failed';
+  elapsedMs: number;
+  error: z.infer<typeof appErrorSchema> | null;
+}
+
+/** Colours per class id, shared by the app's canvas and the CLI's saved images (Ultralytics' palette). */
+export const PREVIEW_PALETTE = [
+  '#042aff',
+  '#0bdbeb',
+  '#f3f3f3',
+  '#00dfb7',
+  '#111f68',
+  '#ff6fdd',
+  '#ff444f',
+  '#cced00',
+  '#00f344',
+  '#bd00ff',
+  '#00b4ff',
+  '#dd00ba',
+  '#00ffff',
+  '#26c000',
+  '#01ffb3',
+  '#7d24ff',
+  '#7b0068',
+  '#ff1b6c',
+  '#fc6d2f',
+  '#a2ff0b',
+] as const;
+
+export function paletteColor(classId: number): string {
+  return PREVIEW_PALETTE[classId % PREVIEW_PALETTE.length]!;
+}
+
+/** Keypoint skeleton (COCO's 17 points) used when a pose model has exactly 17 keypoints. */
+export const COCO_SKELETON: readonly [number, number][] = [
+  [15, 13],
+  [13, 11],
+  [16, 14],
+  [14, 12],
+  [11, 12],
+  [5, 11],
+  [6, 12],
+  [5, 6],
+  [5, 7],
+  [6, 8],
+  [7, 9],
+  [8, 10],
+  [1, 2],
+  [0, 1],
+  [0, 2],
+  [1, 3],
+  [2, 4],
+  [3, 5],
+  [4, 6],
+];

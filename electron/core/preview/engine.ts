@@ -1,0 +1,219 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PreviewNotice, PreviewOptions, PreviewResult } from '../../contract';
+import { AppError } from '../errors';
+import { decodeImageBounded } from '../vision/decode-bounded';
+import { prepareImageTensor } from '../vision/preprocess';
+import type { ModelAnswers } from './answers-repo';
+import { InferenceWorker, type SessionOptions } from './inference-worker';
+import { SizedLru } from './lru';
+import { fileKey, openModelFile, type OpenedModel } from './model-facts';
+import { postprocess, type RawOutputs } from './postprocess';
+import { SessionCache } from './sessions';
+import { inputTensor, outputTensor } from './tensors';
+
+export interface PreviewEngineOptions {
+  answersFor: (sha256: string) => ModelAnswers | null;
+  /** Raw outputs kept for re-thresholding, in bytes (default 64 MB). */
+  outputCacheBytes?: number;
+  sessionIdleMs?: number;
+  maxSessions?: number;
+  sessionOptions?: SessionOptions;
+}
+
+interface CachedRun extends RawOutputs {
+  format: string;
+  notices: PreviewNotice[];
+}
+
+/** Image files larger than this are not read (a 20 000 × 20 000 PNG of a photo is ~700 MB). */
+const MAX_IMAGE_FILE_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Runs ONNX models on images the way Ultralytics' predictor does, timing each stage. Sessions are cached per model
+ * file; raw outputs per (model, image), so new thresholds only re-run post-processing.
+ */
+export class PreviewEngine {
+  readonly worker = new InferenceWorker();
+  private readonly sessions: SessionCache;
+  private readonly outputs: SizedLru<CachedRun>;
+  private readonly inFlight = new Map<string, Promise<CachedRun>>();
+  private readonly models = new Map<string, OpenedModel>();
+
+  constructor(private readonly options: PreviewEngineOptions) {
+    this.sessions = new SessionCache(this.worker, {
+      idleMs: options.sessionIdleMs,
+      maxSessions: options.maxSessions,
+      sessionOptions: options.sessionOptions,
+    });
+    this.outputs = new SizedLru(options.outputCacheBytes ?? 64 * 1024 * 1024, (run) =>
+      run.tensors.reduce((sum, t) => sum + t.data.byteLength, 0),
+    );
+  }
+
+  /** Reads (or recalls) the model's facts; it may still need answers before it can run. */
+  async open(modelPath: string): Promise<OpenedModel> {
+    const resolved = path.resolve(modelPath);
+    const stat = await fs.promises.stat(resolved).catch(() => null);
+    const cached = stat ? this.models.get(resolved) : undefined;
+    if (cached && stat && cached.key === fileKey(resolved, stat) && cached.needs.length === 0) return cached;
+    const opened = await openModelFile(resolved, this.options.answersFor);
+    this.models.set(resolved, opened);
+    return opened;
+  }
+
+  /** Forgets what was read about a model, e.g. after answers were given for it. */
+  forget(modelPath: string): void {
+    this.models.delete(path.resolve(modelPath));
+  }
+
+  async predict(modelPath: string, imagePath: string, options: PreviewOptions = {}): Promise<PreviewResult> {
+    const started = performance.now();
+    const model = await this.open(modelPath);
+    const ready = model.ready;
+    if (!ready) throw needsFacts(model);
+    const image = path.resolve(imagePath);
+    const key = `${model.key}::${imageKey(image)}`;
+    let cached = this.outputs.get(key);
+    const reused = cached !== undefined;
+    const timings = { load: 0, decode: 0, preprocess: 0, inference: 0, postprocess: 0, total: 0 };
+    if (!cached) {
+      let pending = this.inFlight.get(key);
+      if (!pending) {
+        pending = this.infer(model, image, timings).finally(() => this.inFlight.delete(key));
+        this.inFlight.set(key, pending);
+      }
+      cached = await pending;
+      this.outputs.set(key, cached);
+    }
+    const postStarted = performance.now();
+    const result = postprocess(ready, cached, options);
+    timings.postprocess = performance.now() - postStarted;
+    timings.total = performance.now() - started;
+    return {
+      model: model.path,
+      image: {
+        path: image,
+        name: path.basename(image),
+        width: cached.sourceWidth,
+        height: cached.sourceHeight,
+        format: cached.format,
+      },
+      task: ready.info.task,
+      predictions: result.predictions,
+      top: result.top,
+      mapping: result.mapping,
+      timings,
+      reused,
+      options: result.options,
+      notices: cached.notices,
+    };
+  }
+
+  /** Releases the model's sessions and cached outputs now instead of when they go idle. */
+  async release(modelPath: string): Promise<boolean> {
+    const resolved = path.resolve(modelPath);
+    this.outputs.deletePrefix(`${resolved}|`);
+    this.models.delete(resolved);
+    return this.sessions.releasePath(resolved);
+  }
+
+  /** Sessions loaded now (for tests and the benchmark). */
+  loadedSessions(): string[] {
+    return this.sessions.loaded();
+  }
+
+  async close(): Promise<void> {
+    await this.sessions.close();
+    await this.worker.close();
+    this.outputs.clear();
+  }
+
+  private async infer(
+    model: OpenedModel,
+    image: string,
+    timings: { load: number; decode: number; preprocess: number; inference: number },
+  ): Promise<CachedRun> {
+    const ready = model.ready!;
+    let at = performance.now();
+    const bytes = await readImageFile(image);
+    const decoded = await decodeImageBounded(bytes);
+    const notices: PreviewNotice[] = [];
+    if (decoded.downscaled) {
+      notices.push({
+        code: 'IMAGE_DOWNSCALED',
+        message: `The image is ${decoded.sourceWidth}×${decoded.sourceHeight}; it was shrunk to ${decoded.downscaled.width}×${decoded.downscaled.height} while reading, to keep memory bounded. Boxes are in the original's pixels.`,
+      });
+    }
+    timings.decode = performance.now() - at;
+    at = performance.now();
+    const prepared = prepareImageTensor(decoded.image, ready.spec, ready.inputShape);
+    const feed = inputTensor(prepared.tensor, [...prepared.dims], model.inputType);
+    timings.preprocess = performance.now() - at;
+    at = performance.now();
+    const { outputs, loadMs } = await this.sessions.run(model.key, model.path, { [model.inputName]: feed });
+    timings.load = loadMs;
+    const tensors = ready.outputNames.map((name) => {
+      const tensor = outputs[name];
+      if (!tensor)
+        throw new AppError(
+          'UNSUPPORTED_MODEL_OUTPUT',
+          `The model gave no "${name}" output.`,
+          'Export it again.',
+        );
+      return outputTensor(name, tensor);
+    });
+    timings.inference = performance.now() - at - loadMs;
+    return {
+      tensors,
+      transform: prepared.transform,
+      sourceWidth: decoded.sourceWidth,
+      sourceHeight: decoded.sourceHeight,
+      format: decoded.image.format,
+      notices,
+    };
+  }
+}
+
+function imageKey(image: string): string {
+  try {
+    return fileKey(image, fs.statSync(image));
+  } catch {
+    return image;
+  }
+}
+
+async function readImageFile(image: string): Promise<Uint8Array> {
+  const stat = await fs.promises.stat(image).catch(() => null);
+  if (!stat) {
+    throw new AppError(
+      'IMAGE_NOT_FOUND',
+      `No image at ${image}.`,
+      'Check the path; it may have been moved or deleted.',
+    );
+  }
+  if (stat.isDirectory()) {
+    throw new AppError(
+      'IMAGE_IS_FOLDER',
+      `${image} is a folder.`,
+      'Drop the folder on the playground (or give it to `edgepack predict`) to run every image in it.',
+    );
+  }
+  if (stat.size > MAX_IMAGE_FILE_BYTES) {
+    throw new AppError(
+      'IMAGE_TOO_LARGE',
+      `${path.basename(image)} is ${(stat.size / 1024 ** 3).toFixed(1)} GB, more than the preview reads (1 GB).`,
+      'Resize or re-compress it first.',
+    );
+  }
+  return fs.promises.readFile(image);
+}
+
+export function needsFacts(model: OpenedModel): AppError {
+  const words = { task: 'its task', names: 'its class names', imgsz: 'its input size' } as const;
+  return new AppError(
+    'MODEL_FACTS_NEEDED',
+    `${model.name} does not say ${model.needs.map((n) => words[n]).join(', ')}; the preview needs them to run it.`,
+    'Answer the questions in the playground, or pass --task, --names and --imgsz to `edgepack predict` (remembered for this file).',
+  );
+}
