@@ -12,11 +12,13 @@ import json
 import logging
 import math
 import os
+import re
 import sys
 import threading
 from pathlib import Path
 from typing import Any, TextIO
 
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 
 
@@ -96,7 +98,7 @@ class ProtocolLogHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            message = record.getMessage().strip()
+            message = ANSI_ESCAPE.sub("", record.getMessage()).strip()
             if not message:
                 return
             level = "error" if record.levelno >= logging.ERROR else record.levelname.lower()

@@ -62,6 +62,9 @@ def test_progress_and_artifacts_are_reported(exported):
         assert stage in stages
     fractions = [e["fraction"] for e in run.of("progress")]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    ultralytics_logs = [e["message"] for e in run.of("log") if e["source"] == "ultralytics"]
+    assert any("export success" in m for m in ultralytics_logs), "Ultralytics' own log arrives as log events"
+    assert not any("\x1b" in m for m in ultralytics_logs), "no terminal colour codes in log messages"
     artifacts = {(a["kind"], Path(a["path"]).name) for a in run.of("artifact")}
     assert artifacts == {("model", "model.onnx"), ("metadata", "metadata.json")}
 
@@ -127,7 +130,7 @@ def test_ultralytics_loads_the_onnx_with_class_names_and_predicts(exported, conf
     from ultralytics import YOLO
 
     model = YOLO(str(out / "model.onnx"), task=task)
-    image = FIXTURES / "images" / ("triangle.png" if task in ("classify", "pose") else "shapes-1.png")
+    image = FIXTURES / "images" / {"classify": "triangle.png", "pose": "triangles-1.png"}.get(task, "shapes-1.png")
     result = model.predict(str(image), verbose=False, device="cpu")[0]
     assert list(result.names.values()) == EXPECTED_NAMES[task]
     if task == "classify":
