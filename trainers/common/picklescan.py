@@ -64,6 +64,7 @@ ALLOWED_PREFIXES = (
     "ultralytics.utils.tal.",
     "ultralytics.yolo.utils.loss.",
     "ultralytics.yolo.utils.tal.",
+    "torchvision.transforms.",  # classify checkpoints keep their preprocessing (Compose, Resize, Normalize, …)
 )
 
 # Parts of torch and Ultralytics that load files, run code, download or install things.

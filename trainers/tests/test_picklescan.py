@@ -108,6 +108,9 @@ def test_truncated_pickle_raises():
         ("subprocess.Popen", False),
         ("dill._dill._create_function", False),
         ("webbrowser.open", False),
+        ("torchvision.transforms.transforms.Compose", True),
+        ("torchvision.io.write_file", False),
+        ("torchvision.models.resnet.ResNet", False),
     ],
 )
 def test_allowlist(name, allowed):

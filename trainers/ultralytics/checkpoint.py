@@ -47,6 +47,10 @@ class LoadedCheckpoint:
 
 
 def foreign_framework(scan: ScanReport) -> tuple[str, list[str]] | None:
+    """Which other framework's classes the pickle holds — unless it holds an Ultralytics model (classify checkpoints
+    carry torchvision transforms, for instance)."""
+    if any(g.startswith("ultralytics.") for g in scan.globals):
+        return None
     for prefix, label in FOREIGN_FRAMEWORKS:
         hits = [g for g in scan.globals if g.startswith(prefix)]
         if hits:
