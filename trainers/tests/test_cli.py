@@ -84,6 +84,36 @@ def test_embedded_nms_export_is_checked_on_final_boxes(tmp_path, config_dir):
     assert meta["postprocessing"]["decoder"]["box_format"] == "xyxy"
 
 
+def test_int8_is_calibrated_on_the_given_images_and_checked(tmp_path, config_dir):
+    run = run_export(
+        "--checkpoint-path",
+        str(FIXTURES / "models" / "detect.pt"),
+        "--export-format",
+        "onnx",
+        "--output-dir",
+        str(tmp_path),
+        "--optimization-config",
+        json.dumps({"int8": True, "calibDir": str(FIXTURES / "images")}),
+        config_dir=config_dir,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    onnx_result = run.result["formats"]["onnx"]
+    assert onnx_result["parity"]["precision"] == "int8"
+    assert onnx_result["status"] == "passed", onnx_result["parity"]
+    assert onnx_result["parity"]["boxes_reference"] > 0
+    meta = json.loads((tmp_path / "metadata.json").read_text())
+    assert meta["quantization"]["precision"] == "int8"
+    assert meta["quantization"]["calibration"]["images"] == len(list((FIXTURES / "images").glob("*.png")))
+    from ultralytics import YOLO
+
+    model = YOLO(str(tmp_path / "model.onnx"), task="detect")
+    assert list(model.predict(str(FIXTURES / "images" / "shapes-1.png"), verbose=False)[0].names.values()) == [
+        "circle",
+        "square",
+        "triangle",
+    ]
+
+
 def test_failure_is_posted_to_the_callback_too(callback_server, config_dir):
     url, bodies = callback_server
     run = run_export(
@@ -106,7 +136,9 @@ def test_failure_is_posted_to_the_callback_too(callback_server, config_dir):
         (["--export-config", '{"imgsize": 320}'], "INVALID_CONFIG", "imgsize"),
         (["--export-config", '{"opset": 5}'], "INVALID_CONFIG", "at least 11"),
         (["--export-config", '{"dynamic": "yes"}'], "INVALID_CONFIG", "true or false"),
-        (["--optimization-config", '{"int8": true}'], "INVALID_CONFIG", "int8"),
+        (["--optimization-config", '{"int8": true}'], "INVALID_CONFIG", "calibDir"),
+        (["--optimization-config", '{"int8": true, "calibDir": "/nonexistent"}'], "INVALID_CONFIG", "/nonexistent"),
+        (["--optimization-config", '{"int8": true, "half": true}'], "INVALID_CONFIG", "not both"),
         (["--export-format", "onnx,tflite"], "UNSUPPORTED_FORMAT", "tflite"),
     ],
 )

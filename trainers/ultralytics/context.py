@@ -18,6 +18,7 @@ class ExportContext:
     optimization_options: dict
     imgsz: list[int]  # [h, w] actually exported
     log: Callable[[str, str], None]  # (level, message)
+    calibration: dict | None = None  # set by an INT8 export: what it was calibrated on
 
     @property
     def precision(self) -> str:

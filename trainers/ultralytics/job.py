@@ -155,6 +155,7 @@ def _one_format(
         kpt_shape=[int(k) for k in head.kpt_shape] if task == "pose" else None,
         toolchain=toolchain_versions(),
     )
+    meta["quantization"]["calibration"] = ctx.calibration
     if spec.embed_metadata:
         spec.embed_metadata(outcome.path, meta)
         outcome.bytes = outcome.path.stat().st_size

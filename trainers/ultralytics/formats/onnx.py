@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from trainers.common import errors
+from trainers.common.errors import ExportError
 from trainers.common.registry import FormatSpec, Option, register
 
 from ..checkpoint import SUPPORTED_TASKS
@@ -16,6 +18,10 @@ ARTIFACT = "model.onnx"
 
 def export(ctx) -> Path:
     opts = ctx.export_options
+    optimization = ctx.optimization_options
+    if optimization.get("half") and optimization.get("int8"):
+        raise ExportError(errors.INVALID_CONFIG, "Choose FP16 (half) or INT8, not both.", "Untick one of them.")
+    calibration = _calibration(ctx) if optimization.get("int8") else None
     kwargs = {
         "format": "onnx",
         "imgsz": ctx.imgsz,
@@ -33,8 +39,64 @@ def export(ctx) -> Path:
         kwargs["quantize"] = 16
     produced = Path(ctx.loaded.yolo.export(**kwargs))
     target = ctx.output_dir / ARTIFACT
-    shutil.move(str(produced), target)
+    if calibration is not None:
+        _quantize_int8(produced, target, calibration)
+        ctx.calibration = {
+            "images": len(calibration),
+            "method": "onnxruntime static quantization (QDQ, min-max) of Conv/Gemm/MatMul; the decode head stays float",
+            "source": str(Path(ctx.optimization_options["calibDir"]).expanduser().resolve()),
+        }
+    else:
+        shutil.move(str(produced), target)
     return target
+
+
+def _calibration(ctx) -> list[np.ndarray]:
+    from trainers.common.calibration import calibration_batches, calibration_images
+
+    files = calibration_images(ctx.optimization_options.get("calibDir"))
+    ctx.log("info", f"INT8: calibrating on {len(files)} images from {ctx.optimization_options['calibDir']}")
+    batch = 1 if ctx.export_options["dynamic"] else ctx.export_options["batch"]
+    return calibration_batches(files, tuple(ctx.imgsz), ctx.loaded.task, batch)
+
+
+def _quantize_int8(fp32: Path, target: Path, batches: list[np.ndarray]) -> None:
+    """Only weighted ops are quantized: one INT8 scale spanning box pixels and class scores would zero the scores."""
+    import onnx
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, quantize_static
+
+    graph = onnx.load(str(fp32)).graph
+    input_name = graph.input[0].name
+    exclude = [n.name for n in graph.node if n.op_type not in {"Conv", "Gemm", "MatMul"}]
+    del graph
+
+    class Reader(CalibrationDataReader):
+        def __init__(self):
+            self.items = iter(batches)
+
+        def get_next(self):
+            item = next(self.items, None)
+            return None if item is None else {input_name: item}
+
+        def rewind(self):
+            self.items = iter(batches)
+
+    quantize_static(str(fp32), str(target), Reader(), quant_format=QuantFormat.QDQ, nodes_to_exclude=exclude)
+    _copy_metadata_props(fp32, target)
+
+
+def _copy_metadata_props(source: Path, target: Path) -> None:
+    """quantize_static drops metadata_props; Ultralytics needs them to load the model with its names."""
+    import onnx
+
+    props = {p.key: p.value for p in onnx.load(str(source), load_external_data=False).metadata_props}
+    model = onnx.load(str(target))
+    existing = {p.key for p in model.metadata_props}
+    for key, value in props.items():
+        if key not in existing:
+            entry = model.metadata_props.add()
+            entry.key, entry.value = key, value
+    onnx.save(model, str(target))
 
 
 def load_runner(path: Path):
@@ -118,6 +180,8 @@ SPEC = register(
         },
         optimization_options={
             "half": Option(bool, False, "FP16 weights (inputs and outputs stay float32)"),
+            "int8": Option(bool, False, "INT8 weights and activations, calibrated on calibDir's images"),
+            "calibDir": Option(str, None, "folder of representative images for INT8 calibration"),
         },
         tasks=SUPPORTED_TASKS,
         export=export,
