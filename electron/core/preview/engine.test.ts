@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildTinyOnnx, ultralyticsMetadata } from '../vision/test-support/tiny-onnx';
+import {
+  detectorOutput,
+  previewService,
+  scratch,
+  solidPng,
+  tinyClassifier,
+  tinyDetector,
+} from './test-support';
+
+let work: ReturnType<typeof scratch>;
+let preview: ReturnType<typeof previewService>;
+let model: string;
+let square: string;
+
+beforeEach(async () => {
+  work = scratch();
+  preview = previewService(work.dir, { sessionIdleMs: 200 });
+  model = work.write('tiny.onnx', tinyDetector());
+  square = work.write('square.png', await solidPng(128, 128));
+});
+
+afterEach(async () => {
+  await preview.close();
+  work.cleanup();
+});
+
+const boxes = (result: { predictions: { className: string; box: number[] }[] }) =>
+  result.predictions.map((p) => [p.className, ...p.box.map((v) => Math.round(v))]);
+
+describe('preview engine', () => {
+  it('describes a model from its Ultralytics metadata', async () => {
+    const info = await preview.service.open(model);
+    expect(info).toMatchObject({
+      task: 'detect',
+      names: ['cat', 'dog'],
+      imgsz: [64, 64],
+      source: 'ultralytics-metadata',
+      needs: [],
+      input: { name: 'images', shape: [1, 3, 64, 64], type: 'FLOAT' },
+    });
+  });
+
+  it('reports boxes in the original image’s pixels, after NMS, with per-stage timings', async () => {
+    const result = await preview.service.predict(model, square, {});
+    // 128×128 seen at 64×64: every input pixel is two original pixels; the weak overlapping cat is suppressed.
+    expect(boxes(result)).toEqual([
+      ['cat', 16, 32, 80, 96],
+      ['dog', 64, 16, 112, 48],
+    ]);
+    expect(result.predictions[0]!.confidence).toBeCloseTo(0.9, 6);
+    expect(result.image).toMatchObject({ width: 128, height: 128, format: 'png', name: 'square.png' });
+    expect(result.reused).toBe(false);
+    for (const stage of ['decode', 'preprocess', 'inference', 'postprocess', 'total'] as const)
+      expect(result.timings[stage]).toBeGreaterThan(0);
+    expect(result.timings.total).toBeGreaterThanOrEqual(result.timings.inference);
+  });
+
+  it('undoes the letterbox padding of a wide image', async () => {
+    const wide = work.write('wide.png', await solidPng(200, 100));
+    const result = await preview.service.predict(model, wide, {});
+    // 200×100 → 64×32 plus 16 rows of padding above and below; the cat spans input rows 16–48, the full height.
+    expect(boxes(result)[0]).toEqual(['cat', 25, 0, 125, 100]);
+    expect(result.mapping).toEqual({
+      inputWidth: 64,
+      inputHeight: 64,
+      left: 0,
+      top: 16,
+      resizedWidth: 64,
+      resizedHeight: 32,
+    });
+  });
+
+  it('re-runs only post-processing when thresholds or the class filter change', async () => {
+    await preview.service.predict(model, square, {});
+    const runs = preview.service.engine.worker.runs;
+    const strict = await preview.service.predict(model, square, { conf: 0.7 });
+    const loose = await preview.service.predict(model, square, { iou: 0.95 });
+    const dogs = await preview.service.predict(model, square, { classes: [1] });
+    expect(preview.service.engine.worker.runs).toBe(runs);
+    expect([strict.reused, loose.reused, dogs.reused]).toEqual([true, true, true]);
+    expect(strict.timings.inference).toBe(0);
+    expect(boxes(strict)).toEqual([['cat', 16, 32, 80, 96]]);
+    expect(loose.predictions.map((p) => p.className)).toEqual(['cat', 'dog', 'cat']);
+    expect(dogs.predictions.map((p) => p.className)).toEqual(['dog']);
+    expect(strict.options).toEqual({ conf: 0.7, iou: 0.7, maxDet: 300, agnostic: false });
+  });
+
+  it('runs the model again when the image file changes', async () => {
+    await preview.service.predict(model, square, {});
+    const runs = preview.service.engine.worker.runs;
+    await new Promise((r) => setTimeout(r, 20));
+    work.write('square.png', await solidPng(64, 64));
+    const again = await preview.service.predict(model, square, {});
+    expect(again.reused).toBe(false);
+    expect(preview.service.engine.worker.runs).toBe(runs + 1);
+    expect(boxes(again)[0]).toEqual(['cat', 8, 16, 40, 48]);
+  });
+
+  it('keeps one session per model file, releases it when unused, and reloads a changed file', async () => {
+    await preview.service.predict(model, square, {});
+    await preview.service.predict(model, square, { conf: 0.5 });
+    expect(preview.service.engine.loadedSessions()).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(preview.service.engine.loadedSessions()).toHaveLength(0);
+
+    // A new version of the file (another output) gets a new session and new predictions.
+    work.write(
+      'tiny.onnx',
+      buildTinyOnnx({
+        inputShape: [1, 3, 64, 64],
+        output: detectorOutput([[32, 32, 16, 16, 0.1, 0.8]]),
+        metadata: ultralyticsMetadata(['cat', 'dog'], [64, 64]),
+      }),
+    );
+    const changed = await preview.service.predict(model, square, {});
+    expect(boxes(changed)).toEqual([['dog', 48, 48, 80, 80]]);
+    expect(await preview.service.release(model)).toEqual({ released: true });
+    expect(preview.service.engine.loadedSessions()).toHaveLength(0);
+  });
+
+  it('lists the top classes of a classifier, most probable first', async () => {
+    const classifier = work.write('cls.onnx', tinyClassifier());
+    const result = await preview.service.predict(classifier, square, { topK: 2 });
+    expect(result.task).toBe('classify');
+    expect(result.predictions).toEqual([]);
+    expect(result.top.map((t) => [t.className, Number(t.confidence.toFixed(3))])).toEqual([
+      ['dog', 0.7],
+      ['cat', 0.2],
+    ]);
+  });
+});
