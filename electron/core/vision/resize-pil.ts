@@ -104,7 +104,8 @@ function vertical(source: RgbImage, height: number): RgbImage {
 /**
  * Pillow's Image.resize(size, Image.BILINEAR) on an 8-bit RGB image, bit for bit: a horizontal then a vertical
  * pass with antialiasing weights in 22-bit fixed point. torchvision's Resize on PIL images (what Ultralytics'
- * classification predictor uses) is exactly this.
+ * classification predictor uses) is exactly this. (Pillow 13 runs the vertical pass first for some size pairs —
+ * about one aspect-preserving resize in ten, mostly portrait ones — where single pixels may then differ by one level.)
  */
 export function resizePilBilinear(source: RgbImage, width: number, height: number): RgbImage {
   let image = source;

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { prepareImageTensor, preprocessSpecFrom } from './preprocess';
+
+const pixel = (r: number, g: number, b: number) => ({
+  width: 1,
+  height: 1,
+  data: Uint8Array.from([r, g, b]),
+});
+
+describe('preprocessing from metadata.json', () => {
+  it('defaults to Ultralytics: letterbox for detection, centre crop for classification, RGB ÷ 255', () => {
+    expect(preprocessSpecFrom({}, 'detect')).toMatchObject({
+      resize: 'letterbox',
+      padValue: 114,
+      colorOrder: 'RGB',
+    });
+    expect(preprocessSpecFrom(undefined, 'classify').resize).toBe('shortest_edge_center_crop');
+    const { tensor, dims, transform } = prepareImageTensor(
+      pixel(255, 51, 0),
+      preprocessSpecFrom({}, 'detect'),
+      [1, 1],
+    );
+    expect(dims).toEqual([1, 3, 1, 1]);
+    expect(Array.from(tensor)).toEqual([1, Math.fround(51 / 255), 0]);
+    expect(transform.kind).toBe('letterbox');
+  });
+
+  it('applies the colour order, scale, mean and std it gives', () => {
+    const spec = preprocessSpecFrom(
+      {
+        preprocessing: {
+          color_order: 'BGR',
+          scale: 1,
+          mean: [10, 20, 30],
+          std: [2, 4, 5],
+          resize: { mode: 'letterbox', pad_value: 0 },
+        },
+      },
+      'detect',
+    );
+    const { tensor } = prepareImageTensor(pixel(100, 60, 30), spec, [1, 1]);
+    // BGR: channel 0 is blue (30 - 10) / 2, then green (60 - 20) / 4, then red (100 - 30) / 5.
+    expect(Array.from(tensor)).toEqual([10, 10, 14]);
+  });
+
+  it('refuses a resize mode it does not know', () => {
+    expect(() => preprocessSpecFrom({ preprocessing: { resize: { mode: 'stretch' } } }, 'detect')).toThrow(
+      /"stretch"/,
+    );
+  });
+});
