@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         protocol.error(errors.INTERNAL_ERROR, message, "This is a bug in the exporter; the log has the details.")
         code = EXIT_FAILED
     if args.callback_url:
-        from trainers.ultralytics.job import callback
+        from trainers.ultralytics.callback import callback
 
         callback(args.callback_url, {"job_id": args.export_job_id, "exit_code": code, **payload}, protocol)
     return code

@@ -1,0 +1,112 @@
+"""One format of a job: run its exporter, describe the artifact in metadata.json, check it against PyTorch."""
+
+from __future__ import annotations
+
+from trainers.common import errors
+from trainers.common.errors import ExportError
+from trainers.common.metadata import build_metadata, sha256_file, toolchain_versions, write_metadata
+from trainers.common.protocol import Protocol
+from trainers.common.registry import FormatOutcome, FormatSpec, run_format
+
+from .checkpoint import class_names
+from .context import ExportContext
+
+
+def _format_result(outcome: FormatOutcome, parity: dict | None) -> dict:
+    if outcome.status == "failed":
+        status = "failed"
+    elif parity is None:
+        status = "not_runnable"
+    else:
+        status = "passed" if parity.get("passed") else "failed_parity"
+    return {
+        "status": status,
+        "path": str(outcome.path) if outcome.path else None,
+        "bytes": outcome.bytes,
+        "parity": {k: v for k, v in parity.items() if k != "latency_ms"} if parity else None,
+        "latency_ms": parity.get("latency_ms") if parity else None,
+        "duration_ms": outcome.duration_ms,
+        "error": outcome.error.to_dict() if outcome.error else None,
+        "metadata": outcome.extra.get("metadata"),
+    }
+
+
+def _source(checkpoint, card: dict) -> dict:
+    return {
+        "checkpoint": checkpoint.name,
+        "sha256": sha256_file(checkpoint),
+        "bytes": checkpoint.stat().st_size,
+        "imgsz": card["imgsz"],
+        "architecture": card["details"].get("architecture"),
+        "ultralytics_version": card["details"].get("ultralytics_version"),
+    }
+
+
+def export_one_format(
+    spec: FormatSpec, ctx: ExportContext, settings, card: dict, protocol: Protocol, span: tuple
+) -> dict:
+    start, end = span
+    protocol.progress(spec.id, start, f"exporting {spec.label}")
+    outcome = run_format(spec, ctx, lambda level, msg: protocol.log(msg, level))
+    if outcome.status == "failed":
+        return _format_result(outcome, None)
+    protocol.artifact(spec.id, outcome.path, "model")
+    task = ctx.loaded.task
+    names = class_names(ctx.loaded.yolo)
+    model = ctx.loaded.yolo.model
+    head = model.model[-1]
+    meta = build_metadata(
+        fmt=spec.id,
+        artifact=outcome.path,
+        task=task,
+        names=names,
+        stride=int(max(model.stride)),
+        io=spec.describe_io(outcome.path) if spec.describe_io else {"input": {}, "outputs": []},
+        precision=ctx.precision,
+        export_options={**ctx.export_options, "imgsz": ctx.imgsz, **ctx.optimization_options},
+        source=_source(settings.checkpoint, card),
+        nms_embedded=bool(ctx.export_options.get("nms")) and task != "classify",
+        end2end=bool(getattr(model, "end2end", False)),
+        kpt_shape=[int(k) for k in head.kpt_shape] if task == "pose" else None,
+        toolchain=toolchain_versions(),
+    )
+    meta["quantization"]["calibration"] = ctx.calibration
+    if spec.embed_metadata:
+        spec.embed_metadata(outcome.path, meta)
+        outcome.bytes = outcome.path.stat().st_size
+    parity = None
+    if spec.load_runner:
+        from .validation import validate  # imports torch: only once a model is loaded
+
+        protocol.progress("parity", start + (end - start) * 0.6, f"checking {spec.label} against PyTorch")
+        try:
+            parity = validate(ctx, outcome.path, spec.load_runner)
+        except Exception as exc:  # the artifact exists but cannot be run: that is a failed export, said plainly
+            outcome.status = "failed"
+            outcome.error = ExportError(
+                errors.PARITY_FAILED,
+                f"The exported {spec.label} model could not be run for the parity check: {type(exc).__name__}: {exc}",
+                "See the log; try the default export options.",
+            )
+            outcome.path.unlink(missing_ok=True)
+            outcome.path = None
+            outcome.bytes = None
+            return _format_result(outcome, None)
+        verdict = "passed" if parity["passed"] else "FAILED"
+        protocol.log(
+            f"{spec.label} parity {verdict}: max_abs={parity['max_abs']}, box_match={parity['box_match']}, "
+            f"top1={parity['top1_agreement']}, latency {parity['latency_ms']} ms"
+        )
+    protocol.progress("metadata", end - 0.01, "writing metadata.json")
+    meta["validation"] = _validation_block(spec, parity)
+    name = "metadata.json" if len(settings.formats) == 1 else f"metadata.{spec.id}.json"
+    meta_path = write_metadata(meta, ctx.output_dir / name)
+    protocol.artifact(spec.id, meta_path, "metadata")
+    outcome.extra["metadata"] = str(meta_path)
+    return _format_result(outcome, parity)
+
+
+def _validation_block(spec: FormatSpec, parity: dict | None) -> dict | None:
+    if parity is None:
+        return None
+    return {"runtime": spec.runtime, "latency_ms": parity.get("latency_ms"), "parity": parity}
