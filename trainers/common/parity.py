@@ -2,109 +2,98 @@
 
 Reported per export:
 - max_abs / mean_abs: absolute difference of the raw outputs (every output tensor, every image);
-- detect / segment / pose / obb: after the SAME non-maximum suppression on both sides, the final-box match rate —
-  a box matches when the other side has a box of the same class with IoU >= 0.5. To be fair to boxes whose
+- detect / segment / pose / obb: after the SAME non-maximum suppression on both sides (boxes.py), the final-box match
+  rate — a box matches when the other side has a box of the same class with IoU >= 0.5. To be fair to boxes whose
   confidence sits right at the threshold, a box kept at `conf` may be matched by one kept at `conf - conf_margin`.
   box_match = (matched reference boxes + matched exported boxes) / (all reference + all exported boxes), so a
   missing box and an invented box both count; boxes_matched is the number of reference boxes found in the export;
+- pose: keypoints_max_px, the largest keypoint displacement over matched boxes (input pixels);
+- segment: mask_iou_min / mask_iou_mean, IoU of the binary masks of matched boxes;
 - classify: top-1 agreement and top-5 agreement (same top-5 set) over the images.
 
 Tolerances (documented, per precision) — `passed` when all that apply hold:
-  raw:   max_abs <= atol + rtol * max|reference output|   (raw outputs hold pixel coordinates, hence rtol)
-  boxes: box_match >= min_box_match (when the reference found any box at all)
-  class: top1_agreement >= min_top1
+  raw:       max_abs <= atol + rtol * max|reference output|   (raw outputs hold pixel coordinates, hence rtol)
+  boxes:     box_match >= min_box_match (when the reference found any box at all; invented boxes alone fail)
+  keypoints: keypoints_max_px <= max_kpt_px;  masks: mask_iou_min >= min_mask_iou
+  class:     top1_agreement >= min_top1
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
-import torch
+
+from .boxes import NmsSettings, embedded_nms, keypoint_distance, mask_ious, match, nms
 
 Runner = Callable[[np.ndarray], list[np.ndarray]]
+INF = float("inf")
 
 TOLERANCES = {
-    "fp32": {"atol": 1e-3, "rtol": 1e-4, "min_box_match": 0.95, "min_top1": 1.0},
-    "fp16": {"atol": 2e-2, "rtol": 2e-2, "min_box_match": 0.85, "min_top1": 0.9},
-    "int8": {"atol": float("inf"), "rtol": 0.0, "min_box_match": 0.6, "min_top1": 0.7},
+    "fp32": {
+        "atol": 1e-3,
+        "rtol": 1e-4,
+        "min_box_match": 0.95,
+        "max_kpt_px": 0.5,
+        "min_mask_iou": 0.9,
+        "min_top1": 1.0,
+    },
+    "fp16": {
+        "atol": 2e-2,
+        "rtol": 2e-2,
+        "min_box_match": 0.85,
+        "max_kpt_px": 3.0,
+        "min_mask_iou": 0.8,
+        "min_top1": 0.9,
+    },
+    "int8": {"atol": INF, "rtol": 0.0, "min_box_match": 0.6, "max_kpt_px": INF, "min_mask_iou": 0.5, "min_top1": 0.7},
 }
 
 
-@dataclass(frozen=True)
-class NmsSettings:
-    conf: float = 0.25
-    iou: float = 0.7
-    max_det: int = 300
-    agnostic: bool = False
-    match_iou: float = 0.5
-    conf_margin: float = 0.05
+class _Tally:
+    def __init__(self):
+        self.max_abs = self.abs_sum = self.ref_scale = 0.0
+        self.count = self.top1 = self.top5 = 0
+        self.boxes_ref = self.boxes_exp = self.ref_found = self.exp_found = 0
+        self.kpt_px: list[float] = []
+        self.mask_iou: list[float] = []
+
+    def raw(self, ref_out: list[np.ndarray], exp_out: list[np.ndarray]) -> None:
+        for r, e in zip(ref_out, exp_out, strict=True):
+            if r.shape != e.shape:
+                raise ValueError(f"output shapes differ: PyTorch {r.shape} vs exported {e.shape}")
+            diff = np.abs(r.astype(np.float64) - e.astype(np.float64))
+            self.max_abs = max(self.max_abs, float(diff.max()))
+            self.abs_sum += float(diff.sum())
+            self.count += diff.size
+            self.ref_scale = max(self.ref_scale, float(np.abs(r).max()))
+
+    def classes(self, ref: np.ndarray, exp: np.ndarray) -> None:
+        k = min(5, ref.shape[-1])
+        self.top1 += int(np.argmax(ref) == np.argmax(exp))
+        self.top5 += int(set(np.argsort(-ref)[:k]) == set(np.argsort(-exp)[:k]))
 
 
-def _nms(pred: np.ndarray, nc: int, settings: NmsSettings, conf: float, rotated: bool, end2end: bool) -> np.ndarray:
-    """Rows of [box(4 or xywhr 5), score, class]; extra columns (mask coefficients, keypoints) are dropped."""
-    from ultralytics.utils.nms import non_max_suppression
-
-    out = non_max_suppression(
-        torch.from_numpy(pred.astype(np.float32)),
-        conf_thres=conf,
-        iou_thres=settings.iou,
-        agnostic=settings.agnostic,
-        max_det=settings.max_det,
-        nc=nc,
-        max_time_img=60.0,  # never let a slow machine silently drop boxes
-        rotated=rotated,
-        end2end=end2end,
-    )[0].numpy()
-    if rotated:
-        return np.concatenate([out[:, :4], out[:, -1:], out[:, 4:6]], axis=1)  # xywh, r, score, class
-    return out[:, :6]
-
-
-def _embedded_nms(pred: np.ndarray, conf: float, rotated: bool) -> np.ndarray:
-    """Output of a model exported with nms=True: [max_det, 6+] rows, zero-padded."""
-    rows = pred[0]
-    rows = rows[rows[:, 4] >= conf]
-    if rotated:  # xywh, score, class, angle
-        return np.concatenate([rows[:, :4], rows[:, 6:7], rows[:, 4:6]], axis=1)
-    return rows[:, :6]
-
-
-def _iou(a: np.ndarray, b: np.ndarray, rotated: bool) -> np.ndarray:
-    if len(a) == 0 or len(b) == 0:
-        return np.zeros((len(a), len(b)))
-    if rotated:
-        from ultralytics.utils.metrics import batch_probiou
-
-        return np.asarray(batch_probiou(torch.from_numpy(a[:, :5]), torch.from_numpy(b[:, :5])))
-    from ultralytics.utils.metrics import box_iou
-
-    return box_iou(torch.from_numpy(a[:, :4]), torch.from_numpy(b[:, :4])).numpy()
-
-
-def _count_matched(kept: np.ndarray, candidates: np.ndarray, match_iou: float, rotated: bool) -> int:
-    """Greedy one-to-one matching, highest confidence first; same class and IoU >= match_iou."""
-    if len(kept) == 0 or len(candidates) == 0:
-        return 0
-    score_col, class_col = (5, 6) if rotated else (4, 5)
-    order = np.argsort(-kept[:, score_col])
-    ious = _iou(kept[order], candidates, rotated)
-    used = np.zeros(len(candidates), dtype=bool)
-    matched = 0
-    for i, row in enumerate(kept[order]):
-        same = (candidates[:, class_col] == row[class_col]) & ~used & (ious[i] >= match_iou)
-        if same.any():
-            used[np.argmax(np.where(same, ious[i], -1))] = True
-            matched += 1
-    return matched
-
-
-def _box_counts(ref_hi, ref_lo, exp_hi, exp_lo, settings: NmsSettings, rotated: bool) -> tuple[int, int, int, int]:
-    """(reference boxes, exported boxes, reference boxes found in the export, exported boxes found in the reference)"""
-    ref_found = _count_matched(ref_hi, exp_lo, settings.match_iou, rotated)
-    exp_found = _count_matched(exp_hi, ref_lo, settings.match_iou, rotated)
-    return len(ref_hi), len(exp_hi), ref_found, exp_found
+def _boxes(task, x, ref_out, exp_out, tally: _Tally, nc, settings, nms_embedded, end2end, kpt_shape) -> None:
+    rotated = task == "obb"
+    low = max(settings.conf - settings.conf_margin, 0.001)
+    ref_hi, ref_lo = (nms(ref_out[0], nc, settings, c, rotated, end2end) for c in (settings.conf, low))
+    if nms_embedded:
+        exp_hi, exp_lo = (embedded_nms(exp_out[0], c, rotated) for c in (settings.conf, low))
+    else:
+        exp_hi, exp_lo = (nms(exp_out[0], nc, settings, c, rotated, end2end) for c in (settings.conf, low))
+    pairs = match(ref_hi, exp_lo, settings.match_iou, rotated)
+    tally.boxes_ref += len(ref_hi)
+    tally.boxes_exp += len(exp_hi)
+    tally.ref_found += len(pairs)
+    tally.exp_found += len(match(exp_hi, ref_lo, settings.match_iou, rotated))
+    if task == "pose" and kpt_shape:
+        distance = keypoint_distance(ref_hi, exp_lo, pairs, kpt_shape)
+        if distance is not None:
+            tally.kpt_px.append(distance)
+    if task == "segment" and len(ref_out) > 1 and len(exp_out) > 1:
+        tally.mask_iou += mask_ious(ref_hi, exp_lo, ref_out[1], exp_out[1], pairs, tuple(x.shape[2:]))
 
 
 def check_parity(
@@ -117,62 +106,41 @@ def check_parity(
     nms_embedded: bool = False,
     end2end: bool = False,
     settings: NmsSettings | None = None,
+    kpt_shape: list[int] | None = None,
 ) -> dict:
     """Compare the two runners on each [1, 3, h, w] input; returns the parity figures and `passed`."""
     settings = settings or NmsSettings()
     tol = TOLERANCES[precision]
-    rotated = task == "obb"
-    max_abs = 0.0
-    abs_sum = 0.0
-    count = 0
-    ref_scale = 0.0
-    boxes_ref = boxes_exp = ref_found = exp_found = 0
-    top1 = top5 = 0
-    raw_comparable = not nms_embedded
+    tally = _Tally()
     for x in inputs:
-        ref_out = reference(x)
-        exp_out = exported(x)
-        if raw_comparable:
-            for r, e in zip(ref_out, exp_out, strict=True):
-                if r.shape != e.shape:
-                    raise ValueError(f"output shapes differ: PyTorch {r.shape} vs exported {e.shape}")
-                diff = np.abs(r.astype(np.float64) - e.astype(np.float64))
-                max_abs = max(max_abs, float(diff.max()))
-                abs_sum += float(diff.sum())
-                count += diff.size
-                ref_scale = max(ref_scale, float(np.abs(r).max()))
+        ref_out, exp_out = reference(x), exported(x)
+        if not nms_embedded:
+            tally.raw(ref_out, exp_out)
         if task == "classify":
-            r, e = ref_out[0][0], exp_out[0][0]
-            k = min(5, r.shape[-1])
-            top1 += int(np.argmax(r) == np.argmax(e))
-            top5 += int(set(np.argsort(-r)[:k]) == set(np.argsort(-e)[:k]))
-            continue
-        low = max(settings.conf - settings.conf_margin, 0.001)
-        ref_hi = _nms(ref_out[0], nc, settings, settings.conf, rotated, end2end)
-        ref_lo = _nms(ref_out[0], nc, settings, low, rotated, end2end)
-        if nms_embedded:
-            exp_hi = _embedded_nms(exp_out[0], settings.conf, rotated)
-            exp_lo = _embedded_nms(exp_out[0], low, rotated)
+            tally.classes(ref_out[0][0], exp_out[0][0])
         else:
-            exp_hi = _nms(exp_out[0], nc, settings, settings.conf, rotated, end2end)
-            exp_lo = _nms(exp_out[0], nc, settings, low, rotated, end2end)
-        counts = _box_counts(ref_hi, ref_lo, exp_hi, exp_lo, settings, rotated)
-        boxes_ref, boxes_exp = boxes_ref + counts[0], boxes_exp + counts[1]
-        ref_found, exp_found = ref_found + counts[2], exp_found + counts[3]
+            _boxes(task, x, ref_out, exp_out, tally, nc, settings, nms_embedded, end2end, kpt_shape)
+    return _summary(task, tally, len(inputs), precision, tol, settings, raw_comparable=not nms_embedded)
 
+
+def _summary(task, t: _Tally, images: int, precision: str, tol: dict, settings, raw_comparable: bool) -> dict:
+    total = t.boxes_ref + t.boxes_exp
     result: dict = {
-        "images": len(inputs),
+        "images": images,
         "precision": precision,
-        "max_abs": max_abs if raw_comparable else None,
-        "mean_abs": (abs_sum / count) if raw_comparable and count else None,
-        "reference_max_abs": ref_scale if raw_comparable else None,
-        "box_match": None,
-        "boxes_reference": None,
-        "boxes_exported": None,
-        "boxes_matched": None,
-        "top1_agreement": None,
-        "top5_agreement": None,
-        "tolerance": {k: (None if v == float("inf") else v) for k, v in tol.items()},
+        "max_abs": t.max_abs if raw_comparable else None,
+        "mean_abs": (t.abs_sum / t.count) if raw_comparable and t.count else None,
+        "reference_max_abs": t.ref_scale if raw_comparable else None,
+        "box_match": None if task == "classify" or not total else (t.ref_found + t.exp_found) / total,
+        "boxes_reference": None if task == "classify" else t.boxes_ref,
+        "boxes_exported": None if task == "classify" else t.boxes_exp,
+        "boxes_matched": None if task == "classify" else t.ref_found,
+        "keypoints_max_px": max(t.kpt_px) if t.kpt_px else None,
+        "mask_iou_min": min(t.mask_iou) if t.mask_iou else None,
+        "mask_iou_mean": float(np.mean(t.mask_iou)) if t.mask_iou else None,
+        "top1_agreement": t.top1 / images if task == "classify" else None,
+        "top5_agreement": t.top5 / images if task == "classify" else None,
+        "tolerance": {k: (None if v == INF else v) for k, v in tol.items()},
         "nms": {
             "conf": settings.conf,
             "iou": settings.iou,
@@ -182,27 +150,23 @@ def check_parity(
     }
     checks = []
     if raw_comparable:
-        checks.append(max_abs <= tol["atol"] + tol["rtol"] * ref_scale)
+        checks.append(t.max_abs <= tol["atol"] + tol["rtol"] * t.ref_scale)
     if task == "classify":
-        result["top1_agreement"] = top1 / len(inputs)
-        result["top5_agreement"] = top5 / len(inputs)
         checks.append(result["top1_agreement"] >= tol["min_top1"])
-    else:
-        total = boxes_ref + boxes_exp
-        result.update(boxes_reference=boxes_ref, boxes_exported=boxes_exp, boxes_matched=ref_found)
-        result["box_match"] = (ref_found + exp_found) / total if total else None
-        if boxes_ref:
-            checks.append(result["box_match"] >= tol["min_box_match"])
-        elif boxes_exp:
-            checks.append(False)  # the export invents boxes the original does not see
+    elif t.boxes_ref:
+        checks.append(result["box_match"] >= tol["min_box_match"])
+    elif t.boxes_exp:
+        checks.append(False)  # the export invents boxes the original does not see
+    if result["keypoints_max_px"] is not None:
+        checks.append(result["keypoints_max_px"] <= tol["max_kpt_px"])
+    if result["mask_iou_min"] is not None:
+        checks.append(result["mask_iou_min"] >= tol["min_mask_iou"])
     result["passed"] = bool(checks) and all(checks)
     return result
 
 
 def measure_latency(run: Runner, x: np.ndarray, warmup: int = 2, runs: int = 10) -> float:
     """Median wall time of one inference in milliseconds."""
-    import time
-
     for _ in range(warmup):
         run(x)
     times = []

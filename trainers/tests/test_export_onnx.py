@@ -81,6 +81,10 @@ def test_parity_figures_are_present_and_pass(exported):
     else:
         assert parity["boxes_reference"] > 0, "the test model must find shapes in the synthetic parity images"
         assert parity["box_match"] >= 0.95
+    if task == "pose":
+        assert 0 <= parity["keypoints_max_px"] <= 0.5
+    if task == "segment":
+        assert parity["mask_iou_min"] >= 0.9
 
 
 def test_onnx_runs_in_onnxruntime(exported):

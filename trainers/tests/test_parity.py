@@ -92,3 +92,15 @@ def test_embedded_nms_output_is_compared_on_final_boxes():
     embedded[0, 1] = (105, 105, 135, 135, 0.8, 1)
     result = check_parity("detect", _runner(_detect(REF)), _runner(embedded), X, NC, nms_embedded=True)
     assert result["max_abs"] is None and result["box_match"] == 1.0 and result["passed"]
+
+
+def test_pose_keypoints_are_compared_on_matched_boxes():
+    def pose(dx: float) -> np.ndarray:
+        pred = _detect([(50, 50, 20, 20, 0, 0.9)], extra_rows=6)  # kpt_shape [2, 3]
+        pred[0, 4 + NC :, 0] = (45 + dx, 45, 0.9, 55, 55, 0.9)
+        return pred
+
+    same = check_parity("pose", _runner(pose(0)), _runner(pose(0.002)), X, NC, kpt_shape=[2, 3])
+    assert abs(same["keypoints_max_px"] - 0.002) < 1e-4 and same["passed"]
+    moved = check_parity("pose", _runner(pose(0)), _runner(pose(3)), X, NC, precision="int8", kpt_shape=[2, 3])
+    assert moved["box_match"] == 1.0 and abs(moved["keypoints_max_px"] - 3) < 1e-4

@@ -69,6 +69,7 @@ def validate(ctx: ExportContext, artifact: Path, load_runner) -> dict:
         precision=ctx.precision,
         nms_embedded=nms_embedded and task != "classify",
         end2end=bool(getattr(model, "end2end", False)),
+        kpt_shape=[int(k) for k in model.model[-1].kpt_shape] if task == "pose" else None,
     )
     result["image_names"] = names
     result["latency_ms"] = round(measure_latency(exported, inputs[0]), 3)
