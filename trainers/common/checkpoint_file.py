@@ -30,7 +30,7 @@ IMAGE_MAGIC = {
 LEGACY_TORCH_PICKLES = 5
 
 
-def _describe_binary(head: bytes, path: Path) -> str | None:
+def _describe_binary(head: bytes) -> str | None:
     for magic, what in IMAGE_MAGIC.items():
         if head.startswith(magic):
             return what
@@ -85,7 +85,7 @@ def scan_checkpoint(path: str | Path) -> ScanReport:
             f"{path.name} is a safetensors weights file: weights without the model architecture.",
             DROP_HINT,
         )
-    what = _describe_binary(head, path)
+    what = _describe_binary(head)
     if what:
         raise ExportError(errors.NOT_A_CHECKPOINT, f"{path.name} is {what}, not a model checkpoint.", DROP_HINT)
     if head.startswith(b"PK"):
