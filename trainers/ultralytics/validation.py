@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from trainers.common.parity import check_parity, measure_latency
+from trainers.common.parity import TimedRunner, check_parity
 from trainers.common.preprocess import load_rgb, to_input
 from trainers.common.synthetic import parity_scenes
 
@@ -57,7 +57,7 @@ def validate(ctx: ExportContext, artifact: Path, load_runner) -> dict:
     task = loaded.task
     images, names = parity_images()
     inputs = [to_input([img], tuple(ctx.imgsz), task) for img in images]
-    exported = load_runner(artifact)
+    exported = TimedRunner(load_runner(artifact))
     nms_embedded = bool(ctx.export_options.get("nms"))
     model = loaded.yolo.model
     result = check_parity(
@@ -72,5 +72,5 @@ def validate(ctx: ExportContext, artifact: Path, load_runner) -> dict:
         kpt_shape=[int(k) for k in model.model[-1].kpt_shape] if task == "pose" else None,
     )
     result["image_names"] = names
-    result["latency_ms"] = round(measure_latency(exported, inputs[0]), 3)
+    result["latency_ms"] = round(exported.latency_ms(), 3)
     return result
