@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .checkpoint import LoadedCheckpoint
+from .reference import ReferenceOutputs
 
 
 @dataclass
@@ -18,6 +19,7 @@ class ExportContext:
     optimization_options: dict
     imgsz: list[int]  # [h, w] actually exported
     log: Callable[[str, str], None]  # (level, message)
+    reference: ReferenceOutputs  # the PyTorch outputs parity compares against, shared by the job's formats
     calibration: dict | None = None  # set by an INT8 export: what it was calibrated on
 
     @property

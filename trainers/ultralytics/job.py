@@ -18,6 +18,7 @@ from trainers.common.registry import get_format, resolve_options
 from .checkpoint import LoadedCheckpoint, check_scan, class_names, describe, load_checkpoint, train_imgsz
 from .context import ExportContext
 from .one_format import export_one_format
+from .reference import ReferenceOutputs
 
 EXPORT_SPAN = (0.15, 0.92)  # progress fraction range shared by the formats
 
@@ -102,9 +103,14 @@ def export(settings: JobSettings, protocol: Protocol, scan: ScanReport) -> dict:
     output_dir = _prepare_output(settings.output_dir)
     existing = set(output_dir.iterdir())
     work_dir = Path(tempfile.mkdtemp(prefix=".work-", dir=output_dir))
+    reference: ReferenceOutputs | None = None
     try:
         loaded = load(settings, protocol, work_dir, scan)
         card = describe(loaded)
+        reference = ReferenceOutputs(loaded)
+        imgsz = {s.id: _export_imgsz(loaded, resolved[s.id][0], lambda lvl, m: protocol.log(m, lvl)) for s in specs}
+        for size in imgsz.values():
+            reference.start(size)
         formats: dict[str, dict] = {}
         share = (EXPORT_SPAN[1] - EXPORT_SPAN[0]) / len(specs)
         for i, spec in enumerate(specs):
@@ -121,8 +127,9 @@ def export(settings: JobSettings, protocol: Protocol, scan: ScanReport) -> dict:
                 work_dir=work_dir,
                 export_options=export_options,
                 optimization_options=optimization_options,
-                imgsz=_export_imgsz(loaded, export_options, lambda lvl, m: protocol.log(m, lvl)),
+                imgsz=imgsz[spec.id],
                 log=lambda level, message: protocol.log(message, level),
+                reference=reference,
             )
             span = (EXPORT_SPAN[0] + i * share, EXPORT_SPAN[0] + (i + 1) * share)
             formats[spec.id] = export_one_format(spec, ctx, settings, card, protocol, span)
@@ -131,6 +138,8 @@ def export(settings: JobSettings, protocol: Protocol, scan: ScanReport) -> dict:
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
         raise
     finally:
+        if reference:
+            reference.close()
         shutil.rmtree(work_dir, ignore_errors=True)
     first_meta = next((r["metadata"] for r in formats.values() if r.get("metadata")), None)
     protocol.progress("done", 1.0)

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from trainers.common.parity import TimedRunner, check_parity
-from trainers.common.preprocess import load_rgb, to_input
+from trainers.common.preprocess import load_rgb
 from trainers.common.synthetic import parity_scenes
 
 from .checkpoint import class_names
@@ -40,7 +40,7 @@ def _flatten(out) -> list[torch.Tensor]:
     return [first]
 
 
-def torch_runner(model: torch.nn.Module, nms_embedded: bool):
+def torch_runner(model: torch.nn.Module):
     model = copy.deepcopy(model).float().eval()
 
     def run(x: np.ndarray) -> list[np.ndarray]:
@@ -55,14 +55,14 @@ def validate(ctx: ExportContext, artifact: Path, load_runner) -> dict:
     """Parity figures + latency_ms for one exported artifact."""
     loaded = ctx.loaded
     task = loaded.task
-    images, names = parity_images()
-    inputs = [to_input([img], tuple(ctx.imgsz), task) for img in images]
+    inputs, names, reference_outputs = ctx.reference.get(ctx.imgsz)
+    by_input = {id(x): out for x, out in zip(inputs, reference_outputs, strict=True)}
     exported = TimedRunner(load_runner(artifact))
     nms_embedded = bool(ctx.export_options.get("nms"))
     model = loaded.yolo.model
     result = check_parity(
         task,
-        torch_runner(model, nms_embedded),
+        lambda x: by_input[id(x)],
         exported,
         inputs,
         nc=len(class_names(loaded.yolo)),
