@@ -38,9 +38,15 @@ export interface Platform {
   close(): Promise<void>;
 }
 
+/** Parts a caller may supply instead of the ones the configuration implies (benchmarks, tests). */
+export interface PlatformParts {
+  limiter?: RateLimiter;
+}
+
 export async function createPlatform(
   config: PlatformConfig,
   log: (message: string) => void = () => undefined,
+  parts: PlatformParts = {},
 ): Promise<Platform> {
   await fs.mkdir(config.dataDir, { recursive: true });
   const secret = config.secret ?? (await persistentSecret(path.join(config.dataDir, 'secret')));
@@ -62,9 +68,11 @@ export async function createPlatform(
       ? new TritonBackend(config.backend)
       : new EmbeddedBackend({ intraOpThreads: config.backend.intraOpThreads });
   if (config.backend.kind === 'triton') await fs.mkdir(config.backend.repositoryDir, { recursive: true });
-  const limiter: RateLimiter = config.redisUrl
-    ? new RedisRateLimiter({ url: config.redisUrl, prefix: config.redisPrefix, log })
-    : new MemoryRateLimiter();
+  const limiter: RateLimiter =
+    parts.limiter ??
+    (config.redisUrl
+      ? new RedisRateLimiter({ url: config.redisUrl, prefix: config.redisPrefix, log })
+      : new MemoryRateLimiter());
   const usage = new UsageRecorder(store, log);
   const deployments = new DeploymentService({
     store,

@@ -33,7 +33,7 @@ export function registerInferRoutes(app: FastifyInstance, platform: Platform): v
   const authorized = new WeakMap<FastifyRequest, Authorized>();
   app.register(async (scope) => {
     const raw = (_request: unknown, body: string | Buffer, done: (error: null, body: Buffer) => void) =>
-      done(null, Buffer.from(body));
+      done(null, typeof body === 'string' ? Buffer.from(body) : body);
     scope.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, raw);
     scope.addContentTypeParser(/^image\//, { parseAs: 'buffer' }, raw);
     scope.post<{ Params: { deploymentId: string } }>(

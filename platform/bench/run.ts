@@ -1,0 +1,336 @@
+/**
+ * `npm run bench:platform` — the issue's Load section, loopback only, bounded in count and time:
+ *   1. throughput and latency through the service vs the same pipeline called directly, at concurrency 1, 8, 32
+ *      (targets: ≥ 0.95× throughput, ≤ 1 ms added p50), and the time a 401 takes for missing/wrong/revoked keys;
+ *   2. each tier driven at 1.5× its limit for two minutes admits exactly its limit per minute;
+ *   3. three replicas sharing PostgreSQL and Redis admit exactly one limit between them.
+ * Flags: --model DIR (model.onnx + metadata.json; default: the detect fixture exported by `edgepack export`),
+ *        --seconds N per throughput point (default 8), --limit-seconds N (default 120), --skip-limits.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, packageForm } from '../test-support/harness';
+import {
+  createPgSchema,
+  createRedisPrefix,
+  exportedPackage,
+  REDIS_URL,
+  repo,
+} from '../test-support/services';
+import { TIER_LIMITS, type Tier } from '../limits/tiers';
+import { closedLoop, openLoop, post, type Outcome, type Target } from './http-load';
+import { summarize } from './stats';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+};
+const pointSeconds = Number(flag('seconds', '8'));
+const limitSeconds = Number(flag('limit-seconds', '120'));
+const image = path.join(repo, 'electron', 'core', 'vision', 'test-images', 'bus.jpg');
+const children: ChildProcess[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+
+interface Service {
+  url: string;
+  tokens: Record<string, string>;
+}
+
+async function startService(env: Record<string, string>): Promise<Service> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [path.join(repo, 'bin', 'run-ts.mjs'), 'platform/bench/service-child.ts'],
+    {
+      cwd: repo,
+      env: {
+        ...process.env,
+        PLATFORM_PORT: String(port),
+        PLATFORM_LOG_LEVEL: 'silent',
+        PLATFORM_SECRET: 'bench-secret-0123456789abcdef',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      const line = buffer.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve(JSON.parse(line) as Service);
+    });
+    child.once('exit', (code) => reject(new Error(`service exited with ${code}`)));
+  });
+}
+
+async function deploy(
+  service: Service,
+  tier: string,
+  modelDir: string,
+): Promise<{ id: string; key: string; url: string }> {
+  const model = await fs.readFile(path.join(modelDir, 'model.onnx'));
+  const metadata = await fs.readFile(path.join(modelDir, 'metadata.json'), 'utf8').catch(() => undefined);
+  const response = await fetch(`${service.url}/api/v1/deployments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${service.tokens[tier]}` },
+    body: packageForm(model, metadata, { name: `bench-${tier}` }),
+  });
+  const body = (await response.json()) as {
+    deployment: { id: string };
+    api_key: string;
+    endpoint_url: string;
+  };
+  if (response.status !== 201) throw new Error(`deploy failed: ${JSON.stringify(body)}`);
+  return { id: body.deployment.id, key: body.api_key, url: body.endpoint_url };
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(8);
+const SLICES = 4;
+
+/** The direct-pipeline process, kept alive and asked for one slice at a time. */
+class DirectRunner {
+  private readonly child: ChildProcess;
+  private buffer = '';
+  private waiting: ((line: string) => void) | null = null;
+
+  constructor(modelDir: string) {
+    this.child = spawn(
+      process.execPath,
+      [path.join(repo, 'bin', 'run-ts.mjs'), 'platform/bench/direct-child.ts', modelDir, image],
+      {
+        cwd: repo,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
+    children.push(this.child);
+    this.child.stdout!.on('data', (d: Buffer) => {
+      this.buffer += d.toString();
+      const newline = this.buffer.indexOf('\n');
+      if (newline >= 0 && this.waiting) {
+        const line = this.buffer.slice(0, newline);
+        this.buffer = this.buffer.slice(newline + 1);
+        const resolve = this.waiting;
+        this.waiting = null;
+        resolve(line);
+      }
+    });
+  }
+
+  run(concurrency: number, seconds: number): Promise<{ latencies: number[]; durationMs: number }> {
+    return new Promise((resolve) => {
+      this.waiting = (line) => resolve(JSON.parse(line));
+      this.child.stdin!.write(`${concurrency} ${seconds}\n`);
+    });
+  }
+
+  close(): void {
+    this.child.stdin!.end();
+  }
+}
+
+async function throughput(modelDir: string, photo: Buffer): Promise<void> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-platform-'));
+  cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
+  const service = await startService({
+    PLATFORM_DATA_DIR: dataDir,
+    BENCH_UNLIMITED: '1',
+    BENCH_ACCOUNTS: 'enterprise',
+  });
+  const deployed = await deploy(service, 'enterprise', modelDir);
+  const target: Target = {
+    url: deployed.url,
+    headers: { authorization: `Bearer ${deployed.key}`, 'content-type': 'image/jpeg' },
+    body: photo,
+  };
+
+  const direct = new DirectRunner(modelDir);
+  console.log(
+    '\n1. Through the service (HTTP, key check, limiter, usage) vs the same pipeline called directly (no HTTP)',
+  );
+  console.log(
+    `   image ${path.basename(image)} ${photo.length} B as a raw image/jpeg body; per point ${SLICES} alternating slices of`,
+  );
+  console.log(
+    `   ${pointSeconds / SLICES} s direct / ${pointSeconds / SLICES} s service after a warm-up, so background load falls on both alike`,
+  );
+  console.log(
+    '   conc | direct req/s   p50 ms   p99 ms | service req/s   p50 ms   p99 ms | ratio  added p50 ms',
+  );
+  for (const concurrency of [1, 8, 32]) {
+    await direct.run(concurrency, 1);
+    await closedLoop(target, concurrency, 1);
+    const directRuns: { latencies: number[]; durationMs: number }[] = [];
+    const serviceRuns: { outcomes: Outcome[]; durationMs: number }[] = [];
+    for (let slice = 0; slice < SLICES; slice++) {
+      directRuns.push(await direct.run(concurrency, pointSeconds / SLICES));
+      serviceRuns.push(await closedLoop(target, concurrency, pointSeconds / SLICES));
+    }
+    const outcomes = serviceRuns.flatMap((r) => r.outcomes);
+    const bad = outcomes.filter((o) => o.status !== 200).length;
+    if (bad) throw new Error(`${bad} requests failed during the throughput run`);
+    const d = summarize(
+      directRuns.flatMap((r) => r.latencies),
+      directRuns.reduce((n, r) => n + r.durationMs, 0),
+    );
+    const via = summarize(
+      outcomes.map((o) => o.latencyMs),
+      serviceRuns.reduce((n, r) => n + r.durationMs, 0),
+    );
+    const ratio = via.rps / d.rps;
+    const added = via.p50 - d.p50;
+    console.log(
+      `   ${String(concurrency).padStart(4)} | ${fmt(d.rps)}    ${fmt(d.p50, 2)} ${fmt(d.p99, 2)} | ${fmt(via.rps)}     ${fmt(via.p50, 2)} ${fmt(via.p99, 2)} | ${ratio.toFixed(3)} ${fmt(added, 2)}   ${ratio >= 0.95 ? 'ok' : 'BELOW 0.95×'}${added <= 1 ? '' : ' ADDED p50 > 1 ms'}`,
+    );
+  }
+  direct.close();
+
+  // A revoked key: regenerate, keep the old one.
+  const regenerated = await fetch(`${service.url}/api/v1/deployments/${deployed.id}/regenerate-key`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${service.tokens.enterprise}` },
+  });
+  if (!regenerated.ok) throw new Error('regenerate-key failed');
+  const cases: [string, Record<string, string>][] = [
+    ['missing', {}],
+    ['wrong', { authorization: `Bearer epk_live_${'Q'.repeat(32)}` }],
+    ['revoked', { authorization: `Bearer ${deployed.key}` }],
+  ];
+  const times: Record<string, number[]> = { missing: [], wrong: [], revoked: [] };
+  for (let i = 0; i < 400; i++) {
+    for (const [name, headers] of cases) {
+      const t = performance.now();
+      const { status } = await post({
+        url: deployed.url,
+        headers: { ...headers, 'content-type': 'image/jpeg' },
+        body: Buffer.alloc(0),
+      });
+      if (status !== 401) throw new Error(`${name} key answered ${status}`);
+      if (i >= 50) times[name]!.push(performance.now() - t);
+    }
+  }
+  const medians = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, summarize(v, 1).p50]));
+  const spread = Math.max(...Object.values(medians)) - Math.min(...Object.values(medians));
+  console.log(
+    `   401 timing (350 each, interleaved): median missing ${medians.missing!.toFixed(3)} ms, wrong ${medians.wrong!.toFixed(3)} ms, revoked ${medians.revoked!.toFixed(3)} ms; spread ${(spread * 1000).toFixed(0)} µs`,
+  );
+}
+
+function minuteReport(
+  outcomes: Outcome[],
+  seconds: number,
+): { admitted: number; perMinute: number[]; maxWindow: number; refused: number; other: number } {
+  const admitted = outcomes
+    .filter((o) => o.status === 200)
+    .map((o) => o.sentAt)
+    .sort((a, b) => a - b);
+  const perMinute = Array.from(
+    { length: Math.ceil(seconds / 60) },
+    (_, m) => admitted.filter((t) => t >= m * 60_000 && t < (m + 1) * 60_000).length,
+  );
+  let maxWindow = 0;
+  for (let i = 0, j = 0; i < admitted.length; i++) {
+    while (admitted[i]! - admitted[j]! >= 60_000) j++;
+    maxWindow = Math.max(maxWindow, i - j + 1);
+  }
+  return {
+    admitted: admitted.length,
+    perMinute,
+    maxWindow,
+    refused: outcomes.filter((o) => o.status === 429).length,
+    other: outcomes.filter((o) => o.status !== 200 && o.status !== 429).length,
+  };
+}
+
+async function limits(modelDir: string, photo: Buffer): Promise<void> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-platform-'));
+  const replicaDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-replicas-'));
+  cleanups.push(
+    () => fs.rm(dataDir, { recursive: true, force: true }),
+    () => fs.rm(replicaDir, { recursive: true, force: true }),
+  );
+  const schema = await createPgSchema();
+  const redis = createRedisPrefix();
+  cleanups.push(
+    () => schema.drop(),
+    () => redis.drop(),
+  );
+
+  const tiers: Tier[] = ['free', 'pro', 'enterprise'];
+  const single = await startService({ PLATFORM_DATA_DIR: dataDir, BENCH_ACCOUNTS: tiers.join(',') });
+  const shared = {
+    PLATFORM_DATA_DIR: replicaDir,
+    DATABASE_URL: schema.url,
+    PLATFORM_DB_SCHEMA: schema.schema,
+    REDIS_URL,
+    PLATFORM_REDIS_PREFIX: redis.prefix,
+  };
+  const first = await startService({ ...shared, BENCH_ACCOUNTS: 'pro' });
+  const replicas = [first, await startService(shared), await startService(shared)];
+
+  const byTier = await Promise.all(
+    tiers.map(async (tier) => ({ tier, deployed: await deploy(single, tier, modelDir) })),
+  );
+  const replicated = await deploy(first, 'pro', modelDir);
+  const targetFor = (url: string, key: string): Target => ({
+    url,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'image/jpeg' },
+    body: photo,
+  });
+
+  console.log(`\n2. Tiers at 1.5× their limit for ${limitSeconds} s (one replica, in-process limits), and`);
+  console.log(
+    `3. three replicas sharing PostgreSQL and Redis, pro tier at 1.5× spread round-robin over them (sliding 60 s window)`,
+  );
+  const runs = [
+    ...byTier.map(({ tier, deployed }) => ({
+      label: `${tier.padEnd(10)} (${TIER_LIMITS[tier]}/min)`,
+      limit: TIER_LIMITS[tier],
+      outcomes: openLoop(
+        [targetFor(deployed.url, deployed.key)],
+        60_000 / (TIER_LIMITS[tier] * 1.5),
+        limitSeconds,
+      ),
+    })),
+    {
+      label: `3 replicas pro (100/min)`,
+      limit: TIER_LIMITS.pro,
+      outcomes: openLoop(
+        replicas.map((r) => targetFor(`${r.url}/v1/infer/${replicated.id}`, replicated.key)),
+        60_000 / (TIER_LIMITS.pro * 1.5),
+        limitSeconds,
+      ),
+    },
+  ];
+  for (const run of runs) {
+    const report = minuteReport(await run.outcomes, limitSeconds);
+    const exact =
+      report.perMinute.every((n) => n === run.limit) && report.maxWindow === run.limit && report.other === 0;
+    console.log(
+      `   ${run.label.padEnd(26)} sent ${report.admitted + report.refused + report.other}, admitted ${report.admitted} (per minute: ${report.perMinute.join(', ')}; most in any 60 s: ${report.maxWindow}), 429: ${report.refused}, other: ${report.other} → ${exact ? 'exactly the limit' : 'NOT exactly the limit'}`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const modelDir = args.includes('--model')
+    ? path.resolve(flag('model', ''))
+    : (await exportedPackage('detect')).dir;
+  const photo = await fs.readFile(image);
+  console.log(
+    `bench:platform — ${os.cpus().length} CPU(s) ${os.cpus()[0]?.model ?? ''}, Node ${process.version}, model ${path.relative(repo, modelDir) || modelDir}`,
+  );
+  await throughput(modelDir, photo);
+  if (!args.includes('--skip-limits')) await limits(modelDir, photo);
+}
+
+try {
+  await main();
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+}
