@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The edgepack CLI runs the TypeScript core directly through tsx, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api';
+// The edgepack CLI: electron/cli/index.ts, bundled on demand (see cli-bundle.mjs), so a fresh clone needs no build step.
+import { pathToFileURL } from 'node:url';
+import { cliBundle } from './cli-bundle.mjs';
 
-register();
-const { main } = await import('../electron/cli/index.ts');
+const { main } = await import(pathToFileURL(await cliBundle()).href);
 process.exitCode = await main(process.argv.slice(2));
