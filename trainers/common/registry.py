@@ -78,6 +78,10 @@ class FormatSpec:
     load_runner: Callable[[Path], Runner] | None = None  # None: cannot run here (checked structurally only)
     describe_io: Callable[[Path], dict] | None = None  # {"input", "outputs", "format_details"} for metadata.json
     embed_metadata: Callable[[Path, dict], None] | None = None  # store metadata inside the artifact if it can
+    # For a format that cannot run here: (artifact) -> {"status": not_runnable|deferred, "passed", "checks", "note"}
+    structural_check: Callable[[Path], dict] | None = None
+    probe: Callable[[], dict] | None = None  # is the converter installed here? {"installed", "version", "install"}
+    quality: str = "good"  # the seed's excellent / good / fair: how faithfully this format keeps the model
     runtime: str = ""
     note: str = ""
 
@@ -89,6 +93,7 @@ class FormatSpec:
             "tasks": list(self.tasks),
             "runtime": self.runtime,
             "runnable_here": self.load_runner is not None,
+            "quality": self.quality,
             "export_options": {k: o.to_dict() for k, o in self.export_options.items()},
             "optimization_options": {k: o.to_dict() for k, o in self.optimization_options.items()},
             "note": self.note,
@@ -146,13 +151,13 @@ class FormatOutcome:
     extra: dict = field(default_factory=dict)
 
 
-def _size(path: Path) -> int:
+def artifact_size(path: Path) -> int:
     if path.is_file():
         return path.stat().st_size
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def _remove(path: Path) -> None:
+def remove_path(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
     elif path.exists() or path.is_symlink():
@@ -169,8 +174,8 @@ def run_format(spec: FormatSpec, ctx: Any, log: Callable[[str, str], None]) -> F
         if not path.exists():
             raise ExportError(errors.EXPORT_FAILED, f"{spec.label} export finished but wrote no {path.name}.")
         duration = (time.perf_counter() - started) * 1000
-        log("info", f"{spec.label}: wrote {path.name} ({_size(path)} bytes) in {duration / 1000:.1f} s")
-        return FormatOutcome(spec.id, "exported", path, _size(path), round(duration, 1))
+        log("info", f"{spec.label}: wrote {path.name} ({artifact_size(path)} bytes) in {duration / 1000:.1f} s")
+        return FormatOutcome(spec.id, "exported", path, artifact_size(path), round(duration, 1))
     except Exception as exc:  # every failure becomes a failed format, never a crash of the whole job
         error = (
             exc
@@ -183,7 +188,7 @@ def run_format(spec: FormatSpec, ctx: Any, log: Callable[[str, str], None]) -> F
         )
         log("error", f"{spec.label} export failed:\n{traceback.format_exc()}")
         for leftover in set(output_dir.iterdir()) - before if output_dir.exists() else ():
-            _remove(leftover)
+            remove_path(leftover)
         return FormatOutcome(
             spec.id, "failed", None, None, round((time.perf_counter() - started) * 1000, 1), error=error
         )

@@ -6,15 +6,18 @@ from trainers.common import errors
 from trainers.common.errors import ExportError
 from trainers.common.metadata import build_metadata, sha256_file, toolchain_versions, write_metadata
 from trainers.common.protocol import Protocol
-from trainers.common.registry import FormatOutcome, FormatSpec, run_format
+from trainers.common.registry import FormatOutcome, FormatSpec, artifact_size, remove_path, run_format
 
 from .checkpoint import class_names
 from .context import ExportContext
 
 
 def _format_result(outcome: FormatOutcome, parity: dict | None) -> dict:
+    structural = outcome.extra.get("structural")
     if outcome.status == "failed":
         status = "failed"
+    elif parity is None and structural is not None:  # cannot run here: checked structurally (CoreML, TensorRT)
+        status = structural["status"] if structural["passed"] else "failed_parity"
     elif parity is None:
         status = "not_runnable"
     else:
@@ -28,6 +31,8 @@ def _format_result(outcome: FormatOutcome, parity: dict | None) -> dict:
         "duration_ms": outcome.duration_ms,
         "error": outcome.error.to_dict() if outcome.error else None,
         "metadata": outcome.extra.get("metadata"),
+        "note": structural["note"] if structural else None,
+        "checks": structural["checks"] if structural else None,
     }
 
 
@@ -73,8 +78,10 @@ def export_one_format(
     meta["quantization"]["calibration"] = ctx.calibration
     if spec.embed_metadata:
         spec.embed_metadata(outcome.path, meta)
-        outcome.bytes = outcome.path.stat().st_size
+        outcome.bytes = artifact_size(outcome.path)
     parity = None
+    if spec.structural_check:
+        outcome.extra["structural"] = spec.structural_check(outcome.path)
     if spec.load_runner:
         from .validation import validate  # imports torch: only once a model is loaded
 
@@ -88,7 +95,7 @@ def export_one_format(
                 f"The exported {spec.label} model could not be run for the parity check: {type(exc).__name__}: {exc}",
                 "See the log; try the default export options.",
             )
-            outcome.path.unlink(missing_ok=True)
+            remove_path(outcome.path)
             outcome.path = None
             outcome.bytes = None
             return _format_result(outcome, None)
@@ -98,7 +105,9 @@ def export_one_format(
             f"top1={parity['top1_agreement']}, latency {parity['latency_ms']} ms"
         )
     protocol.progress("metadata", end - 0.01, "writing metadata.json")
-    meta["validation"] = _validation_block(spec, parity)
+    meta["validation"] = _validation_block(spec, parity)  # null: not run here; the structural checks say what was
+    if outcome.extra.get("structural"):
+        meta["export"]["structural_checks"] = outcome.extra["structural"]
     name = "metadata.json" if len(settings.formats) == 1 else f"metadata.{spec.id}.json"
     meta_path = write_metadata(meta, ctx.output_dir / name)
     protocol.artifact(spec.id, meta_path, "metadata")
@@ -110,3 +119,4 @@ def _validation_block(spec: FormatSpec, parity: dict | None) -> dict | None:
     if parity is None:
         return None
     return {"runtime": spec.runtime, "latency_ms": parity.get("latency_ms"), "parity": parity}
+

@@ -1,0 +1,48 @@
+"""INT8 calibration on the person's own images (calibDir), fed to whichever quantizer a format uses.
+
+Ultralytics' exporters read calibration batches from a dataset YAML (`data=`); Edgepack calibrates on a plain folder
+instead, so the exporter's dataloader is swapped for batches prepared exactly like inference inputs.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from trainers.common import errors
+from trainers.common.calibration import RECOMMENDED, calibration_batches, calibration_images
+from trainers.common.errors import ExportError
+
+
+def refuse_half_and_int8(optimization: dict) -> None:
+    if optimization.get("half") and optimization.get("int8"):
+        raise ExportError(errors.INVALID_CONFIG, "Choose FP16 (half) or INT8, not both.", "Untick one of them.")
+
+
+def calibration_arrays(ctx, batch: int = 1) -> list[np.ndarray]:
+    """Float32 NCHW arrays (0..1), one per image; records what was used on ctx.calibration."""
+    calib_dir = ctx.optimization_options.get("calibDir")
+    files = calibration_images(calib_dir)
+    if len(files) < RECOMMENDED:
+        ctx.log("warning", f"INT8: only {len(files)} calibration images; {RECOMMENDED} or more give steadier scales")
+    ctx.log("info", f"INT8: calibrating on {len(files)} images from {calib_dir}")
+    arrays = calibration_batches(files, tuple(ctx.imgsz), ctx.loaded.task, batch)
+    ctx.calibration = {"images": len(files), "source": str(Path(calib_dir).expanduser().resolve())}
+    return arrays
+
+
+@contextmanager
+def exporter_calibration(arrays: list[np.ndarray]):
+    """Make Ultralytics' Exporter calibrate on `arrays` (uint8 image batches, as its own dataloader yields)."""
+    import torch
+    from ultralytics.engine.exporter import Exporter
+
+    batches = [{"img": torch.from_numpy(np.round(a * 255).astype(np.uint8))} for a in arrays]
+    original = Exporter.get_int8_calibration_dataloader
+    Exporter.get_int8_calibration_dataloader = lambda self, prefix="": batches
+    try:
+        yield
+    finally:
+        Exporter.get_int8_calibration_dataloader = original
