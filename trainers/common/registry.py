@@ -80,8 +80,12 @@ class FormatSpec:
     embed_metadata: Callable[[Path, dict], None] | None = None  # store metadata inside the artifact if it can
     # For a format that cannot run here: (artifact) -> {"status": not_runnable|deferred, "passed", "checks", "note"}
     structural_check: Callable[[Path], dict] | None = None
-    probe: Callable[[], dict] | None = None  # is the converter installed here? {"installed", "version", "install"}
-    quality: str = "good"  # the seed's excellent / good / fair: how faithfully this format keeps the model
+    # Python packages the converter needs in the toolchain environment (probed for the capability matrix)
+    packages: tuple[str, ...] = ()
+    buildable: Callable[[], dict] | None = None  # {"buildable", "reason"} when it depends on this machine (a GPU)
+    quality: str = "good"  # the seed's excellent / good / fair (see common/capabilities.py)
+    quality_by_task: dict[str, str] = field(default_factory=dict)
+    environment: str = "ultralytics"  # the toolchain environment the converter runs in
     runtime: str = ""
     note: str = ""
 
@@ -94,6 +98,8 @@ class FormatSpec:
             "runtime": self.runtime,
             "runnable_here": self.load_runner is not None,
             "quality": self.quality,
+            "packages": list(self.packages),
+            "environment": self.environment,
             "export_options": {k: o.to_dict() for k, o in self.export_options.items()},
             "optimization_options": {k: o.to_dict() for k, o in self.optimization_options.items()},
             "note": self.note,
@@ -140,6 +146,30 @@ def resolve_options(spec: FormatSpec, export_config: dict, optimization_config: 
     return resolved[0], resolved[1]
 
 
+def missing_packages(spec: FormatSpec) -> list[str]:
+    from importlib import metadata
+
+    missing = []
+    for name in spec.packages:
+        try:
+            metadata.version(name)
+        except metadata.PackageNotFoundError:
+            missing.append(name)
+    return missing
+
+
+def require_converter(spec: FormatSpec) -> None:
+    missing = missing_packages(spec)
+    if missing:
+        raise ExportError(
+            errors.CONVERTER_MISSING,
+            f"{spec.label} export needs {', '.join(missing)}, which this toolchain environment does not have.",
+            "Run `npx edgepack doctor --fix` to install the pinned converters "
+            f"(trainers/requirements/{spec.environment}.txt), then export again.",
+            {"missing": missing},
+        )
+
+
 @dataclass
 class FormatOutcome:
     format: str
@@ -170,6 +200,7 @@ def run_format(spec: FormatSpec, ctx: Any, log: Callable[[str, str], None]) -> F
     before = set(output_dir.iterdir()) if output_dir.exists() else set()
     started = time.perf_counter()
     try:
+        require_converter(spec)
         path = Path(spec.export(ctx))
         if not path.exists():
             raise ExportError(errors.EXPORT_FAILED, f"{spec.label} export finished but wrote no {path.name}.")

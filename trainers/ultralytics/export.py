@@ -53,6 +53,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.add_argument(f"--{dest.replace('_', '-')}", dest=dest, default=None, help=f"(env {var})")
     parser.add_argument("--inspect", action="store_true", help="describe the checkpoint; export nothing")
     parser.add_argument("--list-formats", action="store_true", help="print the formats table and their options")
+    parser.add_argument("--capabilities", action="store_true", help="the capability matrix, probed on this machine")
     parser.add_argument("--trust-unsafe", action="store_true", help="load even if the pickle imports unusual code")
     parser.add_argument("--config-dir", default=None, help="Ultralytics config dir (default: inside the venv)")
     args = parser.parse_args(argv)
@@ -114,6 +115,10 @@ def run(args: argparse.Namespace, protocol: Protocol) -> dict:
 
     if args.list_formats:
         return {"formats_table": {k: spec.describe() for k, spec in REGISTRY.items()}}
+    if args.capabilities:
+        from trainers.common.capabilities import capability_matrix
+
+        return {"capabilities": capability_matrix("ultralytics")}
     settings = settings_from(args)
     scan = job.precheck(settings, protocol)  # before the heavy imports: bad input is answered at once
     import_ultralytics(args.config_dir)

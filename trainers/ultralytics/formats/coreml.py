@@ -82,7 +82,7 @@ def _shape(feature) -> list:
         return [1, 3, int(feature.type.imageType.height), int(feature.type.imageType.width)]
     if kind == "multiArrayType":
         return [int(d) for d in feature.type.multiArrayType.shape]
-    return []
+    return ["num_classes"] if kind == "dictionaryType" else [1]  # a classifier's probabilities / top label
 
 
 def _dtype(feature) -> str:
@@ -162,15 +162,6 @@ def structural_check(path: Path) -> dict:
     }
 
 
-def probe() -> dict:
-    from importlib import metadata
-
-    try:
-        return {"installed": True, "version": metadata.version("coremltools")}
-    except metadata.PackageNotFoundError:
-        return {"installed": False, "version": None}
-
-
 SPEC = register(
     FormatSpec(
         id="coreml",
@@ -191,7 +182,7 @@ SPEC = register(
         describe_io=describe_io,
         embed_metadata=embed_metadata,
         structural_check=structural_check,
-        probe=probe,
+        packages=("coremltools",),
         runtime="Core ML (Apple devices only)",
         quality="good",
         note=f"{NOT_RUNNABLE}: checked structurally only.",

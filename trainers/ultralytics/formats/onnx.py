@@ -189,5 +189,7 @@ SPEC = register(
         describe_io=describe_io,
         embed_metadata=embed_metadata,
         runtime="onnxruntime (CPUExecutionProvider)",
+        packages=("onnx", "onnxslim", "onnxruntime"),
+        quality="excellent",
     )
 )

@@ -132,5 +132,7 @@ SPEC = register(
         describe_io=describe_io,
         embed_metadata=embed_metadata,
         runtime="OpenVINO runtime (CPU)",
+        packages=("openvino", "nncf"),
+        quality="excellent",
     )
 )

@@ -174,11 +174,6 @@ def structural_check(path: Path) -> dict:
     return {"status": "deferred", "passed": passed, "checks": checks, "note": DEFERRED_NOTE}
 
 
-def probe() -> dict:
-    here = gpu_here()
-    return {"installed": True, "version": None, "buildable": here["buildable"], "reason": here["reason"]}
-
-
 SPEC = register(
     FormatSpec(
         id="tensorrt",
@@ -200,7 +195,8 @@ SPEC = register(
         describe_io=describe_io,
         embed_metadata=embed_metadata,
         structural_check=structural_check,
-        probe=probe,
+        packages=("onnx", "onnxslim"),
+        buildable=gpu_here,
         runtime="TensorRT (NVIDIA GPU on the target)",
         quality="excellent",
         note="Without an NVIDIA GPU here: a deferred build (ONNX + trtexec script + Triton config), built on the target.",

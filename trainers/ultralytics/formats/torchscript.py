@@ -108,6 +108,8 @@ SPEC = register(
         describe_io=describe_io,
         embed_metadata=embed_metadata,
         runtime="torch.jit (CPU)",
+        packages=("torch",),
+        quality="excellent",
         note="FP32 only on a CPU machine; INT8 is not offered for TorchScript.",
     )
 )
