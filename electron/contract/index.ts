@@ -96,12 +96,17 @@ export type EventMap = {
   'preview:finished': PreviewFinished;
 };
 export type EventName = keyof EventMap;
-export const eventNames: EventName[] = [
-  'exports:progress',
-  'exports:log',
-  'exports:updated',
-  'toolchain:progress',
-];
+/** Every event once: a Record over EventName, so an event added to EventMap but not here fails to compile. */
+const everyEvent: Record<EventName, true> = {
+  'exports:progress': true,
+  'exports:log': true,
+  'exports:updated': true,
+  'toolchain:progress': true,
+  'preview:item': true,
+  'preview:progress': true,
+  'preview:finished': true,
+};
+export const eventNames = Object.keys(everyEvent) as EventName[];
 
 /** What the renderer sees as `window.edgepack` (Electron) or the web harness host. */
 export interface EdgepackApi {

@@ -31,10 +31,19 @@ export function rendererIsStale(repoRoot: string, outDir: string): boolean {
 export async function ensureRendererBuilt(repoRoot: string, outDir: string, force = false): Promise<boolean> {
   if (!force && !rendererIsStale(repoRoot, outDir)) return false;
   const { build } = await import('vite');
-  await build({
-    configFile: path.join(repoRoot, 'renderer', 'vite.web.config.ts'),
-    logLevel: 'warn',
-    build: { outDir },
-  });
+  // A harness started from the tests inherits NODE_ENV=test, which makes Vite and the React plugin bundle React's
+  // slow development build; the page must behave like the app's production renderer.
+  const inherited = process.env['NODE_ENV'];
+  process.env['NODE_ENV'] = 'production';
+  try {
+    await build({
+      configFile: path.join(repoRoot, 'renderer', 'vite.web.config.ts'),
+      logLevel: 'warn',
+      build: { outDir },
+    });
+  } finally {
+    if (inherited === undefined) delete process.env['NODE_ENV'];
+    else process.env['NODE_ENV'] = inherited;
+  }
   return true;
 }

@@ -3,6 +3,7 @@ import { NoticeBar } from '../components/NoticeBar';
 import { ToolchainBanner } from '../components/ToolchainBanner';
 import { ExportPage } from '../pages/ExportPage';
 import { ModelsPage } from '../pages/ModelsPage';
+import { PlaygroundPage } from '../pages/PlaygroundPage';
 import { useApp } from '../store/context';
 import { Sidebar } from './Sidebar';
 
@@ -22,7 +23,7 @@ export function App() {
       <main className="content">
         <ToolchainBanner />
         <NoticeBar />
-        {page === 'models' ? <ModelsPage /> : <ExportPage />}
+        {page === 'models' ? <ModelsPage /> : page === 'exports' ? <ExportPage /> : <PlaygroundPage />}
       </main>
     </div>
   );

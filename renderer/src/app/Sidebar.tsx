@@ -4,6 +4,7 @@ import { useApp } from '../store/context';
 const PAGES: { id: Page; label: string }[] = [
   { id: 'models', label: 'Models' },
   { id: 'exports', label: 'Export' },
+  { id: 'playground', label: 'Playground' },
 ];
 
 function ToolchainStatus() {

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Host } from '../host';
 import { createExportsSlice } from './exports';
 import { createModelsSlice } from './models';
+import { createPreviewSlice } from './preview';
 import { createToolchainSlice } from './toolchain';
 import { createUiSlice } from './ui';
 import type { AppState } from './types';
@@ -17,6 +18,7 @@ export function createAppStore(host: Host): AppStore {
       ...createModelsSlice(context),
       ...createExportsSlice(context),
       ...createToolchainSlice(context),
+      ...createPreviewSlice(context),
     };
   });
 }
@@ -24,11 +26,15 @@ export function createAppStore(host: Host): AppStore {
 /** Feeds the core's events into the store; returns the unsubscribe function. */
 export function connectEvents(store: AppStore, host: Host): () => void {
   const { applyJob, applyProgress, appendLog, applyToolchainProgress } = store.getState();
+  const { applyPreviewItem, applyPreviewProgress, applyPreviewFinished } = store.getState();
   const offs = [
     host.on('exports:updated', (job) => applyJob(job)),
     host.on('exports:progress', ({ jobId, stage, fraction }) => applyProgress(jobId, stage, fraction)),
     host.on('exports:log', ({ jobId, line }) => appendLog(jobId, line)),
     host.on('toolchain:progress', (progress) => applyToolchainProgress(progress)),
+    host.on('preview:item', (item) => applyPreviewItem(item)),
+    host.on('preview:progress', (progress) => applyPreviewProgress(progress)),
+    host.on('preview:finished', (finished) => applyPreviewFinished(finished)),
   ];
   if (host.onReconnect) {
     offs.push(

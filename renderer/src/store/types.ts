@@ -4,11 +4,16 @@ import type {
   ExportJob,
   ExportsCreateRequest,
   ModelRecord,
+  PreviewFinished,
+  PreviewItem,
+  PreviewModel,
+  PreviewProgress,
+  PreviewResult,
   ToolchainProgress,
 } from '../../../electron/contract';
 import type { Host } from '../host';
 
-export type Page = 'models' | 'exports';
+export type Page = 'models' | 'exports' | 'playground';
 
 export interface Notice {
   kind: 'info' | 'error';
@@ -89,7 +94,76 @@ export interface UiSlice {
   dismissNotice(): void;
 }
 
-export type AppState = ModelsSlice & ExportsSlice & ToolchainSlice & UiSlice;
+export type SlotId = 'a' | 'b';
+
+/** One side of the playground: a model and what it predicted. */
+export interface PreviewSlot {
+  path: string | null;
+  /** How the model is named in the app, e.g. "detect · v2 · onnx fp16". */
+  label: string | null;
+  model: PreviewModel | null;
+  opening: boolean;
+  error: AppErrorShape | null;
+  /** Full results, by image path (the selected image and a few recent ones). */
+  results: Record<string, PreviewResult>;
+  /** Batch summaries and failures, by image path. */
+  summaries: Record<string, NonNullable<PreviewItem['summary']>>;
+  failures: Record<string, AppErrorShape>;
+  runId: string | null;
+  run: (PreviewProgress & { status: PreviewFinished['status'] | 'running' }) | null;
+}
+
+export interface PreviewImage {
+  id: string;
+  name: string;
+  /** Where the core reads it (Electron: its real path; web harness: the upload). */
+  path: string | null;
+  error: AppErrorShape | null;
+}
+
+export interface PreviewThresholds {
+  conf: number;
+  iou: number;
+  /** Class ids to keep; null keeps all. */
+  classes: number[] | null;
+}
+
+export interface PreviewAnswers {
+  task?: 'detect' | 'segment' | 'classify' | 'pose';
+  names?: string[];
+  imgsz?: number[];
+}
+
+export interface OnnxChoice {
+  path: string;
+  label: string;
+}
+
+export interface PreviewSlice {
+  slots: Record<SlotId, PreviewSlot>;
+  compare: boolean;
+  images: PreviewImage[];
+  selectedImageId: string | null;
+  thresholds: PreviewThresholds;
+  /** Files being handed to the core (uploads in the web harness). */
+  preparing: { done: number; total: number } | null;
+  onnxChoices: OnnxChoice[];
+  loadOnnxChoices(): Promise<void>;
+  openSlotModel(slot: SlotId, path: string, label: string): Promise<void>;
+  openSlotModelFile(slot: SlotId, file: File): Promise<void>;
+  answerSlotFacts(slot: SlotId, answers: PreviewAnswers): Promise<void>;
+  setCompare(on: boolean): void;
+  addImages(files: File[]): Promise<void>;
+  selectImage(id: string): void;
+  clearImages(): void;
+  setThresholds(patch: Partial<PreviewThresholds>): void;
+  cancelRuns(): Promise<void>;
+  applyPreviewItem(item: PreviewItem): void;
+  applyPreviewProgress(progress: PreviewProgress): void;
+  applyPreviewFinished(finished: PreviewFinished): void;
+}
+
+export type AppState = ModelsSlice & ExportsSlice & ToolchainSlice & UiSlice & PreviewSlice;
 
 /** What every slice creator receives: zustand's set/get plus the host it talks to. */
 export interface SliceContext {

@@ -1,0 +1,66 @@
+import { useApp } from '../../store/context';
+
+/** Confidence and IoU sliders and the class filter; moving them re-runs post-processing only. */
+export function Thresholds() {
+  const thresholds = useApp((s) => s.thresholds);
+  const setThresholds = useApp((s) => s.setThresholds);
+  const names = useApp((s) => s.slots.a.model?.names ?? []);
+  const task = useApp((s) => s.slots.a.model?.task);
+  const keep = new Set(thresholds.classes ?? names.map((_, i) => i));
+
+  const toggle = (id: number) => {
+    const next = new Set(keep);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setThresholds({ classes: next.size === names.length ? null : [...next].sort((a, b) => a - b) });
+  };
+
+  return (
+    <section className="thresholds" aria-label="Thresholds">
+      {task !== 'classify' && (
+        <>
+          <label className="slider">
+            <span>
+              Confidence <output>{thresholds.conf.toFixed(2)}</output>
+            </span>
+            <input
+              type="range"
+              min={0.01}
+              max={0.99}
+              step={0.01}
+              value={thresholds.conf}
+              aria-label="Confidence threshold"
+              onChange={(e) => setThresholds({ conf: Number(e.target.value) })}
+            />
+          </label>
+          <label className="slider">
+            <span>
+              IoU <output>{thresholds.iou.toFixed(2)}</output>
+            </span>
+            <input
+              type="range"
+              min={0.05}
+              max={0.95}
+              step={0.05}
+              value={thresholds.iou}
+              aria-label="IoU threshold"
+              onChange={(e) => setThresholds({ iou: Number(e.target.value) })}
+            />
+          </label>
+        </>
+      )}
+      {names.length > 0 && (
+        <fieldset className="class-filter">
+          <legend>Classes</legend>
+          {names.slice(0, 80).map((name, id) => (
+            <label key={id} className="chip-toggle">
+              <input type="checkbox" checked={keep.has(id)} onChange={() => toggle(id)} />
+              {name}
+            </label>
+          ))}
+          {names.length > 80 && <span className="muted small">+{names.length - 80} more (all kept)</span>}
+        </fieldset>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,153 @@
+import {
+  COCO_SKELETON,
+  paletteColor,
+  type PreviewMask,
+  type PreviewResult,
+} from '../../../electron/contract';
+
+export interface DrawOptions {
+  /** Display pixels per original-image pixel. */
+  scale: number;
+  /** Indices of predictions to emphasise (dashed): those the other model did not find. */
+  unmatched?: ReadonlySet<number>;
+}
+
+/**
+ * Draws a preview result over its image: translucent masks, boxes with "class 0.87" labels, keypoints (with the
+ * COCO skeleton when there are 17), or the top classes of a classifier. Pure canvas calls, so the app's view and
+ * the saved image come from the same code.
+ */
+export function drawResult(
+  ctx: CanvasRenderingContext2D,
+  image: CanvasImageSource,
+  result: PreviewResult,
+  options: DrawOptions,
+): void {
+  const { scale } = options;
+  const width = result.image.width * scale;
+  const height = result.image.height * scale;
+  ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+  ctx.drawImage(image, 0, 0, width, height);
+  if (result.mapping) {
+    for (const p of result.predictions) if (p.mask) drawMask(ctx, p.mask, p.classId, result, scale);
+  }
+  const line = Math.max(2, Math.round(Math.max(width, height) / 320));
+  const font = Math.max(12, Math.round(Math.max(width, height) / 50));
+  result.predictions.forEach((p, index) => {
+    const color = paletteColor(p.classId);
+    const [x1, y1, x2, y2] = p.box.map((v) => v * scale) as [number, number, number, number];
+    ctx.lineWidth = options.unmatched?.has(index) ? line + 1 : line;
+    ctx.setLineDash(options.unmatched?.has(index) ? [line * 3, line * 2] : []);
+    ctx.strokeStyle = color;
+    ctx.strokeRect(x1, y1, x2 - x1, y2 - y1);
+    ctx.setLineDash([]);
+    label(ctx, `${p.className} ${p.confidence.toFixed(2)}`, x1, y1, font, color);
+    if (p.keypoints) drawKeypoints(ctx, p.keypoints, scale, line, color);
+  });
+  result.top.forEach((c, i) => {
+    ctx.font = `600 ${font}px system-ui, sans-serif`;
+    ctx.lineWidth = Math.max(2, font / 6);
+    ctx.strokeStyle = 'rgba(0, 0, 0, 0.8)';
+    ctx.fillStyle = i === 0 ? '#ffffff' : '#e8e8e8';
+    const text = `${c.className} ${c.confidence.toFixed(3)}`;
+    const y = (i + 1) * (font + 6);
+    ctx.strokeText(text, font / 2, y);
+    ctx.fillText(text, font / 2, y);
+  });
+}
+
+function label(
+  ctx: CanvasRenderingContext2D,
+  text: string,
+  x: number,
+  y: number,
+  font: number,
+  color: string,
+) {
+  ctx.font = `${font}px system-ui, sans-serif`;
+  const width = ctx.measureText(text).width + 8;
+  const top = y - font - 6 >= 0 ? y - font - 6 : y;
+  ctx.fillStyle = color;
+  ctx.fillRect(x, top, width, font + 6);
+  ctx.fillStyle = textColor(color);
+  ctx.textBaseline = 'top';
+  ctx.fillText(text, x + 4, top + 3);
+  ctx.textBaseline = 'alphabetic';
+}
+
+/** The mask lives in model-input pixels; undo the letterbox to lay it over the original image. */
+function drawMask(
+  ctx: CanvasRenderingContext2D,
+  mask: PreviewMask,
+  classId: number,
+  result: PreviewResult,
+  scale: number,
+) {
+  const map = result.mapping!;
+  const pixels = new ImageData(mask.width, mask.height);
+  const [r, g, b] = hexToRgb(paletteColor(classId));
+  let at = 0;
+  mask.runs.forEach((length, i) => {
+    if (i % 2 === 1) {
+      for (let p = at; p < at + length; p++) pixels.data.set([r, g, b, 115], p * 4);
+    }
+    at += length;
+  });
+  const tile = document.createElement('canvas');
+  tile.width = mask.width;
+  tile.height = mask.height;
+  tile.getContext('2d')!.putImageData(pixels, 0, 0);
+  const sx = (result.image.width / map.resizedWidth) * scale;
+  const sy = (result.image.height / map.resizedHeight) * scale;
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(tile, (mask.x - map.left) * sx, (mask.y - map.top) * sy, mask.width * sx, mask.height * sy);
+  ctx.imageSmoothingEnabled = true;
+}
+
+function drawKeypoints(
+  ctx: CanvasRenderingContext2D,
+  keypoints: NonNullable<PreviewResult['predictions'][number]['keypoints']>,
+  scale: number,
+  line: number,
+  color: string,
+) {
+  const visible = (k: (typeof keypoints)[number]) => k.score === null || k.score >= 0.5;
+  if (keypoints.length === 17) {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = line;
+    for (const [a, b] of COCO_SKELETON) {
+      const p = keypoints[a]!;
+      const q = keypoints[b]!;
+      if (!visible(p) || !visible(q)) continue;
+      ctx.beginPath();
+      ctx.moveTo(p.x * scale, p.y * scale);
+      ctx.lineTo(q.x * scale, q.y * scale);
+      ctx.stroke();
+    }
+  }
+  for (const k of keypoints) {
+    if (!visible(k)) continue;
+    ctx.beginPath();
+    ctx.arc(k.x * scale, k.y * scale, line + 2, 0, 2 * Math.PI);
+    ctx.fillStyle = '#ff3838';
+    ctx.fill();
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = '#ffffff';
+    ctx.stroke();
+  }
+}
+
+export function hexToRgb(hex: string): [number, number, number] {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+function textColor(hex: string): string {
+  const [r, g, b] = hexToRgb(hex);
+  return 0.299 * r + 0.587 * g + 0.114 * b > 150 ? '#000000' : '#ffffff';
+}
+
+/** The scale at which the image fits the box; small images are enlarged, at most 4×. */
+export function fitScale(width: number, height: number, maxWidth: number, maxHeight: number): number {
+  return Math.min(4, maxWidth / width, maxHeight / height);
+}
