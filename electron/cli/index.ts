@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { toAppError } from '../core/errors';
+import { registerCapabilities } from './commands/capabilities';
 import { registerDoctor } from './commands/doctor';
 import { registerExport } from './commands/export';
 import { registerExports } from './commands/exports';
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   registerExport(program, ctx, done);
   registerExports(program, ctx, done);
   registerPredict(program, ctx, done);
+  registerCapabilities(program, ctx, done);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

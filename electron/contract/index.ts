@@ -8,6 +8,8 @@ import { modelIdRequest, modelsAddRequest } from './models';
 import type { ExportJob } from './exports';
 import { exportIdRequest, exportsCreateRequest, exportsListRequest } from './exports';
 import type { DoctorReport, ToolchainProgress } from './toolchain';
+import type { CapabilityMatrix } from './capabilities';
+import { capabilitiesRequest } from './capabilities';
 import type { AppErrorShape } from './errors';
 import type {
   PreviewBatchStarted,
@@ -31,6 +33,7 @@ export * from './models';
 export * from './exports';
 export * from './toolchain';
 export * from './preview';
+export * from './capabilities';
 
 const empty = z.object({}).strict();
 
@@ -49,6 +52,7 @@ export const channels = {
   'exports:reveal': { request: exportIdRequest, response: null as unknown as { path: string } },
   'toolchain:doctor': { request: empty, response: null as unknown as DoctorReport },
   'toolchain:ensure': { request: empty, response: null as unknown as DoctorReport },
+  'capabilities:get': { request: capabilitiesRequest, response: null as unknown as CapabilityMatrix },
   'preview:open': { request: previewOpenRequest, response: null as unknown as PreviewModel },
   'preview:describe': { request: previewDescribeRequest, response: null as unknown as PreviewModel },
   'preview:predict': { request: previewPredictRequest, response: null as unknown as PreviewResult },

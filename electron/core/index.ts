@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { channelNames, isChannel, parseRequest, type Channel, type ResponseOf } from '../contract';
 import { DeploymentsRepo, ExportJobsRepo, ModelsRepo, openDatabase } from './db';
+import { CapabilitiesService } from './capabilities/service';
 import { AppError, toAppError } from './errors';
 import { EventHub } from './events';
 import { ExportsService } from './exports/service';
@@ -46,6 +47,7 @@ export interface CoreServices {
   exports: ExportsService;
   deployments: DeploymentsRepo;
   preview: PreviewService;
+  capabilities: CapabilitiesService;
 }
 
 export interface CoreWithServices extends Core {
@@ -76,6 +78,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     exports: new ExportsService({ jobs, models: modelsRepo, paths, toolchain, events }),
     deployments: new DeploymentsRepo(db),
     preview: new PreviewService({ db, events }),
+    capabilities: new CapabilitiesService(toolchain),
   };
   await services.exports.reconcile();
 
@@ -132,7 +135,12 @@ function handlersFor(s: CoreServices): Handlers {
     'exports:delete': (r) => s.exports.delete(r.id),
     'exports:reveal': (r) => s.exports.reveal(r.id),
     'toolchain:doctor': () => s.toolchain.doctor(),
-    'toolchain:ensure': () => s.toolchain.ensure(),
+    'toolchain:ensure': async () => {
+      const report = await s.toolchain.ensure();
+      s.capabilities.invalidate();
+      return report;
+    },
+    'capabilities:get': (r) => s.capabilities.get(r),
     'preview:open': (r) => s.preview.open(r.path),
     'preview:describe': (r) => s.preview.describe(r),
     'preview:predict': (r) => s.preview.predict(r.model, r.image, r.options),

@@ -78,6 +78,10 @@ async function runExport(
   const offProgress = core.on('exports:progress', (p) => {
     if (p.jobId === jobId) view.update(p.stage, p.fraction);
   });
+  // A converter with its own environment (TFLite) installs on first use: say so while it does.
+  const offToolchain = core.on('toolchain:progress', (p) => {
+    if (p.line) view.line(`[toolchain] ${p.line}`);
+  });
   const offLog = core.on('exports:log', (l) => {
     if (opts.verbose && l.jobId === jobId) view.line(l.line);
   });
@@ -112,6 +116,7 @@ async function runExport(
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
     offProgress();
+    offToolchain();
     offLog();
     view.done();
   }

@@ -86,6 +86,11 @@ export class ExportsService {
       );
     }
     const location = toolchain.assertReady();
+    // A converter in its own environment (TFLite) installs on first use, with progress on toolchain:progress.
+    const extraEnv: Record<string, string> = {};
+    if (request.formats.includes('tflite')) {
+      extraEnv['EDGEPACK_TFLITE_PYTHON'] = await toolchain.ensureEnvironment('tflite');
+    }
     await this.reconcile();
 
     const row = jobs.create({
@@ -100,11 +105,11 @@ export class ExportsService {
       ownerPid: process.pid,
       ownerStarted: this.ownerStarted,
     });
-    this.start(row, location.python);
+    this.start(row, location.python, extraEnv);
     return this.get(row.id);
   }
 
-  private start(row: ExportJobRow, python: string): void {
+  private start(row: ExportJobRow, python: string, extraEnv: Record<string, string> = {}): void {
     const { jobs, paths, toolchain, events } = this.deps;
     const staging = paths.staging(row.id);
     const workDir = paths.scratch(`export-${row.id}`);
@@ -120,6 +125,7 @@ export class ExportsService {
       script: toolchain.trainerScript(),
       args: ['--log-level', 'INFO'],
       env: toolchain.trainerEnv({
+        ...extraEnv,
         EXPORT_JOB_ID: row.id,
         EXPORT_FORMAT: formats.join(','),
         CHECKPOINT_PATH: row.checkpoint_path,

@@ -36,6 +36,42 @@ export class Toolchain {
     );
   }
 
+  /**
+   * An environment made on first use for one converter (TFLite: `<toolchains>/tflite-<hash>` from
+   * trainers/requirements/tflite.txt). Never the EDGEPACK_VENV override: its pins differ from the main one's.
+   */
+  locationOf(framework: string): ToolchainLocation {
+    if (framework === FRAMEWORK) return this.location();
+    return locateToolchain(
+      {
+        toolchainsDir: this.options.toolchainsDir,
+        resourcesDir: this.options.resourcesDir,
+        python: this.options.python,
+      },
+      framework,
+    );
+  }
+
+  isReady(framework: string): boolean {
+    const location = this.locationOf(framework);
+    return location.external ? fs.existsSync(location.python) : isMarkedReady(location);
+  }
+
+  /** Makes a first-use environment (with progress on toolchain:progress) and returns its interpreter. */
+  async ensureEnvironment(framework: string): Promise<string> {
+    if (framework === FRAMEWORK) return this.assertReady().python;
+    const location = this.locationOf(framework);
+    if (!isMarkedReady(location)) {
+      await ensureToolchain({
+        location,
+        python: this.options.python,
+        configDir: this.options.ultralyticsConfigDir,
+        onProgress: this.options.onProgress,
+      });
+    }
+    return location.python;
+  }
+
   doctor(options: { dev?: boolean } = {}): Promise<DoctorReport> {
     return runDoctor({
       location: this.location(),

@@ -21,9 +21,15 @@ export async function checkPins(
   });
 }
 
+// What each environment's exports import (the TFLite one's CPU torch wheel cannot import torchvision: never check it).
+const IMPORTS: Record<string, string> = {
+  ultralytics: 'torch, torchvision, onnx, onnxruntime, ultralytics',
+  tflite: 'torch, litert_torch, ai_edge_litert, ultralytics',
+};
+
 /** Imports what an export needs, offline; returns the failure's last line, or null when it all imports. */
 export async function verifyImports(location: ToolchainLocation, configDir: string): Promise<string | null> {
-  const code = 'import torch, torchvision, onnx, onnxruntime, ultralytics; print("ok")';
+  const code = `import ${IMPORTS[location.framework] ?? IMPORTS['ultralytics']}; print("ok")`;
   const r = await runCommand(location.python, ['-c', code], {
     env: trainerEnv(configDir),
     timeoutMs: 180_000,

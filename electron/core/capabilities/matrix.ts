@@ -1,0 +1,73 @@
+import { exportFormatSchema, type CapabilityMatrix, type FormatCapability } from '../../contract';
+import { FIX_COMMAND } from '../toolchain/doctor';
+
+type Raw = Record<string, unknown>;
+
+/** The trainer's `--capabilities` answer (snake_case) as the contract's FormatCapability. */
+export function toFormatCapability(raw: Raw): FormatCapability {
+  const converter = (raw['converter'] ?? {}) as Raw;
+  return {
+    id: String(raw['id']),
+    label: String(raw['label'] ?? raw['id']),
+    runtime: String(raw['runtime'] ?? ''),
+    environment: String(raw['environment'] ?? 'ultralytics'),
+    converter: {
+      installed: Boolean(converter['installed']),
+      packages: (converter['packages'] ?? {}) as Record<string, string | null>,
+    },
+    buildableHere: Boolean(raw['buildable_here']),
+    deferred: Boolean(raw['deferred']),
+    runnableHere: Boolean(raw['runnable_here']),
+    reason: typeof raw['reason'] === 'string' ? raw['reason'] : null,
+    precisions: (raw['precisions'] ?? ['fp32']) as FormatCapability['precisions'],
+    note: String(raw['note'] ?? ''),
+    tasks: (raw['tasks'] ?? {}) as FormatCapability['tasks'],
+    exportOptions: (raw['export_options'] ?? {}) as Record<string, unknown>,
+    optimizationOptions: (raw['optimization_options'] ?? {}) as Record<string, unknown>,
+  };
+}
+
+/**
+ * A format whose converter lives in its own environment (TFLite) is installed when that environment is ready;
+ * otherwise it is still buildable here: the environment is made on first use.
+ */
+export function withEnvironment(
+  format: FormatCapability,
+  ready: boolean,
+  python: string | null,
+): FormatCapability {
+  if (format.environment === 'ultralytics') return format;
+  return {
+    ...format,
+    converter: { ...format.converter, installed: ready },
+    buildableHere: python !== null,
+    reason: ready
+      ? null
+      : python
+        ? `its converter installs on first use, in its own environment (trainers/requirements/${format.environment}.txt)`
+        : `its environment cannot be made: no usable Python here (set EDGEPACK_PYTHON)`,
+  };
+}
+
+const TASKS = ['detect', 'segment', 'classify', 'pose', 'obb'];
+
+/** What can be said without a toolchain: the formats exist, nothing is installed, and how to fix that. */
+export function unprobedMatrix(framework: string, problem: string): CapabilityMatrix {
+  const formats = exportFormatSchema.options.map((id): FormatCapability => ({
+    id,
+    label: id,
+    runtime: '',
+    environment: id === 'tflite' ? 'tflite' : 'ultralytics',
+    converter: { installed: false, packages: {} },
+    buildableHere: false,
+    deferred: false,
+    runnableHere: false,
+    reason: `${problem} Run \`${FIX_COMMAND}\`.`,
+    precisions: ['fp32'],
+    note: '',
+    tasks: Object.fromEntries(TASKS.map((t) => [t, { supported: true, quality: null }])),
+    exportOptions: {},
+    optimizationOptions: {},
+  }));
+  return { framework, formats, toolchainReady: false, probedAt: new Date().toISOString() };
+}
