@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { PreviewPrediction, PreviewResult } from '../../../electron/contract';
+import { compareResults } from './preview-diff';
+
+function result(predictions: Partial<PreviewPrediction>[], top: PreviewResult['top'] = []): PreviewResult {
+  return {
+    model: 'm.onnx',
+    image: { path: '/i.png', name: 'i.png', width: 100, height: 100, format: 'png' },
+    task: top.length ? 'classify' : 'detect',
+    predictions: predictions.map((p) => ({
+      classId: 0,
+      className: 'cat',
+      confidence: 0.9,
+      box: [0, 0, 10, 10],
+      ...p,
+    })),
+    top,
+    mapping: null,
+    timings: { load: 0, decode: 1, preprocess: 1, inference: 1, postprocess: 1, total: 4 },
+    reused: false,
+    options: { conf: 0.25, iou: 0.7, maxDet: 300, agnostic: false },
+    notices: [],
+  };
+}
+
+describe('compareResults', () => {
+  it('pairs boxes of the same class that overlap, and lists what only one model found', () => {
+    const a = result([
+      { box: [0, 0, 10, 10], confidence: 0.9 },
+      { box: [50, 50, 60, 60], confidence: 0.6 },
+      { box: [80, 80, 90, 90], classId: 1, className: 'dog', confidence: 0.5 },
+    ]);
+    const b = result([
+      { box: [1, 0, 11, 10], confidence: 0.85 },
+      { box: [80, 80, 90, 90], classId: 0, confidence: 0.4 },
+    ]);
+    const diff = compareResults(a, b);
+    expect(diff.matched).toBe(1);
+    expect(diff.onlyA).toEqual([1, 2]);
+    expect(diff.onlyB).toEqual([1]);
+    expect(diff.maxConfidenceDelta).toBeCloseTo(0.05, 6);
+    expect(diff.meanIou).toBeCloseTo(90 / 110, 6);
+  });
+
+  it('compares classifiers by their top classes', () => {
+    const a = result(
+      [],
+      [
+        { classId: 1, className: 'dog', confidence: 0.7 },
+        { classId: 0, className: 'cat', confidence: 0.2 },
+      ],
+    );
+    const b = result(
+      [],
+      [
+        { classId: 0, className: 'cat', confidence: 0.55 },
+        { classId: 1, className: 'dog', confidence: 0.4 },
+      ],
+    );
+    const diff = compareResults(a, b);
+    expect(diff.sameTop).toBe(false);
+    expect(diff.maxConfidenceDelta).toBeCloseTo(0.35, 6);
+  });
+});
