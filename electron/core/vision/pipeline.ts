@@ -1,10 +1,11 @@
 import type { Box } from './boxes';
-import { scaleBoxToSource, scalePointToSource } from './boxes';
+import { scaleBoxToSource } from './boxes';
 import { decodeDetections } from './detect';
 import { VisionError } from './errors';
 import type { RgbImage } from './image';
 import type { LetterboxTransform } from './letterbox';
 import { letterbox } from './letterbox';
+import { keypointsToSource, type SourceKeypoint } from './keypoints';
 import type { ModelInfo } from './model-info';
 import { toNchwFloat32 } from './tensor';
 
@@ -20,12 +21,7 @@ export interface OutputTensor {
   dims: readonly number[];
 }
 
-export interface Keypoint {
-  x: number;
-  y: number;
-  /** Visibility score, when the model predicts one. */
-  score: number | null;
-}
+export type Keypoint = SourceKeypoint;
 
 /** One final prediction, in the original image's pixels. */
 export interface Prediction {
@@ -82,22 +78,9 @@ export function postprocess(
       box: scaleBoxToSource(d.box, transform),
     };
     if (info.task === 'pose' && info.kptShape)
-      prediction.keypoints = keypointsFrom(d.extra, info.kptShape, transform);
+      prediction.keypoints = keypointsToSource(d.extra, info.kptShape, transform);
     return prediction;
   });
-}
-
-function keypointsFrom(
-  extra: Float32Array,
-  [count, values]: [number, number],
-  transform: LetterboxTransform,
-): Keypoint[] {
-  const points: Keypoint[] = [];
-  for (let k = 0; k < count; k++) {
-    const [x, y] = scalePointToSource(extra[k * values]!, extra[k * values + 1]!, transform);
-    points.push({ x, y, score: values >= 3 ? extra[k * values + 2]! : null });
-  }
-  return points;
 }
 
 function unsupportedTask(task: string): VisionError {
