@@ -126,7 +126,10 @@ def get_format(fmt: str) -> FormatSpec:
 
 
 def resolve_options(spec: FormatSpec, export_config: dict, optimization_config: dict) -> tuple[dict, dict]:
-    """Check every key and value against the format's table; return them merged with defaults."""
+    """Check every key and value against the format's table; return them merged with defaults. Nonsensical
+    combinations are refused here, before anything is loaded."""
+    if optimization_config.get("half") and optimization_config.get("int8"):
+        raise ExportError(errors.INVALID_CONFIG, "Choose FP16 (half) or INT8, not both.", "Untick one of them.")
     resolved = []
     for table, given, what in (
         (spec.export_options, export_config, "export"),
@@ -134,6 +137,19 @@ def resolve_options(spec: FormatSpec, export_config: dict, optimization_config: 
     ):
         # An option another format uses, left off (false/null), is not a mistake; a misspelt or unsupported one is.
         unknown = sorted(k for k in set(given) - set(table) if given[k] not in (None, False))
+        if what == "optimization" and "half" in unknown:
+            raise ExportError(
+                errors.INVALID_CONFIG,
+                f"{spec.label} cannot be exported in FP16 here. {spec.note}".strip(),
+                f"Export {spec.label} without FP16, or pick a format that offers it "
+                "(ONNX, OpenVINO, CoreML, TensorRT).",
+            )
+        if what == "optimization" and "int8" in unknown:
+            raise ExportError(
+                errors.INVALID_CONFIG,
+                f"{spec.label} does not offer INT8.",
+                f"Export {spec.label} in FP32, or pick a format with INT8 (ONNX, OpenVINO, TFLite, TensorRT, CoreML).",
+            )
         if unknown:
             raise ExportError(
                 errors.INVALID_CONFIG,
@@ -223,3 +239,34 @@ def run_format(spec: FormatSpec, ctx: Any, log: Callable[[str, str], None]) -> F
         return FormatOutcome(
             spec.id, "failed", None, None, round((time.perf_counter() - started) * 1000, 1), error=error
         )
+
+
+PRECISION_KEYS = ("half", "int8")
+
+
+def resolve_job_options(
+    specs: list[FormatSpec], export_config: dict, optimization_config: dict
+) -> tuple[dict[str, tuple[dict, dict]], dict[str, ExportError]]:
+    """Options per format of a (multi-format) job. An option meant for another format of the job is not a mistake
+    for this one; a precision this format does not offer refuses this format alone (its own result says why), and
+    the whole job only when no format can run — or when it is a single-format job. Typos are refused everywhere."""
+    known_export = {k for s in specs for k in s.export_options}
+    known_optimization = {k for s in specs for k in s.optimization_options}
+    resolved: dict[str, tuple[dict, dict]] = {}
+    refused: dict[str, ExportError] = {}
+    for spec in specs:
+        own_export = {k: v for k, v in export_config.items() if k in spec.export_options or k not in known_export}
+        own_optimization = {
+            k: v
+            for k, v in optimization_config.items()
+            if k in spec.optimization_options or k in PRECISION_KEYS or k not in known_optimization
+        }
+        try:
+            resolved[spec.id] = resolve_options(spec, own_export, own_optimization)
+        except ExportError as exc:
+            if len(specs) == 1 or exc.code != errors.INVALID_CONFIG:
+                raise
+            refused[spec.id] = exc
+    if not resolved:
+        raise next(iter(refused.values()))
+    return resolved, refused

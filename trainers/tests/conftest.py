@@ -73,3 +73,35 @@ def manifest() -> dict:
 @pytest.fixture(scope="session")
 def schema() -> dict:
     return json.loads(SCHEMA.read_text())
+
+
+def _toolchains_dir() -> Path:
+    if os.environ.get("EDGEPACK_TOOLCHAINS"):
+        return Path(os.environ["EDGEPACK_TOOLCHAINS"])
+    home = os.environ.get("EDGEPACK_HOME") or str(Path.home() / ".local" / "share" / "Edgepack")
+    return Path(home) / "toolchains"
+
+
+@pytest.fixture(scope="session")
+def tflite_python() -> str:
+    """The TFLite converter's own environment, made the app's way (`edgepack doctor --fix --with tflite`)."""
+    import hashlib
+
+    if os.environ.get("EDGEPACK_TFLITE_PYTHON"):
+        return os.environ["EDGEPACK_TFLITE_PYTHON"]
+    digest = hashlib.sha256((REPO / "trainers" / "requirements" / "tflite.txt").read_bytes()).hexdigest()[:12]
+    env_dir = _toolchains_dir() / f"tflite-{digest}"
+    if not (env_dir / ".edgepack-ready.json").exists():
+        env = {**os.environ, "EDGEPACK_TOOLCHAINS": str(_toolchains_dir())}
+        proc = subprocess.run(
+            ["node", "bin/edgepack.mjs", "doctor", "--fix", "--with", "tflite", "--json"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+        assert proc.returncode == 0, (
+            f"the TFLite environment could not be made:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
+        )
+    return str(env_dir / "bin" / "python")

@@ -139,7 +139,7 @@ def test_failure_is_posted_to_the_callback_too(callback_server, config_dir):
         (["--optimization-config", '{"int8": true}'], "INVALID_CONFIG", "calibDir"),
         (["--optimization-config", '{"int8": true, "calibDir": "/nonexistent"}'], "INVALID_CONFIG", "/nonexistent"),
         (["--optimization-config", '{"int8": true, "half": true}'], "INVALID_CONFIG", "not both"),
-        (["--export-format", "onnx,tflite"], "UNSUPPORTED_FORMAT", "tflite"),
+        (["--export-format", "onnx,paddle"], "UNSUPPORTED_FORMAT", "paddle"),
     ],
 )
 def test_bad_options_are_refused_before_any_work(tmp_path, config_dir, args, code, words):

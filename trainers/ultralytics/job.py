@@ -13,11 +13,11 @@ from trainers.common.errors import ExportError
 from trainers.common.metadata import sha256_file
 from trainers.common.picklescan import ScanReport
 from trainers.common.protocol import Protocol
-from trainers.common.registry import get_format, resolve_options
+from trainers.common.registry import get_format, resolve_job_options
 
 from .checkpoint import LoadedCheckpoint, check_scan, class_names, describe, load_checkpoint, train_imgsz
 from .context import ExportContext
-from .one_format import export_one_format
+from .one_format import export_one_format, refused_result
 from .reference import ReferenceOutputs
 
 EXPORT_SPAN = (0.15, 0.92)  # progress fraction range shared by the formats
@@ -37,8 +37,7 @@ class JobSettings:
 def precheck(settings: JobSettings, protocol: Protocol) -> ScanReport:
     """Everything that needs no torch: options, output folder, what the file is and what its pickle imports.
     Runs before Ultralytics is imported, so a wrong drop is answered in a fraction of a second."""
-    for fmt in settings.formats:
-        resolve_options(get_format(fmt), settings.export_config, settings.optimization_config)
+    resolve_job_options([get_format(f) for f in settings.formats], settings.export_config, settings.optimization_config)
     protocol.progress("scan", 0.02, f"checking {settings.checkpoint.name}")
     scan = scan_checkpoint(settings.checkpoint)
     protocol.log(f"pickle globals: {len(scan.globals)}, outside the allowlist: {len(scan.unsafe)}")
@@ -99,7 +98,7 @@ def _prepare_output(output_dir: Path | None) -> Path:
 
 def export(settings: JobSettings, protocol: Protocol, scan: ScanReport) -> dict:
     specs = [get_format(f) for f in settings.formats]
-    resolved = {s.id: resolve_options(s, settings.export_config, settings.optimization_config) for s in specs}
+    resolved, refused = resolve_job_options(specs, settings.export_config, settings.optimization_config)
     output_dir = _prepare_output(settings.output_dir)
     existing = set(output_dir.iterdir())
     work_dir = Path(tempfile.mkdtemp(prefix=".work-", dir=output_dir))
@@ -108,12 +107,20 @@ def export(settings: JobSettings, protocol: Protocol, scan: ScanReport) -> dict:
         loaded = load(settings, protocol, work_dir, scan)
         card = describe(loaded)
         reference = ReferenceOutputs(loaded)
-        imgsz = {s.id: _export_imgsz(loaded, resolved[s.id][0], lambda lvl, m: protocol.log(m, lvl)) for s in specs}
+        imgsz = {
+            s.id: _export_imgsz(loaded, resolved[s.id][0], lambda lvl, m: protocol.log(m, lvl))
+            for s in specs
+            if s.id in resolved
+        }
         for size in imgsz.values():
             reference.start(size)
         formats: dict[str, dict] = {}
         share = (EXPORT_SPAN[1] - EXPORT_SPAN[0]) / len(specs)
         for i, spec in enumerate(specs):
+            if spec.id in refused:  # this format cannot take the job's options: said on its own, nothing run
+                protocol.log(f"{spec.label} skipped: {refused[spec.id].message}", "warning")
+                formats[spec.id] = refused_result(refused[spec.id])
+                continue
             export_options, optimization_options = resolved[spec.id]
             if loaded.task not in spec.tasks:
                 raise ExportError(

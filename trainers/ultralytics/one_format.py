@@ -120,3 +120,7 @@ def _validation_block(spec: FormatSpec, parity: dict | None) -> dict | None:
         return None
     return {"runtime": spec.runtime, "latency_ms": parity.get("latency_ms"), "parity": parity}
 
+
+def refused_result(error: ExportError) -> dict:
+    """A format of a multi-format job that cannot take the job's options (e.g. INT8 TorchScript): not run."""
+    return _format_result(FormatOutcome("", "failed", error=error), None)

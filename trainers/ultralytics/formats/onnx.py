@@ -165,6 +165,15 @@ def embed_metadata(path: Path, meta: dict) -> None:
     onnx.save(model, str(path))
 
 
+def read_metadata(path: Path) -> dict:
+    import json
+
+    import onnx
+
+    props = {p.key: p.value for p in onnx.load(str(path), load_external_data=False).metadata_props}
+    return json.loads(props[METADATA_KEY])
+
+
 SPEC = register(
     FormatSpec(
         id="onnx",

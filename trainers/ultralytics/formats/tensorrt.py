@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 import stat
 from pathlib import Path
 
@@ -63,9 +62,16 @@ def _deferred_package(ctx, target: Path) -> None:
     onnx_ctx = dataclasses.replace(
         ctx,
         output_dir=target,
-        export_options={"imgsz": None, "opset": ctx.export_options["opset"], "dynamic": False, "simplify": True,
-                        "nms": None, "batch": ctx.export_options["batch"]},
-        # FP16 is TensorRT's own build flag (the ONNX stays FP32); INT8 ships a calibrated QDQ ONNX (explicit quantization)
+        export_options={
+            "imgsz": None,
+            "opset": ctx.export_options["opset"],
+            "dynamic": False,
+            "simplify": True,
+            "nms": None,
+            "batch": ctx.export_options["batch"],
+        },
+        # FP16 is TensorRT's own build flag (the ONNX stays FP32); INT8 ships a calibrated QDQ ONNX
+        # (explicit quantization)
         optimization_options={"half": False, "int8": optimization["int8"], "calibDir": optimization.get("calibDir")},
     )
     onnx_path = onnx_format.export(onnx_ctx)
@@ -90,7 +96,10 @@ def build_script(precision: str, workspace_gib: int) -> str:
 # Precision: {precision}. Output: model.plan, and a Triton model repository in ./triton/model/1/model.plan.
 set -eu
 cd "$(dirname "$0")"
-command -v trtexec >/dev/null 2>&1 || {{ echo "trtexec not found: install TensorRT (it ships trtexec) and retry" >&2; exit 2; }}
+if ! command -v trtexec >/dev/null 2>&1; then
+  echo "trtexec not found: install TensorRT (it ships trtexec) and retry" >&2
+  exit 2
+fi
 trtexec --onnx=model.onnx --saveEngine={ENGINE} {flags} "$@"
 mkdir -p triton/model/1
 cp {ENGINE} triton/model/1/model.plan
@@ -99,8 +108,15 @@ echo "Built {ENGINE} ({precision}); Triton repository: $(pwd)/triton"
 """
 
 
-_TRITON_TYPES = {"float32": "TYPE_FP32", "float16": "TYPE_FP16", "int8": "TYPE_INT8", "uint8": "TYPE_UINT8",
-                 "int32": "TYPE_INT32", "int64": "TYPE_INT64", "bool": "TYPE_BOOL"}
+_TRITON_TYPES = {
+    "float32": "TYPE_FP32",
+    "float16": "TYPE_FP16",
+    "int8": "TYPE_INT8",
+    "uint8": "TYPE_UINT8",
+    "int32": "TYPE_INT32",
+    "int64": "TYPE_INT64",
+    "bool": "TYPE_BOOL",
+}
 
 
 def triton_config(io: dict) -> str:
@@ -119,8 +135,14 @@ def triton_config(io: dict) -> str:
 
 def _build_engine(ctx, target: Path) -> None:
     """On a GPU machine: Ultralytics' engine export, with its metadata prefix moved out of the engine bytes."""
-    kwargs = {"format": "engine", "imgsz": ctx.imgsz, "batch": ctx.export_options["batch"], "device": 0,
-              "workspace": ctx.export_options["workspace"], "verbose": False}
+    kwargs = {
+        "format": "engine",
+        "imgsz": ctx.imgsz,
+        "batch": ctx.export_options["batch"],
+        "device": 0,
+        "workspace": ctx.export_options["workspace"],
+        "verbose": False,
+    }
     if ctx.precision == "fp16":
         kwargs["quantize"] = 16
     produced = Path(ctx.loaded.yolo.export(**kwargs))
@@ -166,7 +188,10 @@ def structural_check(path: Path) -> dict:
         check("model.onnx passes onnx.checker", False, f"{type(exc).__name__}: {exc}")
     script = path / BUILD_SCRIPT
     text = script.read_text() if script.exists() else ""
-    check("build_engine.sh runs trtexec", "trtexec --onnx=model.onnx" in text and bool(script.stat().st_mode & stat.S_IXUSR))
+    check(
+        "build_engine.sh runs trtexec",
+        "trtexec --onnx=model.onnx" in text and bool(script.stat().st_mode & stat.S_IXUSR),
+    )
     config = (path / "config.pbtxt").read_text() if (path / "config.pbtxt").exists() else ""
     check("Triton config for tensorrt_plan", 'platform: "tensorrt_plan"' in config)
     check("metadata.json beside the model", (path / "metadata.json").is_file())
@@ -199,6 +224,6 @@ SPEC = register(
         buildable=gpu_here,
         runtime="TensorRT (NVIDIA GPU on the target)",
         quality="excellent",
-        note="Without an NVIDIA GPU here: a deferred build (ONNX + trtexec script + Triton config), built on the target.",
+        note="Without an NVIDIA GPU: a deferred build (ONNX + trtexec script + Triton config), built on the target.",
     )
 )

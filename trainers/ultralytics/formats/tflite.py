@@ -59,7 +59,7 @@ def export(ctx) -> Path:
         if line.startswith("TFLITE_OUTPUT="):
             produced = Path(line.split("=", 1)[1])
         elif line:
-            tail = (tail + [line])[-15:]
+            tail = [*tail, line][-15:]
             ctx.log("debug", f"litert: {line}")
     if proc.wait() != 0 or produced is None:
         last = next((t for t in reversed(tail) if "Error" in t or "error" in t), tail[-1] if tail else "no output")
@@ -138,8 +138,8 @@ def describe_io(path: Path) -> dict:
 def embed_metadata(path: Path, meta: dict) -> None:
     """TFLite's own metadata table (Model.metadata + a buffer), where LiteRT tools look; Ultralytics' zip-appended
     metadata.json stays as is."""
-    from ai_edge_litert import schema_py_generated as schema  # the flatbuffer schema ai-edge-litert ships
     import flatbuffers
+    from ai_edge_litert import schema_py_generated as schema  # the flatbuffer schema ai-edge-litert ships
 
     model = schema.ModelT.InitFromObj(schema.Model.GetRootAs(path.read_bytes(), 0))
     payload = json.dumps({k: v for k, v in meta.items() if k != "validation"}, separators=(",", ":")).encode()

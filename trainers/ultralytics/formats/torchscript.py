@@ -1,4 +1,5 @@
-"""TorchScript through Ultralytics' exporter; metadata goes into the archive's extra files (config.txt is Ultralytics')."""
+"""TorchScript through Ultralytics' exporter; metadata goes into the archive's extra files (beside Ultralytics'
+config.txt)."""
 
 from __future__ import annotations
 
