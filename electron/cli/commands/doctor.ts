@@ -15,12 +15,20 @@ export function registerDoctor(
     )
     .option('--fix', 'create or repair the toolchain environment')
     .option('--dev', 'also require (with --fix: install) the development tools: pytest, ruff, jsonschema')
+    .option(
+      '--with <environments>',
+      'also check (with --fix: make) converter environments made on first use, e.g. tflite',
+    )
     .option('--json', 'print one JSON document')
-    .action(async (opts: { fix?: boolean; dev?: boolean }) => {
+    .action(async (opts: { fix?: boolean; dev?: boolean; with?: string }) => {
       const { out } = ctx();
       done(
         await withCore(async (core) => {
           const dev = Boolean(opts.dev);
+          const extras = (opts.with ?? '')
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
           if (opts.fix) {
             const view = new ProgressView();
             const off = core.on('toolchain:progress', (p) => {
@@ -29,14 +37,29 @@ export function registerDoctor(
             });
             try {
               await core.services.toolchain.ensure({ dev });
+              for (const extra of extras) await core.services.toolchain.ensureEnvironment(extra);
             } finally {
               off();
               view.done();
             }
           }
           const report = await core.services.toolchain.doctor({ dev });
-          out.result(report, () => doctorText(report));
-          return report.ok ? 0 : 1;
+          const environments = extras.map((framework) => ({
+            framework,
+            path: core.services.toolchain.locationOf(framework).path,
+            ready: core.services.toolchain.isReady(framework),
+          }));
+          const ok = report.ok && environments.every((e) => e.ready);
+          out.result(extras.length ? { ...report, ok, environments } : report, () =>
+            [
+              doctorText(report),
+              ...environments.map(
+                (e) =>
+                  `  ${e.framework} environment: ${e.ready ? 'ready' : 'not installed (doctor --fix --with ' + e.framework + ')'} ${e.path}`,
+              ),
+            ].join('\n'),
+          );
+          return ok ? 0 : 1;
         }),
       );
     });

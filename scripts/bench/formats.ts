@@ -1,0 +1,203 @@
+/**
+ * `npm run bench:formats [-- --checkpoint FILE --imgsz N]`
+ *
+ * On one checkpoint (default: the trained test detector, tests/fixtures/models/detect.pt), per format and precision:
+ * export time through Edgepack (the CLI: trainer, parity, metadata, database) vs Ultralytics' own `yolo export` of the
+ * same format (wall-time ratio, target ≤ 1.05, and the conversion step alone), file size, CPU latency p50, parity.
+ * Then four formats in one Edgepack job vs the sum of four separate `yolo export` runs (target ≤ 0.7), and INT8 vs
+ * FP32 (targets: size ≤ 0.35×, latency ≤ 0.6×, final-box match ≥ 0.9).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { offlineEnv, toolchainEnvPath } from './toolchain';
+
+const { values } = parseArgs({
+  options: { checkpoint: { type: 'string' }, imgsz: { type: 'string' } },
+});
+const repo = process.cwd();
+const checkpoint = path.resolve(values.checkpoint ?? 'tests/fixtures/models/detect.pt');
+const calib = path.resolve('tests/fixtures/images');
+const calibYaml = path.resolve('tests/fixtures/data/detect/data.yaml');
+const venv = toolchainEnvPath();
+const tflitePython = tfliteEnvironment();
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-bench-formats-'));
+const env = { ...process.env, EDGEPACK_HOME: home, ...offlineEnv(home) };
+
+type Precision = 'fp32' | 'fp16' | 'int8';
+const CASES: Array<[string, Precision]> = [
+  ['onnx', 'fp32'],
+  ['onnx', 'fp16'],
+  ['onnx', 'int8'],
+  ['torchscript', 'fp32'],
+  ['openvino', 'fp32'],
+  ['openvino', 'fp16'],
+  ['openvino', 'int8'],
+  ['coreml', 'fp32'],
+  ['coreml', 'fp16'],
+  ['coreml', 'int8'],
+  ['tflite', 'fp32'],
+  ['tflite', 'int8'],
+  ['tensorrt', 'fp32'],
+  ['tensorrt', 'fp16'],
+  ['tensorrt', 'int8'],
+];
+/** Ultralytics' name for each format; TensorRT cannot be exported by `yolo` without a GPU. */
+const YOLO_FORMAT: Record<string, string | null> = {
+  onnx: 'onnx',
+  torchscript: 'torchscript',
+  openvino: 'openvino',
+  coreml: 'coreml',
+  tflite: 'litert',
+  tensorrt: null,
+};
+
+function tfliteEnvironment(): string {
+  const r = spawnSync(
+    process.execPath,
+    ['bin/edgepack.mjs', 'doctor', '--fix', '--with', 'tflite', '--json'],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const report = JSON.parse(r.stdout) as { environments: { path: string; ready: boolean }[] };
+  const tflite = report.environments[0];
+  if (!tflite?.ready) throw new Error(`the TFLite environment is not ready: ${r.stdout}`);
+  return path.join(tflite.path, 'bin', 'python');
+}
+
+function run(cmd: string, args: string[], cwd = repo): { seconds: number; stdout: string; stderr: string } {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.status !== 0 && r.status !== 3) {
+    console.error(
+      `${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`,
+    );
+    process.exit(1);
+  }
+  return { seconds, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface Result {
+  format: string;
+  status: string;
+  bytes: number | null;
+  latencyMs: number | null;
+  durationMs: number | null;
+  parity: { box_match?: number | null; passed?: boolean } | null;
+}
+
+const precisionFlags = (p: Precision) =>
+  p === 'fp16' ? ['--half'] : p === 'int8' ? ['--int8', '--calib', calib] : [];
+const sizeFlags = values.imgsz ? ['--imgsz', values.imgsz] : [];
+
+function edgepack(formats: string[], precision: Precision) {
+  const r = run(process.execPath, [
+    path.join(repo, 'bin/edgepack.mjs'),
+    'export',
+    modelId,
+    '--format',
+    formats.join(','),
+    ...precisionFlags(precision),
+    ...sizeFlags,
+    '--json',
+  ]);
+  const job = JSON.parse(r.stdout) as { status: string; results: Result[] };
+  return { seconds: r.seconds, job };
+}
+
+/** `yolo export` in a fresh folder (it writes beside the checkpoint); its own "export success N s" is the conversion. */
+function yolo(format: string, precision: Precision): { seconds: number; convert: number | null } | null {
+  const name = YOLO_FORMAT[format];
+  if (!name || (format === 'torchscript' && precision !== 'fp32')) return null;
+  if (format === 'tflite' && precision === 'fp16') return null;
+  const dir = fs.mkdtempSync(path.join(home, 'yolo-'));
+  const copy = path.join(dir, path.basename(checkpoint));
+  fs.copyFileSync(checkpoint, copy);
+  const python = format === 'tflite' ? tflitePython : path.join(venv, 'bin', 'python');
+  const yoloBin = path.join(path.dirname(python), 'yolo');
+  const args = ['export', `model=${copy}`, `format=${name}`, 'device=cpu'];
+  if (values.imgsz) args.push(`imgsz=${values.imgsz}`);
+  if (precision === 'fp16') args.push('quantize=16');
+  if (precision === 'int8') args.push('quantize=8', `data=${calibYaml}`);
+  const r = run(yoloBin, args, dir);
+  const success = /export success[^\d]*([\d.]+)s/.exec(r.stdout + r.stderr);
+  return { seconds: r.seconds, convert: success ? Number(success[1]) : null };
+}
+
+const fmtBytes = (b: number | null) => (b === null ? '—' : `${(b / 1e6).toFixed(2)} MB`);
+const fmtNum = (n: number | null | undefined, digits = 2) =>
+  n === null || n === undefined ? '—' : n.toFixed(digits);
+const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+
+const added = JSON.parse(
+  run(process.execPath, [path.join(repo, 'bin/edgepack.mjs'), 'models', 'add', checkpoint, '--json']).stdout,
+) as { id: string };
+const modelId = added.id;
+
+console.log(`bench:formats on ${path.relative(repo, checkpoint)} (${os.cpus().length} CPU cores, no GPU)`);
+console.log(
+  'format       prec  edgepack s  yolo s  ratio  convert ratio  size       latency p50  parity            status',
+);
+const rows = new Map<string, { result: Result; seconds: number; yolo: ReturnType<typeof yolo> }>();
+for (const [format, precision] of CASES) {
+  const e = edgepack([format], precision);
+  const result = e.job.results[0]!;
+  const y = yolo(format, precision);
+  rows.set(`${format}/${precision}`, { result, seconds: e.seconds, yolo: y });
+  const ratio = y ? e.seconds / y.seconds : null;
+  const convertRatio = y?.convert && result.durationMs ? result.durationMs / 1000 / y.convert : null;
+  const parity = result.parity
+    ? `${result.parity.passed ? 'passed' : 'FAILED'} box ${fmtNum(result.parity.box_match)}`
+    : '—';
+  console.log(
+    [
+      format.padEnd(12),
+      precision.padEnd(5),
+      fmtNum(e.seconds, 1).padStart(10),
+      (y ? fmtNum(y.seconds, 1) : 'n/a').padStart(7),
+      fmtNum(ratio).padStart(6),
+      fmtNum(convertRatio).padStart(14),
+      ` ${fmtBytes(result.bytes).padEnd(10)}`,
+      `${fmtNum(result.latencyMs)} ms`.padStart(12),
+      ` ${parity.padEnd(17)}`,
+      result.status,
+    ].join(' '),
+  );
+}
+
+const four = ['onnx', 'torchscript', 'openvino', 'coreml'];
+const together = edgepack(four, 'fp32');
+const separate = four.map((f) => rows.get(`${f}/fp32`)!.yolo!.seconds).reduce((a, b) => a + b, 0);
+const multiRatio = together.seconds / separate;
+console.log(
+  `\nfour formats (${four.join(', ')}) in one Edgepack job: ${together.seconds.toFixed(1)} s vs four separate ` +
+    `yolo exports ${separate.toFixed(1)} s → ratio ${multiRatio.toFixed(2)} (target ≤ 0.7: ${verdict(multiRatio <= 0.7)}); ` +
+    `statuses: ${together.job.results.map((r) => `${r.format} ${r.status}`).join(', ')}`,
+);
+
+console.log('\nINT8 vs FP32 (targets: size ≤ 0.35×, latency ≤ 0.6×, final-box match ≥ 0.9)');
+for (const format of ['onnx', 'openvino', 'tflite']) {
+  const fp32 = rows.get(`${format}/fp32`)!.result;
+  const int8 = rows.get(`${format}/int8`)!.result;
+  const size = int8.bytes! / fp32.bytes!;
+  const latency = int8.latencyMs! / fp32.latencyMs!;
+  const box = int8.parity?.box_match ?? null;
+  console.log(
+    `  ${format.padEnd(9)} size ${size.toFixed(2)}× (${verdict(size <= 0.35)})  latency ${latency.toFixed(2)}× ` +
+      `(${verdict(latency <= 0.6)})  box match ${fmtNum(box)} (${verdict((box ?? 0) >= 0.9)})`,
+  );
+}
+const missedRatios = [...rows.values()].filter(
+  (r) =>
+    r.yolo && r.result.durationMs && r.yolo.convert && r.result.durationMs / 1000 / r.yolo.convert > 1.05,
+);
+console.log(
+  `\nconversion step vs yolo's own (target ≤ 1.05): ${missedRatios.length ? `missed for ${missedRatios.map((r) => r.result.format).join(', ')}` : 'ok for every format'}; ` +
+    'the wall-time ratio also counts what yolo export does not do: the pickle scan, the parity check on 6 images and metadata.',
+);
+fs.rmSync(home, { recursive: true, force: true });
