@@ -4,7 +4,7 @@
  * that can "take Redis down".
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -260,7 +260,7 @@ export async function exportedPackage(
 ): Promise<ExportedPackage> {
   const checkpoint = path.join(repo, 'tests', 'fixtures', 'models', `${task}.pt`);
   const bytes = await fs.readFile(checkpoint);
-  const hash = (await import('node:crypto')).createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   const dir = path.join(repo, '.cache', 'platform-fixtures', `${task}-${hash}`);
   const done = path.join(dir, 'metadata.json');
   if (
@@ -306,6 +306,49 @@ export async function exportedPackage(
     onnx: await fs.readFile(path.join(dir, 'model.onnx')),
     metadata: JSON.parse(metadataText),
     metadataText,
+  };
+}
+
+/**
+ * model.onnx exported by Ultralytics itself (`YOLO(pt).export(format="onnx")`, names/imgsz/task in its ONNX metadata,
+ * no metadata.json), cached like exportedPackage.
+ */
+export async function ultralyticsOnnx(task: 'detect' | 'segment' | 'pose'): Promise<ExportedPackage> {
+  const checkpoint = path.join(repo, 'tests', 'fixtures', 'models', `${task}.pt`);
+  const hash = createHash('sha256')
+    .update(await fs.readFile(checkpoint))
+    .digest('hex')
+    .slice(0, 16);
+  const dir = path.join(repo, '.cache', 'platform-fixtures', `ultralytics-${task}-${hash}`);
+  const model = path.join(dir, 'model.onnx');
+  if (
+    !(await fs.access(model).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    await fs.mkdir(dir, { recursive: true });
+    const script = `
+import shutil, sys
+from ultralytics import YOLO
+shutil.move(YOLO(sys.argv[1]).export(format="onnx", verbose=False), sys.argv[2])`;
+    const staging = `${model}.partial`;
+    const workdir = await fs.mkdtemp(path.join(os.tmpdir(), 'ultralytics-export-'));
+    await fs.copyFile(checkpoint, path.join(workdir, `${task}.pt`));
+    runPython(toolchainPython(), script, [path.join(workdir, `${task}.pt`), staging], ultralyticsEnv());
+    await fs.rm(workdir, { recursive: true, force: true });
+    await fs.rename(staging, model);
+  }
+  return { dir, onnx: await fs.readFile(model), metadata: undefined, metadataText: '' };
+}
+
+/** Ultralytics' offline settings: no downloads, no pip, its own config folder. */
+export function ultralyticsEnv(): NodeJS.ProcessEnv {
+  return {
+    YOLO_OFFLINE: 'true',
+    YOLO_AUTOINSTALL: 'false',
+    ULTRALYTICS_SKIP_REQUIREMENTS_CHECKS: '1',
+    YOLO_CONFIG_DIR: path.join(repo, '.cache', 'ultralytics-config'),
   };
 }
 

@@ -2,8 +2,7 @@
  * The shared vision module against Ultralytics itself, in the trainers' toolchain: the letterboxed pixels must be
  * identical to LetterBox's, and the final predictions on an exported model identical to YOLO.predict's.
  */
-import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -13,6 +12,8 @@ import {
   repo,
   runPython,
   toolchainPython,
+  ultralyticsEnv,
+  ultralyticsOnnx,
   type ExportedPackage,
 } from '../../../platform/test-support/services';
 import {
@@ -31,12 +32,7 @@ const fixtureImages = JSON.parse(
 
 let python: string;
 let scratch: string;
-const env = () => ({
-  YOLO_OFFLINE: 'true',
-  YOLO_AUTOINSTALL: 'false',
-  ULTRALYTICS_SKIP_REQUIREMENTS_CHECKS: '1',
-  YOLO_CONFIG_DIR: path.join(repo, '.cache', 'ultralytics-config'),
-});
+const env = ultralyticsEnv;
 
 beforeAll(() => {
   python = toolchainPython();
@@ -85,54 +81,100 @@ print(json.dumps(out))`;
   });
 });
 
-describe('decode → letterbox → ONNX Runtime → decode → NMS vs YOLO.predict on the exported model', () => {
-  let pkg: ExportedPackage;
-  beforeAll(async () => {
-    pkg = await exportedPackage('detect');
-  });
+type Row = { cls: number; score: number; box: number[]; keypoints?: number[][] };
 
-  it('gives the same boxes, classes and scores on the fixture images and real photos', async () => {
-    const info = resolveModelInfo({ metadataJson: pkg.metadata, onnx: readOnnxSummary(pkg.onnx) });
-    const session = await ort.InferenceSession.create(pkg.onnx);
-    const images = [...fixtureImages, ...photos];
-    const mine: number[][][] = [];
-    for (const image of images) {
-      const input = prepareInput(await decodeImage(readFileSync(image)), info);
-      const result = await session.run({
-        [info.inputName ?? 'images']: new ort.Tensor('float32', input.tensor, input.dims),
-      });
-      const output = result[session.outputNames[0]!] as ort.Tensor;
-      const predictions = postprocess(
-        [{ data: output.data as Float32Array, dims: output.dims }],
-        info,
-        input.transform,
-      );
-      mine.push(predictions.map((p) => [p.classId, p.confidence, ...p.box]));
-    }
-    await session.release();
-    const script = `
+/** Our pipeline on every image: decode → letterbox → ONNX Runtime → decode/NMS → original pixels. */
+async function ours(pkg: ExportedPackage, images: string[]): Promise<Row[][]> {
+  const info = resolveModelInfo({ metadataJson: pkg.metadata, onnx: readOnnxSummary(pkg.onnx) });
+  const session = await ort.InferenceSession.create(pkg.onnx);
+  const rows: Row[][] = [];
+  for (const image of images) {
+    const input = prepareInput(await decodeImage(readFileSync(image)), info);
+    const result = await session.run({
+      [info.inputName ?? 'images']: new ort.Tensor('float32', input.tensor, input.dims),
+    });
+    const outputs = session.outputNames.map((name) => {
+      const t = result[name] as ort.Tensor;
+      return { data: t.data as Float32Array, dims: t.dims };
+    });
+    rows.push(
+      postprocess(outputs, info, input.transform).map((p) => ({
+        cls: p.classId,
+        score: p.confidence,
+        box: p.box,
+        ...(p.keypoints ? { keypoints: p.keypoints.map((k) => [k.x, k.y, k.score ?? 0]) } : {}),
+      })),
+    );
+  }
+  await session.release();
+  return rows;
+}
+
+/** YOLO.predict on the same ONNX file and images, with its default thresholds. */
+function theirs(pkg: ExportedPackage, task: string, images: string[]): Row[][] {
+  const script = `
 import json, sys
 from ultralytics import YOLO
-model = YOLO(sys.argv[1], task="detect")
+model = YOLO(sys.argv[1], task=sys.argv[2])
 out = []
-for image in json.loads(sys.argv[2]):
-    r = model.predict(image, imgsz=${info.imgsz[0]}, conf=0.25, iou=0.7, verbose=False)[0]
-    out.append([[int(c), float(s), *map(float, b)] for c, s, b in zip(r.boxes.cls, r.boxes.conf, r.boxes.xyxy)])
+for image in json.loads(sys.argv[3]):
+    r = model.predict(image, conf=0.25, iou=0.7, verbose=False)[0]
+    rows = []
+    for i, (c, s, b) in enumerate(zip(r.boxes.cls, r.boxes.conf, r.boxes.xyxy)):
+        row = {"cls": int(c), "score": float(s), "box": [float(v) for v in b]}
+        if r.keypoints is not None:
+            row["keypoints"] = r.keypoints.data[i].tolist()
+        rows.append(row)
+    out.append(rows)
 print(json.dumps(out))`;
-    const lines = runPython(python, script, [path.join(pkg.dir, 'model.onnx'), JSON.stringify(images)], env())
-      .trim()
-      .split('\n');
-    const theirs = JSON.parse(lines[lines.length - 1]!) as number[][][];
-    expect(mine.flat().length).toBeGreaterThan(5);
-    images.forEach((image, i) => {
-      expect(mine[i]!.length, image).toBe(theirs[i]!.length);
-      mine[i]!.forEach((row, j) => {
-        const ref = theirs[i]![j]!;
-        expect(row[0], `${image} #${j} class`).toBe(ref[0]);
-        expect(Math.abs(row[1]! - ref[1]!), `${image} #${j} score`).toBeLessThan(1e-4);
-        for (let k = 2; k < 6; k++)
-          expect(Math.abs(row[k]! - ref[k]!), `${image} #${j} coord ${k}`).toBeLessThan(1e-2);
-      });
+  const lines = runPython(
+    python,
+    script,
+    [path.join(pkg.dir, 'model.onnx'), task, JSON.stringify(images)],
+    env(),
+  )
+    .trim()
+    .split('\n');
+  return JSON.parse(lines[lines.length - 1]!) as Row[][];
+}
+
+function expectSame(mine: Row[][], reference: Row[][], images: string[]): void {
+  expect(mine.flat().length).toBeGreaterThan(3);
+  images.forEach((image, i) => {
+    expect(mine[i]!.length, image).toBe(reference[i]!.length);
+    mine[i]!.forEach((row, j) => {
+      const ref = reference[i]![j]!;
+      expect(row.cls, `${image} #${j} class`).toBe(ref.cls);
+      expect(Math.abs(row.score - ref.score), `${image} #${j} score`).toBeLessThan(1e-4);
+      row.box.forEach((v, k) =>
+        expect(Math.abs(v - ref.box[k]!), `${image} #${j} box ${k}`).toBeLessThan(1e-2),
+      );
+      row.keypoints?.forEach((point, k) =>
+        point.forEach((v, m) =>
+          expect(Math.abs(v - ref.keypoints![k]![m]!), `${image} #${j} keypoint ${k}`).toBeLessThan(1e-2),
+        ),
+      );
     });
+  });
+}
+
+describe('decode → letterbox → ONNX Runtime → decode → NMS vs YOLO.predict on exported models', () => {
+  const images = [...fixtureImages, ...photos];
+
+  it('detect: the same boxes, classes and scores on the fixture images and real photos', async () => {
+    const pkg = await exportedPackage('detect');
+    expectSame(await ours(pkg, images), theirs(pkg, 'detect', images), images);
+  });
+
+  it('pose: the same boxes and keypoints (model exported by Ultralytics, facts from its ONNX metadata)', async () => {
+    const pkg = await ultralyticsOnnx('pose');
+    const mine = await ours(pkg, images);
+    expect(mine.flat().every((r) => r.keypoints?.length === 3)).toBe(true);
+    expectSame(mine, theirs(pkg, 'pose', images), images);
+  });
+
+  it('segment: the same boxes (masks are decoded by the preview, not served yet)', async () => {
+    const pkg = await ultralyticsOnnx('segment');
+    expectSame(await ours(pkg, images), theirs(pkg, 'segment', images), images);
   });
 });
