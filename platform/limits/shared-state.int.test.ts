@@ -24,6 +24,7 @@ let redis: RedisNamespace;
 let shared: string;
 let photo: Buffer;
 const platforms: TestPlatform[] = [];
+const replicaDirs: string[] = [];
 const limiters: RedisRateLimiter[] = [];
 
 beforeAll(async () => {
@@ -41,11 +42,13 @@ afterAll(async () => {
   await schema?.drop();
   await redis?.drop();
   await fs.rm(shared, { recursive: true, force: true });
+  for (const dir of replicaDirs) await fs.rm(dir, { recursive: true, force: true });
 });
 
 /** A replica: its own process state, sharing PostgreSQL, Redis and the package storage with the others. */
 async function replica(redisUrl = REDIS_URL): Promise<TestPlatform> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'platform-replica-'));
+  replicaDirs.push(dataDir);
   const p = await startTestPlatform(
     {
       dataDir,
