@@ -175,7 +175,8 @@ def missing_packages(spec: FormatSpec) -> list[str]:
 
 
 def require_converter(spec: FormatSpec) -> None:
-    missing = missing_packages(spec)
+    """Only for converters in this environment; one in its own environment (TFLite) is checked by its module."""
+    missing = missing_packages(spec) if spec.environment == "ultralytics" else []
     if missing:
         raise ExportError(
             errors.CONVERTER_MISSING,
@@ -267,6 +268,6 @@ def resolve_job_options(
             if len(specs) == 1 or exc.code != errors.INVALID_CONFIG:
                 raise
             refused[spec.id] = exc
-    if not resolved:
+    if refused and not resolved:
         raise next(iter(refused.values()))
     return resolved, refused
