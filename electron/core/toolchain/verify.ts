@@ -7,6 +7,12 @@ import type { DoctorReport } from '../../contract';
 
 export type PackageStatus = DoctorReport['packages'][number];
 
+/** PEP 440: `==2.13.0` is met by a local build of it (`2.13.0+cpu`, the CPU torch wheel). */
+export function satisfiesPin(installed: string | null, pinned: string): boolean {
+  if (installed === null) return false;
+  return installed === pinned || (!pinned.includes('+') && installed.split('+')[0] === pinned);
+}
+
 /** Each pinned package's installed version against the pin; null when the venv's interpreter cannot run. */
 export async function checkPins(
   location: ToolchainLocation,
@@ -17,7 +23,12 @@ export async function checkPins(
   const byName = new Map(Object.entries(installed).map(([name, version]) => [normalizeName(name), version]));
   return pins.map((pin) => {
     const version = byName.get(normalizeName(pin.name)) ?? null;
-    return { name: pin.name, required: pin.version, installed: version, ok: version === pin.version };
+    return {
+      name: pin.name,
+      required: pin.version,
+      installed: version,
+      ok: satisfiesPin(version, pin.version),
+    };
   });
 }
 
