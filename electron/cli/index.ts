@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { toAppError } from '../core/errors';
 import { registerCapabilities } from './commands/capabilities';
+import { registerDeploy } from './commands/deploy';
 import { registerDoctor } from './commands/doctor';
 import { registerExport } from './commands/export';
 import { registerExports } from './commands/exports';
@@ -33,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
   registerExports(program, ctx, done);
   registerPredict(program, ctx, done);
   registerCapabilities(program, ctx, done);
+  registerDeploy(program, ctx, done);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

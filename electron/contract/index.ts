@@ -10,6 +10,14 @@ import { exportIdRequest, exportsCreateRequest, exportsListRequest } from './exp
 import type { DoctorReport, ToolchainProgress } from './toolchain';
 import type { CapabilityMatrix } from './capabilities';
 import { capabilitiesRequest } from './capabilities';
+import type { Deployment, DeploymentWithKey, DeploySettings, DeployTestResult } from './deploy';
+import {
+  deployCreateRequest,
+  deployIdRequest,
+  deployListRequest,
+  deploySettingsRequest,
+  deployTestRequest,
+} from './deploy';
 import type { AppErrorShape } from './errors';
 import type {
   PreviewBatchStarted,
@@ -34,6 +42,7 @@ export * from './exports';
 export * from './toolchain';
 export * from './preview';
 export * from './capabilities';
+export * from './deploy';
 
 const empty = z.object({}).strict();
 
@@ -59,6 +68,16 @@ export const channels = {
   'preview:batch': { request: previewBatchRequest, response: null as unknown as PreviewBatchStarted },
   'preview:cancel': { request: previewRunIdRequest, response: null as unknown as { cancelled: boolean } },
   'preview:release': { request: previewReleaseRequest, response: null as unknown as { released: boolean } },
+  'deploy:settings': { request: empty, response: null as unknown as DeploySettings },
+  'deploy:configure': { request: deploySettingsRequest, response: null as unknown as DeploySettings },
+  'deploy:create': { request: deployCreateRequest, response: null as unknown as DeploymentWithKey },
+  'deploy:list': { request: deployListRequest, response: null as unknown as Deployment[] },
+  'deploy:get': { request: deployIdRequest, response: null as unknown as Deployment },
+  'deploy:deactivate': { request: deployIdRequest, response: null as unknown as Deployment },
+  'deploy:reactivate': { request: deployIdRequest, response: null as unknown as Deployment },
+  'deploy:regenerateKey': { request: deployIdRequest, response: null as unknown as DeploymentWithKey },
+  'deploy:delete': { request: deployIdRequest, response: null as unknown as Deployment },
+  'deploy:test': { request: deployTestRequest, response: null as unknown as DeployTestResult },
 } as const;
 
 export type Channel = keyof typeof channels;

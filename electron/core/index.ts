@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { channelNames, isChannel, parseRequest, type Channel, type ResponseOf } from '../contract';
 import { DeploymentsRepo, ExportJobsRepo, ModelsRepo, openDatabase } from './db';
 import { CapabilitiesService } from './capabilities/service';
+import { FileSecretStore } from './deploy/secret-store';
+import { DeployService } from './deploy/service';
 import { AppError, toAppError } from './errors';
 import { EventHub } from './events';
 import { ExportsService } from './exports/service';
@@ -48,6 +50,7 @@ export interface CoreServices {
   deployments: DeploymentsRepo;
   preview: PreviewService;
   capabilities: CapabilitiesService;
+  deploy: DeployService;
 }
 
 export interface CoreWithServices extends Core {
@@ -71,14 +74,18 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
   });
   const modelsRepo = new ModelsRepo(db);
   const jobs = new ExportJobsRepo(db);
+  const exports = new ExportsService({ jobs, models: modelsRepo, paths, toolchain, events });
+  const deployments = new DeploymentsRepo(db);
+  const secrets = options.secretStore ?? new FileSecretStore(path.join(paths.home, 'secrets.json'));
   const services: CoreServices = {
     paths,
     toolchain,
     models: new ModelsService({ models: modelsRepo, jobs, paths, toolchain }),
-    exports: new ExportsService({ jobs, models: modelsRepo, paths, toolchain, events }),
-    deployments: new DeploymentsRepo(db),
+    exports,
+    deployments,
     preview: new PreviewService({ db, events }),
     capabilities: new CapabilitiesService(toolchain),
+    deploy: new DeployService({ repo: deployments, exports, secrets }),
   };
   await services.exports.reconcile();
 
@@ -147,5 +154,15 @@ function handlersFor(s: CoreServices): Handlers {
     'preview:batch': (r) => s.preview.batch(r.model, r.inputs, r.options),
     'preview:cancel': (r) => s.preview.cancel(r.runId),
     'preview:release': (r) => s.preview.release(r.model),
+    'deploy:settings': () => s.deploy.settings(),
+    'deploy:configure': (r) => s.deploy.configure(r),
+    'deploy:create': (r) => s.deploy.create(r),
+    'deploy:list': (r) => s.deploy.list(r.exportId, r.refresh),
+    'deploy:get': (r) => s.deploy.get(r.id),
+    'deploy:deactivate': (r) => s.deploy.deactivate(r.id),
+    'deploy:reactivate': (r) => s.deploy.reactivate(r.id),
+    'deploy:regenerateKey': (r) => s.deploy.regenerateKey(r.id),
+    'deploy:delete': (r) => s.deploy.delete(r.id),
+    'deploy:test': (r) => s.deploy.test(r),
   };
 }

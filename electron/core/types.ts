@@ -1,3 +1,4 @@
+import type { SecretStore } from './deploy/secret-store';
 import type { Channel, EventMap, EventName, RequestOf, ResponseOf } from '../contract';
 
 export interface CoreOptions {
@@ -11,6 +12,8 @@ export interface CoreOptions {
   sqliteNativeBinding?: string;
   /** Python interpreter used to create toolchain environments (EDGEPACK_PYTHON, else python3). */
   python?: string;
+  /** Platform URL and token: Electron passes an OS-keychain store; by default a 0600 file in the data folder. */
+  secretStore?: SecretStore;
 }
 
 export type Listener<E extends EventName> = (payload: EventMap[E]) => void;

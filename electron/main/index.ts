@@ -3,6 +3,7 @@ import { app, BrowserWindow, dialog } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, resolveHome } from '../core';
+import { createSecretStore } from './secret-store';
 import type { Core } from '../core/types';
 import { toAppError } from '../core/errors';
 import { bindIpc } from './ipc';
@@ -37,8 +38,10 @@ async function start(): Promise<void> {
   lockDownWebContents(isOwnUrl);
   serveRenderer(path.join(mainDir, '..', 'renderer'));
 
+  const home = resolveHome();
   core = await createCore({
-    home: resolveHome(),
+    home,
+    secretStore: createSecretStore(home),
     // Packaged: trainers/ and resources/schemas are extraResources; in development they are in the repository.
     resourcesDir: app.isPackaged ? process.resourcesPath : app.getAppPath(),
     sqliteNativeBinding: sqliteBindingForElectron({

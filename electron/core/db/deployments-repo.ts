@@ -181,6 +181,19 @@ export class DeploymentsRepo {
       .run(at, inferenceMs, at, id);
   }
 
+  /** Mirrors the usage figures a remote endpoint reports (the platform counts the requests, not this app). */
+  setUsage(
+    id: string,
+    usage: Pick<DeploymentTarget, 'requestCount' | 'lastRequestAt' | 'totalInferenceTimeMs'>,
+  ): void {
+    this.db
+      .prepare(
+        `UPDATE deployment_targets SET request_count = ?, last_request_at = ?, total_inference_time_ms = ?
+           WHERE id = ?`,
+      )
+      .run(usage.requestCount, usage.lastRequestAt, usage.totalInferenceTimeMs, id);
+  }
+
   history(id: string): DeploymentEvent[] {
     return (
       this.db

@@ -1,0 +1,137 @@
+import type { Command } from 'commander';
+import type { Deployment, DeploymentWithKey } from '../../contract';
+import { findExport, withCore, type CommandContext } from '../context';
+
+interface DeployOptions {
+  endpoint?: string;
+  token?: string;
+  name?: string;
+}
+
+/** `edgepack deploy <export-id>` and `edgepack deployments list|show|deactivate|reactivate|regenerate-key|delete`. */
+export function registerDeploy(
+  program: Command,
+  ctx: () => CommandContext,
+  done: (code: number) => void,
+): void {
+  program
+    .command('deploy <export-id>')
+    .description(
+      'deploy an export (its ONNX + metadata.json) to the Edgepack platform: prints URL, key, curl',
+    )
+    .option('--endpoint <url>', 'platform URL, e.g. http://127.0.0.1:8080 (remembered)')
+    .option('--token <token>', 'platform account token epk_acct_… (remembered in the data folder, 0600)')
+    .option('--name <name>', 'deployment name')
+    .option('--json', 'print one JSON document')
+    .action(async (exportId: string, opts: DeployOptions) => {
+      const { out } = ctx();
+      done(
+        await withCore(async (core) => {
+          const job = findExport(core, exportId);
+          const created = await core.handle('deploy:create', {
+            exportId: job.id,
+            ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+            ...(opts.token ? { token: opts.token } : {}),
+            ...(opts.name ? { name: opts.name } : {}),
+          });
+          out.result(keyedJson(created), () => keyedText(created));
+          return 0;
+        }),
+      );
+    });
+
+  const deployments = program
+    .command('deployments')
+    .description('hosted endpoints: list, show, deactivate, reactivate, regenerate-key, delete');
+  const json = (c: Command) => c.option('--json', 'print one JSON document');
+
+  json(
+    deployments.command('list').description('deployments, newest first, with fresh status and usage'),
+  ).action(async () => {
+    const { out } = ctx();
+    done(
+      await withCore(async (core) => {
+        const list = await core.handle('deploy:list', { refresh: true });
+        out.result(list, () => (list.length ? list.map(oneLine).join('\n') : 'No deployments yet.'));
+        return 0;
+      }),
+    );
+  });
+
+  const simple = (
+    name: string,
+    description: string,
+    channel: 'deploy:get' | 'deploy:deactivate' | 'deploy:reactivate' | 'deploy:delete',
+  ) =>
+    json(deployments.command(`${name} <id>`).description(description)).action(async (id: string) => {
+      const { out } = ctx();
+      done(
+        await withCore(async (core) => {
+          const deployment = await core.handle(channel, { id });
+          out.result(deployment, () => details(deployment));
+          return 0;
+        }),
+      );
+    });
+  simple('show', 'status, URL, key prefix, usage figures and history', 'deploy:get');
+  simple('deactivate', 'stop answering requests (the key is kept)', 'deploy:deactivate');
+  simple('reactivate', 'answer requests again', 'deploy:reactivate');
+  simple('delete', 'remove the endpoint from the platform (local history is kept)', 'deploy:delete');
+
+  json(
+    deployments
+      .command('regenerate-key <id>')
+      .description('a new key (shown once); the old one stops at once'),
+  ).action(async (id: string) => {
+    const { out } = ctx();
+    done(
+      await withCore(async (core) => {
+        const keyed = await core.handle('deploy:regenerateKey', { id });
+        out.result(keyedJson(keyed), () => keyedText(keyed));
+        return 0;
+      }),
+    );
+  });
+}
+
+function keyedJson(k: DeploymentWithKey) {
+  return {
+    id: k.deployment.id,
+    endpointUrl: k.deployment.endpointUrl,
+    apiKey: k.apiKey,
+    apiKeyNotice: 'Shown only once: store it now, or regenerate it later.',
+    curl: k.curl,
+    deployment: k.deployment,
+  };
+}
+
+function keyedText(k: DeploymentWithKey): string {
+  return [
+    `Deployment ${k.deployment.id} (${k.deployment.status})`,
+    `URL      ${k.deployment.endpointUrl}`,
+    `API key  ${k.apiKey}   (shown only once: store it now)`,
+    '',
+    k.curl,
+  ].join('\n');
+}
+
+function oneLine(d: Deployment): string {
+  return `${d.id}  ${d.status.padEnd(9)} ${String(d.usage.requestCount).padStart(6)} requests  ${d.endpointUrl ?? ''}`;
+}
+
+function details(d: Deployment): string {
+  const avg = d.usage.averageInferenceTimeMs;
+  return [
+    `Deployment ${d.id} — ${d.name} (${d.status})`,
+    `URL        ${d.endpointUrl ?? '—'}`,
+    `Key        ${d.keyPrefix ?? '—'}`,
+    `Export     ${d.exportId ?? '—'}`,
+    `Limit      ${d.rateLimitPerMinute ?? '—'} requests/min (${d.tier ?? '—'})`,
+    `Usage      ${d.usage.requestCount} requests${avg !== null ? `, ${avg} ms average inference` : ''}, last ${d.usage.lastRequestAt ?? 'never'}`,
+    ...(d.error ? [`Error      ${d.error}`] : []),
+    'History',
+    ...d.history.map(
+      (h) => `  ${h.at}  ${h.event.padEnd(16)} ${h.statusBefore ?? '—'} → ${h.statusAfter ?? '—'}`,
+    ),
+  ].join('\n');
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+const platformUrl = z
+  .string()
+  .trim()
+  .url('must be a URL such as http://127.0.0.1:8080')
+  .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://');
+const token = z.string().trim().min(8, 'is too short to be an account token').max(512);
+const deploymentId = z.string().min(1).max(128);
+
+/** Where the platform is and the account token it wants; the token goes to the SecretStore, never the database. */
+export const deploySettingsRequest = z.object({ endpoint: platformUrl, token: token.optional() }).strict();
+export type DeploySettingsRequest = z.input<typeof deploySettingsRequest>;
+
+export const deployCreateRequest = z
+  .object({
+    exportId: z.string().min(1),
+    /** Platform URL and token for this deploy; stored for later calls when given. */
+    endpoint: platformUrl.optional(),
+    token: token.optional(),
+    name: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict();
+export type DeployCreateRequest = z.input<typeof deployCreateRequest>;
+
+export const deployIdRequest = z.object({ id: deploymentId }).strict();
+export const deployListRequest = z
+  .object({ exportId: z.string().optional(), refresh: z.boolean().optional() })
+  .strict();
+
+/** Runs one image through a deployment's public endpoint, with its key (the playground). */
+export const deployTestRequest = z
+  .object({
+    id: deploymentId,
+    apiKey: z.string().trim().min(1, 'is empty: paste the key shown when the endpoint was created'),
+    imagePath: z.string().min(1),
+    confidenceThreshold: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+export type DeployTestRequest = z.input<typeof deployTestRequest>;
+
+export interface DeploySettings {
+  endpoint: string | null;
+  hasToken: boolean;
+  /** Where the token is kept: the OS keychain (Electron safeStorage) or a 0600 file in the data folder. */
+  storage: 'keychain' | 'file';
+}
+
+export interface DeploymentUsage {
+  requestCount: number;
+  lastRequestAt: string | null;
+  totalInferenceTimeMs: number;
+  averageInferenceTimeMs: number | null;
+}
+
+export interface DeploymentHistoryEntry {
+  event: string;
+  statusBefore: string | null;
+  statusAfter: string | null;
+  at: string;
+}
+
+export interface Deployment {
+  id: string;
+  exportId: string | null;
+  name: string;
+  platformUrl: string;
+  endpointUrl: string | null;
+  /** The first characters of the key, to recognise it; the key itself is shown once and never stored. */
+  keyPrefix: string | null;
+  status: string;
+  tier: string | null;
+  rateLimitPerMinute: number | null;
+  usage: DeploymentUsage;
+  /** A ready curl command with `$EDGEPACK_KEY` in place of the key. */
+  curl: string | null;
+  error: string | null;
+  history: DeploymentHistoryEntry[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Creation and key regeneration: the only answers that carry the key. */
+export interface DeploymentWithKey {
+  deployment: Deployment;
+  apiKey: string;
+  /** The curl command with the key in it, ready to paste. */
+  curl: string;
+}
+
+export interface DeployPrediction {
+  class: string;
+  class_id: number;
+  confidence: number;
+  bbox: [number, number, number, number];
+}
+
+export interface DeployTestResult {
+  status: number;
+  predictions: DeployPrediction[];
+  image: { width: number; height: number } | null;
+  timing: Record<string, number>;
+  modelVersion: number | null;
+  roundTripMs: number;
+}

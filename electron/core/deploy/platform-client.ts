@@ -1,0 +1,160 @@
+import { AppError } from '../errors';
+
+/** A deployment as the platform's management API answers it (snake_case, see platform/server/views.ts). */
+export interface PlatformDeployment {
+  id: string;
+  name: string;
+  status: string;
+  endpoint_url: string;
+  key_prefix: string;
+  tier: string;
+  rate_limit_per_minute: number;
+  last_error: string | null;
+  usage: {
+    request_count: number;
+    last_request_at: string | null;
+    total_inference_time_ms: number;
+    average_inference_time_ms: number | null;
+  };
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PlatformHistoryEntry {
+  event: string;
+  status_before: string | null;
+  status_after: string | null;
+  at: string;
+}
+
+export interface PlatformKeyed {
+  deployment: PlatformDeployment;
+  api_key: string;
+  endpoint_url: string;
+  curl: string;
+}
+
+export interface InferAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  roundTripMs: number;
+}
+
+/** The platform's management API over fetch; every failure becomes an AppError naming the platform's own code. */
+export class PlatformClient {
+  readonly baseUrl: string;
+
+  constructor(
+    baseUrl: string,
+    private readonly token: string,
+  ) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  createDeployment(model: Uint8Array, metadata: string | null, name: string): Promise<PlatformKeyed> {
+    const form = new FormData();
+    form.set('model', new Blob([model]), 'model.onnx');
+    if (metadata !== null)
+      form.set('metadata', new Blob([metadata], { type: 'application/json' }), 'metadata.json');
+    form.set('name', name);
+    return this.call<PlatformKeyed>('POST', '/api/v1/deployments', form);
+  }
+
+  async get(id: string): Promise<{ deployment: PlatformDeployment; history: PlatformHistoryEntry[] }> {
+    return this.call('GET', `/api/v1/deployments/${encodeURIComponent(id)}`);
+  }
+
+  async list(): Promise<PlatformDeployment[]> {
+    return (await this.call<{ deployments: PlatformDeployment[] }>('GET', '/api/v1/deployments')).deployments;
+  }
+
+  async lifecycle(id: string, action: 'deactivate' | 'reactivate'): Promise<PlatformDeployment> {
+    const answer = await this.call<{ deployment: PlatformDeployment }>(
+      'POST',
+      `/api/v1/deployments/${encodeURIComponent(id)}/${action}`,
+    );
+    return answer.deployment;
+  }
+
+  regenerateKey(id: string): Promise<PlatformKeyed> {
+    return this.call('POST', `/api/v1/deployments/${encodeURIComponent(id)}/regenerate-key`);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.call('DELETE', `/api/v1/deployments/${encodeURIComponent(id)}`);
+  }
+
+  /** One image to the public inference endpoint with the deployment's key (not the account token). */
+  async infer(
+    endpointUrl: string,
+    apiKey: string,
+    image: Uint8Array,
+    contentType: string,
+    confidence: number,
+  ): Promise<InferAnswer> {
+    const started = performance.now();
+    const url = `${endpointUrl}?confidence_threshold=${confidence}`;
+    const response = await this.fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': contentType },
+      body: image,
+    });
+    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    return { status: response.status, body, roundTripMs: performance.now() - started };
+  }
+
+  private async call<T>(method: string, route: string, body?: FormData): Promise<T> {
+    const response = await this.fetch(`${this.baseUrl}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}` },
+      body,
+    });
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: reported below with the status
+    }
+    if (!response.ok) throw platformError(response.status, parsed, this.baseUrl);
+    if (parsed === null) {
+      throw new AppError(
+        'PLATFORM_BAD_ANSWER',
+        `The platform at ${this.baseUrl} answered ${method} ${route} with something that is not JSON.`,
+        'Check that the URL points at an Edgepack platform service (npm run platform).',
+      );
+    }
+    return parsed as T;
+  }
+
+  private async fetch(url: string, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(300_000) });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      throw new AppError(
+        'PLATFORM_UNREACHABLE',
+        `The platform at ${this.baseUrl} is not reachable (${cause}).`,
+        'Check the platform URL and that the service is running (npm run platform).',
+        { cause: error },
+      );
+    }
+  }
+}
+
+/** The platform's {error: {code, message, hint}} as an AppError, keeping its code. */
+export function platformError(status: number, body: unknown, baseUrl: string): AppError {
+  const e = (body as { error?: { code?: string; message?: string; hint?: string } } | null)?.error;
+  if (e?.code && e.message) {
+    const hint =
+      e.code === 'ACCOUNT_TOKEN_INVALID' || e.code === 'ACCOUNT_TOKEN_MISSING'
+        ? 'Give the platform account token (epk_acct_…) with --token, or in the Deploy settings.'
+        : (e.hint ?? '');
+    return new AppError(e.code, `Platform: ${e.message}`, hint);
+  }
+  return new AppError(
+    'PLATFORM_ERROR',
+    `The platform at ${baseUrl} answered HTTP ${status}.`,
+    'Check the platform service log.',
+  );
+}
