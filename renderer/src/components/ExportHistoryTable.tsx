@@ -4,6 +4,7 @@ import { formatBytes, formatDate } from '../lib/format';
 import { formatName } from '../lib/formats';
 import { isFinished } from '../store/job-merge';
 import { useApp } from '../store/context';
+import { DeployButton } from './deploy/DeployButton';
 import { StatusBadge } from './StatusBadge';
 
 function ExportRow({ job }: { job: ExportJob }) {
@@ -61,6 +62,7 @@ function ExportRow({ job }: { job: ExportJob }) {
             >
               Set default
             </button>
+            <DeployButton job={job} label={label} />
             {confirmDelete ? (
               <>
                 <button

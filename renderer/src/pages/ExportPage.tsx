@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { ActiveExport } from '../components/ActiveExport';
 import { CreateExportWizard } from '../components/CreateExportWizard';
+import { DeploySection } from '../components/deploy/DeploySection';
 import { ExportDetail } from '../components/ExportDetail';
 import { ExportHistoryTable } from '../components/ExportHistoryTable';
 import { formatImgsz } from '../lib/format';
@@ -64,6 +65,7 @@ export function ExportPage() {
         </header>
         <ExportHistoryTable jobs={jobs} />
       </section>
+      <DeploySection jobs={jobs} />
       {wizardOpen && <CreateExportWizard model={model} />}
       {detailJob && <ExportDetail job={detailJob} />}
     </div>

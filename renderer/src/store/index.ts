@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Host } from '../host';
+import { createDeploySlice } from './deploy';
 import { createExportsSlice } from './exports';
 import { createModelsSlice } from './models';
 import { createPreviewSlice } from './preview';
@@ -19,6 +20,7 @@ export function createAppStore(host: Host): AppStore {
       ...createExportsSlice(context),
       ...createToolchainSlice(context),
       ...createPreviewSlice(context),
+      ...createDeploySlice(context),
     };
   });
 }

@@ -12,6 +12,7 @@ import type {
   ToolchainProgress,
 } from '../../../electron/contract';
 import type { Host } from '../host';
+import type { DeploySlice } from './deploy';
 
 export type Page = 'models' | 'exports' | 'playground';
 
@@ -163,7 +164,7 @@ export interface PreviewSlice {
   applyPreviewFinished(finished: PreviewFinished): void;
 }
 
-export type AppState = ModelsSlice & ExportsSlice & ToolchainSlice & UiSlice & PreviewSlice;
+export type AppState = ModelsSlice & ExportsSlice & ToolchainSlice & UiSlice & PreviewSlice & DeploySlice;
 
 /** What every slice creator receives: zustand's set/get plus the host it talks to. */
 export interface SliceContext {
