@@ -43,7 +43,9 @@ def export(ctx) -> Path:
             f"(trainers/requirements/tflite.txt); or set {PYTHON_ENV} to that environment's python.",
         )
     work = ctx.work_dir / "tflite"
-    command = [python, str(CONVERTER), "--checkpoint", str(ctx.loaded.path), "--imgsz", *map(str, ctx.imgsz)]
+    work.mkdir(parents=True, exist_ok=True)
+    checkpoint = _portable_checkpoint(ctx, work / "model.pt")
+    command = [python, str(CONVERTER), "--checkpoint", str(checkpoint), "--imgsz", *map(str, ctx.imgsz)]
     command += ["--batch", str(ctx.export_options["batch"]), "--out", str(work)]
     if optimization.get("int8"):
         calib = work.parent / "tflite-calibration.npy"
@@ -74,6 +76,21 @@ def export(ctx) -> Path:
     return target
 
 
+def _portable_checkpoint(ctx, target: Path) -> Path:
+    """The loaded model re-saved without what the TFLite environment cannot unpickle: classify checkpoints keep
+    torchvision transforms, and torchvision does not import against that environment's torch."""
+    import copy
+
+    import torch
+
+    model = copy.deepcopy(ctx.loaded.yolo.model).float()
+    if hasattr(model, "transforms"):
+        del model.transforms
+    ckpt = {k: v for k, v in ctx.loaded.ckpt.items() if k in ("train_args", "date", "version", "license", "docs")}
+    torch.save({**ckpt, "model": model}, target)
+    return target
+
+
 def _interpreter(path: Path):
     from ai_edge_litert.interpreter import Interpreter
 
@@ -87,6 +104,9 @@ def load_runner(path: Path):
     inp = interpreter.get_input_details()[0]
     outputs = interpreter.get_output_details()
     nhwc = inp["shape"][-1] in (1, 3)
+    meta = read_metadata(path)  # embedded before parity runs
+    kpt_shape = (meta["postprocessing"]["decoder"].get("keypoints") or {}).get("shape")
+    coords = _coordinate_scale(meta["task"], len(meta["names"]), kpt_shape, int(inp["shape"][2 if not nhwc else 1]))
 
     def run(x: np.ndarray) -> list[np.ndarray]:
         x = x[: inp["shape"][0]]
@@ -105,10 +125,26 @@ def load_runner(path: Path):
                 y = (y.astype(np.float32) - zero) * scale
             if y.ndim == 4 and nhwc and y.shape[-1] < y.shape[1]:  # segment prototypes come out NHWC
                 y = y.transpose(0, 3, 1, 2)
+            if y.ndim == 3 and coords is not None:
+                y = y * coords[: y.shape[1], None]
             result.append(np.asarray(y, dtype=np.float32))
         return _ordered(result)
 
     return run
+
+
+def _coordinate_scale(task: str, nc: int, kpt_shape, size: int) -> np.ndarray | None:
+    """Ultralytics' LiteRT export divides box (and keypoint) channels by the input size so INT8 keeps score
+    resolution (its LiteRT backend multiplies them back): a per-channel factor for the predictions output."""
+    if task not in {"detect", "segment", "pose", "obb"}:
+        return None
+    scale = np.ones(4 + nc + 32 * (task == "segment") + (int(np.prod(kpt_shape)) if kpt_shape else 0), np.float32)
+    scale[:4] = size
+    if task == "pose" and kpt_shape:
+        start, dims = 4 + nc, int(kpt_shape[1])
+        scale[start::dims] = size
+        scale[start + 1 :: dims] = size
+    return scale
 
 
 def _ordered(outputs: list[np.ndarray]) -> list[np.ndarray]:
@@ -131,39 +167,31 @@ def describe_io(path: Path) -> dict:
             {"name": o["name"], "shape": [int(d) for d in o["shape"]], "dtype": np.dtype(o["dtype"]).name}
             for o in interpreter.get_output_details()
         ],
-        "format_details": {"converter": "litert-torch", "runtime": "ai-edge-litert"},
+        "format_details": {
+            "converter": "litert-torch",
+            "runtime": "ai-edge-litert",
+            "coordinates": "box (and keypoint x/y) channels are divided by the input size: multiply them back",
+        },
     }
 
 
 def embed_metadata(path: Path, meta: dict) -> None:
-    """TFLite's own metadata table (Model.metadata + a buffer), where LiteRT tools look; Ultralytics' zip-appended
-    metadata.json stays as is."""
-    import flatbuffers
-    from ai_edge_litert import schema_py_generated as schema  # the flatbuffer schema ai-edge-litert ships
+    """Beside Ultralytics' metadata.json in the zip appended to the .tflite (a zip-tolerant flatbuffer: interpreters
+    ignore it, `zipfile` reads it). Re-packing the flatbuffer itself would break models whose weights sit in
+    offset buffers past its end (INT8 ones do)."""
+    import zipfile
 
-    model = schema.ModelT.InitFromObj(schema.Model.GetRootAs(path.read_bytes(), 0))
-    payload = json.dumps({k: v for k, v in meta.items() if k != "validation"}, separators=(",", ":")).encode()
-    buffer = schema.BufferT()
-    buffer.data = np.frombuffer(payload, dtype=np.uint8)
-    model.buffers.append(buffer)
-    entry = schema.MetadataT()
-    entry.name = METADATA_NAME
-    entry.buffer = len(model.buffers) - 1
-    model.metadata = [m for m in (model.metadata or []) if m.name != METADATA_NAME] + [entry]
-    builder = flatbuffers.Builder(1024)
-    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
-    path.write_bytes(bytes(builder.Output()))
+    payload = json.dumps({k: v for k, v in meta.items() if k != "validation"}, separators=(",", ":"))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        if METADATA_NAME not in archive.namelist():
+            archive.writestr(METADATA_NAME, payload)
 
 
 def read_metadata(path: Path) -> dict:
-    from ai_edge_litert import schema_py_generated as schema
+    import zipfile
 
-    model = schema.Model.GetRootAs(path.read_bytes(), 0)
-    for i in range(model.MetadataLength()):
-        entry = model.Metadata(i)
-        if entry.Name().decode() == METADATA_NAME:
-            return json.loads(model.Buffers(entry.Buffer()).DataAsNumpy().tobytes())
-    raise KeyError(METADATA_NAME)
+    with zipfile.ZipFile(path) as archive:
+        return json.loads(archive.read(METADATA_NAME))
 
 
 SPEC = register(
