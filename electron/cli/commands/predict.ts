@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import type { AppErrorShape, PreviewModel, PreviewOptions, PreviewResult } from '../../contract';
 import type { CoreWithServices } from '../../core';
 import { AppError, toAppError } from '../../core/errors';
@@ -80,6 +81,8 @@ async function runPredict(
     );
   }
   if (skipped) out.note(`Skipping ${skipped} files that are not images.`);
+  // Each image is read once: libvips' operation cache would only hold on to decoded pixels.
+  sharp.cache(false);
 
   let cancelled = false;
   const cancel = () => {
@@ -98,7 +101,7 @@ async function runPredict(
       if (files.length > 1)
         view.update(`${index + 1}/${files.length} ${path.basename(file)}`, index / files.length);
       try {
-        const result = await preview.predict(modelPath, file, options);
+        const result = await preview.predict(modelPath, file, options, { keepOutputs: false });
         results.push(result);
         if (opts.save) saved.push(await saveAnnotated(result, path.resolve(opts.save), taken));
       } catch (error) {

@@ -67,7 +67,16 @@ export class PreviewEngine {
     this.models.delete(path.resolve(modelPath));
   }
 
-  async predict(modelPath: string, imagePath: string, options: PreviewOptions = {}): Promise<PreviewResult> {
+  /**
+   * `keepOutputs: false` (the CLI: every image once) skips the output cache, so a folder costs no more memory than
+   * one image.
+   */
+  async predict(
+    modelPath: string,
+    imagePath: string,
+    options: PreviewOptions = {},
+    { keepOutputs = true }: { keepOutputs?: boolean } = {},
+  ): Promise<PreviewResult> {
     const started = performance.now();
     const model = await this.open(modelPath);
     const ready = model.ready;
@@ -84,7 +93,7 @@ export class PreviewEngine {
         this.inFlight.set(key, pending);
       }
       cached = await pending;
-      this.outputs.set(key, cached);
+      if (keepOutputs) this.outputs.set(key, cached);
     }
     const postStarted = performance.now();
     const result = postprocess(ready, cached, options);

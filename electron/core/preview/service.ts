@@ -59,8 +59,13 @@ export class PreviewService {
     return this.open(request.path);
   }
 
-  predict(model: string, image: string, options: PreviewOptions): Promise<PreviewResult> {
-    return this.engine.predict(model, image, options);
+  predict(
+    model: string,
+    image: string,
+    options: PreviewOptions,
+    how?: { keepOutputs?: boolean },
+  ): Promise<PreviewResult> {
+    return this.engine.predict(model, image, options, how);
   }
 
   batch(model: string, inputs: string[], options: PreviewOptions): Promise<PreviewBatchStarted> {
