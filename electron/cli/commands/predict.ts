@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline/promises';
 import sharp from 'sharp';
 import type { AppErrorShape, PreviewModel, PreviewOptions, PreviewResult } from '../../contract';
 import type { CoreWithServices } from '../../core';
@@ -71,6 +72,9 @@ async function runPredict(
   const options = parseOptions(opts);
   let model = await preview.open(modelPath);
   if (opts.task || opts.names || opts.imgsz) model = await preview.describe(parseAnswers(modelPath, opts));
+  if (model.needs.length > 0 && !out.json && process.stdin.isTTY && process.stderr.isTTY) {
+    model = await preview.describe(parseAnswers(modelPath, await askFacts(model)));
+  }
   if (model.needs.length > 0) throw missingFacts(model);
   const { files, skipped } = expandInputs(inputs);
   if (files.length === 0) {
@@ -213,6 +217,26 @@ function parseAnswers(modelPath: string, opts: PredictOptions) {
     if (imgsz.length > 2) throw invalidOption('--imgsz takes one size or height,width.', '--imgsz 640');
   }
   return { path: modelPath, task: task as (typeof tasks)[number] | undefined, names, imgsz };
+}
+
+/** Asks on the terminal for what the model does not say (the answers are remembered like the flags'). */
+async function askFacts(model: PreviewModel): Promise<PredictOptions> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    process.stderr.write(
+      `${model.name} does not say everything the preview needs; Edgepack remembers the answers.\n`,
+    );
+    const answers: PredictOptions = {};
+    if (model.needs.includes('task'))
+      answers.task = await rl.question('Task (detect, segment, classify, pose): ');
+    if (model.needs.includes('names'))
+      answers.names = await rl.question('Class names, comma-separated, in class-id order: ');
+    if (model.needs.includes('imgsz'))
+      answers.imgsz = await rl.question('Input size in pixels (e.g. 640 or 480,640): ');
+    return answers;
+  } finally {
+    rl.close();
+  }
 }
 
 function missingFacts(model: PreviewModel): AppError {
