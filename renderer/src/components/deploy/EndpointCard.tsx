@@ -28,7 +28,10 @@ export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
     <article className="card endpoint-card" aria-label={`Endpoint ${d.name}`}>
       <header className="card-header">
         <h3>
-          {d.name} <span className={`badge badge-${TONE[d.status] ?? 'neutral'}`}>{d.status}</span>
+          {d.name}{' '}
+          <span className={`badge badge-${TONE[d.status] ?? 'neutral'}`} aria-label="Status">
+            {d.status}
+          </span>
         </h3>
         <div className="actions">
           <button type="button" className="button-link" onClick={() => void refresh(d.id)}>
@@ -54,7 +57,7 @@ export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
           )}
         </div>
       </header>
-      <dl className="facts">
+      <dl className="endpoint-facts">
         <dt>URL</dt>
         <dd>
           <code aria-label="Endpoint URL">{d.endpointUrl}</code>{' '}
@@ -78,7 +81,7 @@ export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
         </dd>
         <dt>Usage</dt>
         <dd aria-label="Usage">
-          {d.usage.requestCount} requests
+          {d.usage.requestCount} {d.usage.requestCount === 1 ? 'request' : 'requests'}
           {avg !== null ? ` · ${avg} ms average inference` : ''} · last{' '}
           {d.usage.lastRequestAt ? formatDate(d.usage.lastRequestAt) : 'never'}
         </dd>
