@@ -82,6 +82,7 @@ def export_one_format(
     parity = None
     if spec.structural_check:
         outcome.extra["structural"] = spec.structural_check(outcome.path)
+        outcome.bytes = artifact_size(outcome.path)  # loading a package may add to it (coremltools does)
     if spec.load_runner:
         from .validation import validate  # imports torch: only once a model is loaded
 

@@ -111,6 +111,6 @@ SPEC = register(
         runtime="torch.jit (CPU)",
         packages=("torch",),
         quality="excellent",
-        note="FP32 only on a CPU machine; INT8 is not offered for TorchScript.",
+        note="FP16 TorchScript can only be traced on an NVIDIA GPU: FP32 here; INT8 is not offered.",
     )
 )
