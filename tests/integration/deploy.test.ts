@@ -188,13 +188,17 @@ describe('edgepack deploy', () => {
     expect((await curl(deployed.endpointUrl, deployed.apiKey)).status).toBe(200);
   });
 
-  it('regenerates the key: the new one works at once, the old one no longer does', async () => {
-    const run = await edgepack(['deployments', 'regenerate-key', deployed.id, '--json']);
-    expect(run.code, run.stdout).toBe(0);
-    expect(run.json.apiKey).not.toBe(deployed.apiKey);
+  it('regenerates the key (printed once for people, with the curl command): the new one works, the old one not', async () => {
+    const run = await edgepack(['deployments', 'regenerate-key', deployed.id]);
+    expect(run.code, run.stderr).toBe(0);
+    const newKey = /API key\s+(epk_live_\w+)\s+\(shown only once/.exec(run.stdout)?.[1];
+    expect(newKey, run.stdout).toBeDefined();
+    expect(newKey).not.toBe(deployed.apiKey);
+    expect(run.stdout).toContain(`curl -X POST "${deployed.endpointUrl}`);
+    expect(run.stdout).toContain(`Bearer ${newKey}`);
     expect((await curl(deployed.endpointUrl, deployed.apiKey)).status).toBe(401);
-    expect((await curl(deployed.endpointUrl, run.json.apiKey)).status).toBe(200);
-    deployed.apiKey = run.json.apiKey;
+    expect((await curl(deployed.endpointUrl, newKey!)).status).toBe(200);
+    deployed.apiKey = newKey;
   });
 
   it('shows the usage figures the platform counted and the history with statuses before and after', async () => {

@@ -1,5 +1,9 @@
 import { AppError } from '../errors';
 
+// Uploads carry the whole model and the platform loads it before answering; everything else is quick.
+const UPLOAD_TIMEOUT_MS = 300_000;
+const CALL_TIMEOUT_MS = 20_000;
+
 /** A deployment as the platform's management API answers it (snake_case, see platform/server/views.ts). */
 export interface PlatformDeployment {
   id: string;
@@ -57,7 +61,7 @@ export class PlatformClient {
     if (metadata !== null)
       form.set('metadata', new Blob([metadata], { type: 'application/json' }), 'metadata.json');
     form.set('name', name);
-    return this.call<PlatformKeyed>('POST', '/api/v1/deployments', form);
+    return this.call<PlatformKeyed>('POST', '/api/v1/deployments', form, UPLOAD_TIMEOUT_MS);
   }
 
   async get(id: string): Promise<{ deployment: PlatformDeployment; history: PlatformHistoryEntry[] }> {
@@ -103,12 +107,17 @@ export class PlatformClient {
     return { status: response.status, body, roundTripMs: performance.now() - started };
   }
 
-  private async call<T>(method: string, route: string, body?: FormData): Promise<T> {
-    const response = await this.fetch(`${this.baseUrl}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${this.token}` },
-      body,
-    });
+  private async call<T>(
+    method: string,
+    route: string,
+    body?: FormData,
+    timeoutMs = CALL_TIMEOUT_MS,
+  ): Promise<T> {
+    const response = await this.fetch(
+      `${this.baseUrl}${route}`,
+      { method, headers: { authorization: `Bearer ${this.token}` }, body },
+      timeoutMs,
+    );
     const text = await response.text();
     let parsed: unknown = null;
     try {
@@ -127,11 +136,14 @@ export class PlatformClient {
     return parsed as T;
   }
 
-  private async fetch(url: string, init: RequestInit): Promise<Response> {
+  private async fetch(url: string, init: RequestInit, timeoutMs = CALL_TIMEOUT_MS): Promise<Response> {
     try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(300_000) });
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      const cause =
+        (error as Error).name === 'TimeoutError'
+          ? `no answer in ${timeoutMs / 1000} s`
+          : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
       throw new AppError(
         'PLATFORM_UNREACHABLE',
         `The platform at ${this.baseUrl} is not reachable (${cause}).`,

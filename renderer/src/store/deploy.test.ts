@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { Channel, Deployment, DeploySettings, EventMap, EventName } from '../../../electron/contract';
+import type { Host } from '../host';
+import { createAppStore } from './index';
+
+const deployment: Deployment = {
+  id: 'dep-1',
+  exportId: 'job-1',
+  name: 'detect-v1',
+  platformUrl: 'http://127.0.0.1:8080',
+  endpointUrl: 'http://127.0.0.1:8080/v1/infer/dep-1',
+  keyPrefix: 'epk_live_abcd…',
+  status: 'active',
+  tier: 'free',
+  rateLimitPerMinute: 10,
+  usage: { requestCount: 0, lastRequestAt: null, totalInferenceTimeMs: 0, averageInferenceTimeMs: null },
+  curl: 'curl … $EDGEPACK_KEY …',
+  error: null,
+  history: [],
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
+/** A host answering the deploy channels from a tiny in-memory platform; it records what the store asked. */
+function platformHost(validToken: string) {
+  const calls: Channel[] = [];
+  let settings: DeploySettings = { endpoint: null, hasToken: false, storage: 'file' };
+  let token: string | null = null;
+  const answers: Partial<Record<Channel, (request: never) => unknown>> = {
+    'deploy:settings': () => settings,
+    'deploy:configure': (r: { endpoint: string; token?: string }) => {
+      token = r.token ?? token;
+      settings = { endpoint: r.endpoint, hasToken: token !== null, storage: 'file' };
+      return settings;
+    },
+    'deploy:create': () => {
+      if (token !== validToken)
+        throw {
+          code: 'ACCOUNT_TOKEN_INVALID',
+          message: 'Platform: the token is not valid.',
+          hint: 'Give it.',
+        };
+      return { deployment, apiKey: 'epk_live_' + 'k'.repeat(32), curl: 'curl …' };
+    },
+  };
+  const host: Host = {
+    kind: 'web',
+    canReveal: false,
+    async invoke(channel, request) {
+      calls.push(channel);
+      const answer = answers[channel];
+      if (!answer) throw { code: 'UNSCRIPTED', message: `no answer for ${channel}`, hint: '' };
+      return answer(request as never) as never;
+    },
+    on<E extends EventName>(_event: E, _listener: (payload: EventMap[E]) => void) {
+      return () => undefined;
+    },
+    async fileToPath(file) {
+      return `/uploads/${file.name}`;
+    },
+  };
+  return { host, calls };
+}
+
+describe('deploy slice', () => {
+  it('asks for the platform first, then deploys the export that was waiting and shows its key', async () => {
+    const { host, calls } = platformHost('epk_acct_right');
+    const store = createAppStore(host);
+    await store.getState().deployExport('job-1');
+    expect(store.getState().deploySetupFor).toBe('job-1');
+    expect(calls).not.toContain('deploy:create');
+
+    expect(await store.getState().saveDeploySettings('http://127.0.0.1:8080', 'epk_acct_right')).toBe(true);
+    const s = store.getState();
+    expect(s.deploySetupFor).toBeNull();
+    expect(s.deployments['dep-1']?.status).toBe('active');
+    expect(s.revealedKeys['dep-1']).toBe('epk_live_' + 'k'.repeat(32));
+    expect(s.deployingExportId).toBeNull();
+  });
+
+  it('sends a refused token back to the settings with the platform’s words, deploying nothing', async () => {
+    const { host } = platformHost('epk_acct_right');
+    const store = createAppStore(host);
+    await store.getState().saveDeploySettings('http://127.0.0.1:8080', 'epk_acct_wrong');
+    await store.getState().deployExport('job-1');
+    const s = store.getState();
+    expect(s.deploySetupFor).toBe('job-1');
+    expect(s.deployError?.code).toBe('ACCOUNT_TOKEN_INVALID');
+    expect(s.deployments).toEqual({});
+    expect(s.revealedKeys).toEqual({});
+  });
+});
