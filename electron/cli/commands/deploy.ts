@@ -116,7 +116,7 @@ function keyedText(k: DeploymentWithKey): string {
 }
 
 function oneLine(d: Deployment): string {
-  return `${d.id}  ${d.status.padEnd(9)} ${String(d.usage.requestCount).padStart(6)} requests  ${d.endpointUrl ?? ''}`;
+  return `${d.id}  ${d.status.padEnd(9)} ${String(d.usage.requestCount).padStart(6)} request${d.usage.requestCount === 1 ? ' ' : 's'}  ${d.endpointUrl ?? ''}`;
 }
 
 function details(d: Deployment): string {
