@@ -215,4 +215,37 @@ describe('the playground', () => {
     // answer for about half a second; the bound leaves room for a 2-core machine also running the models.
     expect(longest, 'longest main-thread task (ms)').toBeLessThan(400);
   });
+
+  it('draws masks, keypoints and top classes for segment, pose and classify exports', async () => {
+    await page.getByRole('button', { name: 'Stop comparing' }).click();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await drop(['shapes-3.png', 'triangles-2.png'].map((f) => path.join(IMAGES, f)));
+    const canvas = viewer('A').locator('canvas');
+    const attribute = async (name: string) => Number(await canvas.getAttribute(name));
+
+    await page.getByLabel('ONNX file A').setInputFiles(copyAs(exportedOnnx('segment'), 'segment.onnx'));
+    await expect
+      .poll(() => page.getByTestId('model-facts-a').innerText(), { timeout: 60_000 })
+      .toMatch(/segment/);
+    await expect.poll(() => attribute('data-masks'), { timeout: 60_000 }).toBeGreaterThan(0);
+    expect(await attribute('data-masks')).toBe(await attribute('data-predictions'));
+
+    await page.getByLabel('ONNX file A').setInputFiles(copyAs(exportedOnnx('pose'), 'pose.onnx'));
+    await expect
+      .poll(() => page.getByTestId('model-facts-a').innerText(), { timeout: 60_000 })
+      .toMatch(/pose/);
+    await page
+      .getByRole('navigation', { name: 'Images' })
+      .getByRole('button', { name: /triangles-2/ })
+      .click();
+    await expect.poll(() => attribute('data-keypoints'), { timeout: 60_000 }).toBeGreaterThan(0);
+
+    await page.getByLabel('ONNX file A').setInputFiles(copyAs(exportedOnnx('classify'), 'classify.onnx'));
+    await expect
+      .poll(() => page.getByTestId('model-facts-a').innerText(), { timeout: 60_000 })
+      .toMatch(/classify/);
+    const top = viewer('A').getByRole('table', { name: 'Top classes' }).locator('tr');
+    await expect.poll(() => top.count(), { timeout: 60_000 }).toBe(3);
+    expect(await page.getByLabel('Confidence threshold').count()).toBe(0);
+  });
 });

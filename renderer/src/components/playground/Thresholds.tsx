@@ -1,10 +1,13 @@
 import { useApp } from '../../store/context';
 
+/** One shared empty list: a selector returning a new [] each time would re-render forever. */
+const NO_NAMES: string[] = [];
+
 /** Confidence and IoU sliders and the class filter; moving them re-runs post-processing only. */
 export function Thresholds() {
   const thresholds = useApp((s) => s.thresholds);
   const setThresholds = useApp((s) => s.setThresholds);
-  const names = useApp((s) => s.slots.a.model?.names ?? []);
+  const names = useApp((s) => s.slots.a.model?.names ?? NO_NAMES);
   const task = useApp((s) => s.slots.a.model?.task);
   const keep = new Set(thresholds.classes ?? names.map((_, i) => i));
 

@@ -91,7 +91,13 @@ export function Viewer({ slot, image, unmatched, maxWidth }: ViewerProps) {
         <p className="muted viewer-waiting">{state.model ? 'Predicting…' : 'Choose a model above.'}</p>
       ) : (
         <>
-          <canvas ref={canvas} className="viewer-canvas" data-predictions={result.predictions.length} />
+          <canvas
+            ref={canvas}
+            className="viewer-canvas"
+            data-predictions={result.predictions.length}
+            data-masks={result.predictions.filter((p) => p.mask).length}
+            data-keypoints={result.predictions.reduce((n, p) => n + (p.keypoints?.length ?? 0), 0)}
+          />
           {drawError && (
             <p className="muted small">
               {image.name}: {drawError}; the predictions are listed below.
