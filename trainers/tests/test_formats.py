@@ -65,7 +65,11 @@ def test_format_for_task(job, fmt, schema):
     assert result["error"] is None
     artifact = Path(result["path"])
     assert artifact.parent == out and artifact.name == REGISTRY[fmt].artifact
-    size = artifact.stat().st_size if artifact.is_file() else sum(f.stat().st_size for f in artifact.rglob("*"))
+    size = (
+        artifact.stat().st_size
+        if artifact.is_file()
+        else sum(f.stat().st_size for f in artifact.rglob("*") if f.is_file())
+    )
     assert result["bytes"] == size > 0
 
     meta = json.loads(Path(result["metadata"]).read_text())
