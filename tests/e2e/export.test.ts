@@ -187,6 +187,14 @@ describe('export in the browser', () => {
     await expect.poll(() => row2.count(), { timeout: 10_000 }).toBe(0);
     expect(await row.count()).toBe(1);
 
+    // From the export's detail straight into the playground, with that ONNX file as model A.
+    await row.getByRole('button', { name: 'Details of Export v1' }).click();
+    await detail.getByRole('button', { name: 'Try it in the playground' }).click();
+    await page.getByRole('heading', { name: 'Playground', level: 1 }).waitFor();
+    await expect
+      .poll(() => page.getByTestId('model-facts-a').innerText(), { timeout: 60_000 })
+      .toMatch(/v1 · ONNX fp32 · detect · 3 classes/);
+
     expect(pageErrors).toEqual([]);
   });
 });

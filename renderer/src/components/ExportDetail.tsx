@@ -110,7 +110,17 @@ function ParityFigures({ result }: { result: FormatResult }) {
   );
 }
 
-function FormatResultCard({ result }: { result: FormatResult }) {
+function FormatResultCard({ result, job }: { result: FormatResult; job: ExportJob }) {
+  const openSlotModel = useApp((s) => s.openSlotModel);
+  const showPage = useApp((s) => s.showPage);
+  const closeDetail = useApp((s) => s.closeDetail);
+  const previewable = result.format === 'onnx' && !!result.path;
+  const openInPlayground = () => {
+    const precision = job.optimizationConfig.int8 ? 'int8' : job.optimizationConfig.half ? 'fp16' : 'fp32';
+    void openSlotModel('a', result.path!, `v${job.version} · ONNX ${precision}`);
+    closeDetail();
+    showPage('playground');
+  };
   return (
     <section className="result-card" aria-label={`${formatName(result.format)} result`}>
       <header className="result-header">
@@ -124,6 +134,11 @@ function FormatResultCard({ result }: { result: FormatResult }) {
         <p className="muted small path" title={result.path}>
           {result.path}
         </p>
+      )}
+      {previewable && (
+        <button type="button" onClick={openInPlayground}>
+          Try it in the playground
+        </button>
       )}
     </section>
   );
@@ -177,7 +192,7 @@ export function ExportDetail({ job }: { job: ExportJob }) {
       )}
       <Summary job={job} />
       {job.results.length > 0 ? (
-        job.results.map((result) => <FormatResultCard key={result.format} result={result} />)
+        job.results.map((result) => <FormatResultCard key={result.format} result={result} job={job} />)
       ) : (
         <p className="muted">
           No results yet{job.status === 'running' ? ' — the export is still running.' : '.'}
