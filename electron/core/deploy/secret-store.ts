@@ -12,11 +12,21 @@ export interface SecretStore {
   delete(name: string): Promise<void>;
 }
 
+/** How the secrets file's bytes are made: plain JSON here; Electron's main process encrypts with safeStorage. */
+export interface SecretCodec {
+  encode(json: string): Buffer | string;
+  decode(bytes: Buffer): string;
+}
+
+const plainJson: SecretCodec = { encode: (json) => json, decode: (bytes) => bytes.toString('utf8') };
+
 /** Secrets as one JSON object in a file only its owner can read (mode 0600, rewritten atomically). */
 export class FileSecretStore implements SecretStore {
-  readonly kind = 'file' as const;
-
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    readonly kind: SecretStore['kind'] = 'file',
+    private readonly codec: SecretCodec = plainJson,
+  ) {}
 
   async get(name: string): Promise<string | null> {
     return this.read()[name] ?? null;
@@ -34,7 +44,7 @@ export class FileSecretStore implements SecretStore {
 
   private read(): Record<string, string> {
     try {
-      const parsed: unknown = JSON.parse(fs.readFileSync(this.file, 'utf8'));
+      const parsed: unknown = JSON.parse(this.codec.decode(fs.readFileSync(this.file)));
       return parsed && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
     } catch {
       return {};
@@ -44,7 +54,7 @@ export class FileSecretStore implements SecretStore {
   private write(all: Record<string, string>): void {
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const temp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify(all), { mode: 0o600 });
+    fs.writeFileSync(temp, this.codec.encode(JSON.stringify(all)), { mode: 0o600 });
     fs.chmodSync(temp, 0o600);
     fs.renameSync(temp, this.file);
   }
