@@ -24,7 +24,13 @@ const imgsz = values.imgsz ?? '640';
 const venv = toolchainEnvPath();
 const checkpoint = values.checkpoint ?? benchCheckpoint(venv);
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-bench-'));
-const env = { ...process.env, EDGEPACK_HOME: home, ...offlineEnv(home) };
+// A fresh data folder per benchmark, sharing the toolchain environment already made.
+const env = {
+  ...process.env,
+  EDGEPACK_HOME: home,
+  EDGEPACK_TOOLCHAINS: path.dirname(venv),
+  ...offlineEnv(home),
+};
 
 type Measure = { seconds: number; maxRssMb: number };
 
