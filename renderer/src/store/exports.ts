@@ -7,6 +7,9 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
     const e = toErrorShape(error);
     get().notify({ kind: 'error', text: e.message, hint: e.hint });
   };
+  // Events and answers travel separately (WebSocket vs HTTP, IPC events vs invoke): an update for an export sent
+  // before it was deleted can arrive after the delete's answer, and must not bring the row back.
+  const deletedIds = new Set<string>();
 
   return {
     jobs: {},
@@ -75,6 +78,7 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
       const deleted = get().jobs[id];
       try {
         await host.invoke('exports:delete', { id });
+        deletedIds.add(id);
         set((s) => {
           const { [id]: _removed, ...jobs } = s.jobs;
           const { [id]: _log, ...logs } = s.logs;
@@ -114,7 +118,10 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
     openWizard: () => set({ wizardOpen: true }),
     closeWizard: () => set({ wizardOpen: false }),
 
-    applyJob: (job) => set((s) => ({ jobs: { ...s.jobs, [job.id]: newerJob(s.jobs[job.id], job) } })),
+    applyJob: (job) => {
+      if (deletedIds.has(job.id)) return;
+      set((s) => ({ jobs: { ...s.jobs, [job.id]: newerJob(s.jobs[job.id], job) } }));
+    },
 
     applyProgress: (jobId, stage, fraction) =>
       set((s) => {

@@ -71,6 +71,16 @@ describe('exports store', () => {
     expect(store.getState().wizardOpen).toBe(false);
   });
 
+  it('does not bring a deleted export back when an update sent before the delete arrives after it', async () => {
+    const cancelled = job({ status: 'cancelled' });
+    const { host } = scriptedHost({ 'exports:delete': () => ({ deleted: true }) });
+    const store = createAppStore(host);
+    store.getState().applyJob(cancelled);
+    await store.getState().deleteExport('job-1');
+    store.getState().applyJob(cancelled); // the late event
+    expect(store.getState().jobs['job-1']).toBeUndefined();
+  });
+
   it('moves the Default badge: setting one default clears the model’s previous one', async () => {
     const { host } = scriptedHost({
       'exports:setDefault': () => job({ id: 'job-2', version: 2, status: 'completed', isDefault: true }),
