@@ -58,6 +58,13 @@ class Option:
         return out
 
 
+# Options several formats share, defined once so their meaning and limits cannot drift apart.
+IMGSZ = Option(int, None, "input size in pixels (square); default: the training size", 32, 4096)
+BATCH = Option(int, 1, "batch size of the exported input", 1, 64)
+DYNAMIC = Option(bool, False, "dynamic batch and image size")
+CALIB_DIR = Option(str, None, "folder of representative images for INT8 calibration")
+
+
 def _bad(key: str, why: str) -> ExportError:
     return ExportError(errors.INVALID_CONFIG, f"Option '{key}' {why}.", "Fix the option and start the export again.")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from trainers.common import errors
 from trainers.common.errors import ExportError
-from trainers.common.registry import FormatSpec, Option, register
+from trainers.common.registry import BATCH, IMGSZ, FormatSpec, Option, register
 
 from ..calibration_feed import refuse_half_and_int8
 from ..checkpoint import SUPPORTED_TASKS
@@ -168,9 +168,9 @@ SPEC = register(
         label="CoreML",
         artifact=ARTIFACT,
         export_options={
-            "imgsz": Option(int, None, "input size in pixels (square); default: the training size", 32, 4096),
+            "imgsz": IMGSZ,
             "nms": Option(bool, None, "embed non-maximum suppression (Apple's NMS pipeline for detect)"),
-            "batch": Option(int, 1, "batch size of the exported input", 1, 64),
+            "batch": BATCH,
         },
         optimization_options={
             "half": Option(bool, False, "FP16 weights"),

@@ -9,7 +9,7 @@ import numpy as np
 
 from trainers.common import errors
 from trainers.common.errors import ExportError
-from trainers.common.registry import FormatSpec, Option, register
+from trainers.common.registry import BATCH, CALIB_DIR, DYNAMIC, IMGSZ, FormatSpec, Option, register
 
 from ..checkpoint import SUPPORTED_TASKS
 
@@ -180,17 +180,17 @@ SPEC = register(
         label="ONNX",
         artifact=ARTIFACT,
         export_options={
-            "imgsz": Option(int, None, "input size in pixels (square); default: the training size", 32, 4096),
+            "imgsz": IMGSZ,
             "opset": Option(int, None, "ONNX opset; default: the newest this toolchain supports", 11, 23),
-            "dynamic": Option(bool, False, "dynamic batch and image size"),
+            "dynamic": DYNAMIC,
             "simplify": Option(bool, True, "simplify the graph with onnxslim"),
             "nms": Option(bool, None, "embed non-maximum suppression in the graph"),
-            "batch": Option(int, 1, "batch size of the exported input", 1, 64),
+            "batch": BATCH,
         },
         optimization_options={
             "half": Option(bool, False, "FP16 weights (inputs and outputs stay float32)"),
             "int8": Option(bool, False, "INT8 weights and activations, calibrated on calibDir's images"),
-            "calibDir": Option(str, None, "folder of representative images for INT8 calibration"),
+            "calibDir": CALIB_DIR,
         },
         tasks=SUPPORTED_TASKS,
         export=export,

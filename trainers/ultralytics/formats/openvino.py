@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trainers.common.registry import FormatSpec, Option, register
+from trainers.common.registry import BATCH, CALIB_DIR, DYNAMIC, IMGSZ, FormatSpec, Option, register
 
 from ..calibration_feed import calibration_arrays, exporter_calibration, refuse_half_and_int8
 from ..checkpoint import SUPPORTED_TASKS
@@ -117,14 +117,14 @@ SPEC = register(
         label="OpenVINO",
         artifact=ARTIFACT,
         export_options={
-            "imgsz": Option(int, None, "input size in pixels (square); default: the training size", 32, 4096),
-            "dynamic": Option(bool, False, "dynamic batch and image size"),
-            "batch": Option(int, 1, "batch size of the exported input", 1, 64),
+            "imgsz": IMGSZ,
+            "dynamic": DYNAMIC,
+            "batch": BATCH,
         },
         optimization_options={
             "half": Option(bool, False, "FP16 weights (compressed IR)"),
             "int8": Option(bool, False, "INT8 through nncf, calibrated on calibDir's images"),
-            "calibDir": Option(str, None, "folder of representative images for INT8 calibration"),
+            "calibDir": CALIB_DIR,
         },
         tasks=SUPPORTED_TASKS,
         export=export,

@@ -11,7 +11,7 @@ import json
 import stat
 from pathlib import Path
 
-from trainers.common.registry import FormatSpec, Option, register
+from trainers.common.registry import CALIB_DIR, IMGSZ, FormatSpec, Option, register
 
 from ..calibration_feed import refuse_half_and_int8
 from ..checkpoint import SUPPORTED_TASKS
@@ -205,7 +205,7 @@ SPEC = register(
         label="TensorRT",
         artifact=ARTIFACT,
         export_options={
-            "imgsz": Option(int, None, "input size in pixels (square); default: the training size", 32, 4096),
+            "imgsz": IMGSZ,
             "opset": Option(int, None, "ONNX opset of the shipped ONNX", 11, 23),
             "batch": Option(int, 1, "batch size of the engine input", 1, 64),
             "workspace": Option(int, 4, "TensorRT builder workspace in GiB", 1, 64),
@@ -213,7 +213,7 @@ SPEC = register(
         optimization_options={
             "half": Option(bool, False, "FP16 engine (trtexec --fp16)"),
             "int8": Option(bool, False, "INT8 engine from a QDQ ONNX calibrated on calibDir's images"),
-            "calibDir": Option(str, None, "folder of representative images for INT8 calibration"),
+            "calibDir": CALIB_DIR,
         },
         tasks=SUPPORTED_TASKS,
         export=export,

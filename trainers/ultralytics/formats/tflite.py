@@ -14,7 +14,7 @@ import numpy as np
 
 from trainers.common import errors
 from trainers.common.errors import ExportError
-from trainers.common.registry import FormatSpec, Option, register
+from trainers.common.registry import BATCH, CALIB_DIR, IMGSZ, FormatSpec, Option, register
 
 from ..calibration_feed import calibration_arrays, refuse_half_and_int8
 from ..checkpoint import SUPPORTED_TASKS
@@ -200,12 +200,12 @@ SPEC = register(
         label="TFLite",
         artifact=ARTIFACT,
         export_options={
-            "imgsz": Option(int, None, "input size in pixels (square); default: the training size", 32, 4096),
-            "batch": Option(int, 1, "batch size of the exported input", 1, 64),
+            "imgsz": IMGSZ,
+            "batch": BATCH,
         },
         optimization_options={
             "int8": Option(bool, False, "static INT8 (LiteRT quantizer), calibrated on calibDir's images"),
-            "calibDir": Option(str, None, "folder of representative images for INT8 calibration"),
+            "calibDir": CALIB_DIR,
         },
         tasks=SUPPORTED_TASKS,
         export=export,

@@ -11,7 +11,7 @@ import numpy as np
 
 from trainers.common import errors
 from trainers.common.errors import ExportError
-from trainers.common.registry import FormatSpec, Option, register
+from trainers.common.registry import IMGSZ, FormatSpec, Option, register
 
 from ..checkpoint import SUPPORTED_TASKS
 
@@ -99,7 +99,7 @@ SPEC = register(
         label="TorchScript",
         artifact=ARTIFACT,
         export_options={
-            "imgsz": Option(int, None, "input size in pixels (square); default: the training size", 32, 4096),
+            "imgsz": IMGSZ,
             "batch": Option(int, 1, "batch size of the traced input", 1, 64),
         },
         optimization_options={},
