@@ -136,7 +136,6 @@ def test_failure_is_posted_to_the_callback_too(callback_server, config_dir):
         (["--export-config", '{"imgsize": 320}'], "INVALID_CONFIG", "imgsize"),
         (["--export-config", '{"opset": 5}'], "INVALID_CONFIG", "at least 11"),
         (["--export-config", '{"dynamic": "yes"}'], "INVALID_CONFIG", "true or false"),
-        (["--optimization-config", '{"int8": true}'], "INVALID_CONFIG", "calibDir"),
         (["--optimization-config", '{"int8": true, "calibDir": "/nonexistent"}'], "INVALID_CONFIG", "/nonexistent"),
         (["--optimization-config", '{"int8": true, "half": true}'], "INVALID_CONFIG", "not both"),
         (["--export-format", "onnx,paddle"], "UNSUPPORTED_FORMAT", "paddle"),

@@ -1,4 +1,5 @@
-"""INT8 calibration on the person's own images (calibDir), fed to whichever quantizer a format uses.
+"""INT8 calibration on the person's own images (calibDir; Ultralytics' sample photos when none is given), fed to
+whichever quantizer a format uses.
 
 Ultralytics' exporters read calibration batches from a dataset YAML (`data=`); Edgepack calibrates on a plain folder
 instead, so the exporter's dataloader is swapped for batches prepared exactly like inference inputs.
@@ -7,12 +8,11 @@ instead, so the exporter's dataloader is swapped for batches prepared exactly li
 from __future__ import annotations
 
 from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 
 from trainers.common import errors
-from trainers.common.calibration import RECOMMENDED, calibration_batches, calibration_images
+from trainers.common.calibration import calibration_batches, calibration_set
 from trainers.common.errors import ExportError
 
 
@@ -23,13 +23,12 @@ def refuse_half_and_int8(optimization: dict) -> None:
 
 def calibration_arrays(ctx, batch: int = 1) -> list[np.ndarray]:
     """Float32 NCHW arrays (0..1), one per image; records what was used on ctx.calibration."""
-    calib_dir = ctx.optimization_options.get("calibDir")
-    files = calibration_images(calib_dir)
-    if len(files) < RECOMMENDED:
-        ctx.log("warning", f"INT8: only {len(files)} calibration images; {RECOMMENDED} or more give steadier scales")
-    ctx.log("info", f"INT8: calibrating on {len(files)} images from {calib_dir}")
-    arrays = calibration_batches(files, tuple(ctx.imgsz), ctx.loaded.task, batch)
-    ctx.calibration = {"images": len(files), "source": str(Path(calib_dir).expanduser().resolve())}
+    calibration = calibration_set(ctx.optimization_options.get("calibDir"))
+    if calibration.warning:
+        ctx.log("warning", calibration.warning)
+    ctx.log("info", f"INT8: calibrating on {len(calibration.files)} images from {calibration.folder}")
+    arrays = calibration_batches(calibration.files, tuple(ctx.imgsz), ctx.loaded.task, batch)
+    ctx.calibration = calibration.record()
     return arrays
 
 

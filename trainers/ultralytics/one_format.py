@@ -33,6 +33,7 @@ def _format_result(outcome: FormatOutcome, parity: dict | None) -> dict:
         "metadata": outcome.extra.get("metadata"),
         "note": structural["note"] if structural else None,
         "checks": structural["checks"] if structural else None,
+        "calibration": outcome.extra.get("calibration"),  # INT8: what it was calibrated on, and any warning
     }
 
 
@@ -76,6 +77,7 @@ def export_one_format(
         toolchain=toolchain_versions(),
     )
     meta["quantization"]["calibration"] = ctx.calibration
+    outcome.extra["calibration"] = ctx.calibration
     if spec.embed_metadata:
         spec.embed_metadata(outcome.path, meta)
         outcome.bytes = artifact_size(outcome.path)

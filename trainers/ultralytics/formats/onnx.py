@@ -41,23 +41,18 @@ def export(ctx) -> Path:
     target = ctx.output_dir / ARTIFACT
     if calibration is not None:
         _quantize_int8(produced, target, calibration)
-        ctx.calibration = {
-            "images": len(calibration),
-            "method": "onnxruntime static quantization (QDQ, min-max) of Conv/Gemm/MatMul; the decode head stays float",
-            "source": str(Path(ctx.optimization_options["calibDir"]).expanduser().resolve()),
-        }
+        ctx.calibration["method"] = (
+            "onnxruntime static quantization (QDQ, min-max) of Conv/Gemm/MatMul; the decode head stays float"
+        )
     else:
         shutil.move(str(produced), target)
     return target
 
 
 def _calibration(ctx) -> list[np.ndarray]:
-    from trainers.common.calibration import calibration_batches, calibration_images
+    from ..calibration_feed import calibration_arrays
 
-    files = calibration_images(ctx.optimization_options.get("calibDir"))
-    ctx.log("info", f"INT8: calibrating on {len(files)} images from {ctx.optimization_options['calibDir']}")
-    batch = 1 if ctx.export_options["dynamic"] else ctx.export_options["batch"]
-    return calibration_batches(files, tuple(ctx.imgsz), ctx.loaded.task, batch)
+    return calibration_arrays(ctx, 1 if ctx.export_options["dynamic"] else ctx.export_options["batch"])
 
 
 def _quantize_int8(fp32: Path, target: Path, batches: list[np.ndarray]) -> None:

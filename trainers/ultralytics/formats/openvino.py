@@ -27,7 +27,7 @@ def export(ctx) -> Path:
         kwargs["quantize"] = 16
     if optimization.get("int8"):
         arrays = calibration_arrays(ctx, 1)
-        kwargs.update(quantize=8, data=optimization["calibDir"])
+        kwargs.update(quantize=8, data=ctx.calibration["source"])
         with exporter_calibration(arrays):
             produced = ctx.loaded.yolo.export(**kwargs, device="cpu", verbose=False)
         ctx.calibration["method"] = "nncf post-training quantization (MIXED preset); the decode head stays float"
