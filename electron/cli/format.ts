@@ -93,6 +93,7 @@ export function jobDetails(j: ExportJob, metadataPath: string | null): string {
     );
     if (r.error) lines.push(`              ${r.error.code}: ${r.error.message}`);
     if (r.note) lines.push(`              note: ${r.note}`);
+    if (r.calibration?.warning) lines.push(`              warning: ${r.calibration.warning}`);
   }
   if (j.error)
     lines.push(

@@ -42,6 +42,17 @@ export const parityMetricsSchema = z
   .passthrough();
 export type ParityMetrics = z.infer<typeof parityMetricsSchema>;
 
+/** What an INT8 export was calibrated on; `warning` when too few images (e.g. the sample photos, used when no
+ * calibration folder was given). */
+export const calibrationRecordSchema = z.object({
+  images: z.number().int(),
+  source: z.string(),
+  samplePhotos: z.boolean(),
+  warning: z.string().nullable(),
+  method: z.string().nullable(),
+});
+export type CalibrationRecord = z.infer<typeof calibrationRecordSchema>;
+
 export const formatResultSchema = z.object({
   format: z.string(),
   /** passed | failed_parity | failed | deferred (built on the target) | not_runnable (checked structurally only) */
@@ -53,6 +64,8 @@ export const formatResultSchema = z.object({
   durationMs: z.number().nullable(),
   error: appErrorSchema.nullable(),
   note: z.string().nullable(),
+  /** INT8 only; absent on results recorded before calibration was reported. */
+  calibration: calibrationRecordSchema.nullable().optional(),
 });
 export type FormatResult = z.infer<typeof formatResultSchema>;
 

@@ -39,6 +39,7 @@ describe('trainer results', () => {
       durationMs: 3000,
       error: null,
       note: null,
+      calibration: null,
     });
     expect(results[1]).toMatchObject({ status: 'failed', error: { code: 'EXPORT_FAILED', hint: '' } });
     expect(results[2]).toMatchObject({
@@ -48,6 +49,25 @@ describe('trainer results', () => {
     });
     expect(jobStatusFor(results)).toBe('partial');
     expect(jobErrorFor(results)?.code).toBe('EXPORT_FAILED');
+  });
+
+  it("keeps an INT8 format's calibration record and its warning", () => {
+    const warning = "INT8: no calibration folder given, so calibrated on Ultralytics' 2 sample photos";
+    const result = exportResultSchema.parse({
+      formats: {
+        onnx: {
+          status: 'passed',
+          calibration: { images: 2, source: '/py/ultralytics/assets', sample_photos: true, warning, method: 'QDQ' },
+        },
+      },
+    });
+    expect(toFormatResults(result, ['onnx'], staging, final)[0]?.calibration).toEqual({
+      images: 2,
+      source: '/py/ultralytics/assets',
+      samplePhotos: true,
+      warning,
+      method: 'QDQ',
+    });
   });
 
   it('calls a job completed, partial or failed by what it produced', () => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import type { AppErrorShape, FormatResult, JobStatus } from '../../contract';
+import type { AppErrorShape, CalibrationRecord, FormatResult, JobStatus } from '../../contract';
 
 const formatEntry = z.looseObject({
   status: z.string().optional(),
@@ -17,6 +17,16 @@ const formatEntry = z.looseObject({
     .nullable()
     .optional(),
   note: z.string().nullable().optional(),
+  calibration: z
+    .looseObject({
+      images: z.number(),
+      source: z.string(),
+      sample_photos: z.boolean().optional(),
+      warning: z.string().nullable().optional(),
+      method: z.string().nullable().optional(),
+    })
+    .nullable()
+    .optional(),
 });
 
 /** The trainer's export result: {"event":"result","formats":{"onnx":{…}},"metadata":"<path>"}. */
@@ -70,6 +80,7 @@ export function toFormatResults(
           hint: 'See the export log.',
         },
         note: null,
+        calibration: null,
       };
     }
     const status = STATUSES.has(entry.status as FormatResult['status'])
@@ -85,8 +96,20 @@ export function toFormatResults(
       durationMs: entry.duration_ms ?? null,
       error: toError(entry.error, format),
       note: entry.note ?? null,
+      calibration: toCalibration(entry.calibration),
     };
   });
+}
+
+function toCalibration(record: z.infer<typeof formatEntry>['calibration']): CalibrationRecord | null {
+  if (!record) return null;
+  return {
+    images: Math.round(record.images),
+    source: record.source,
+    samplePhotos: record.sample_photos ?? false,
+    warning: record.warning ?? null,
+    method: record.method ?? null,
+  };
 }
 
 function toError(error: z.infer<typeof formatEntry>['error'], format: string): AppErrorShape | null {
