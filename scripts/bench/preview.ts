@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { PreviewEngine } from '../../electron/core/preview/engine';
 import { decodeImageBounded } from '../../electron/core/vision/decode-bounded';
-import { prepareImageTensor } from '../../electron/core/vision/preprocess';
+import { prepareInput } from '../../electron/core/vision/preprocess';
 import { benchCheckpoint, offlineEnv, toolchainEnvPath } from './toolchain';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
@@ -82,7 +82,7 @@ async function measure(model: string) {
   }[] = [];
   for (const image of photos) {
     const decoded = await decodeImageBounded(fs.readFileSync(image));
-    const prepared = prepareImageTensor(decoded.image, ready.spec, ready.inputShape);
+    const prepared = prepareInput(decoded.image, ready.input);
     const feeds = { [session.inputNames[0]!]: new ort.Tensor('float32', prepared.tensor, prepared.dims) };
     await engine.predict(model, image);
     await session.run(feeds);

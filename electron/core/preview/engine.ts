@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { PreviewNotice, PreviewOptions, PreviewResult } from '../../contract';
 import { AppError } from '../errors';
 import { decodeImageBounded } from '../vision/decode-bounded';
-import { prepareImageTensor } from '../vision/preprocess';
+import { prepareInput } from '../vision/preprocess';
 import type { ModelAnswers } from './answers-repo';
 import { InferenceWorker, type SessionOptions } from './inference-worker';
 import { SizedLru } from './lru';
@@ -156,7 +156,7 @@ export class PreviewEngine {
     }
     timings.decode = performance.now() - at;
     at = performance.now();
-    const prepared = prepareImageTensor(decoded.image, ready.spec, ready.inputShape);
+    const prepared = prepareInput(decoded.image, ready.input);
     const feed = inputTensor(prepared.tensor, [...prepared.dims], model.inputType);
     timings.preprocess = performance.now() - at;
     at = performance.now();

@@ -7,7 +7,7 @@ import type { ModelInfo } from '../vision/model-info';
 import { resolveModelInfo } from '../vision/model-info';
 import type { OnnxModelSummary } from '../vision/onnx-proto';
 import { readOnnxSummary } from '../vision/onnx-proto';
-import type { PreprocessSpec } from '../vision/preprocess';
+import type { InputFacts } from '../vision/preprocess';
 import { preprocessSpecFrom } from '../vision/preprocess';
 import type { ModelAnswers } from './answers-repo';
 
@@ -26,8 +26,8 @@ export interface OpenedModel {
   /** Set once nothing is missing. */
   ready: {
     info: ModelInfo;
-    spec: PreprocessSpec;
-    inputShape: [number, number];
+    /** Input size (the graph's, when fixed), and metadata.json's preprocessing. */
+    input: InputFacts;
     outputNames: string[];
   } | null;
   source: PreviewModel['source'];
@@ -86,10 +86,10 @@ export async function openModelFile(
   const fixed = input.shape[2];
   const inputShape: [number, number] =
     typeof fixed === 'number' && typeof input.shape[3] === 'number' ? [fixed, input.shape[3]] : info.imgsz;
+  const spec = preprocessSpecFrom(filled, info.task);
   opened.ready = {
     info,
-    spec: preprocessSpecFrom(filled, info.task),
-    inputShape,
+    input: { task: info.task, imgsz: inputShape, padValue: spec.padValue, preprocess: spec },
     outputNames: summary.outputs.map((o) => o.name),
   };
   return opened;
@@ -105,7 +105,7 @@ export function toPreviewModel(model: OpenedModel): PreviewModel {
     sizeBytes: model.sizeBytes,
     task: info && info.task !== 'obb' ? info.task : null,
     names: info?.names ?? [],
-    imgsz: model.ready?.inputShape ?? null,
+    imgsz: model.ready?.input.imgsz ?? null,
     source: model.source,
     needs: model.needs,
     precision: model.precision,

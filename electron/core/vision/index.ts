@@ -11,4 +11,5 @@ export * from './detect';
 export * from './python-literal';
 export * from './onnx-proto';
 export * from './model-info';
+export * from './preprocess';
 export * from './pipeline';

@@ -3,7 +3,8 @@ import type { RgbImage } from './image';
 import { letterbox, letterboxTransform } from './letterbox';
 import { pythonRound } from './python-round';
 import { resizeBilinear } from './resize';
-import { toNchwFloat32 } from './tensor';
+import { prepareInput } from './preprocess';
+import { NchwWriter } from './tensor';
 
 function gradient(width: number, height: number): RgbImage {
   const data = new Uint8Array(width * height * 3);
@@ -89,11 +90,50 @@ describe('resizeBilinear', () => {
   });
 });
 
-describe('toNchwFloat32', () => {
+describe('NchwWriter', () => {
+  const plain = { colorOrder: 'RGB', scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1] } as const;
+
   it('lays pixels out as planes of R, G, B scaled to [0, 1]', () => {
-    const image: RgbImage = { width: 2, height: 1, data: Uint8Array.from([255, 0, 51, 0, 102, 255]) };
-    expect(Array.from(toNchwFloat32(image))).toEqual(
-      [255, 0, 0, 102, 51, 255].map((v) => Math.fround(v / 255)),
-    );
+    const writer = new NchwWriter(2, 1, { ...plain, mean: [0, 0, 0], std: [1, 1, 1] });
+    writer.row(Uint8Array.from([255, 0, 51, 0, 102, 255]), 2, 0);
+    expect(Array.from(writer.tensor)).toEqual([255, 0, 0, 102, 51, 255].map((v) => Math.fround(v / 255)));
+  });
+
+  it('fills with the padding grey and writes a row where it is told', () => {
+    const writer = new NchwWriter(3, 2, { ...plain, colorOrder: 'BGR', mean: [0, 0, 0], std: [1, 1, 1] });
+    writer.fill(114);
+    writer.row(Uint8Array.from([10, 20, 30]), 1, 4);
+    const grey = Math.fround(114 / 255);
+    // BGR: the blue plane first; pixel (1, 1) is position 4.
+    expect(Array.from(writer.tensor.subarray(0, 6))).toEqual([
+      grey,
+      grey,
+      grey,
+      grey,
+      Math.fround(30 / 255),
+      grey,
+    ]);
+    expect(writer.tensor[12 + 4]).toBe(Math.fround(10 / 255));
+  });
+});
+
+describe('prepareInput', () => {
+  it('fuses letterbox and layout: the tensor holds exactly the letterboxed pixels ÷ 255', () => {
+    for (const [width, height] of [
+      [200, 100],
+      [97, 131],
+      [320, 320],
+      [128, 64],
+    ] as const) {
+      const source = gradient(width, height);
+      const { image } = letterbox(source, [64, 80]);
+      const { tensor, dims } = prepareInput(source, { task: 'detect', imgsz: [64, 80], padValue: 114 });
+      expect(dims).toEqual([1, 3, 64, 80]);
+      const plane = 64 * 80;
+      const expected = new Float32Array(plane * 3);
+      for (let p = 0; p < plane; p++)
+        for (let c = 0; c < 3; c++) expected[c * plane + p] = image.data[p * 3 + c]! / 255;
+      expect(tensor).toEqual(expected);
+    }
   });
 });

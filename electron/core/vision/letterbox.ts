@@ -1,7 +1,7 @@
 import type { RgbImage } from './image';
 import { createRgbImage } from './image';
 import { pythonRound } from './python-round';
-import { resizeBilinear } from './resize';
+import { resizeRowsBilinear } from './resize';
 
 /** Where the original image sits inside the model input; also what maps boxes back to the original. */
 export interface LetterboxTransform {
@@ -60,17 +60,11 @@ export function letterbox(
   options: LetterboxOptions = {},
 ): { image: RgbImage; transform: LetterboxTransform } {
   const transform = letterboxTransform(image.width, image.height, targetShape, options);
-  const resized = resizeBilinear(image, transform.resizedWidth, transform.resizedHeight);
   const outWidth = transform.left + transform.resizedWidth + transform.right;
   const outHeight = transform.top + transform.resizedHeight + transform.bottom;
   const out = createRgbImage(outWidth, outHeight, options.padValue ?? 114);
-  const rowBytes = resized.width * 3;
-  for (let y = 0; y < resized.height; y++) {
-    const from = y * rowBytes;
-    out.data.set(
-      resized.data.subarray(from, from + rowBytes),
-      ((y + transform.top) * outWidth + transform.left) * 3,
-    );
-  }
+  resizeRowsBilinear(image, transform.resizedWidth, transform.resizedHeight, (y, pixels) =>
+    out.data.set(pixels, ((y + transform.top) * outWidth + transform.left) * 3),
+  );
   return { image: out, transform };
 }

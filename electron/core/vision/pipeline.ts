@@ -2,19 +2,9 @@ import type { Box } from './boxes';
 import { scaleBoxToSource } from './boxes';
 import { decodeDetections } from './detect';
 import { VisionError } from './errors';
-import type { RgbImage } from './image';
-import type { LetterboxTransform } from './letterbox';
-import { letterbox } from './letterbox';
 import { keypointsToSource, type SourceKeypoint } from './keypoints';
 import type { ModelInfo } from './model-info';
-import { toNchwFloat32 } from './tensor';
-
-export interface ModelInput {
-  /** NCHW float32 in [0, 1]. */
-  tensor: Float32Array;
-  dims: [1, 3, number, number];
-  transform: LetterboxTransform;
-}
+import type { InputTransform } from './preprocess';
 
 export interface OutputTensor {
   data: Float32Array;
@@ -41,26 +31,18 @@ export interface PostprocessOptions {
   classes?: readonly number[];
 }
 
-/** Letterboxes to the model's input size and lays the pixels out as the model's input tensor. */
-export function prepareInput(image: RgbImage, info: ModelInfo): ModelInput {
-  if (info.task === 'classify' || info.task === 'obb') {
-    throw unsupportedTask(info.task);
-  }
-  const { image: boxed, transform } = letterbox(image, info.imgsz, { padValue: info.padValue });
-  return { tensor: toNchwFloat32(boxed), dims: [1, 3, boxed.height, boxed.width], transform };
-}
-
 /** Decodes the model's first output into final predictions (NMS unless the model did it) in original pixels. */
 export function postprocess(
   outputs: readonly OutputTensor[],
   info: ModelInfo,
-  transform: LetterboxTransform,
+  transform: InputTransform,
   options: PostprocessOptions = {},
 ): Prediction[] {
   const first = outputs[0];
   if (!first)
     throw new VisionError('UNSUPPORTED_MODEL_OUTPUT', 'The model produced no output.', 'Re-export it.');
-  if (info.task === 'classify' || info.task === 'obb') throw unsupportedTask(info.task);
+  if (info.task === 'classify' || info.task === 'obb' || transform.kind !== 'letterbox')
+    throw unsupportedTask(info.task);
   const detections = decodeDetections(first.data, first.dims, {
     confThreshold: options.conf ?? info.nms.conf,
     iouThreshold: options.iou ?? info.nms.iou,

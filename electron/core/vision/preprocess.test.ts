@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prepareImageTensor, preprocessSpecFrom } from './preprocess';
+import { prepareInput, preprocessSpecFrom } from './preprocess';
 
 const pixel = (r: number, g: number, b: number) => ({
   width: 1,
@@ -15,11 +15,11 @@ describe('preprocessing from metadata.json', () => {
       colorOrder: 'RGB',
     });
     expect(preprocessSpecFrom(undefined, 'classify').resize).toBe('shortest_edge_center_crop');
-    const { tensor, dims, transform } = prepareImageTensor(
-      pixel(255, 51, 0),
-      preprocessSpecFrom({}, 'detect'),
-      [1, 1],
-    );
+    const { tensor, dims, transform } = prepareInput(pixel(255, 51, 0), {
+      task: 'detect',
+      imgsz: [1, 1],
+      padValue: 114,
+    });
     expect(dims).toEqual([1, 3, 1, 1]);
     expect(Array.from(tensor)).toEqual([1, Math.fround(51 / 255), 0]);
     expect(transform.kind).toBe('letterbox');
@@ -38,7 +38,12 @@ describe('preprocessing from metadata.json', () => {
       },
       'detect',
     );
-    const { tensor } = prepareImageTensor(pixel(100, 60, 30), spec, [1, 1]);
+    const { tensor } = prepareInput(pixel(100, 60, 30), {
+      task: 'detect',
+      imgsz: [1, 1],
+      padValue: 0,
+      preprocess: spec,
+    });
     // BGR: channel 0 is blue (30 - 10) / 2, then green (60 - 20) / 4, then red (100 - 30) / 5.
     expect(Array.from(tensor)).toEqual([10, 10, 14]);
   });

@@ -3,19 +3,17 @@ import { shortestEdgeCenterCrop } from './classify';
 import { VisionError } from './errors';
 import type { RgbImage } from './image';
 import type { LetterboxTransform } from './letterbox';
-import { letterbox } from './letterbox';
+import { letterboxTransform } from './letterbox';
+import { resizeRowsBilinear } from './resize';
+import type { Normalisation } from './tensor';
+import { NchwWriter } from './tensor';
 
 export type ResizeMode = 'letterbox' | 'shortest_edge_center_crop';
 
 /** How an image becomes the model's input, as metadata.json's `preprocessing` says. */
-export interface PreprocessSpec {
+export interface PreprocessSpec extends Normalisation {
   resize: ResizeMode;
   padValue: number;
-  colorOrder: 'RGB' | 'BGR';
-  /** Pixel value multiplier before mean/std (1/255 for Ultralytics). */
-  scale: number;
-  mean: [number, number, number];
-  std: [number, number, number];
 }
 
 export type InputTransform =
@@ -29,10 +27,10 @@ export interface PreparedInput {
 }
 
 /** What Ultralytics' predictors do: letterbox (classification: shorter side + centre crop), RGB, ÷255. */
-export function ultralyticsPreprocessSpec(task: string): PreprocessSpec {
+export function ultralyticsPreprocessSpec(task: string, padValue = 114): PreprocessSpec {
   return {
     resize: task === 'classify' ? 'shortest_edge_center_crop' : 'letterbox',
-    padValue: 114,
+    padValue,
     colorOrder: 'RGB',
     scale: 1 / 255,
     mean: [0, 0, 0],
@@ -65,47 +63,46 @@ export function preprocessSpecFrom(metadataJson: unknown, task: string): Preproc
   return spec;
 }
 
-/** Resizes as the spec says and lays the pixels out as the model's NCHW float input. */
-export function prepareImageTensor(
-  image: RgbImage,
-  spec: PreprocessSpec,
-  inputShape: [number, number],
-): PreparedInput {
+/** What preparing an image needs to know about the model; a ModelInfo has it, a preview model adds its spec. */
+export interface InputFacts {
+  task: string;
+  /** Model input [height, width]. */
+  imgsz: [number, number];
+  padValue: number;
+  /** metadata.json's preprocessing; Ultralytics' for the task (with `padValue`) when absent. */
+  preprocess?: PreprocessSpec;
+}
+
+/**
+ * Resizes as the spec says and lays the pixels out as the model's NCHW float input. The letterbox is fused: each
+ * resized row goes straight into the tensor (normalised, in the model's channel order) over the padding.
+ */
+export function prepareInput(image: RgbImage, model: InputFacts): PreparedInput {
+  const spec = model.preprocess ?? ultralyticsPreprocessSpec(model.task, model.padValue);
+  const inputShape = model.imgsz;
   if (spec.resize === 'shortest_edge_center_crop') {
     const { image: cropped, transform } = shortestEdgeCenterCrop(image, inputShape);
+    const writer = new NchwWriter(cropped.width, cropped.height, spec);
+    writer.row(cropped.data, cropped.width * cropped.height, 0);
     return {
-      tensor: toTensor(cropped, spec),
+      tensor: writer.tensor,
       dims: [1, 3, cropped.height, cropped.width],
       transform: { kind: 'center_crop', ...transform },
     };
   }
-  const { image: boxed, transform } = letterbox(image, inputShape, { padValue: spec.padValue });
+  const transform = letterboxTransform(image.width, image.height, inputShape);
+  const width = transform.left + transform.resizedWidth + transform.right;
+  const height = transform.top + transform.resizedHeight + transform.bottom;
+  const writer = new NchwWriter(width, height, spec);
+  writer.fill(spec.padValue);
+  resizeRowsBilinear(image, transform.resizedWidth, transform.resizedHeight, (y, pixels) =>
+    writer.row(pixels, transform.resizedWidth, (y + transform.top) * width + transform.left),
+  );
   return {
-    tensor: toTensor(boxed, spec),
-    dims: [1, 3, boxed.height, boxed.width],
+    tensor: writer.tensor,
+    dims: [1, 3, height, width],
     transform: { kind: 'letterbox', ...transform },
   };
-}
-
-function toTensor(image: RgbImage, spec: PreprocessSpec): Float32Array {
-  const plane = image.width * image.height;
-  const out = new Float32Array(plane * 3);
-  const src = image.data;
-  // Division, not multiplication by 1/255, so values equal torch's `im / 255` bit for bit.
-  const divisor = Math.abs(spec.scale - 1 / 255) < 1e-12 ? 255 : 1 / spec.scale;
-  const order = spec.colorOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];
-  const plain = spec.mean.every((m) => m === 0) && spec.std.every((s) => s === 1);
-  for (let channel = 0; channel < 3; channel++) {
-    const from = order[channel]!;
-    const mean = spec.mean[channel]!;
-    const std = spec.std[channel]!;
-    const offset = channel * plane;
-    for (let p = 0; p < plane; p++) {
-      const value = src[p * 3 + from]! / divisor;
-      out[offset + p] = plain ? value : (value - mean) / std;
-    }
-  }
-  return out;
 }
 
 function record(value: unknown): Record<string, unknown> {

@@ -46,78 +46,116 @@ function axisTaps(sourceSize: number, destSize: number, clampWeights: boolean): 
   return { index, weight0, weight1 };
 }
 
+/** Per output byte (x × 3 + channel): byte offsets of both source taps within a row, and their weights. */
+interface ColumnTaps {
+  offset0: Int32Array;
+  offset1: Int32Array;
+  weight0: Int32Array;
+  weight1: Int32Array;
+}
+
+function columnTaps(sourceWidth: number, width: number): ColumnTaps {
+  const xs = axisTaps(sourceWidth, width, true);
+  const length = width * 3;
+  const taps: ColumnTaps = {
+    offset0: new Int32Array(length),
+    offset1: new Int32Array(length),
+    weight0: new Int32Array(length),
+    weight1: new Int32Array(length),
+  };
+  for (let x = 0; x < width; x++) {
+    const s = xs.index[x]!;
+    const next = s < sourceWidth - 1 ? s + 1 : s;
+    for (let c = 0; c < 3; c++) {
+      taps.offset0[x * 3 + c] = s * 3 + c;
+      taps.offset1[x * 3 + c] = next * 3 + c;
+      taps.weight0[x * 3 + c] = xs.weight0[x]!;
+      taps.weight1[x * 3 + c] = xs.weight1[x]!;
+    }
+  }
+  return taps;
+}
+
+/** Receives each output row in turn; `pixels` (RGB, width × 3 bytes) is reused for the next row. */
+export type RowSink = (y: number, pixels: Uint8Array) => void;
+
 /**
  * Bilinear resize matching cv2.resize(..., interpolation=cv2.INTER_LINEAR) on 8-bit images, including its
- * fixed-point arithmetic, so preprocessing agrees with Ultralytics' predictor pixel for pixel.
+ * fixed-point arithmetic, handing each output row to `sink` so callers can lay it out where they need it
+ * without a whole intermediate image.
  */
-export function resizeBilinear(source: RgbImage, width: number, height: number): RgbImage {
-  if (source.width === width && source.height === height) {
-    return { width, height, data: source.data.slice() };
-  }
-  if (source.width === width * 2 && source.height === height * 2) return halve(source);
-  const xs = axisTaps(source.width, width, true);
-  const ys = axisTaps(source.height, height, false);
+export function resizeRowsBilinear(source: RgbImage, width: number, height: number, sink: RowSink): void {
   const rowLength = width * 3;
-  const horizontal = (sourceRow: number, into: Int32Array): void => {
-    const base = sourceRow * source.width * 3;
-    const src = source.data;
-    const lastColumn = source.width - 1;
-    for (let x = 0; x < width; x++) {
-      const s0 = base + xs.index[x]! * 3;
-      const s1 = xs.index[x]! < lastColumn ? s0 + 3 : s0;
-      const a0 = xs.weight0[x]!;
-      const a1 = xs.weight1[x]!;
-      const o = x * 3;
-      into[o] = src[s0]! * a0 + src[s1]! * a1;
-      into[o + 1] = src[s0 + 1]! * a0 + src[s1 + 1]! * a1;
-      into[o + 2] = src[s0 + 2]! * a0 + src[s1 + 2]! * a1;
+  const sourceRowLength = source.width * 3;
+  const src = source.data;
+  if (source.width === width && source.height === height) {
+    for (let y = 0; y < height; y++) sink(y, src.subarray(y * rowLength, (y + 1) * rowLength));
+    return;
+  }
+  if (source.width === width * 2 && source.height === height * 2) {
+    halveRows(source, sink);
+    return;
+  }
+  const { offset0, offset1, weight0, weight1 } = columnTaps(source.width, width);
+  const ys = axisTaps(source.height, height, false);
+  const lastRow = source.height - 1;
+  // OpenCV's horizontal pass per source row into an int buffer; two buffers cover consecutive output rows.
+  const buffers = [new Int32Array(rowLength), new Int32Array(rowLength)];
+  const buffered = [-1, -1];
+  const horizontal = (sourceRow: number): Int32Array => {
+    const row = sourceRow < 0 ? 0 : sourceRow > lastRow ? lastRow : sourceRow;
+    if (buffered[0] === row) return buffers[0]!;
+    if (buffered[1] === row) return buffers[1]!;
+    const slot = buffered[0]! < buffered[1]! ? 0 : 1;
+    buffered[slot] = row;
+    const into = buffers[slot]!;
+    const base = row * sourceRowLength;
+    for (let i = 0; i < rowLength; i++) {
+      into[i] = src[base + offset0[i]!]! * weight0[i]! + src[base + offset1[i]!]! * weight1[i]!;
     }
+    return into;
   };
 
-  const out = new Uint8Array(rowLength * height);
-  const cache = [new Int32Array(rowLength), new Int32Array(rowLength)];
-  const cachedRow = [-1, -1];
-  const rowBuffer = (sourceRow: number): Int32Array => {
-    const clamped = Math.min(Math.max(sourceRow, 0), source.height - 1);
-    for (let i = 0; i < 2; i++) if (cachedRow[i] === clamped) return cache[i]!;
-    const slot = cachedRow[0]! < cachedRow[1]! ? 0 : 1;
-    cachedRow[slot] = clamped;
-    horizontal(clamped, cache[slot]!);
-    return cache[slot]!;
-  };
-
+  const out = new Uint8Array(rowLength);
   for (let y = 0; y < height; y++) {
     const top = ys.index[y]!;
-    const row0 = rowBuffer(top);
-    const row1 = rowBuffer(top + 1);
+    const row0 = horizontal(top);
+    const row1 = horizontal(top + 1);
     const b0 = ys.weight0[y]!;
     const b1 = ys.weight1[y]!;
-    const o = y * rowLength;
     for (let i = 0; i < rowLength; i++) {
       // OpenCV's vectorised vertical pass (VResizeLinearVec_32s8u): 16-bit high products, then a rounding shift.
+      // Uint8Array stores clamp nothing, so saturate first.
       const value = ((((row0[i]! >> 4) * b0) >> 16) + (((row1[i]! >> 4) * b1) >> 16) + 2) >> 2;
-      out[o + i] = value < 0 ? 0 : value > 255 ? 255 : value;
+      out[i] = value < 0 ? 0 : value > 255 ? 255 : value;
     }
+    sink(y, out);
   }
-  return { width, height, data: out };
+}
+
+/** The whole resized image (see resizeRowsBilinear). */
+export function resizeBilinear(source: RgbImage, width: number, height: number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  resizeRowsBilinear(source, width, height, (y, pixels) => data.set(pixels, y * width * 3));
+  return { width, height, data };
 }
 
 /** OpenCV switches INTER_LINEAR to INTER_AREA for an exact 2x shrink: each pixel is its 2x2 block's mean. */
-function halve(source: RgbImage): RgbImage {
+function halveRows(source: RgbImage, sink: RowSink): void {
   const width = source.width / 2;
   const height = source.height / 2;
-  const out = new Uint8Array(width * height * 3);
+  const out = new Uint8Array(width * 3);
   const stride = source.width * 3;
   const src = source.data;
   for (let y = 0; y < height; y++) {
+    const rowStart = y * 2 * stride;
     for (let x = 0; x < width; x++) {
-      const s = y * 2 * stride + x * 6;
-      const o = (y * width + x) * 3;
-      for (let c = 0; c < 3; c++) {
-        out[o + c] =
-          (src[s + c]! + src[s + 3 + c]! + src[s + stride + c]! + src[s + stride + 3 + c]! + 2) >> 2;
-      }
+      const s = rowStart + x * 6;
+      const o = x * 3;
+      out[o] = (src[s]! + src[s + 3]! + src[s + stride]! + src[s + stride + 3]! + 2) >> 2;
+      out[o + 1] = (src[s + 1]! + src[s + 4]! + src[s + stride + 1]! + src[s + stride + 4]! + 2) >> 2;
+      out[o + 2] = (src[s + 2]! + src[s + 5]! + src[s + stride + 2]! + src[s + stride + 5]! + 2) >> 2;
     }
+    sink(y, out);
   }
-  return { width, height, data: out };
 }

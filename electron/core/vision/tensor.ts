@@ -1,17 +1,64 @@
-import type { RgbImage } from './image';
+/** How 8-bit pixel values become model input values (metadata.json's `preprocessing`). */
+export interface Normalisation {
+  colorOrder: 'RGB' | 'BGR';
+  /** Pixel value multiplier before mean/std (1/255 for Ultralytics). */
+  scale: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+}
 
 /**
- * HWC uint8 RGB → NCHW float32 in [0, 1], batch of one. Divides (not multiplies by 1/255) so every value equals
- * torch's `im / 255` bit for bit.
+ * An NCHW float32 tensor (batch of one) written row by row from RGB pixels. Each of the 256 values per channel is
+ * normalised once into a lookup table, so laying out a row is three table reads per pixel.
  */
-export function toNchwFloat32(image: RgbImage): Float32Array {
-  const plane = image.width * image.height;
-  const out = new Float32Array(plane * 3);
-  const src = image.data;
-  for (let i = 0, p = 0; p < plane; p++, i += 3) {
-    out[p] = src[i]! / 255;
-    out[plane + p] = src[i + 1]! / 255;
-    out[2 * plane + p] = src[i + 2]! / 255;
+export class NchwWriter {
+  readonly tensor: Float32Array;
+  private readonly table = new Float32Array(3 * 256);
+  /** Where each source channel (R, G, B) goes: the start of its plane in the tensor. */
+  private readonly planeStart: [number, number, number];
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    norm: Normalisation,
+  ) {
+    const plane = width * height;
+    this.tensor = new Float32Array(plane * 3);
+    // Division, not multiplication by 1/255, so values equal torch's `im / 255` bit for bit.
+    const divisor = Math.abs(norm.scale - 1 / 255) < 1e-12 ? 255 : 1 / norm.scale;
+    const plain = norm.mean.every((m) => m === 0) && norm.std.every((s) => s === 1);
+    const outputChannel = (source: number) => (norm.colorOrder === 'BGR' ? 2 - source : source);
+    for (let source = 0; source < 3; source++) {
+      const channel = outputChannel(source);
+      for (let v = 0; v < 256; v++) {
+        const value = v / divisor;
+        this.table[source * 256 + v] = plain ? value : (value - norm.mean[channel]!) / norm.std[channel]!;
+      }
+    }
+    this.planeStart = [outputChannel(0) * plane, outputChannel(1) * plane, outputChannel(2) * plane];
   }
-  return out;
+
+  /** Sets every position to the value a grey pixel of `value` (e.g. letterbox padding) has. */
+  fill(value: number): void {
+    const byte = Uint8Array.of(value)[0]!;
+    const plane = this.width * this.height;
+    for (let source = 0; source < 3; source++) {
+      const start = this.planeStart[source]!;
+      this.tensor.fill(this.table[source * 256 + byte]!, start, start + plane);
+    }
+  }
+
+  /** Writes `count` RGB pixels from `pixels` starting at pixel position `at` (y × width + x). */
+  row(pixels: Uint8Array, count: number, at: number): void {
+    const t = this.tensor;
+    const table = this.table;
+    const r = this.planeStart[0] + at;
+    const g = this.planeStart[1] + at;
+    const b = this.planeStart[2] + at;
+    for (let i = 0, p = 0; i < count; i++, p += 3) {
+      t[r + i] = table[pixels[p]!]!;
+      t[g + i] = table[256 + pixels[p + 1]!]!;
+      t[b + i] = table[512 + pixels[p + 2]!]!;
+    }
+  }
 }
