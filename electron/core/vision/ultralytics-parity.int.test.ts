@@ -41,24 +41,26 @@ beforeAll(() => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('letterbox vs Ultralytics LetterBox', () => {
-  it('produces byte-identical model inputs for real photos at several sizes', async () => {
+  it('produces byte-identical letterboxed pixels and bit-identical float tensors for real photos at several sizes', async () => {
     const shapes: [number, number][] = [
       [640, 640],
       [320, 320],
       [480, 640],
       [333, 517],
     ];
-    const jobs: { file: string; image: string; shape: [number, number] }[] = [];
+    const jobs: { file: string; tensor: string; image: string; shape: [number, number] }[] = [];
     for (const photo of photos) {
       const decoded = await decodeImage(readFileSync(photo));
       for (const shape of shapes) {
         const file = path.join(scratch, `${path.basename(photo)}-${shape.join('x')}.raw`);
+        const tensor = `${file}.f32`;
         writeFileSync(file, letterbox(decoded, shape).image.data);
-        jobs.push({ file, image: photo, shape });
+        writeFileSync(tensor, prepareInput(decoded, { task: 'detect', imgsz: shape, padValue: 114 }).tensor);
+        jobs.push({ file, tensor, image: photo, shape });
       }
     }
     const script = `
-import json, sys, cv2, numpy as np
+import json, sys, cv2, numpy as np, torch
 from ultralytics.data.augment import LetterBox
 out = []
 for job in json.loads(sys.argv[1]):
@@ -66,16 +68,22 @@ for job in json.loads(sys.argv[1]):
     mine = np.fromfile(job["file"], dtype=np.uint8)
     same_size = mine.size == ref.size
     diff = int(np.abs(mine.reshape(ref.shape).astype(int) - ref.astype(int)).max()) if same_size else None
-    out.append({"shape": list(ref.shape), "size_ok": same_size, "max_diff": diff})
+    # What the predictor feeds the model: HWC -> CHW, float, / 255 (torch, float32).
+    ref_tensor = (torch.from_numpy(np.ascontiguousarray(ref.transpose(2, 0, 1))).float() / 255).numpy().ravel()
+    mine_tensor = np.fromfile(job["tensor"], dtype=np.float32)
+    tensor_same = mine_tensor.size == ref_tensor.size and bool(np.array_equal(mine_tensor, ref_tensor))
+    out.append({"shape": list(ref.shape), "size_ok": same_size, "max_diff": diff, "tensor_same": tensor_same})
 print(json.dumps(out))`;
     const results = JSON.parse(runPython(python, script, [JSON.stringify(jobs)], env())) as {
       shape: number[];
       size_ok: boolean;
       max_diff: number;
+      tensor_same: boolean;
     }[];
     results.forEach((r, i) => {
       expect(r.size_ok, `${jobs[i]!.image} ${jobs[i]!.shape}`).toBe(true);
       expect(r.max_diff, `${jobs[i]!.image} ${jobs[i]!.shape}`).toBe(0);
+      expect(r.tensor_same, `${jobs[i]!.image} ${jobs[i]!.shape} tensor`).toBe(true);
       expect(r.shape.slice(0, 2)).toEqual(jobs[i]!.shape);
     });
   });
