@@ -2,7 +2,7 @@ import { dialog, ipcMain, shell, type BrowserWindow, type IpcMainInvokeEvent } f
 import { channelNames, eventNames, type AppErrorShape, type Channel, type Result } from '../contract';
 import type { Core } from '../core/types';
 import { toAppError } from '../core/errors';
-import { EVENT_CHANNEL, PICK_CHECKPOINT_CHANNEL } from '../preload/ipc-names';
+import { EVENT_CHANNEL, PICK_CHECKPOINT_CHANNEL, PICK_FOLDER_CHANNEL } from '../preload/ipc-names';
 
 interface IpcOptions {
   core: Core;
@@ -57,6 +57,15 @@ export function bindIpc({ core, isOwnUrl, windows }: IpcOptions): () => void {
     return { ok: true, data: picked.canceled ? null : (picked.filePaths[0] ?? null) };
   });
 
+  ipcMain.handle(PICK_FOLDER_CHANNEL, async (event, title: unknown): Promise<Result<string | null>> => {
+    if (!fromOwnRenderer(event, isOwnUrl)) return { ok: false, error: untrusted };
+    const picked = await dialog.showOpenDialog({
+      title: typeof title === 'string' && title ? title.slice(0, 200) : 'Choose a folder',
+      properties: ['openDirectory'],
+    });
+    return { ok: true, data: picked.canceled ? null : (picked.filePaths[0] ?? null) };
+  });
+
   const unsubscribers = eventNames.map((name) =>
     core.on(name, (payload) => {
       for (const win of windows()) {
@@ -70,6 +79,7 @@ export function bindIpc({ core, isOwnUrl, windows }: IpcOptions): () => void {
   return () => {
     for (const channel of channelNames) ipcMain.removeHandler(channel);
     ipcMain.removeHandler(PICK_CHECKPOINT_CHANNEL);
+    ipcMain.removeHandler(PICK_FOLDER_CHANNEL);
     for (const off of unsubscribers) off();
   };
 }

@@ -5,7 +5,7 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { isChannel, eventNames, type EventMap, type EventName, type Result } from '../contract';
 import type { DesktopApi } from './api';
-import { EVENT_CHANNEL, PICK_CHECKPOINT_CHANNEL } from './ipc-names';
+import { EVENT_CHANNEL, PICK_CHECKPOINT_CHANNEL, PICK_FOLDER_CHANNEL } from './ipc-names';
 
 /** Rejects with the plain {code, message, hint} object: an Error would lose its code and hint across the bridge. */
 async function unwrap<T>(pending: Promise<Result<T>>): Promise<T> {
@@ -46,6 +46,7 @@ const api: DesktopApi = {
     return path;
   },
   pickCheckpoint: () => unwrap(ipcRenderer.invoke(PICK_CHECKPOINT_CHANNEL)),
+  pickFolder: (title) => unwrap(ipcRenderer.invoke(PICK_FOLDER_CHANNEL, String(title))),
 };
 
 contextBridge.exposeInMainWorld('edgepack', api);

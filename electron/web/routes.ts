@@ -61,12 +61,25 @@ export function safeFileName(name: string): string {
   return cleaned || 'upload';
 }
 
+const UPLOAD_FOLDER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /**
  * POST /api/upload (multipart, one file): the browser's stand-in for a dropped file's path. Saved as
  * `<home>/uploads/<random>/<name>` so the core sees the original file name; nothing partial is left behind.
+ * `?folder=<the folder an earlier upload answered>` puts several files in one folder (INT8 calibration images).
  */
 export function uploadRoute(app: FastifyInstance, uploadsDir: string, maxBytes: number): void {
-  app.post('/api/upload', async (request, reply) => {
+  app.post<{ Querystring: { folder?: string } }>('/api/upload', async (request, reply) => {
+    const into = request.query.folder;
+    if (into !== undefined && (!UPLOAD_FOLDER.test(into) || !fs.existsSync(path.join(uploadsDir, into)))) {
+      return reply.code(400).send(
+        errorBody({
+          code: 'UPLOAD_FOLDER_UNKNOWN',
+          message: `There is no upload folder ${into} on the harness.`,
+          hint: 'Upload the images again; uploads older than a day are cleared.',
+        }),
+      );
+    }
     const part = await request.file({ limits: { fileSize: maxBytes, files: 1 } });
     if (!part) {
       return reply.code(400).send(
@@ -77,7 +90,8 @@ export function uploadRoute(app: FastifyInstance, uploadsDir: string, maxBytes: 
         }),
       );
     }
-    const dir = path.join(uploadsDir, randomUUID());
+    const folder = into ?? randomUUID();
+    const dir = path.join(uploadsDir, folder);
     const target = path.join(dir, safeFileName(part.filename));
     fs.mkdirSync(dir, { recursive: true });
     try {
@@ -85,7 +99,7 @@ export function uploadRoute(app: FastifyInstance, uploadsDir: string, maxBytes: 
       if (part.file.truncated)
         throw Object.assign(new Error('truncated'), { code: 'FST_REQ_FILE_TOO_LARGE' });
     } catch (error) {
-      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(into ? target : dir, { recursive: true, force: true });
       if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
         const limit = `${Math.round(maxBytes / 1024 / 1024)} MB`;
         return reply.code(413).send(
@@ -98,7 +112,7 @@ export function uploadRoute(app: FastifyInstance, uploadsDir: string, maxBytes: 
       }
       throw error;
     }
-    return { path: target, bytes: fs.statSync(target).size };
+    return { path: target, bytes: fs.statSync(target).size, folder, folderPath: dir };
   });
 }
 

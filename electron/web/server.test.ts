@@ -41,10 +41,14 @@ const invoke = (channel: string, body: unknown, headers: Record<string, string> 
     body: JSON.stringify(body),
   });
 
-function upload(name: string, bytes: Buffer) {
+function uploadForm(name: string, bytes: Buffer) {
   const form = new FormData();
   form.append('file', new Blob([bytes]), name);
-  return fetch(new URL('/api/upload', server.url), { method: 'POST', body: form });
+  return form;
+}
+
+function upload(name: string, bytes: Buffer) {
+  return fetch(new URL('/api/upload', server.url), { method: 'POST', body: uploadForm(name, bytes) });
 }
 
 describe('web harness', () => {
@@ -113,6 +117,31 @@ describe('web harness', () => {
     expect(error.code).toBe('NOT_A_CHECKPOINT');
     expect(error.hint).not.toBe('');
     expect(await (await invoke('models:list', {})).json()).toEqual([]);
+  });
+
+  it('puts several uploads in one folder when asked (calibration images), and refuses a folder it did not make', async () => {
+    const first = (await (await upload('a.png', Buffer.from('a'))).json()) as {
+      folder: string;
+      folderPath: string;
+    };
+    const second = await fetch(new URL(`/api/upload?folder=${first.folder}`, server.url), {
+      method: 'POST',
+      body: uploadForm('b.png', Buffer.from('b')),
+    });
+    expect(second.status).toBe(200);
+    expect(((await second.json()) as { folderPath: string }).folderPath).toBe(first.folderPath);
+    expect(fs.readdirSync(first.folderPath).sort()).toEqual(['a.png', 'b.png']);
+
+    for (const folder of ['../../etc', '00000000-0000-0000-0000-000000000000']) {
+      const refused = await fetch(new URL(`/api/upload?folder=${encodeURIComponent(folder)}`, server.url), {
+        method: 'POST',
+        body: uploadForm('c.png', Buffer.from('c')),
+      });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+        'UPLOAD_FOLDER_UNKNOWN',
+      );
+    }
   });
 
   it('refuses an upload over the size limit and leaves nothing behind', async () => {

@@ -11,11 +11,13 @@ export function App() {
   const page = useApp((s) => s.page);
   const loadModels = useApp((s) => s.loadModels);
   const checkToolchain = useApp((s) => s.checkToolchain);
+  const loadCapabilities = useApp((s) => s.loadCapabilities);
 
   useEffect(() => {
     void loadModels();
     void checkToolchain();
-  }, [loadModels, checkToolchain]);
+    void loadCapabilities();
+  }, [loadModels, checkToolchain, loadCapabilities]);
 
   return (
     <div className="app">

@@ -1,17 +1,26 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { ExportJob } from '../../../electron/contract';
 import { stripAnsi } from '../lib/format';
-import { formatName } from '../lib/formats';
 import { useApp } from '../store/context';
 import { ProgressBar } from './ProgressBar';
+import { useFormatName } from './use-format-name';
 
 const EMPTY: string[] = [];
+const WARNING = 'WARNING: ';
 
 /** The export that is running now: stage, progress bar, the trainer's log as it arrives, and Cancel. */
 export function ActiveExport({ job }: { job: ExportJob }) {
   const log = useApp((s) => s.logs[job.id] ?? EMPTY);
   const cancel = useApp((s) => s.cancelExport);
+  const formatName = useFormatName();
   const logRef = useRef<HTMLPreElement>(null);
+  // The trainer's warnings (e.g. INT8 calibrated on too few images) stay in view while the log scrolls on.
+  const warnings = useMemo(
+    () => [
+      ...new Set(log.filter((l) => l.startsWith(WARNING)).map((l) => stripAnsi(l.slice(WARNING.length)))),
+    ],
+    [log],
+  );
 
   useEffect(() => {
     const el = logRef.current;
@@ -35,6 +44,13 @@ export function ActiveExport({ job }: { job: ExportJob }) {
         </button>
       </header>
       <ProgressBar label={`Progress of export v${job.version}`} fraction={job.progress.fraction} />
+      {warnings.length > 0 && (
+        <ul className="warning-list" aria-label="Warnings">
+          {warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
       <pre className="log" ref={logRef} aria-label="Export log" tabIndex={0}>
         {log.length ? log.map(stripAnsi).join('\n') : 'Waiting for the trainer…'}
       </pre>

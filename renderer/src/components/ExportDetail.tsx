@@ -1,4 +1,4 @@
-import type { ExportJob, FormatResult } from '../../../electron/contract';
+import type { CalibrationRecord, ExportJob, FormatResult } from '../../../electron/contract';
 import {
   durationBetween,
   formatBytes,
@@ -8,11 +8,12 @@ import {
   formatRate,
   stripAnsi,
 } from '../lib/format';
-import { formatName } from '../lib/formats';
+import { formatRuntime } from '../lib/formats';
 import { useApp } from '../store/context';
 import { ErrorDetails } from './ErrorDetails';
 import { Modal } from './Modal';
 import { StatusBadge } from './StatusBadge';
+import { useFormatName } from './use-format-name';
 
 const EMPTY: string[] = [];
 
@@ -67,7 +68,9 @@ function toleranceNote(parity: NonNullable<FormatResult['parity']>): string | nu
   return `${parity.passed ? 'Within tolerance' : 'Outside tolerance'}: ${criteria}.`;
 }
 
-function ParityFigures({ result }: { result: FormatResult }) {
+function ParityFigures({ result, name }: { result: FormatResult; name: string }) {
+  const matrix = useApp((s) => s.capabilities);
+  const runtime = formatRuntime(matrix, result.format);
   const parity = result.parity;
   const extras = (parity ?? {}) as ParityExtras;
   const verdict = parity?.passed === undefined ? undefined : parity.passed ? 'good' : 'bad';
@@ -87,7 +90,7 @@ function ParityFigures({ result }: { result: FormatResult }) {
   const note = parity ? toleranceNote(parity) : null;
   return (
     <>
-      <dl className="figures" aria-label={`Parity of ${formatName(result.format)}`}>
+      <dl className="figures" aria-label={`Parity of ${name}`}>
         <Figure label="Max abs diff" value={formatDiff(parity?.max_abs)} tone={verdict} />
         <Figure label="Mean abs diff" value={formatDiff(parity?.mean_abs)} />
         {hasBoxes && <Figure label="Box match" value={boxValue} sub={boxSub} tone={verdict} />}
@@ -102,10 +105,31 @@ function ParityFigures({ result }: { result: FormatResult }) {
           value={parity?.images !== undefined ? String(parity.images) : '—'}
           sub={imagesSub(extras.image_names)}
         />
-        <Figure label="Latency (CPU)" value={formatMs(result.latencyMs)} sub="onnxruntime, batch 1" />
+        <Figure
+          label="Latency (CPU)"
+          value={formatMs(result.latencyMs)}
+          sub={`${runtime ?? 'its runtime'}, batch 1`}
+        />
         <Figure label="Size" value={formatBytes(result.bytes)} />
       </dl>
       {note && <p className="muted small">{note}</p>}
+    </>
+  );
+}
+
+function CalibrationNote({ calibration }: { calibration: CalibrationRecord }) {
+  const source = calibration.samplePhotos ? 'Ultralytics’ sample photos' : calibration.source;
+  return (
+    <>
+      <p className="muted small">
+        INT8 calibrated on {calibration.images} image{calibration.images === 1 ? '' : 's'}: {source}
+        {calibration.method ? ` — ${calibration.method}` : ''}
+      </p>
+      {calibration.warning && (
+        <p className="warning-note" role="note" aria-label="Calibration warning">
+          {calibration.warning}
+        </p>
+      )}
     </>
   );
 }
@@ -114,6 +138,7 @@ function FormatResultCard({ result, job }: { result: FormatResult; job: ExportJo
   const openSlotModel = useApp((s) => s.openSlotModel);
   const showPage = useApp((s) => s.showPage);
   const closeDetail = useApp((s) => s.closeDetail);
+  const name = useFormatName()(result.format);
   const previewable = result.format === 'onnx' && !!result.path;
   const openInPlayground = () => {
     const precision = job.optimizationConfig.int8 ? 'int8' : job.optimizationConfig.half ? 'fp16' : 'fp32';
@@ -122,12 +147,13 @@ function FormatResultCard({ result, job }: { result: FormatResult; job: ExportJo
     showPage('playground');
   };
   return (
-    <section className="result-card" aria-label={`${formatName(result.format)} result`}>
+    <section className="result-card" aria-label={`${name} result`}>
       <header className="result-header">
-        <h3>{formatName(result.format)}</h3>
+        <h3>{name}</h3>
         <StatusBadge status={result.status} />
       </header>
-      <ParityFigures result={result} />
+      <ParityFigures result={result} name={name} />
+      {result.calibration && <CalibrationNote calibration={result.calibration} />}
       {result.note && <p className="muted">{result.note}</p>}
       {result.error && <ErrorDetails error={result.error} />}
       {result.path && (
@@ -177,6 +203,7 @@ function Summary({ job }: { job: ExportJob }) {
 /** One export in full: what was asked, how it went, parity figures per format, and the trainer's log. */
 export function ExportDetail({ job }: { job: ExportJob }) {
   const close = useApp((s) => s.closeDetail);
+  const formatName = useFormatName();
   const log = useApp((s) => s.logs[job.id] ?? EMPTY);
   return (
     <Modal

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import type { ExportJob } from '../../../electron/contract';
 import { formatBytes, formatDate } from '../lib/format';
-import { formatName } from '../lib/formats';
 import { isFinished } from '../store/job-merge';
 import { useApp } from '../store/context';
 import { DeployButton } from './deploy/DeployButton';
 import { StatusBadge } from './StatusBadge';
+import { useFormatName } from './use-format-name';
 
 function ExportRow({ job }: { job: ExportJob }) {
   const openDetail = useApp((s) => s.openDetail);
@@ -14,6 +14,7 @@ function ExportRow({ job }: { job: ExportJob }) {
   const remove = useApp((s) => s.deleteExport);
   const cancel = useApp((s) => s.cancelExport);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const formatName = useFormatName();
 
   const finished = isFinished(job.status);
   const usable = job.status === 'completed' || job.status === 'partial';

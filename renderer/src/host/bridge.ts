@@ -14,5 +14,6 @@ export function createBridgeHost(api: DesktopApi): Host {
     on: (event, listener) => api.on(event, listener),
     fileToPath: (file) => api.fileToPath(file).catch(rethrow),
     pickCheckpoint: () => api.pickCheckpoint().catch(rethrow),
+    pickFolder: (title) => api.pickFolder(title).catch(rethrow),
   };
 }

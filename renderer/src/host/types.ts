@@ -5,6 +5,10 @@ export interface Host extends EdgepackApi {
   readonly kind: 'electron' | 'web';
   /** A native file dialog, where the host has one; otherwise the page's own file input is used. */
   pickCheckpoint?: () => Promise<string | null>;
+  /** A native folder dialog (Electron); null when cancelled. */
+  pickFolder?: (title: string) => Promise<string | null>;
+  /** Hands several files to the core as one folder (web harness: uploads them into one folder on its disk). */
+  filesToFolder?: (files: File[]) => Promise<string>;
   /** The host can open a folder in the system file manager (the web harness can only show the path). */
   readonly canReveal: boolean;
   /** Called after the event stream reconnected (web harness): events may have been missed, so reload. */

@@ -18,6 +18,26 @@ async function readError(response: Response, fallback: string): Promise<AppError
   });
 }
 
+const NO_FILES = { code: 'NO_FILE', message: 'No files were chosen.', hint: 'Choose one or more images.' };
+
+interface Uploaded {
+  path: string;
+  folder: string;
+  folderPath: string;
+}
+
+/** POST /api/upload: the file saved on the harness's disk; `folder` puts it beside earlier uploads. */
+async function upload(origin: string, file: File, folder?: string): Promise<Uploaded> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const url = new URL('/api/upload', origin);
+  if (folder) url.searchParams.set('folder', folder);
+  const response = await fetch(url, { method: 'POST', body: form });
+  if (!response.ok)
+    throw await readError(response, `Uploading ${file.name} failed (HTTP ${response.status}).`);
+  return (await response.json()) as Uploaded;
+}
+
 /**
  * The browser host for the web harness: POST /api/invoke/:channel for requests, one WebSocket (reconnecting)
  * for events, and POST /api/upload to turn a dropped File into a path on the harness's disk.
@@ -86,13 +106,13 @@ export function createWebHost(origin: string = window.location.origin): Host {
       };
     },
     async fileToPath(file: File): Promise<string> {
-      const form = new FormData();
-      form.append('file', file, file.name);
-      const response = await fetch(new URL('/api/upload', origin), { method: 'POST', body: form });
-      if (!response.ok)
-        throw await readError(response, `Uploading ${file.name} failed (HTTP ${response.status}).`);
-      const { path } = (await response.json()) as { path: string };
-      return path;
+      return (await upload(origin, file)).path;
+    },
+    async filesToFolder(files: File[]): Promise<string> {
+      if (files.length === 0) throw new AppError(NO_FILES);
+      const first = await upload(origin, files[0] as File);
+      for (const file of files.slice(1)) await upload(origin, file, first.folder);
+      return first.folderPath;
     },
   };
 }

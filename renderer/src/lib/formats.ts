@@ -1,67 +1,60 @@
-import type { ExportFormat } from '../../../electron/contract';
+import type { CapabilityMatrix, ExportFormat } from '../../../electron/contract';
 
-export interface FormatInfo {
-  id: ExportFormat;
+/**
+ * Presentational text for the format cards, which the capability matrix does not carry. What a format is, which
+ * options and precisions it takes, and whether it builds here all come from `capabilities:get`.
+ */
+interface FormatText {
+  /** Shown only until the matrix has answered (it names every format itself). */
   name: string;
   summary: string;
   runsOn: string;
-  quality: 'excellent' | 'good' | 'fair';
-  /** False until the toolchain can build and check it; shown as "coming". */
-  available: boolean;
 }
 
-/** The wizard's format cards. Quality levels follow the seed's capability matrix for Ultralytics models. */
-export const FORMATS: FormatInfo[] = [
-  {
-    id: 'onnx',
+const TEXT: Record<ExportFormat, FormatText> = {
+  onnx: {
     name: 'ONNX',
     summary: 'One portable graph for onnxruntime, Triton and most accelerators.',
     runsOn: 'CPU · GPU · Triton',
-    quality: 'excellent',
-    available: true,
   },
-  {
-    id: 'torchscript',
+  torchscript: {
     name: 'TorchScript',
     summary: 'A serialized PyTorch module for LibTorch and PyTorch Mobile.',
     runsOn: 'C++ · PyTorch',
-    quality: 'excellent',
-    available: false,
   },
-  {
-    id: 'openvino',
+  openvino: {
     name: 'OpenVINO',
-    summary: 'Intel’s IR for CPUs, iGPUs and NPUs, with INT8.',
+    summary: 'Intel’s IR for CPUs, iGPUs and NPUs.',
     runsOn: 'Intel CPU · GPU · NPU',
-    quality: 'excellent',
-    available: false,
   },
-  {
-    id: 'coreml',
+  coreml: {
     name: 'Core ML',
-    summary: 'An ML Program for iOS and macOS, on the Neural Engine.',
+    summary: 'An ML Program package for iOS and macOS, on the Neural Engine.',
     runsOn: 'iOS · macOS',
-    quality: 'good',
-    available: false,
   },
-  {
-    id: 'tflite',
+  tflite: {
     name: 'TFLite',
-    summary: 'LiteRT flatbuffers for Android and microcontrollers.',
+    summary: 'LiteRT flatbuffers for Android and edge devices.',
     runsOn: 'Android · Edge TPU',
-    quality: 'good',
-    available: false,
   },
-  {
-    id: 'tensorrt',
+  tensorrt: {
     name: 'TensorRT',
-    summary: 'An engine compiled for one NVIDIA GPU; built on the target.',
+    summary: 'An engine compiled for one NVIDIA GPU.',
     runsOn: 'NVIDIA GPU · Jetson',
-    quality: 'fair',
-    available: false,
   },
-];
+};
 
-export function formatName(id: string): string {
-  return FORMATS.find((f) => f.id === id)?.name ?? id;
+export function formatText(id: string): FormatText {
+  return TEXT[id as ExportFormat] ?? { name: id, summary: '', runsOn: '' };
+}
+
+/** The format's name as the toolchain's formats table gives it (the renderer's own only until it has answered). */
+export function formatName(matrix: CapabilityMatrix | null, id: string): string {
+  const probed = matrix?.toolchainReady ? matrix.formats.find((f) => f.id === id)?.label : undefined;
+  return probed ?? formatText(id).name;
+}
+
+/** Where the parity latency was measured: the format's runtime as the matrix names it. */
+export function formatRuntime(matrix: CapabilityMatrix | null, id: string): string | null {
+  return matrix?.formats.find((f) => f.id === id)?.runtime || null;
 }

@@ -115,7 +115,11 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
     },
 
     closeDetail: () => set({ detailJobId: null }),
-    openWizard: () => set({ wizardOpen: true }),
+    openWizard: () => {
+      get().resetCalibration();
+      set({ wizardOpen: true });
+      void get().loadCapabilities();
+    },
     closeWizard: () => set({ wizardOpen: false }),
 
     applyJob: (job) => {

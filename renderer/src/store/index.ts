@@ -1,5 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Host } from '../host';
+import { createCalibrationSlice } from './calibration';
+import { createCapabilitiesSlice } from './capabilities';
 import { createDeploySlice } from './deploy';
 import { createExportsSlice } from './exports';
 import { createModelsSlice } from './models';
@@ -19,6 +21,8 @@ export function createAppStore(host: Host): AppStore {
       ...createModelsSlice(context),
       ...createExportsSlice(context),
       ...createToolchainSlice(context),
+      ...createCapabilitiesSlice(context),
+      ...createCalibrationSlice(context),
       ...createPreviewSlice(context),
       ...createDeploySlice(context),
     };

@@ -28,6 +28,7 @@ export function createToolchainSlice({ set, get, host }: SliceContext): Toolchai
       set({ ensuringToolchain: true, toolchainError: null, toolchainLines: [], toolchainProgress: null });
       try {
         set({ doctor: await host.invoke('toolchain:ensure', {}) });
+        void get().loadCapabilities(true); // the converters it installed change what can be built here
       } catch (error) {
         set({ toolchainError: toErrorShape(error) });
       } finally {

@@ -1,5 +1,6 @@
 import type {
   AppErrorShape,
+  CapabilityMatrix,
   DoctorReport,
   ExportJob,
   ExportsCreateRequest,
@@ -87,6 +88,29 @@ export interface ToolchainSlice {
   applyToolchainProgress(progress: ToolchainProgress): void;
 }
 
+export interface CapabilitiesSlice {
+  capabilities: CapabilityMatrix | null;
+  loadingCapabilities: boolean;
+  capabilitiesError: AppErrorShape | null;
+  /** Asks the core once (a matrix without a toolchain is asked again); `refresh` probes the machine again. */
+  loadCapabilities(refresh?: boolean): Promise<void>;
+}
+
+export interface CalibrationSlice {
+  /** The INT8 calibration folder the export will use; empty: the trainer's sample photos, with a warning. */
+  calibDir: string;
+  /** How many images were uploaded into calibDir (web harness); null when typed or picked. */
+  calibImages: number | null;
+  calibBusy: boolean;
+  calibError: AppErrorShape | null;
+  canPickFolder: boolean;
+  canUploadFolder: boolean;
+  setCalibDir(path: string): void;
+  resetCalibration(): void;
+  pickCalibrationFolder(): Promise<void>;
+  uploadCalibrationImages(files: File[]): Promise<void>;
+}
+
 export interface UiSlice {
   page: Page;
   notice: Notice | null;
@@ -164,7 +188,14 @@ export interface PreviewSlice {
   applyPreviewFinished(finished: PreviewFinished): void;
 }
 
-export type AppState = ModelsSlice & ExportsSlice & ToolchainSlice & UiSlice & PreviewSlice & DeploySlice;
+export type AppState = ModelsSlice &
+  ExportsSlice &
+  ToolchainSlice &
+  CapabilitiesSlice &
+  CalibrationSlice &
+  UiSlice &
+  PreviewSlice &
+  DeploySlice;
 
 /** What every slice creator receives: zustand's set/get plus the host it talks to. */
 export interface SliceContext {

@@ -1,0 +1,67 @@
+import { useRef } from 'react';
+import { useApp } from '../../store/context';
+import { ErrorDetails } from '../ErrorDetails';
+
+/** INT8's calibration folder: typed, or chosen in a dialog (desktop) / uploaded as images (web harness). */
+export function CalibrationField() {
+  const calibDir = useApp((s) => s.calibDir);
+  const calibImages = useApp((s) => s.calibImages);
+  const busy = useApp((s) => s.calibBusy);
+  const error = useApp((s) => s.calibError);
+  const canPick = useApp((s) => s.canPickFolder);
+  const canUpload = useApp((s) => s.canUploadFolder);
+  const setCalibDir = useApp((s) => s.setCalibDir);
+  const pick = useApp((s) => s.pickCalibrationFolder);
+  const upload = useApp((s) => s.uploadCalibrationImages);
+  const input = useRef<HTMLInputElement>(null);
+
+  return (
+    <div className="field calibration">
+      <label className="field">
+        <span className="field-label">Calibration folder</span>
+        <input
+          type="text"
+          className="path-input"
+          placeholder="empty: Ultralytics’ sample photos"
+          value={calibDir}
+          aria-describedby="calib-help"
+          onChange={(e) => setCalibDir(e.target.value)}
+        />
+      </label>
+      <span className="row-actions">
+        {canPick && (
+          <button type="button" onClick={() => void pick()}>
+            Choose folder…
+          </button>
+        )}
+        {canUpload && (
+          <>
+            <button type="button" disabled={busy} onClick={() => input.current?.click()}>
+              {busy ? 'Uploading…' : 'Upload images…'}
+            </button>
+            <input
+              ref={input}
+              type="file"
+              accept="image/*"
+              multiple
+              hidden
+              aria-label="Calibration images"
+              onChange={(e) => {
+                void upload(Array.from(e.target.files ?? []));
+                e.target.value = '';
+              }}
+            />
+          </>
+        )}
+      </span>
+      <span id="calib-help" className="muted small">
+        {calibImages !== null
+          ? `${calibImages} image${calibImages === 1 ? '' : 's'} uploaded for calibration.`
+          : calibDir.trim()
+            ? 'Images like the ones the model will see; 32 or more give steadier INT8 scales.'
+            : 'No folder: calibrated on Ultralytics’ two sample photos, with a warning on the result. 32 or more of your own images are better.'}
+      </span>
+      {error && <ErrorDetails error={error} />}
+    </div>
+  );
+}

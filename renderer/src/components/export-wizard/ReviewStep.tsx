@@ -1,0 +1,40 @@
+import type { FormatCapability, ModelRecord } from '../../../../electron/contract';
+import { PRECISION_LABEL, takesOption, type ExportDraft } from '../../lib/export-plan';
+import { formatImgsz } from '../../lib/format';
+
+export function ReviewStep({
+  model,
+  draft,
+  chosen,
+}: {
+  model: ModelRecord;
+  draft: ExportDraft;
+  chosen: FormatCapability[];
+}) {
+  const rows: [string, string][] = [
+    ['Model', `${model.name} (${model.task ?? model.framework}, trained at ${formatImgsz(model.imgsz)})`],
+    [chosen.length > 1 ? 'Formats' : 'Format', chosen.map((f) => f.label).join(', ')],
+    ['Image size', `${draft.imgsz} × ${draft.imgsz}`],
+    ['Precision', PRECISION_LABEL[draft.precision]],
+  ];
+  if (draft.precision === 'int8')
+    rows.push(['Calibration', draft.calibDir.trim() || 'Ultralytics’ sample photos (a warning is recorded)']);
+  if (takesOption(chosen, 'simplify')) rows.push(['Simplify graph', draft.simplify ? 'Yes' : 'No']);
+  rows.push(['Version tag', draft.versionTag.trim() || '—']);
+  const structural = chosen.filter((f) => !f.runnableHere).map((f) => f.label);
+  rows.push([
+    'Check',
+    'Compared with the PyTorch model on real images: raw outputs, final boxes, latency' +
+      (structural.length ? `; ${structural.join(', ')}: structural check only (not runnable here).` : '.'),
+  ]);
+  return (
+    <dl className="review">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

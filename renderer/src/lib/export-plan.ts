@@ -1,0 +1,111 @@
+import type {
+  ExportFormat,
+  ExportsCreateRequest,
+  FormatCapability,
+  QualityLevel,
+} from '../../../electron/contract';
+
+export type Precision = FormatCapability['precisions'][number];
+export const PRECISIONS: Precision[] = ['fp32', 'fp16', 'int8'];
+export const PRECISION_LABEL: Record<Precision, string> = { fp32: 'FP32', fp16: 'FP16', int8: 'INT8' };
+
+/** What one format card says, for the model's task, read from the capability matrix. */
+export interface CardFacts {
+  supported: boolean;
+  quality: QualityLevel | null;
+  converter: 'installed' | 'first use' | 'missing';
+  build: 'here' | 'deferred' | 'no';
+  /** Checked against PyTorch here (parity) or only structurally (it cannot run on this OS). */
+  check: 'parity' | 'structural';
+  /** Why it is not supported / not buildable / not runnable here; null when it all is. */
+  why: string | null;
+  selectable: boolean;
+}
+
+export function cardFacts(format: FormatCapability, task: string | null, toolchainReady: boolean): CardFacts {
+  const forTask = task ? format.tasks[task] : undefined;
+  const supported = task ? forTask?.supported === true : true;
+  const converter = format.converter.installed ? 'installed' : format.buildableHere ? 'first use' : 'missing';
+  const build = format.deferred ? 'deferred' : format.buildableHere ? 'here' : 'no';
+  const check = format.runnableHere ? 'parity' : 'structural';
+  let why: string | null = null;
+  if (!toolchainReady) why = format.reason;
+  else if (!supported) why = `${format.label} does not support ${task} models.`;
+  else if (build === 'deferred')
+    why =
+      'Deferred build: ONNX + trtexec script + Triton config; the engine is built on the target device' +
+      (format.reason ? ` (here: ${format.reason}).` : '.');
+  else if (build === 'no') why = format.reason ?? `${format.label} cannot be built here.`;
+  else if (check === 'structural')
+    why = `Converts here; ${format.note || 'not runnable on this OS'} — structural check only.`;
+  else if (converter === 'first use') why = format.reason;
+  return {
+    supported,
+    quality: supported ? (forTask?.quality ?? null) : null,
+    converter,
+    build,
+    check,
+    why,
+    selectable: toolchainReady && supported && build !== 'no',
+  };
+}
+
+export interface PrecisionChoice {
+  allowed: boolean;
+  reason: string | null;
+}
+
+/** A job has one precision: offered only when every chosen format supports it, else the reason names them. */
+export function precisionChoice(precision: Precision, chosen: FormatCapability[]): PrecisionChoice {
+  if (precision === 'fp32') return { allowed: true, reason: null };
+  if (chosen.length === 0) return { allowed: false, reason: 'Choose a format first.' };
+  const lacking = chosen.filter((f) => !f.precisions.includes(precision));
+  if (lacking.length === 0) return { allowed: true, reason: null };
+  const names = lacking.map((f) => f.label).join(', ');
+  return {
+    allowed: false,
+    reason: `${names} ${lacking.length > 1 ? 'do' : 'does'} not offer ${PRECISION_LABEL[precision]} — export ${lacking.length > 1 ? 'them' : 'it'} in a separate job.`,
+  };
+}
+
+/** True when at least one chosen format takes this export option (the others ignore it). */
+export function takesOption(chosen: FormatCapability[], key: string): boolean {
+  return chosen.some((f) => key in f.exportOptions);
+}
+
+export interface ExportDraft {
+  formats: ExportFormat[];
+  imgsz: string;
+  simplify: boolean;
+  precision: Precision;
+  /** INT8 only; empty: the trainer calibrates on Ultralytics' sample photos, with a warning. */
+  calibDir: string;
+  versionTag: string;
+}
+
+export function toCreateRequest(
+  modelId: string,
+  draft: ExportDraft,
+  chosen: FormatCapability[],
+): ExportsCreateRequest {
+  const tag = draft.versionTag.trim();
+  const calibDir = draft.calibDir.trim();
+  return {
+    modelId,
+    formats: draft.formats,
+    exportConfig: {
+      imgsz: Number(draft.imgsz),
+      ...(takesOption(chosen, 'simplify') ? { simplify: draft.simplify } : {}),
+    },
+    optimizationConfig: {
+      ...(draft.precision === 'fp16' ? { half: true } : {}),
+      ...(draft.precision === 'int8' ? { int8: true, ...(calibDir ? { calibDir } : {}) } : {}),
+    },
+    ...(tag ? { versionTag: tag } : {}),
+  };
+}
+
+/** A precision the chosen formats no longer all offer falls back to FP32. */
+export function keptPrecision(precision: Precision, chosen: FormatCapability[]): Precision {
+  return precisionChoice(precision, chosen).allowed ? precision : 'fp32';
+}
