@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Channel, Deployment, DeploySettings, EventMap, EventName } from '../../../electron/contract';
-import type { Host } from '../host';
+import type { Deployment, DeploySettings } from '../../../electron/contract';
 import { createAppStore } from './index';
+import { scriptedHost, type Answers } from './scripted-host';
 
 const deployment: Deployment = {
   id: 'dep-1',
@@ -23,10 +23,9 @@ const deployment: Deployment = {
 
 /** A host answering the deploy channels from a tiny in-memory platform; it records what the store asked. */
 function platformHost(validToken: string) {
-  const calls: Channel[] = [];
   let settings: DeploySettings = { endpoint: null, hasToken: false, storage: 'file' };
   let token: string | null = null;
-  const answers: Partial<Record<Channel, (request: never) => unknown>> = {
+  const answers: Answers = {
     'deploy:settings': () => settings,
     'deploy:configure': (r: { endpoint: string; token?: string }) => {
       token = r.token ?? token;
@@ -43,32 +42,17 @@ function platformHost(validToken: string) {
       return { deployment, apiKey: 'epk_live_' + 'k'.repeat(32), curl: 'curl …' };
     },
   };
-  const host: Host = {
-    kind: 'web',
-    canReveal: false,
-    async invoke(channel, request) {
-      calls.push(channel);
-      const answer = answers[channel];
-      if (!answer) throw { code: 'UNSCRIPTED', message: `no answer for ${channel}`, hint: '' };
-      return answer(request as never) as never;
-    },
-    on<E extends EventName>(_event: E, _listener: (payload: EventMap[E]) => void) {
-      return () => undefined;
-    },
-    async fileToPath(file) {
-      return `/uploads/${file.name}`;
-    },
-  };
-  return { host, calls };
+  const { host, calls } = scriptedHost(answers);
+  return { host, asked: () => calls.map(([channel]) => channel) };
 }
 
 describe('deploy slice', () => {
   it('asks for the platform first, then deploys the export that was waiting and shows its key', async () => {
-    const { host, calls } = platformHost('epk_acct_right');
+    const { host, asked } = platformHost('epk_acct_right');
     const store = createAppStore(host);
     await store.getState().deployExport('job-1');
     expect(store.getState().deploySetupFor).toBe('job-1');
-    expect(calls).not.toContain('deploy:create');
+    expect(asked()).not.toContain('deploy:create');
 
     expect(await store.getState().saveDeploySettings('http://127.0.0.1:8080', 'epk_acct_right')).toBe(true);
     const s = store.getState();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Channel, EventMap, EventName, PreviewModel } from '../../../electron/contract';
-import type { Host } from '../host';
+import type { PreviewModel } from '../../../electron/contract';
 import { createAppStore } from './index';
+import { scriptedHost } from './scripted-host';
 
 const model: PreviewModel = {
   path: '/exports/model.onnx',
@@ -18,32 +18,6 @@ const model: PreviewModel = {
   outputs: [{ name: 'output0', shape: [1, 6, 84] }],
   defaults: { conf: 0.3, iou: 0.6, maxDet: 300, agnostic: false },
 };
-
-/** A host whose answers the test scripts; `emit` plays the core's events to the store. */
-function scriptedHost(answers: Partial<Record<Channel, (request: unknown) => unknown>>) {
-  const listeners = new Map<EventName, ((payload: unknown) => void)[]>();
-  const calls: [Channel, unknown][] = [];
-  const host: Host = {
-    kind: 'web',
-    canReveal: false,
-    async invoke(channel, request) {
-      calls.push([channel, request]);
-      const answer = answers[channel];
-      if (!answer) throw { code: 'UNSCRIPTED', message: `no answer for ${channel}`, hint: '' };
-      return (await answer(request)) as never;
-    },
-    on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) {
-      listeners.set(event, [...(listeners.get(event) ?? []), listener as (payload: unknown) => void]);
-      return () => undefined;
-    },
-    async fileToPath(file) {
-      return `/uploads/${file.name}`;
-    },
-  };
-  const emit = <E extends EventName>(event: E, payload: EventMap[E]) =>
-    listeners.get(event)?.forEach((l) => l(payload));
-  return { host, calls, emit };
-}
 
 describe('playground store', () => {
   it('uses the model’s own thresholds, and sends the thresholds and class filter with each prediction', async () => {

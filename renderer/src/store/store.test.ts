@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Channel, EventMap, EventName, ExportJob } from '../../../electron/contract';
-import type { Host } from '../host';
+import type { ExportJob } from '../../../electron/contract';
 import { createAppStore } from './index';
+import { scriptedHost } from './scripted-host';
 import { jobsOfModel } from './job-merge';
 
 function job(overrides: Partial<ExportJob>): ExportJob {
@@ -27,28 +27,6 @@ function job(overrides: Partial<ExportJob>): ExportJob {
     finishedAt: null,
     ...overrides,
   };
-}
-
-/** A host whose answers the test scripts, channel by channel; it records what the store asked for. */
-function scriptedHost(answers: Partial<Record<Channel, (request: unknown) => unknown>>) {
-  const calls: [Channel, unknown][] = [];
-  const host: Host = {
-    kind: 'web',
-    canReveal: false,
-    async invoke(channel, request) {
-      calls.push([channel, request]);
-      const answer = answers[channel];
-      if (!answer) throw { code: 'UNSCRIPTED', message: `no answer for ${channel}`, hint: '' };
-      return answer(request) as never;
-    },
-    on<E extends EventName>(_event: E, _listener: (payload: EventMap[E]) => void) {
-      return () => undefined;
-    },
-    async fileToPath(file) {
-      return `/uploads/${file.name}`;
-    },
-  };
-  return { host, calls };
 }
 
 describe('exports store', () => {
