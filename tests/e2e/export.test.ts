@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import type { CapabilityMatrix } from '../../electron/contract';
 import { launchChromium, REPO_ROOT, startHarness, type Harness } from './harness';
 
 const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures');
@@ -50,6 +51,16 @@ const expected = (file: string) => {
   if (!entry) throw new Error(`${file} is not in tests/fixtures/manifest.json`);
   return entry.expect;
 };
+
+/** What the core's capability matrix says on this machine: the cards must say the same. */
+async function capabilities(): Promise<CapabilityMatrix> {
+  const response = await fetch(new URL('/api/invoke/capabilities:get', harness.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  return (await response.json()) as CapabilityMatrix;
+}
 
 async function addFile(file: string) {
   await page.getByLabel('Checkpoint file').setInputFiles(path.join(FIXTURES, file));
@@ -107,13 +118,31 @@ describe('export in the browser', () => {
     await page.getByRole('heading', { name: 'Export', level: 1 }).waitFor();
     expect(await page.getByText('No exports yet.').isVisible()).toBe(true);
 
-    // The wizard: format cards → optimization → review.
+    // The wizard: format cards from the capability matrix → optimization → review.
     await page.getByRole('button', { name: 'New export' }).click();
     const wizard = page.getByRole('dialog', { name: 'Create export' });
     const next = wizard.getByRole('button', { name: 'Next' });
     expect(await next.isDisabled()).toBe(true);
-    expect(await wizard.getByRole('radio', { name: 'TensorRT (coming soon)' }).isDisabled()).toBe(true);
-    await wizard.getByRole('radio', { name: 'ONNX' }).click();
+    const cards = wizard.getByRole('group', { name: 'Formats' });
+    await cards.waitFor({ timeout: 60_000 });
+    const matrix = await capabilities();
+    expect(await cards.getByRole('checkbox').count()).toBe(matrix.formats.length);
+    for (const format of matrix.formats) {
+      const card = cards.getByRole('checkbox', { name: format.label, exact: true });
+      const text = await card.innerText();
+      expect(text).toContain(format.tasks['detect']?.quality ?? 'unsupported');
+      expect(text).toContain(`precisions: ${format.precisions.map((p) => p.toUpperCase()).join(' / ')}`);
+      if (format.deferred) {
+        // TensorRT without an NVIDIA GPU: said plainly, and still selectable (it ships a deferred build).
+        expect(text).toContain('deferred build');
+        expect(text).toContain('built on the target device');
+        expect(await card.isDisabled()).toBe(false);
+      } else if (!format.runnableHere) {
+        expect(text).toContain('structural check only');
+      }
+    }
+    expect(matrix.formats.find((f) => f.id === 'coreml')?.runnableHere).toBe(false);
+    await cards.getByRole('checkbox', { name: 'ONNX', exact: true }).click();
     await next.click();
     const imgsz = wizard.getByLabel('Image size');
     // It starts at the size the model was trained at.
@@ -170,7 +199,7 @@ describe('export in the browser', () => {
 
     // A second export, cancelled while it runs, then deleted.
     await page.getByRole('button', { name: 'New export' }).click();
-    await wizard.getByRole('radio', { name: 'ONNX' }).click();
+    await cards.getByRole('checkbox', { name: 'ONNX', exact: true }).click();
     await next.click();
     await next.click();
     await wizard.getByRole('button', { name: 'Start export' }).click();
@@ -195,6 +224,73 @@ describe('export in the browser', () => {
       .poll(() => page.getByTestId('model-facts-a').innerText(), { timeout: 60_000 })
       .toMatch(/v1 · ONNX fp32 · detect · 3 classes/);
 
+    expect(pageErrors).toEqual([]);
+  });
+  it('exports ONNX and OpenVINO as one INT8 job calibrated on uploaded images: a result each, and the warning', async () => {
+    await page.getByRole('button', { name: 'New export' }).click();
+    const wizard = page.getByRole('dialog', { name: 'Create export' });
+    const cards = wizard.getByRole('group', { name: 'Formats' });
+    const next = wizard.getByRole('button', { name: 'Next' });
+    await cards.getByRole('checkbox', { name: 'ONNX', exact: true }).click();
+    await cards.getByRole('checkbox', { name: 'TorchScript', exact: true }).click();
+    await next.click();
+    // TorchScript has no INT8: the option is off, and says which format is in the way.
+    const int8 = wizard.getByRole('radio', { name: /^INT8/ });
+    expect(await int8.isDisabled()).toBe(true);
+    expect(await wizard.getByRole('radiogroup', { name: 'Precision' }).innerText()).toContain(
+      'TorchScript does not offer INT8',
+    );
+    await wizard.getByRole('button', { name: 'Back' }).click();
+    await cards.getByRole('checkbox', { name: 'TorchScript', exact: true }).click();
+    await cards.getByRole('checkbox', { name: 'OpenVINO', exact: true }).click();
+    await next.click();
+    await int8.check();
+    const folder = wizard.getByLabel('Calibration folder');
+    expect(await folder.inputValue()).toBe('');
+    expect(
+      await wizard.getByText(/No folder: calibrated on Ultralytics’ two sample photos/).isVisible(),
+    ).toBe(true);
+    const images = fs
+      .readdirSync(path.join(FIXTURES, 'images'))
+      .filter((f) => f.endsWith('.png'))
+      .map((f) => path.join(FIXTURES, 'images', f));
+    await wizard.getByLabel('Calibration images').setInputFiles(images);
+    await expect.poll(() => folder.inputValue(), { timeout: 30_000 }).toContain('uploads');
+    expect(await wizard.getByText(`${images.length} images uploaded for calibration.`).isVisible()).toBe(
+      true,
+    );
+    const calibDir = await folder.inputValue();
+    await next.click();
+    const review = await wizard.innerText();
+    expect(review).toMatch(/Formats\s+ONNX, OpenVINO/);
+    expect(review).toMatch(/Precision\s+INT8/);
+    expect(review).toContain(calibDir);
+    await wizard.getByRole('button', { name: 'Start export (2 formats)' }).click();
+
+    const running = page.getByRole('region', { name: /Running export v\d+/ });
+    await running.waitFor({ timeout: 30_000 });
+    const version = /v(\d+)/.exec((await running.getAttribute('aria-label')) ?? '')?.[1];
+    const row = page.getByRole('row', { name: `Export v${version}`, exact: true });
+    await expect
+      .poll(async () => (await row.innerText()).toLowerCase(), { timeout: 480_000, interval: 1000 })
+      .toMatch(/completed|failed|cancelled|partial/);
+    const rowText = await row.innerText();
+    expect(rowText, rowText).toMatch(/completed/i);
+    expect(rowText).toContain('ONNX, OpenVINO');
+
+    await row.getByRole('button', { name: `Details of Export v${version}` }).click();
+    const detail = page.getByRole('dialog', { name: /ONNX, OpenVINO/ });
+    for (const name of ['ONNX', 'OpenVINO']) {
+      const result = detail.getByRole('region', { name: `${name} result` });
+      const text = await result.innerText();
+      expect(text.toLowerCase()).toContain('passed');
+      expect(text).toContain(`INT8 calibrated on ${images.length} images`);
+      expect(await result.getByRole('note', { name: 'Calibration warning' }).innerText()).toContain(
+        `only ${images.length} calibration images`,
+      );
+    }
+    expect(await detail.getByLabel('Parity of OpenVINO').innerText()).toMatch(/OpenVINO runtime/);
+    await detail.getByRole('button', { name: 'Close' }).click();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -44,7 +44,7 @@ export function CalibrationField() {
               type="file"
               accept="image/*"
               multiple
-              hidden
+              className="visually-hidden"
               aria-label="Calibration images"
               onChange={(e) => {
                 void upload(Array.from(e.target.files ?? []));
