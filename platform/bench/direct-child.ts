@@ -1,47 +1,45 @@
 /**
- * "Calling the backend directly": the same decode → letterbox → ONNX Runtime → decode/NMS pipeline and the same
- * EmbeddedBackend the service uses, in one process, no HTTP, no keys, no limits. argv: modelDir image.
+ * "Calling the backend directly": the same decode → letterbox → ONNX Runtime → decode/NMS pipeline (runPipeline) and
+ * the same EmbeddedBackend, configured from the same environment (PLATFORM_ORT_THREADS), as the service, in one
+ * process: no HTTP, no keys, no limits. Like the service, it runs on one event loop, where onnxruntime-node's run
+ * blocks, so both run one inference at a time and decode the next images on libuv's threads meanwhile.
+ * argv: modelDir image.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
-import {
-  decodeImage,
-  postprocess,
-  prepareInput,
-  readOnnxSummary,
-  resolveModelInfo,
-} from '../../electron/core/vision';
 import { EmbeddedBackend } from '../backends/embedded';
+import { configFromEnv } from '../server/config';
+import { ownCpuMs } from './cpu';
+import { validateModelPackage } from '../server/packages';
+import { runPipeline } from '../server/pipeline';
 
 const [modelDir, imagePath] = process.argv.slice(2);
 const onnx = readFileSync(path.join(modelDir!, 'model.onnx'));
-const summary = readOnnxSummary(onnx);
 const metadataFile = path.join(modelDir!, 'metadata.json');
-const metadataJson = existsSync(metadataFile) ? JSON.parse(readFileSync(metadataFile, 'utf8')) : undefined;
-const info = resolveModelInfo({ metadataJson, onnx: summary });
+const model = validateModelPackage(
+  onnx,
+  existsSync(metadataFile) ? readFileSync(metadataFile, 'utf8') : null,
+);
 const image = readFileSync(imagePath!);
-const backend = new EmbeddedBackend();
-await backend.load({ deploymentId: 'direct', version: 1, onnx, summary, replicas: 1 });
+const config = configFromEnv().backend;
+const backend = new EmbeddedBackend(
+  config.kind === 'embedded' ? { intraOpThreads: config.intraOpThreads } : {},
+);
+await backend.load({ deploymentId: 'direct', version: 1, onnx, summary: model.summary, replicas: 1 });
 
 async function once(): Promise<void> {
   // A fresh buffer per call, as each request brings: libvips would otherwise serve repeats from its cache.
-  const decoded = await decodeImage(Buffer.from(image));
-  const input = prepareInput(decoded, info);
-  const outputs = await backend.infer('direct', 1, {
-    name: info.inputName ?? 'images',
-    data: input.tensor,
-    dims: input.dims,
-  });
-  postprocess(outputs, info, input.transform);
+  await runPipeline(Buffer.from(image), model, (input) => backend.infer('direct', 1, input), {});
 }
 
 async function run(
   concurrency: number,
   seconds: number,
-): Promise<{ latencies: number[]; durationMs: number }> {
+): Promise<{ latencies: number[]; durationMs: number; cpuMs: number }> {
   const latencies: number[] = [];
+  const cpu = ownCpuMs();
   const start = performance.now();
   const deadline = start + seconds * 1000;
   await Promise.all(
@@ -53,7 +51,7 @@ async function run(
       }
     }),
   );
-  return { latencies, durationMs: performance.now() - start };
+  return { latencies, durationMs: performance.now() - start, cpuMs: ownCpuMs() - cpu };
 }
 
 // Commands on stdin, one per line: "<concurrency> <seconds>"; answers one JSON line each. Lets the benchmark

@@ -4,22 +4,28 @@
  *      (targets: ≥ 0.95× throughput, ≤ 1 ms added p50), and the time a 401 takes for missing/wrong/revoked keys;
  *   2. each tier driven at 1.5× its limit for two minutes admits exactly its limit per minute;
  *   3. three replicas sharing PostgreSQL and Redis admit exactly one limit between them.
- * Flags: --model DIR (model.onnx + metadata.json; default: the detect fixture exported by `edgepack export`),
- *        --seconds N per throughput point (default 8), --limit-seconds N (default 120), --skip-limits.
+ * Flags: --model DIR (model.onnx + metadata.json; default: both an untrained full-size YOLO11n at 640 px and the tiny
+ *        detect fixture at 160 px, each exported by `edgepack export`), --seconds N per throughput point (default 8),
+ *        --limit-seconds N (default 120), --skip-limits.
+ * The load generator (this process) runs on the same machine as the service; its CPU time is measured and printed
+ * beside the service's and the direct runner's, per request.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchCheckpoint, toolchainEnvPath } from '../../scripts/bench/toolchain';
 import { freePort, packageForm } from '../test-support/harness';
 import {
   createPgSchema,
   createRedisPrefix,
+  exportCheckpoint,
   exportedPackage,
   REDIS_URL,
   repo,
 } from '../test-support/services';
 import { TIER_LIMITS, type Tier } from '../limits/tiers';
+import { ownCpuMs, processCpuMs } from './cpu';
 import { closedLoop, openLoop, post, type Outcome, type Target } from './http-load';
 import { summarize } from './stats';
 
@@ -37,6 +43,7 @@ const cleanups: (() => Promise<void>)[] = [];
 interface Service {
   url: string;
   tokens: Record<string, string>;
+  pid: number;
 }
 
 async function startService(env: Record<string, string>): Promise<Service> {
@@ -62,7 +69,7 @@ async function startService(env: Record<string, string>): Promise<Service> {
     child.stdout!.on('data', (d: Buffer) => {
       buffer += d.toString();
       const line = buffer.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve(JSON.parse(line) as Service);
+      if (line) resolve({ ...(JSON.parse(line) as Omit<Service, 'pid'>), pid: child.pid! });
     });
     child.once('exit', (code) => reject(new Error(`service exited with ${code}`)));
   });
@@ -121,7 +128,10 @@ class DirectRunner {
     });
   }
 
-  run(concurrency: number, seconds: number): Promise<{ latencies: number[]; durationMs: number }> {
+  run(
+    concurrency: number,
+    seconds: number,
+  ): Promise<{ latencies: number[]; durationMs: number; cpuMs: number }> {
     return new Promise((resolve) => {
       this.waiting = (line) => resolve(JSON.parse(line));
       this.child.stdin!.write(`${concurrency} ${seconds}\n`);
@@ -133,7 +143,7 @@ class DirectRunner {
   }
 }
 
-async function throughput(modelDir: string, photo: Buffer): Promise<void> {
+async function throughput(label: string, modelDir: string, photo: Buffer): Promise<void> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-platform-'));
   cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
   const service = await startService({
@@ -150,25 +160,40 @@ async function throughput(modelDir: string, photo: Buffer): Promise<void> {
 
   const direct = new DirectRunner(modelDir);
   console.log(
-    '\n1. Through the service (HTTP, key check, limiter, usage) vs the same pipeline called directly (no HTTP)',
+    `\n1. ${label}: through the service (HTTP, key check, limiter, usage) vs the same pipeline called`,
   );
   console.log(
-    `   image ${path.basename(image)} ${photo.length} B as a raw image/jpeg body; per point ${SLICES} alternating slices of`,
+    `   directly (no HTTP); image ${path.basename(image)} ${photo.length} B as a raw image/jpeg body; per point ${SLICES}`,
   );
   console.log(
-    `   ${pointSeconds / SLICES} s direct / ${pointSeconds / SLICES} s service after a warm-up, so background load falls on both alike`,
+    `   alternating slices of ${pointSeconds / SLICES} s direct / ${pointSeconds / SLICES} s service after a warm-up, so background load falls on both alike.`,
   );
   console.log(
-    '   conc | direct req/s   p50 ms   p99 ms | service req/s   p50 ms   p99 ms | ratio  added p50 ms',
+    '   CPU ms per request: direct process | service process + load generator (this process), all threads.',
+  );
+  console.log(
+    '   conc | direct req/s   p50 ms   p99 ms | service req/s   p50 ms   p99 ms | ratio  added p50 ms | CPU/req direct  service  loadgen  loadgen share',
   );
   for (const concurrency of [1, 8, 32]) {
     await direct.run(concurrency, 1);
     await closedLoop(target, concurrency, 1);
-    const directRuns: { latencies: number[]; durationMs: number }[] = [];
-    const serviceRuns: { outcomes: Outcome[]; durationMs: number }[] = [];
+    const directRuns: { latencies: number[]; durationMs: number; cpuMs: number }[] = [];
+    const serviceRuns: {
+      outcomes: Outcome[];
+      durationMs: number;
+      serviceCpuMs: number;
+      clientCpuMs: number;
+    }[] = [];
     for (let slice = 0; slice < SLICES; slice++) {
       directRuns.push(await direct.run(concurrency, pointSeconds / SLICES));
-      serviceRuns.push(await closedLoop(target, concurrency, pointSeconds / SLICES));
+      const serviceCpu = processCpuMs(service.pid);
+      const clientCpu = ownCpuMs();
+      const run = await closedLoop(target, concurrency, pointSeconds / SLICES);
+      serviceRuns.push({
+        ...run,
+        serviceCpuMs: processCpuMs(service.pid) - serviceCpu,
+        clientCpuMs: ownCpuMs() - clientCpu,
+      });
     }
     const outcomes = serviceRuns.flatMap((r) => r.outcomes);
     const bad = outcomes.filter((o) => o.status !== 200).length;
@@ -183,11 +208,33 @@ async function throughput(modelDir: string, photo: Buffer): Promise<void> {
     );
     const ratio = via.rps / d.rps;
     const added = via.p50 - d.p50;
+    const perRequest = (cpu: number, count: number) => cpu / count;
+    const directCpu = perRequest(
+      directRuns.reduce((n, r) => n + r.cpuMs, 0),
+      d.count,
+    );
+    const serviceCpu = perRequest(
+      serviceRuns.reduce((n, r) => n + r.serviceCpuMs, 0),
+      via.count,
+    );
+    const clientCpu = perRequest(
+      serviceRuns.reduce((n, r) => n + r.clientCpuMs, 0),
+      via.count,
+    );
     console.log(
-      `   ${String(concurrency).padStart(4)} | ${fmt(d.rps)}    ${fmt(d.p50, 2)} ${fmt(d.p99, 2)} | ${fmt(via.rps)}     ${fmt(via.p50, 2)} ${fmt(via.p99, 2)} | ${ratio.toFixed(3)} ${fmt(added, 2)}   ${ratio >= 0.95 ? 'ok' : 'BELOW 0.95×'}${added <= 1 ? '' : ' ADDED p50 > 1 ms'}`,
+      `   ${String(concurrency).padStart(4)} | ${fmt(d.rps)}    ${fmt(d.p50, 2)} ${fmt(d.p99, 2)} | ${fmt(via.rps)}     ${fmt(via.p50, 2)} ${fmt(via.p99, 2)} | ${ratio.toFixed(3)} ${fmt(added, 2)}   | ${fmt(directCpu, 2)}  ${fmt(serviceCpu, 2)} ${fmt(clientCpu, 2)}   ${((100 * clientCpu) / (serviceCpu + clientCpu)).toFixed(1).padStart(5)} %   ${ratio >= 0.95 ? 'ok' : 'BELOW 0.95×'}${added <= 1 ? '' : ' ADDED p50 > 1 ms'}`,
     );
   }
   direct.close();
+  console.log(
+    '   How to read it: both sides share 2 cores with each other and with the load generator, which the direct run does',
+  );
+  console.log(
+    '   not have. Once the cores are saturated (concurrency 8, 32) the ratio is about direct CPU/req ÷ (service + load',
+  );
+  console.log(
+    '   generator CPU/req); the service-only overhead per request is service CPU/req − direct CPU/req.',
+  );
 
   // A revoked key: regenerate, keep the old one.
   const regenerated = await fetch(`${service.url}/api/v1/deployments/${deployed.id}/regenerate-key`, {
@@ -316,16 +363,30 @@ async function limits(modelDir: string, photo: Buffer): Promise<void> {
   }
 }
 
+/** The models to measure: --model DIR, else a realistic full-size YOLO11n at 640 px and the tiny fixture at 160 px. */
+async function models(): Promise<{ label: string; dir: string }[]> {
+  if (args.includes('--model')) {
+    const dir = path.resolve(flag('model', ''));
+    return [{ label: path.relative(repo, dir) || dir, dir }];
+  }
+  const yolo = benchCheckpoint(toolchainEnvPath());
+  return [
+    {
+      label: 'YOLO11n (untrained, Ultralytics yaml) at 640 px',
+      dir: (await exportCheckpoint(yolo, 'yolo11n-640', ['--imgsz', '640'])).dir,
+    },
+    { label: 'tiny detect fixture at 160 px', dir: (await exportedPackage('detect')).dir },
+  ];
+}
+
 async function main(): Promise<void> {
-  const modelDir = args.includes('--model')
-    ? path.resolve(flag('model', ''))
-    : (await exportedPackage('detect')).dir;
   const photo = await fs.readFile(image);
+  const measured = await models();
   console.log(
-    `bench:platform — ${os.cpus().length} CPU(s) ${os.cpus()[0]?.model ?? ''}, Node ${process.version}, model ${path.relative(repo, modelDir) || modelDir}`,
+    `bench:platform — ${os.cpus().length} CPU(s) ${os.cpus()[0]?.model ?? ''}, Node ${process.version}, models: ${measured.map((m) => m.label).join('; ')}`,
   );
-  await throughput(modelDir, photo);
-  if (!args.includes('--skip-limits')) await limits(modelDir, photo);
+  for (const model of measured) await throughput(model.label, model.dir, photo);
+  if (!args.includes('--skip-limits')) await limits(measured[measured.length - 1]!.dir, photo);
 }
 
 try {

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploy, infer, packageForm, startTestPlatform, type TestPlatform } from '../test-support/harness';
-import { tinyClassifier, tinyDetector, tinyDetectorWithoutMetadata } from '../test-support/tiny-models';
+import { tinyDetector, tinyDetectorWithoutMetadata } from '../test-support/tiny-models';
 
 let t: TestPlatform;
 let photo: Buffer;
@@ -210,9 +210,19 @@ describe('bad packages', () => {
       body: packageForm(tinyDetector(), '{"task": '),
     });
     expect((await json(broken)).error.code).toBe('INVALID_METADATA_JSON');
-    const classify = await t.request('POST', '/api/v1/deployments', { body: packageForm(tinyClassifier()) });
-    expect(classify.status).toBe(422);
-    expect((await json(classify)).error.code).toBe('UNSUPPORTED_TASK');
+    const obb = await t.request('POST', '/api/v1/deployments', {
+      body: packageForm(tinyDetector({ task: 'obb' })),
+    });
+    expect(obb.status).toBe(422);
+    expect((await json(obb)).error).toMatchObject({
+      code: 'UNSUPPORTED_TASK',
+      message: expect.stringMatching(/this one is a obb model/),
+    });
+    const noPrototypes = await t.request('POST', '/api/v1/deployments', {
+      body: packageForm(tinyDetector({ task: 'segment' })),
+    });
+    expect(noPrototypes.status).toBe(422);
+    expect((await json(noPrototypes)).error.message).toMatch(/second output with its mask prototypes/);
   });
 
   it('refuses an upload without a model, or with unknown fields, or an invalid replica count', async () => {

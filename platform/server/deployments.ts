@@ -358,6 +358,7 @@ export class DeploymentService {
       modelSha256: model.sha256,
       modelBytes: model.onnx.byteLength,
       modelInfo: model.info,
+      serving: model.serving,
     });
   }
 

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploy, infer, startTestPlatform, type Deployed, type TestPlatform } from '../test-support/harness';
-import { tinyDetector } from '../test-support/tiny-models';
+import { tinyClassifier, tinyDetector } from '../test-support/tiny-models';
 
 let t: TestPlatform;
 let cats: Deployed;
@@ -61,6 +61,20 @@ describe('POST /v1/infer/{id}', () => {
     });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { predictions: unknown[] }).predictions).toHaveLength(1);
+  });
+
+  it('answers a classification model with its top classes, most probable first, as many as top_k asks', async () => {
+    const classifier = await deploy(t, tinyClassifier(), undefined, { name: 'classes' });
+    const body = (await (await infer(t, classifier, photo)).json()) as Record<string, unknown>;
+    expect(body.task).toBe('classify');
+    expect(body.predictions).toEqual([
+      { class: 'dog', class_id: 1, confidence: expect.closeTo(0.7, 5) },
+      { class: 'cat', class_id: 0, confidence: expect.closeTo(0.3, 5) },
+    ]);
+    const one = (await (await infer(t, classifier, photo, { top_k: 1 })).json()) as {
+      predictions: unknown[];
+    };
+    expect(one.predictions).toEqual([{ class: 'dog', class_id: 1, confidence: expect.closeTo(0.7, 5) }]);
   });
 
   it('sends RateLimit headers with every answer', async () => {

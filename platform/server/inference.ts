@@ -1,8 +1,7 @@
-import { performance } from 'node:perf_hooks';
-import type { Prediction } from '../../electron/core/vision';
-import { decodeImage, postprocess, prepareInput } from '../../electron/core/vision';
+import type { PreviewClassScore, PreviewPrediction } from '../../electron/contract';
+import type { OutputTensor } from '../../electron/core/vision';
 import { bearerToken, type KeyHasher } from '../auth/keys';
-import type { InferenceBackend } from '../backends/types';
+import type { InferenceBackend, InputTensor } from '../backends/types';
 import { BackendUnavailableError, InferenceFailedError } from '../backends/types';
 import type { RateDecision, RateLimiter } from '../limits/types';
 import { RATE_WINDOW_MS, TIER_LIMITS } from '../limits/tiers';
@@ -10,6 +9,8 @@ import type { PlatformStore } from '../store/platform-store';
 import type { Deployment, DeploymentVersion } from '../store/types';
 import type { DeploymentService } from './deployments';
 import { PlatformError } from './errors';
+import { maskToSource } from './mask-to-source';
+import { runPipeline, type PipelineResult } from './pipeline';
 import type { UsageRecorder } from './usage';
 import { round } from './views';
 
@@ -19,6 +20,8 @@ export interface InferenceOptions {
   maxDetections?: number;
   classes?: number[];
   agnosticNms?: boolean;
+  /** Classification: how many classes to answer (default 5). */
+  topK?: number;
 }
 
 interface CachedDeployment {
@@ -126,34 +129,35 @@ export class InferenceService {
 
   async run(authorized: Authorized, image: Uint8Array, options: InferenceOptions) {
     const { deployment, version } = authorized;
-    const started = performance.now();
-    const decoded = await decodeImage(image, { maxPixels: this.deps.maxImagePixels });
-    const decodedAt = performance.now();
-    const info = version.modelInfo;
-    const input = prepareInput(decoded, info);
-    const preparedAt = performance.now();
-    const outputs = await this.infer(deployment, info.inputName ?? 'images', input.tensor, input.dims);
-    const inferredAt = performance.now();
-    const predictions = postprocess(outputs, info, input.transform, {
-      conf: options.confidenceThreshold,
-      iou: options.iouThreshold,
-      maxDet: options.maxDetections,
-      classes: options.classes,
-      agnostic: options.agnosticNms,
-    });
-    const finishedAt = performance.now();
-    this.deps.usage.record(deployment.id, finishedAt - started);
+    const result = await runPipeline(
+      image,
+      { info: version.modelInfo, serving: version.serving },
+      (input) => this.infer(deployment, input),
+      {
+        conf: options.confidenceThreshold,
+        iou: options.iouThreshold,
+        maxDet: options.maxDetections,
+        classes: options.classes,
+        agnostic: options.agnosticNms,
+        topK: options.topK,
+      },
+      this.deps.maxImagePixels,
+    );
+    this.deps.usage.record(deployment.id, result.timing.totalMs);
+    const t = result.timing;
     return {
       deployment_id: deployment.id,
       model_version: version.version,
-      image: { width: decoded.width, height: decoded.height },
-      predictions: predictions.map(predictionView),
+      task: version.modelInfo.task,
+      image: { width: result.width, height: result.height },
+      predictions:
+        version.modelInfo.task === 'classify' ? result.top.map(classView) : predictionViews(result),
       timing: {
-        decode_ms: round(decodedAt - started, 3),
-        preprocess_ms: round(preparedAt - decodedAt, 3),
-        inference_ms: round(inferredAt - preparedAt, 3),
-        postprocess_ms: round(finishedAt - inferredAt, 3),
-        total_ms: round(finishedAt - started, 3),
+        decode_ms: round(t.decodeMs, 3),
+        preprocess_ms: round(t.preprocessMs, 3),
+        inference_ms: round(t.inferenceMs, 3),
+        postprocess_ms: round(t.postprocessMs, 3),
+        total_ms: round(t.totalMs, 3),
       },
     };
   }
@@ -163,19 +167,10 @@ export class InferenceService {
     this.cache.delete(deploymentId);
   }
 
-  private async infer(
-    deployment: Deployment,
-    inputName: string,
-    tensor: Float32Array,
-    dims: readonly number[],
-  ) {
+  private async infer(deployment: Deployment, input: InputTensor): Promise<OutputTensor[]> {
     try {
       await this.deps.deployments.ensureLoaded(deployment);
-      return await this.deps.backend.infer(deployment.id, deployment.activeVersion!, {
-        name: inputName,
-        data: tensor,
-        dims,
-      });
+      return await this.deps.backend.infer(deployment.id, deployment.activeVersion!, input);
     } catch (error) {
       if (error instanceof BackendUnavailableError) {
         this.deps.deployments.forgetLoaded(deployment.id);
@@ -225,20 +220,27 @@ export function rateLimitHeaders(rate: RateDecision): Record<string, string> {
   };
 }
 
-function predictionView(p: Prediction) {
-  return {
-    class: p.className,
-    class_id: p.classId,
-    confidence: round(p.confidence, 5),
-    bbox: p.box.map((v) => round(v, 2)),
-    ...(p.keypoints
-      ? {
-          keypoints: p.keypoints.map((k) => [
-            round(k.x, 2),
-            round(k.y, 2),
-            k.score === null ? null : round(k.score, 4),
-          ]),
-        }
-      : {}),
-  };
+function classView(s: PreviewClassScore) {
+  return { class: s.className, class_id: s.classId, confidence: round(s.confidence, 5) };
+}
+
+function predictionViews(result: PipelineResult) {
+  return result.predictions.map((p: PreviewPrediction) => {
+    const mask =
+      p.mask && result.mapping && maskToSource(p.mask, result.mapping, result.width, result.height);
+    return {
+      ...classView(p),
+      bbox: p.box.map((v) => round(v, 2)),
+      ...(p.keypoints
+        ? {
+            keypoints: p.keypoints.map((k) => [
+              round(k.x, 2),
+              round(k.y, 2),
+              k.score === null ? null : round(k.score, 4),
+            ]),
+          }
+        : {}),
+      ...(p.mask ? { mask: mask ?? null } : {}),
+    };
+  });
 }

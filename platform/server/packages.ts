@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ModelInfo, OnnxModelSummary } from '../../electron/core/vision';
 import { readOnnxSummary, resolveModelInfo } from '../../electron/core/vision';
+import { preprocessSpecFrom } from '../../electron/core/vision/preprocess';
+import type { ServingFacts } from '../store/types';
 import { PlatformError } from './errors';
 
 export interface ModelPackage {
@@ -8,10 +10,11 @@ export interface ModelPackage {
   metadataJson: unknown;
   summary: OnnxModelSummary;
   info: ModelInfo;
+  serving: ServingFacts;
   sha256: string;
 }
 
-const SERVABLE_TASKS = new Set(['detect', 'segment', 'pose']);
+const SERVABLE_TASKS = new Set(['detect', 'segment', 'classify', 'pose']);
 
 /**
  * Checks an uploaded export package (model.onnx and, optionally, metadata.json) before anything is stored:
@@ -49,25 +52,65 @@ export function validateModelPackage(onnx: Uint8Array, metadataText: string | nu
       `The model must take one float32 image tensor [batch, 3, height, width]; it takes ${summary.inputs
         .map((i) => `${i.name} ${i.elemType} [${i.shape.join(', ')}]`)
         .join(', ')}.`,
-      'Export an Ultralytics detection, segmentation or pose model to ONNX in FP32.',
+      'Export an Ultralytics detection, segmentation, classification or pose model to ONNX in FP32.',
     );
   }
   if (!SERVABLE_TASKS.has(info.task)) {
     throw new PlatformError(
       422,
       'UNSUPPORTED_TASK',
-      `Endpoints serve detection, segmentation and pose models; this one is a ${info.task} model.`,
-      'Deploy a detect, segment or pose export.',
+      `Endpoints serve detection, segmentation, classification and pose models; this one is a ${info.task} model.`,
+      'Deploy a detect, segment, classify or pose export.',
     );
   }
-  const output = summary.outputs[0];
-  if (!output || output.elemType !== 'FLOAT' || output.shape.length !== 3) {
+  checkOutputs(summary, info);
+  const fixed = input.shape[2];
+  const inputShape: [number, number] =
+    typeof fixed === 'number' && fixed > 0 && typeof input.shape[3] === 'number' && input.shape[3] > 0
+      ? [fixed, input.shape[3]]
+      : info.imgsz;
+  const serving: ServingFacts = {
+    spec: preprocessSpecFrom(metadataJson, info.task),
+    inputShape,
+    outputNames: summary.outputs.map((o) => o.name),
+  };
+  return {
+    onnx,
+    metadataJson,
+    summary,
+    info,
+    serving,
+    sha256: createHash('sha256').update(onnx).digest('hex'),
+  };
+}
+
+/** The outputs the task's decoder reads: [1, classes] for classify, [1, channels, anchors] (+ mask prototypes). */
+function checkOutputs(summary: OnnxModelSummary, info: ModelInfo): void {
+  const [output, second] = summary.outputs;
+  const rank = info.task === 'classify' ? 2 : 3;
+  const wanted = info.task === 'classify' ? '[1, classes]' : '[1, channels, anchors]';
+  if (!output || output.elemType !== 'FLOAT' || output.shape.length !== rank) {
     throw new PlatformError(
       422,
       'UNSUPPORTED_MODEL_OUTPUT',
-      `The model's first output must be a float32 [1, channels, anchors] tensor; it is ${output ? `${output.elemType} [${output.shape.join(', ')}]` : 'missing'}.`,
+      `The ${info.task} model's first output must be a float32 ${wanted} tensor; it is ${output ? `${output.elemType} [${output.shape.join(', ')}]` : 'missing'}.`,
       'Export with Ultralytics to ONNX in FP32 (half-precision outputs are not served yet).',
     );
   }
-  return { onnx, metadataJson, summary, info, sha256: createHash('sha256').update(onnx).digest('hex') };
+  if (info.task === 'segment' && (second?.elemType !== 'FLOAT' || second.shape.length !== 4)) {
+    throw new PlatformError(
+      422,
+      'UNSUPPORTED_MODEL_OUTPUT',
+      `A segmentation model needs a second output with its mask prototypes, float32 [1, 32, height, width]; ${second ? `this one is ${second.elemType} [${second.shape.join(', ')}]` : 'this one has none'}.`,
+      'Export the segmentation checkpoint with Ultralytics to ONNX in FP32, unchanged.',
+    );
+  }
+  if (info.task === 'pose' && !info.kptShape) {
+    throw new PlatformError(
+      422,
+      'UNSUPPORTED_MODEL_OUTPUT',
+      'This pose model does not say its keypoint shape (kpt_shape), so its keypoints cannot be read.',
+      'Upload the metadata.json the export wrote beside the model (it holds kpt_shape).',
+    );
+  }
 }

@@ -66,6 +66,11 @@ CREATE TABLE deployment_history (
 CREATE INDEX deployment_history_by_deployment ON deployment_history(deployment_id, id);
 `,
   },
+  {
+    id: 2,
+    name: 'how each version turns an image into its input (resize, normalisation, input size, output order)',
+    sql: `ALTER TABLE deployment_versions ADD COLUMN serving TEXT;`,
+  },
 ];
 
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.id;

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { ModelInfo } from '../../electron/core/vision';
+import { ultralyticsPreprocessSpec } from '../../electron/core/vision/preprocess';
 import type { Tier } from '../limits/tiers';
 import type { SqlDb } from './db';
 import { migrate } from './migrations';
@@ -39,6 +41,7 @@ interface VersionRow {
   model_sha256: string;
   model_bytes: number | string;
   model_info: string;
+  serving: string | null;
   error: string | null;
   created_at: string;
 }
@@ -212,8 +215,8 @@ export class PlatformStore {
 
   async addVersion(version: Omit<DeploymentVersion, 'createdAt' | 'status' | 'error'>): Promise<void> {
     await this.db.run(
-      `INSERT INTO deployment_versions (deployment_id, version, status, model_key, metadata_key, model_sha256, model_bytes, model_info, created_at)
-       VALUES (?, ?, 'loading', ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO deployment_versions (deployment_id, version, status, model_key, metadata_key, model_sha256, model_bytes, model_info, serving, created_at)
+       VALUES (?, ?, 'loading', ?, ?, ?, ?, ?, ?, ?)`,
       [
         version.deploymentId,
         version.version,
@@ -222,6 +225,7 @@ export class PlatformStore {
         version.modelSha256,
         version.modelBytes,
         JSON.stringify(version.modelInfo),
+        JSON.stringify(version.serving),
         now(),
       ],
     );
@@ -341,6 +345,7 @@ function toDeployment(row: DeploymentRow): Deployment {
 }
 
 function toVersion(row: VersionRow): DeploymentVersion {
+  const modelInfo: ModelInfo = JSON.parse(row.model_info);
   return {
     deploymentId: row.deployment_id,
     version: Number(row.version),
@@ -349,7 +354,15 @@ function toVersion(row: VersionRow): DeploymentVersion {
     metadataKey: row.metadata_key,
     modelSha256: row.model_sha256,
     modelBytes: Number(row.model_bytes),
-    modelInfo: JSON.parse(row.model_info),
+    modelInfo,
+    // Versions stored before migration 2 were detect/pose models exported by Ultralytics, fed at their imgsz.
+    serving: row.serving
+      ? JSON.parse(row.serving)
+      : {
+          spec: { ...ultralyticsPreprocessSpec(modelInfo.task), padValue: modelInfo.padValue },
+          inputShape: modelInfo.imgsz,
+          outputNames: [],
+        },
     error: row.error,
     createdAt: row.created_at,
   };

@@ -1,4 +1,5 @@
 import type { ModelInfo } from '../../electron/core/vision';
+import type { PreprocessSpec } from '../../electron/core/vision/preprocess';
 import type { Tier } from '../limits/tiers';
 
 export type DeploymentStatus = 'deploying' | 'active' | 'inactive' | 'failed' | 'deleted';
@@ -53,8 +54,17 @@ export interface DeploymentVersion {
   modelSha256: string;
   modelBytes: number;
   modelInfo: ModelInfo;
+  serving: ServingFacts;
   error: string | null;
   createdAt: string;
+}
+
+/** What the preview also needs besides ModelInfo to run a model: its preprocessing, input size and output order. */
+export interface ServingFacts {
+  spec: PreprocessSpec;
+  /** [height, width] the image is resized to. */
+  inputShape: [number, number];
+  outputNames: string[];
 }
 
 export interface HistoryEntry {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { toolchainEnvPath } from '../../scripts/bench/toolchain';
 import { freePort } from './harness';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -256,12 +257,20 @@ export interface ExportedPackage {
  * under .cache/platform-fixtures by the checkpoint's content so later runs reuse it.
  */
 export async function exportedPackage(
-  task: 'detect' | 'segment' | 'pose' = 'detect',
+  task: 'detect' | 'segment' | 'classify' | 'pose' = 'detect',
 ): Promise<ExportedPackage> {
-  const checkpoint = path.join(repo, 'tests', 'fixtures', 'models', `${task}.pt`);
+  return exportCheckpoint(path.join(repo, 'tests', 'fixtures', 'models', `${task}.pt`), task);
+}
+
+/** Any checkpoint through `edgepack export --format onnx [extra…]`, cached by its content and the options. */
+export async function exportCheckpoint(
+  checkpoint: string,
+  label: string,
+  extra: string[] = [],
+): Promise<ExportedPackage> {
   const bytes = await fs.readFile(checkpoint);
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-  const dir = path.join(repo, '.cache', 'platform-fixtures', `${task}-${hash}`);
+  const hash = createHash('sha256').update(bytes).update(extra.join(' ')).digest('hex').slice(0, 16);
+  const dir = path.join(repo, '.cache', 'platform-fixtures', `${label}-${hash}`);
   const done = path.join(dir, 'metadata.json');
   if (
     !(await fs.access(done).then(
@@ -280,13 +289,15 @@ export async function exportedPackage(
         checkpoint,
         '--format',
         'onnx',
+        ...extra,
         '--out',
         staging,
         '--json',
       ],
       {
         cwd: repo,
-        env: { ...process.env, EDGEPACK_HOME: home },
+        // A fresh data folder, but the toolchain environment already made (the tests' globalSetup, or doctor).
+        env: { ...process.env, EDGEPACK_HOME: home, EDGEPACK_TOOLCHAINS: toolchainsDir() },
         encoding: 'utf8',
         timeout: 600_000,
         maxBuffer: 64 * 1024 * 1024,
@@ -295,7 +306,7 @@ export async function exportedPackage(
     await fs.rm(home, { recursive: true, force: true });
     if (r.status !== 0)
       throw new Error(
-        `edgepack export ${task}.pt failed (exit ${r.status}):\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`,
+        `edgepack export ${path.basename(checkpoint)} failed (exit ${r.status}):\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`,
       );
     await fs.rm(dir, { recursive: true, force: true });
     await fs.rename(staging, dir);
@@ -353,6 +364,10 @@ export function ultralyticsEnv(): NodeJS.ProcessEnv {
 }
 
 /** The trainers' toolchain interpreter (torch + Ultralytics) the integration setup prepared. */
+function toolchainsDir(): string {
+  return process.env.EDGEPACK_TOOLCHAINS ?? path.dirname(toolchainEnvPath());
+}
+
 export function toolchainPython(): string {
   const python = process.env.EDGEPACK_TEST_PYTHON;
   if (!python)

@@ -7,7 +7,9 @@ export const TINY_IMGSZ: [number, number] = [64, 64];
  * A 64×64 "detector" whose output is fixed: anchor 0 is a cat at (8,16)-(40,48) with 0.9, anchor 1 a dog at
  * (32,8)-(56,24) with 0.6, anchor 2 a weak cat (0.1). Real ONNX, run by the real onnxruntime, no Python needed.
  */
-export function tinyDetector(options: { opType?: string; dynamicBatch?: boolean } = {}): Uint8Array {
+export function tinyDetector(
+  options: { opType?: string; dynamicBatch?: boolean; task?: string } = {},
+): Uint8Array {
   const rows = [
     [24, 32, 32, 32, 0.9, 0.05],
     [44, 16, 24, 16, 0.1, 0.6],
@@ -20,7 +22,7 @@ export function tinyDetector(options: { opType?: string; dynamicBatch?: boolean 
     inputShape: [options.dynamicBatch ? 'batch' : 1, 3, ...TINY_IMGSZ],
     output: { dims: [1, 6, anchors], data },
     outputShape: [options.dynamicBatch ? 'batch' : 1, 6, anchors],
-    metadata: ultralyticsMetadata(TINY_NAMES, TINY_IMGSZ),
+    metadata: ultralyticsMetadata(TINY_NAMES, TINY_IMGSZ, options.task),
     opType: options.opType,
   });
 }

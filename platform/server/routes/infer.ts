@@ -13,6 +13,7 @@ const jsonBody = z
     max_detections: z.number().int().min(1).max(1000).optional(),
     classes: z.array(z.number().int().min(0)).max(1000).optional(),
     agnostic_nms: z.boolean().optional(),
+    top_k: z.number().int().min(1).max(100).optional(),
   })
   .strict();
 
@@ -20,6 +21,7 @@ const queryOptions = z.object({
   confidence_threshold: z.coerce.number().min(0).max(1).optional(),
   iou_threshold: z.coerce.number().min(0).max(1).optional(),
   max_detections: z.coerce.number().int().min(1).max(1000).optional(),
+  top_k: z.coerce.number().int().min(1).max(100).optional(),
 });
 
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
@@ -86,6 +88,7 @@ function parseJson(body: unknown): { image: Uint8Array; options: InferenceOption
       maxDetections: b.max_detections,
       classes: b.classes,
       agnosticNms: b.agnostic_nms,
+      topK: b.top_k,
     },
   };
 }
@@ -97,6 +100,7 @@ function parseQuery(query: unknown): InferenceOptions {
     confidenceThreshold: parsed.data.confidence_threshold,
     iouThreshold: parsed.data.iou_threshold,
     maxDetections: parsed.data.max_detections,
+    topK: parsed.data.top_k,
   };
 }
 
@@ -135,6 +139,6 @@ function invalidField(issue: z.core.$ZodIssue | undefined): PlatformError {
     400,
     'INVALID_REQUEST',
     `Invalid inference request: ${message}.`,
-    'Fields: image (base64), confidence_threshold and iou_threshold (0–1), max_detections (1–1000), classes (ids), agnostic_nms.',
+    'Fields: image (base64), confidence_threshold and iou_threshold (0–1), max_detections (1–1000), classes (ids), agnostic_nms, top_k (classification, 1–100).',
   );
 }
