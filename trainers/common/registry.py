@@ -85,6 +85,10 @@ class FormatSpec:
     load_runner: Callable[[Path], Runner] | None = None  # None: cannot run here (checked structurally only)
     describe_io: Callable[[Path], dict] | None = None  # {"input", "outputs", "format_details"} for metadata.json
     embed_metadata: Callable[[Path, dict], None] | None = None  # store metadata inside the artifact if it can
+    # (ExportContext) -> None: begin work ahead of this format's turn (kept on ctx.started, which has `cancel()`),
+    # e.g. a conversion in another environment that can overlap the checkpoint load and the other formats. Called
+    # before the checkpoint is loaded here (ctx.loaded is None) and again after; it starts when it has what it needs.
+    start: Callable[[Any], None] | None = None
     # For a format that cannot run here: (artifact) -> {"status": not_runnable|deferred, "passed", "checks", "note"}
     structural_check: Callable[[Path], dict] | None = None
     # Python packages the converter needs in the toolchain environment (probed for the capability matrix)

@@ -149,6 +149,17 @@ def train_imgsz(loaded: LoadedCheckpoint) -> list[int]:
     return [int(value), int(value)]
 
 
+def export_imgsz(loaded: LoadedCheckpoint, requested: int | None, log=None) -> list[int]:
+    """[h, w] to export at: the requested size rounded up to the model stride, else the training size."""
+    stride = int(max(loaded.yolo.model.stride)) if hasattr(loaded.yolo.model, "stride") else 32
+    if requested:
+        rounded = -(-int(requested) // stride) * stride
+        if rounded != requested and log:
+            log("warning", f"imgsz {requested} is not a multiple of the model stride {stride}; using {rounded}")
+        return [rounded, rounded]
+    return train_imgsz(loaded)
+
+
 def describe(loaded: LoadedCheckpoint) -> dict:
     """The model card: framework, task, class names, input size and facts worth showing."""
     model = loaded.yolo.model

@@ -106,7 +106,7 @@ def _on_signal(signum, _frame):
 
 
 def run(args: argparse.Namespace, protocol: Protocol) -> dict:
-    from trainers.common.env import import_ultralytics
+    from trainers.common.env import apply_offline_settings, import_ultralytics
     from trainers.common.registry import REGISTRY
     from trainers.ultralytics import (
         formats,  # noqa: F401  (registers every format)
@@ -121,9 +121,19 @@ def run(args: argparse.Namespace, protocol: Protocol) -> dict:
         return {"capabilities": capability_matrix("ultralytics")}
     settings = settings_from(args)
     scan = job.precheck(settings, protocol)  # before the heavy imports: bad input is answered at once
-    import_ultralytics(args.config_dir)
-    route_library_logs(protocol, "ultralytics")
-    return job.inspect(settings, protocol, scan) if args.inspect else job.export(settings, protocol, scan)
+    if args.inspect:
+        import_ultralytics(args.config_dir)
+        route_library_logs(protocol, "ultralytics")
+        return job.inspect(settings, protocol, scan)
+    apply_offline_settings(args.config_dir)  # a converter started in another environment inherits them
+    prepared = job.begin(settings, protocol, scan)
+    try:
+        import_ultralytics(args.config_dir)
+        route_library_logs(protocol, "ultralytics")
+    except BaseException:
+        job.abandon(prepared)  # removes its scratch folder too: it is inside the output folder
+        raise
+    return job.export(settings, protocol, scan, prepared)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,9 +13,9 @@ from trainers.common.errors import ExportError
 from trainers.common.metadata import sha256_file
 from trainers.common.picklescan import ScanReport
 from trainers.common.protocol import Protocol
-from trainers.common.registry import get_format, resolve_job_options
+from trainers.common.registry import FormatSpec, get_format, resolve_job_options
 
-from .checkpoint import LoadedCheckpoint, check_scan, class_names, describe, load_checkpoint, train_imgsz
+from .checkpoint import LoadedCheckpoint, check_scan, class_names, describe, export_imgsz, load_checkpoint
 from .context import ExportContext
 from .one_format import export_one_format, refused_result
 from .reference import ReferenceOutputs
@@ -64,17 +64,6 @@ def inspect(settings: JobSettings, protocol: Protocol, scan: ScanReport) -> dict
     return {"model": model}
 
 
-def _export_imgsz(loaded: LoadedCheckpoint, export_options: dict, log) -> list[int]:
-    stride = int(max(loaded.yolo.model.stride)) if hasattr(loaded.yolo.model, "stride") else 32
-    if export_options.get("imgsz"):
-        size = int(export_options["imgsz"])
-        rounded = -(-size // stride) * stride
-        if rounded != size:
-            log("warning", f"imgsz {size} is not a multiple of the model stride {stride}; using {rounded}")
-        return [rounded, rounded]
-    return train_imgsz(loaded)
-
-
 def _prepare_output(output_dir: Path | None) -> Path:
     if output_dir is None:
         raise ExportError(
@@ -96,58 +85,100 @@ def _prepare_output(output_dir: Path | None) -> Path:
     return output_dir
 
 
-def export(settings: JobSettings, protocol: Protocol, scan: ScanReport) -> dict:
+@dataclass
+class PreparedJob:
+    """The output folder, scratch space and one context per format, made before the checkpoint is loaded."""
+
+    specs: list[FormatSpec]
+    refused: dict[str, ExportError]
+    contexts: dict[str, ExportContext]
+    output_dir: Path
+    existing: set[Path]
+    work_dir: Path
+
+    def start_formats(self) -> None:
+        for spec in self.specs:
+            if spec.start and spec.id in self.contexts:
+                spec.start(self.contexts[spec.id])
+
+    def cancel_started(self) -> None:
+        for ctx in self.contexts.values():
+            if hasattr(ctx.started, "cancel"):
+                ctx.started.cancel()
+
+
+def begin(settings: JobSettings, protocol: Protocol, scan: ScanReport) -> PreparedJob:
+    """Runs before Ultralytics is imported here: a format that converts in another environment (TFLite) starts now,
+    so its interpreter start, imports and checkpoint load overlap this process's."""
     specs = [get_format(f) for f in settings.formats]
     resolved, refused = resolve_job_options(specs, settings.export_config, settings.optimization_config)
     output_dir = _prepare_output(settings.output_dir)
     existing = set(output_dir.iterdir())
     work_dir = Path(tempfile.mkdtemp(prefix=".work-", dir=output_dir))
+    contexts = {
+        spec.id: ExportContext(
+            checkpoint=settings.checkpoint,
+            scan=scan,
+            output_dir=output_dir,
+            work_dir=work_dir,
+            export_options=resolved[spec.id][0],
+            optimization_options=resolved[spec.id][1],
+            log=lambda level, message: protocol.log(message, level),
+            trust_unsafe=settings.trust_unsafe,
+        )
+        for spec in specs
+        if spec.id in resolved
+    }
+    job = PreparedJob(specs, refused, contexts, output_dir, existing, work_dir)
+    try:
+        job.start_formats()
+    except BaseException:
+        abandon(job)
+        raise
+    return job
+
+
+def abandon(job: PreparedJob) -> None:
+    """Cancelled or crashed: stop what was started; nothing half-written may look like a result."""
+    job.cancel_started()
+    for path in set(job.output_dir.iterdir()) - job.existing:
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def export(settings: JobSettings, protocol: Protocol, scan: ScanReport, job: PreparedJob) -> dict:
     reference: ReferenceOutputs | None = None
     try:
-        loaded = load(settings, protocol, work_dir, scan)
+        loaded = load(settings, protocol, job.work_dir, scan)
         card = describe(loaded)
         reference = ReferenceOutputs(loaded)
-        imgsz = {
-            s.id: _export_imgsz(loaded, resolved[s.id][0], lambda lvl, m: protocol.log(m, lvl))
-            for s in specs
-            if s.id in resolved
-        }
-        for size in imgsz.values():
-            reference.start(size)
+        for ctx in job.contexts.values():
+            ctx.loaded, ctx.reference = loaded, reference
+            ctx.imgsz = export_imgsz(loaded, ctx.export_options.get("imgsz"), ctx.log)
+            reference.start(ctx.imgsz)
+        job.start_formats()  # those that needed the loaded model
         formats: dict[str, dict] = {}
-        share = (EXPORT_SPAN[1] - EXPORT_SPAN[0]) / len(specs)
-        for i, spec in enumerate(specs):
-            if spec.id in refused:  # this format cannot take the job's options: said on its own, nothing run
-                protocol.log(f"{spec.label} skipped: {refused[spec.id].message}", "warning")
-                formats[spec.id] = refused_result(refused[spec.id])
+        share = (EXPORT_SPAN[1] - EXPORT_SPAN[0]) / len(job.specs)
+        for i, spec in enumerate(job.specs):
+            if spec.id in job.refused:  # this format cannot take the job's options: said on its own, nothing run
+                protocol.log(f"{spec.label} skipped: {job.refused[spec.id].message}", "warning")
+                formats[spec.id] = refused_result(job.refused[spec.id])
                 continue
-            export_options, optimization_options = resolved[spec.id]
             if loaded.task not in spec.tasks:
                 raise ExportError(
                     errors.UNSUPPORTED_TASK,
                     f"{spec.label} export does not support {loaded.task} models.",
                     f"{spec.label} supports: {', '.join(spec.tasks)}.",
                 )
-            ctx = ExportContext(
-                loaded=loaded,
-                output_dir=output_dir,
-                work_dir=work_dir,
-                export_options=export_options,
-                optimization_options=optimization_options,
-                imgsz=imgsz[spec.id],
-                log=lambda level, message: protocol.log(message, level),
-                reference=reference,
-            )
             span = (EXPORT_SPAN[0] + i * share, EXPORT_SPAN[0] + (i + 1) * share)
-            formats[spec.id] = export_one_format(spec, ctx, settings, card, protocol, span)
-    except BaseException:  # cancelled or crashed: nothing half-written may look like a result
-        for path in set(output_dir.iterdir()) - existing:
-            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+            formats[spec.id] = export_one_format(spec, job.contexts[spec.id], settings, card, protocol, span)
+    except BaseException:
+        abandon(job)
         raise
     finally:
+        job.cancel_started()
         if reference:
             reference.close()
-        shutil.rmtree(work_dir, ignore_errors=True)
+        shutil.rmtree(job.work_dir, ignore_errors=True)
     first_meta = next((r["metadata"] for r in formats.values() if r.get("metadata")), None)
     protocol.progress("done", 1.0)
     return {"job_id": settings.job_id, "model": card, "formats": formats, "metadata": first_meta}

@@ -1,10 +1,11 @@
 """TFLite (LiteRT) conversion, run in the TFLite environment (torch < 2.14 for litert-torch) by formats/tflite.py.
 
-    <tflite-env>/bin/python trainers/ultralytics/tflite_convert.py --checkpoint best.pt --imgsz 160 --batch 1 \
-        --out work/ [--calibration calib.npy]
+    <tflite-env>/bin/python trainers/ultralytics/tflite_convert.py --checkpoint best.pt [--imgsz 160 160 |
+        --requested-imgsz 160] --batch 1 --out work/ [--calibration calib.npy]
 
 Never imports torchvision (its wheel does not load against this environment's CPU torch). The checkpoint's pickle
-was already scanned by the main job; it is scanned again here before loading. Prints the .tflite path last.
+was already scanned by the main job; it is scanned again here before loading. Without --imgsz, the size is chosen
+from the checkpoint exactly as the main job chooses it. Prints the size used and the .tflite path last.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import shutil
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--checkpoint", required=True)
-    parser.add_argument("--imgsz", type=int, nargs=2, required=True)
+    parser.add_argument("--imgsz", type=int, nargs=2, default=None)
+    parser.add_argument("--requested-imgsz", type=int, default=None, help="the job's imgsz option (rounded to stride)")
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--out", required=True)
     parser.add_argument("--calibration", default=None, help=".npy of float32 NCHW calibration images (INT8)")
@@ -37,12 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
 
     from trainers.ultralytics.calibration_feed import exporter_calibration
-    from trainers.ultralytics.checkpoint import load_checkpoint
+    from trainers.ultralytics.checkpoint import export_imgsz, load_checkpoint
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     loaded = load_checkpoint(args.checkpoint, out / "load", args.trust_unsafe)
-    kwargs = {"format": "litert", "imgsz": list(args.imgsz), "batch": args.batch, "device": "cpu", "verbose": False}
+    imgsz = list(args.imgsz) if args.imgsz else export_imgsz(loaded, args.requested_imgsz)
+    print(f"TFLITE_IMGSZ={imgsz[0]},{imgsz[1]}", flush=True)
+    kwargs = {"format": "litert", "imgsz": imgsz, "batch": args.batch, "device": "cpu", "verbose": False}
     if args.calibration:
         arrays = list(np.load(args.calibration)[:, None])
         kwargs.update(quantize=8, data=str(args.calibration))

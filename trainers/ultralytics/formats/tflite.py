@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +26,7 @@ PYTHON_ENV = "EDGEPACK_TFLITE_PYTHON"
 METADATA_NAME = "edgepack_metadata.json"
 
 
-def export(ctx) -> Path:
-    optimization = ctx.optimization_options
+def _refuse(optimization: dict) -> None:
     refuse_half_and_int8(optimization)
     if optimization.get("half"):
         raise ExportError(
@@ -34,6 +34,9 @@ def export(ctx) -> Path:
             "LiteRT (TFLite) export offers FP32 or INT8, not FP16.",
             "Export TFLite in FP32, or choose INT8 with calibration images.",
         )
+
+
+def _converter_python() -> str:
     python = os.environ.get(PYTHON_ENV)
     if not python or not Path(python).exists():
         raise ExportError(
@@ -42,10 +45,63 @@ def export(ctx) -> Path:
             "Export TFLite through the app or `npx edgepack export`, which install it on first use "
             f"(trainers/requirements/tflite.txt); or set {PYTHON_ENV} to that environment's python.",
         )
+    return python
+
+
+def _needs_loaded_model(ctx) -> bool:
+    """The original file can go to the TFLite environment as it is, unless its pickle holds torchvision objects
+    (classify transforms: see _portable_checkpoint) or INT8 needs calibration inputs at the exported size."""
+    return bool(ctx.optimization_options.get("int8")) or any(g.startswith("torchvision.") for g in ctx.scan.globals)
+
+
+class _Conversion:
+    """tflite_convert.py running in the TFLite environment, its output kept in a file until it is collected."""
+
+    def __init__(self, command: list[str], work: Path):
+        self.log_path = work / "convert.log"
+        self._log = self.log_path.open("w")
+        self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT, env=os.environ.copy())
+        self.began = time.perf_counter()
+
+    def wait(self) -> tuple[int, list[str]]:
+        code = self.process.wait()
+        self._log.close()
+        return code, self.log_path.read_text(errors="replace").splitlines()
+
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._log.close()
+
+
+def start(ctx) -> None:
+    """Launch the conversion ahead of this format's turn — before the checkpoint is even loaded here when the
+    original file will do — so the TFLite environment's interpreter start, imports (torch, ultralytics, litert) and
+    checkpoint load run beside this process's own load and the job's other formats."""
+    if ctx.started is not None or (ctx.loaded is None and _needs_loaded_model(ctx)):
+        return
+    try:
+        ctx.started = _launch(ctx)
+    except Exception as exc:  # reported when this format's turn comes, like any failure of its export
+        ctx.started = exc
+
+
+def _launch(ctx) -> _Conversion:
+    optimization = ctx.optimization_options
+    _refuse(optimization)
+    python = _converter_python()
     work = ctx.work_dir / "tflite"
     work.mkdir(parents=True, exist_ok=True)
-    checkpoint = _portable_checkpoint(ctx, work / "model.pt")
-    command = [python, str(CONVERTER), "--checkpoint", str(checkpoint), "--imgsz", *map(str, ctx.imgsz)]
+    if ctx.loaded is None:  # the scanned original; the converter scans it again and picks the same input size
+        command = [python, str(CONVERTER), "--checkpoint", str(ctx.checkpoint)]
+        if ctx.export_options.get("imgsz"):
+            command += ["--requested-imgsz", str(ctx.export_options["imgsz"])]
+        if ctx.trust_unsafe:
+            command.append("--trust-unsafe")
+    else:
+        checkpoint = _portable_checkpoint(ctx, work / "model.pt")
+        command = [python, str(CONVERTER), "--checkpoint", str(checkpoint), "--imgsz", *map(str, ctx.imgsz)]
     command += ["--batch", str(ctx.export_options["batch"]), "--out", str(work)]
     if optimization.get("int8"):
         calib = work.parent / "tflite-calibration.npy"
@@ -53,24 +109,41 @@ def export(ctx) -> Path:
         command += ["--calibration", str(calib)]
         ctx.calibration["method"] = "LiteRT static INT8 quantization (ai-edge-quantizer), int8 weights + activations"
     ctx.log("info", f"TFLite: converting in the TFLite environment ({python})")
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ.copy())
-    tail: list[str] = []
-    produced = None
-    for line in proc.stdout:
-        line = line.rstrip()
-        if line.startswith("TFLITE_OUTPUT="):
-            produced = Path(line.split("=", 1)[1])
-        elif line:
-            tail = [*tail, line][-15:]
-            ctx.log("debug", f"litert: {line}")
-    if proc.wait() != 0 or produced is None:
+    return _Conversion(command, work)
+
+
+def export(ctx) -> Path:
+    _refuse(ctx.optimization_options)
+    started = ctx.started or _launch(ctx)
+    if isinstance(started, Exception):
+        raise started
+    waited = time.perf_counter()
+    code, lines = started.wait()
+    said = dict(t.split("=", 1) for t in lines if t.startswith(("TFLITE_OUTPUT=", "TFLITE_IMGSZ=")))
+    produced = Path(said["TFLITE_OUTPUT"]) if "TFLITE_OUTPUT" in said else None
+    imgsz = [int(v) for v in said.get("TFLITE_IMGSZ", "0,0").split(",")]
+    tail = [t for t in lines if t.strip() and not t.startswith("TFLITE_")][-15:]
+    for line in tail:
+        ctx.log("debug", f"litert: {line}")
+    if code != 0 or produced is None:
         last = next((t for t in reversed(tail) if "Error" in t or "error" in t), tail[-1] if tail else "no output")
         raise ExportError(
             errors.EXPORT_FAILED,
-            f"TFLite conversion failed (exit {proc.returncode}): {last}",
+            f"TFLite conversion failed (exit {code}): {last}",
             "The log has the converter's output. Try FP32, or another input size.",
             {"converter_output": tail},
         )
+    if imgsz != list(ctx.imgsz):
+        raise ExportError(
+            errors.EXPORT_FAILED,
+            f"The TFLite converter exported at {imgsz}, not at {ctx.imgsz} like the rest of the job.",
+            "Pass --imgsz explicitly.",
+        )
+    ctx.log(
+        "info",
+        f"TFLite: converted in {waited - started.began + (time.perf_counter() - waited):.1f} s in its environment, "
+        f"{waited - started.began:.1f} s of it beside the rest of the job",
+    )
     target = ctx.output_dir / ARTIFACT
     produced.replace(target)
     return target
@@ -209,6 +282,7 @@ SPEC = register(
         },
         tasks=SUPPORTED_TASKS,
         export=export,
+        start=start,
         load_runner=load_runner,
         describe_io=describe_io,
         embed_metadata=embed_metadata,

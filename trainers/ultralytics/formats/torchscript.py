@@ -3,6 +3,7 @@ config.txt)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from pathlib import Path
@@ -54,12 +55,27 @@ def load_runner(path: Path):
     return run
 
 
-def describe_io(path: Path) -> dict:
+@functools.lru_cache(maxsize=1)
+def _loaded_archive(path: str, _stamp: tuple[int, int]):
     import torch
 
     files = {"config.txt": ""}
-    module = torch.jit.load(str(path), map_location="cpu", _extra_files=files)
-    config = json.loads(files["config.txt"] or "{}")
+    module = torch.jit.load(path, map_location="cpu", _extra_files=files)
+    return module, files["config.txt"]
+
+
+def _archive(path: Path):
+    """(module, config.txt) of the archive as it is on disk: loaded once for describe_io and embed_metadata (a load
+    costs about a second); the parity check loads the final file afresh."""
+    stat = path.stat()
+    return _loaded_archive(str(path), (stat.st_mtime_ns, stat.st_size))
+
+
+def describe_io(path: Path) -> dict:
+    import torch
+
+    module, config_text = _archive(path)
+    config = json.loads(config_text or "{}")
     imgsz = config.get("imgsz") or [640, 640]
     batch = int(config.get("batch") or 1)
     x = torch.zeros(batch, int(config.get("channels") or 3), *imgsz)
@@ -79,9 +95,11 @@ def embed_metadata(path: Path, meta: dict) -> None:
     """torch.jit extra files: Ultralytics' config.txt stays; metadata.json (minus validation) is added beside it."""
     import torch
 
-    files = {"config.txt": ""}
-    module = torch.jit.load(str(path), map_location="cpu", _extra_files=files)
-    files[METADATA_FILE] = json.dumps({k: v for k, v in meta.items() if k != "validation"}, separators=(",", ":"))
+    module, config_text = _archive(path)
+    files = {
+        "config.txt": config_text,
+        METADATA_FILE: json.dumps({k: v for k, v in meta.items() if k != "validation"}, separators=(",", ":")),
+    }
     torch.jit.save(module, str(path), _extra_files=files)
 
 
