@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline/promises';
-import sharp from 'sharp';
 import type { AppErrorShape, PreviewModel, PreviewOptions, PreviewResult } from '../../contract';
 import type { CoreWithServices } from '../../core';
 import { AppError, toAppError } from '../../core/errors';
 import { saveAnnotated } from '../../core/preview/annotate';
 import { expandInputs } from '../../core/preview/inputs';
+import { loadSharp } from '../../core/vision/sharp';
 import { findExport, withCore, type CommandContext } from '../context';
 import { ProgressView } from '../progress';
 
@@ -86,7 +86,7 @@ async function runPredict(
   }
   if (skipped) out.note(`Skipping ${skipped} files that are not images.`);
   // Each image is read once: libvips' operation cache would only hold on to decoded pixels.
-  sharp.cache(false);
+  (await loadSharp()).cache(false);
 
   let cancelled = false;
   const cancel = () => {

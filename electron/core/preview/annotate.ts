@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import { COCO_SKELETON, paletteColor, type PreviewResult } from '../../contract';
 import { decodeImageBounded } from '../vision/decode-bounded';
+import { loadSharp } from '../vision/sharp';
 import { decodeRuns } from '../vision/segment';
 
 /**
@@ -23,6 +23,7 @@ export async function saveAnnotated(
     if (p.mask && result.mapping) blendMask(pixels, image.width, image.height, p, result, scale);
   const svg = overlaySvg(result, image.width, image.height, scale);
   const format = outputFormat(result.image.name);
+  const sharp = await loadSharp();
   let pipeline = sharp(pixels, { raw: { width: image.width, height: image.height, channels: 3 } }).composite([
     { input: Buffer.from(svg), top: 0, left: 0 },
   ]);

@@ -1,7 +1,7 @@
-import sharp from 'sharp';
-import type { DecodedImage } from './decode';
-import { DEFAULT_MAX_PIXELS, decodeImage } from './decode';
+import type { DecodedImage, ImageHeader } from './decode';
+import { DEFAULT_MAX_PIXELS, decodeImageWithHeader, readImageHeader } from './decode';
 import { VisionError } from './errors';
+import { loadSharp } from './sharp';
 
 export interface BoundedDecodeOptions {
   /** Images up to this many pixels are decoded as they are (exactly as Ultralytics would read them). */
@@ -36,9 +36,10 @@ export async function decodeImageBounded(
   options: BoundedDecodeOptions = {},
 ): Promise<BoundedImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const size = await uprightSize(input);
+  const header = await readImageHeader(input);
+  const size = uprightSize(header);
   if (!size || !STREAMABLE.has(size.format) || size.width * size.height <= maxPixels) {
-    const image = await decodeImage(input, { maxPixels });
+    const image = await decodeImageWithHeader(input, header, maxPixels);
     return { image, sourceWidth: image.width, sourceHeight: image.height, downscaled: null };
   }
   const pixels = size.width * size.height;
@@ -53,6 +54,7 @@ export async function decodeImageBounded(
   const factor = Math.sqrt((options.downscaleTo ?? DEFAULT_DOWNSCALE_TO) / pixels);
   const width = Math.max(1, Math.floor(size.width * factor));
   const height = Math.max(1, Math.floor(size.height * factor));
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(input, {
       limitInputPixels: false,
@@ -81,22 +83,15 @@ export async function decodeImageBounded(
   }
 }
 
-/** The displayed (EXIF-upright) size, or null when sharp cannot read the header (decodeImage then says why). */
-async function uprightSize(
-  input: Uint8Array,
-): Promise<{ width: number; height: number; format: string } | null> {
-  try {
-    const meta = await sharp(input, { limitInputPixels: false }).metadata();
-    if (!meta.width || !meta.height) return null;
-    const turned = (meta.orientation ?? 1) >= 5;
-    return {
-      width: turned ? meta.height : meta.width,
-      height: turned ? meta.width : meta.height,
-      format: meta.format ?? 'unknown',
-    };
-  } catch {
-    return null;
-  }
+/** The displayed (EXIF-upright) size, or null when the header does not say (decoding then says why). */
+function uprightSize(header: ImageHeader): { width: number; height: number; format: string } | null {
+  if (!header.width || !header.height) return null;
+  const turned = (header.orientation ?? 1) >= 5;
+  return {
+    width: turned ? header.height : header.width,
+    height: turned ? header.width : header.height,
+    format: header.format ?? 'unknown',
+  };
 }
 
 function megapixels(pixels: number): string {

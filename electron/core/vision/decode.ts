@@ -1,6 +1,7 @@
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import type { RgbImage } from './image';
 import { VisionError } from './errors';
+import { loadSharp } from './sharp';
 
 /** 40 megapixels: far above any camera a model is run on, far below what exhausts memory when decoded. */
 export const DEFAULT_MAX_PIXELS = 40_000_000;
@@ -22,7 +23,13 @@ export interface DecodedImage extends RgbImage {
  * 16-bit inputs all come out as 3 × 8-bit channels; alpha is dropped the way cv2.imread(IMREAD_COLOR) drops it.
  */
 export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  return decodeImageWithHeader(input, await readImageHeader(input), options.maxPixels ?? DEFAULT_MAX_PIXELS);
+}
+
+export type ImageHeader = Awaited<ReturnType<ReturnType<typeof Sharp>['metadata']>>;
+
+/** The image's header (format, stored size, EXIF orientation), or a clear error when it is not an image. */
+export async function readImageHeader(input: Uint8Array): Promise<ImageHeader> {
   if (input.byteLength === 0) {
     throw new VisionError(
       'NOT_AN_IMAGE',
@@ -30,8 +37,25 @@ export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}
       'Send the bytes of a JPEG, PNG or WebP.',
     );
   }
-  const metadata = await readMetadata(input);
-  const format = metadata.format ?? 'unknown';
+  const sharp = await loadSharp();
+  try {
+    return await sharp(input, { limitInputPixels: false }).metadata();
+  } catch {
+    throw new VisionError(
+      'NOT_AN_IMAGE',
+      'The data is not an image in any format this service reads.',
+      'Send the bytes of a JPEG, PNG or WebP photo (base64-encoded in JSON requests).',
+    );
+  }
+}
+
+/** decodeImage once the header has been read (callers that looked at it first need not read it twice). */
+export async function decodeImageWithHeader(
+  input: Uint8Array,
+  header: ImageHeader,
+  maxPixels: number,
+): Promise<DecodedImage> {
+  const format = header.format ?? 'unknown';
   if (!SUPPORTED_FORMATS.has(format)) {
     throw new VisionError(
       'UNSUPPORTED_IMAGE_FORMAT',
@@ -39,8 +63,8 @@ export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}
       'Convert it to JPEG, PNG, WebP, GIF, TIFF or AVIF.',
     );
   }
-  const width = metadata.width ?? 0;
-  const height = metadata.height ?? 0;
+  const width = header.width ?? 0;
+  const height = header.height ?? 0;
   if (width * height > maxPixels) {
     throw new VisionError(
       'IMAGE_TOO_LARGE',
@@ -48,6 +72,7 @@ export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}
       'Resize it before sending; detection models see it at a few hundred pixels anyway.',
     );
   }
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(input, { limitInputPixels: maxPixels, failOn: 'error' })
       .rotate()
@@ -63,20 +88,6 @@ export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}
       'IMAGE_DECODE_FAILED',
       `The ${format.toUpperCase()} image could not be decoded: ${(error as Error).message}.`,
       'The file may be truncated or corrupt; export it again from the original.',
-    );
-  }
-}
-
-type ImageMetadata = Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
-
-async function readMetadata(input: Uint8Array): Promise<ImageMetadata> {
-  try {
-    return await sharp(input, { limitInputPixels: false }).metadata();
-  } catch {
-    throw new VisionError(
-      'NOT_AN_IMAGE',
-      'The data is not an image in any format this service reads.',
-      'Send the bytes of a JPEG, PNG or WebP photo (base64-encoded in JSON requests).',
     );
   }
 }

@@ -93,11 +93,15 @@ export function prepareInput(image: RgbImage, model: InputFacts): PreparedInput 
   const transform = letterboxTransform(image.width, image.height, inputShape);
   const width = transform.left + transform.resizedWidth + transform.right;
   const height = transform.top + transform.resizedHeight + transform.bottom;
+  const { top, left, right, resizedWidth, resizedHeight } = transform;
   const writer = new NchwWriter(width, height, spec);
-  writer.fill(spec.padValue);
-  resizeRowsBilinear(image, transform.resizedWidth, transform.resizedHeight, (y, pixels) =>
-    writer.row(pixels, transform.resizedWidth, (y + transform.top) * width + transform.left),
-  );
+  // Only the padding is filled, around the rows as they come: the picture itself is written once.
+  writer.fill(spec.padValue, 0, top * width + left);
+  resizeRowsBilinear(image, resizedWidth, resizedHeight, (y, pixels) => {
+    const at = (y + top) * width + left;
+    writer.row(pixels, resizedWidth, at);
+    writer.fill(spec.padValue, at + resizedWidth, y + 1 < resizedHeight ? right + left : undefined);
+  });
   return {
     tensor: writer.tensor,
     dims: [1, 3, height, width],

@@ -46,7 +46,7 @@ function axisTaps(sourceSize: number, destSize: number, clampWeights: boolean): 
   return { index, weight0, weight1 };
 }
 
-/** Per output byte (x × 3 + channel): byte offsets of both source taps within a row, and their weights. */
+/** Per output pixel: byte offsets of both source taps within a row (the right one clamped at the edge). */
 interface ColumnTaps {
   offset0: Int32Array;
   offset1: Int32Array;
@@ -56,24 +56,38 @@ interface ColumnTaps {
 
 function columnTaps(sourceWidth: number, width: number): ColumnTaps {
   const xs = axisTaps(sourceWidth, width, true);
-  const length = width * 3;
-  const taps: ColumnTaps = {
-    offset0: new Int32Array(length),
-    offset1: new Int32Array(length),
-    weight0: new Int32Array(length),
-    weight1: new Int32Array(length),
-  };
+  const offset0 = new Int32Array(width);
+  const offset1 = new Int32Array(width);
   for (let x = 0; x < width; x++) {
     const s = xs.index[x]!;
-    const next = s < sourceWidth - 1 ? s + 1 : s;
-    for (let c = 0; c < 3; c++) {
-      taps.offset0[x * 3 + c] = s * 3 + c;
-      taps.offset1[x * 3 + c] = next * 3 + c;
-      taps.weight0[x * 3 + c] = xs.weight0[x]!;
-      taps.weight1[x * 3 + c] = xs.weight1[x]!;
-    }
+    offset0[x] = s * 3;
+    offset1[x] = (s < sourceWidth - 1 ? s + 1 : s) * 3;
   }
-  return taps;
+  return { offset0, offset1, weight0: xs.weight0, weight1: xs.weight1 };
+}
+
+/** OpenCV's horizontal pass over one source row: two taps per pixel, kept as fixed-point ints. */
+function horizontalPass(src: Uint8Array, base: number, taps: ColumnTaps, into: Int32Array): void {
+  const { offset0, offset1, weight0, weight1 } = taps;
+  for (let x = 0, o = 0; x < offset0.length; x++, o += 3) {
+    const s0 = base + offset0[x]!;
+    const s1 = base + offset1[x]!;
+    const a0 = weight0[x]!;
+    const a1 = weight1[x]!;
+    into[o] = src[s0]! * a0 + src[s1]! * a1;
+    into[o + 1] = src[s0 + 1]! * a0 + src[s1 + 1]! * a1;
+    into[o + 2] = src[s0 + 2]! * a0 + src[s1 + 2]! * a1;
+  }
+}
+
+/**
+ * OpenCV's vectorised vertical pass (VResizeLinearVec_32s8u): 16-bit high products, then a rounding shift. With
+ * weights in [0, 2048] summing to 2048 the result is always within 0–255, so it needs no saturation.
+ */
+function verticalPass(row0: Int32Array, row1: Int32Array, b0: number, b1: number, out: Uint8Array): void {
+  for (let i = 0; i < out.length; i++) {
+    out[i] = ((((row0[i]! >> 4) * b0) >> 16) + (((row1[i]! >> 4) * b1) >> 16) + 2) >> 2;
+  }
 }
 
 /** Receives each output row in turn; `pixels` (RGB, width × 3 bytes) is reused for the next row. */
@@ -86,7 +100,6 @@ export type RowSink = (y: number, pixels: Uint8Array) => void;
  */
 export function resizeRowsBilinear(source: RgbImage, width: number, height: number, sink: RowSink): void {
   const rowLength = width * 3;
-  const sourceRowLength = source.width * 3;
   const src = source.data;
   if (source.width === width && source.height === height) {
     for (let y = 0; y < height; y++) sink(y, src.subarray(y * rowLength, (y + 1) * rowLength));
@@ -96,39 +109,35 @@ export function resizeRowsBilinear(source: RgbImage, width: number, height: numb
     halveRows(source, sink);
     return;
   }
-  const { offset0, offset1, weight0, weight1 } = columnTaps(source.width, width);
+  const taps = columnTaps(source.width, width);
   const ys = axisTaps(source.height, height, false);
+  const sourceRowLength = source.width * 3;
   const lastRow = source.height - 1;
-  // OpenCV's horizontal pass per source row into an int buffer; two buffers cover consecutive output rows.
-  const buffers = [new Int32Array(rowLength), new Int32Array(rowLength)];
-  const buffered = [-1, -1];
-  const horizontal = (sourceRow: number): Int32Array => {
-    const row = sourceRow < 0 ? 0 : sourceRow > lastRow ? lastRow : sourceRow;
-    if (buffered[0] === row) return buffers[0]!;
-    if (buffered[1] === row) return buffers[1]!;
-    const slot = buffered[0]! < buffered[1]! ? 0 : 1;
-    buffered[slot] = row;
-    const into = buffers[slot]!;
-    const base = row * sourceRowLength;
-    for (let i = 0; i < rowLength; i++) {
-      into[i] = src[base + offset0[i]!]! * weight0[i]! + src[base + offset1[i]!]! * weight1[i]!;
-    }
-    return into;
-  };
-
+  // Horizontal passes of the two source rows the current output row blends; consecutive rows often share one.
+  let upper = new Int32Array(rowLength);
+  let lower = new Int32Array(rowLength);
+  let upperRow = -1;
+  let lowerRow = -1;
   const out = new Uint8Array(rowLength);
   for (let y = 0; y < height; y++) {
     const top = ys.index[y]!;
-    const row0 = horizontal(top);
-    const row1 = horizontal(top + 1);
-    const b0 = ys.weight0[y]!;
-    const b1 = ys.weight1[y]!;
-    for (let i = 0; i < rowLength; i++) {
-      // OpenCV's vectorised vertical pass (VResizeLinearVec_32s8u): 16-bit high products, then a rounding shift.
-      // Uint8Array stores clamp nothing, so saturate first.
-      const value = ((((row0[i]! >> 4) * b0) >> 16) + (((row1[i]! >> 4) * b1) >> 16) + 2) >> 2;
-      out[i] = value < 0 ? 0 : value > 255 ? 255 : value;
+    const row0 = top < 0 ? 0 : top > lastRow ? lastRow : top;
+    const row1 = top + 1 < 0 ? 0 : top + 1 > lastRow ? lastRow : top + 1;
+    if (row0 !== upperRow) {
+      if (row0 === lowerRow) {
+        [upper, lower] = [lower, upper];
+        upperRow = row0;
+        lowerRow = -1;
+      } else {
+        horizontalPass(src, row0 * sourceRowLength, taps, upper);
+        upperRow = row0;
+      }
     }
+    if (row1 !== lowerRow) {
+      horizontalPass(src, row1 * sourceRowLength, taps, lower);
+      lowerRow = row1;
+    }
+    verticalPass(upper, lower, ys.weight0[y]!, ys.weight1[y]!, out);
     sink(y, out);
   }
 }

@@ -38,13 +38,12 @@ export class NchwWriter {
     this.planeStart = [outputChannel(0) * plane, outputChannel(1) * plane, outputChannel(2) * plane];
   }
 
-  /** Sets every position to the value a grey pixel of `value` (e.g. letterbox padding) has. */
-  fill(value: number): void {
+  /** Sets `count` positions from `at` (y × width + x) to what a grey pixel of `value` (e.g. padding) becomes. */
+  fill(value: number, at = 0, count = this.width * this.height - at): void {
     const byte = Uint8Array.of(value)[0]!;
-    const plane = this.width * this.height;
     for (let source = 0; source < 3; source++) {
-      const start = this.planeStart[source]!;
-      this.tensor.fill(this.table[source * 256 + byte]!, start, start + plane);
+      const start = this.planeStart[source]! + at;
+      this.tensor.fill(this.table[source * 256 + byte]!, start, start + count);
     }
   }
 
