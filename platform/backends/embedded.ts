@@ -21,6 +21,9 @@ export class EmbeddedBackend implements InferenceBackend {
       session = await ort.InferenceSession.create(request.onnx, {
         graphOptimizationLevel: 'all',
         ...(this.options.intraOpThreads ? { intraOpNumThreads: this.options.intraOpThreads } : {}),
+        // ONNX Runtime's idle workers spin for work by default; in a server that decodes the next images and
+        // answers HTTP on the same cores, that spinning takes CPU from them. They sleep instead.
+        extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
       });
     } catch (error) {
       throw new ModelLoadError(`ONNX Runtime could not load the model: ${(error as Error).message}`);
