@@ -1,15 +1,15 @@
-"""INT8 calibration images: the person's folder, the sample photos when none is given (with a warning), bad folders."""
+"""INT8 calibration images: the person's folder, the sample photos when none is given (with a warning), bad folders.
+
+The INT8 exports around them (sample photos, empty and broken folders) are in test_precisions.py."""
 
 from __future__ import annotations
-
-import json
 
 import pytest
 
 from trainers.common.calibration import RECOMMENDED, calibration_batches, calibration_set
 from trainers.common.errors import ExportError
 
-from .conftest import FIXTURES, run_export
+from .conftest import FIXTURES
 
 CALIB = FIXTURES / "images"
 
@@ -51,27 +51,3 @@ def test_a_broken_image_is_named_with_its_folder(tmp_path):
     with pytest.raises(ExportError, match=r"broken\.jpg") as raised:
         calibration_batches(calibration_set(str(tmp_path)).files, (64, 64), "detect")
     assert "Remove or replace" in raised.value.hint and str(tmp_path) in raised.value.hint
-
-
-def test_int8_without_a_folder_calibrates_on_the_sample_photos_warns_and_passes_parity(tmp_path, config_dir):
-    run = run_export(
-        "--checkpoint-path",
-        str(FIXTURES / "models" / "detect.pt"),
-        "--export-format",
-        "onnx",
-        "--output-dir",
-        str(tmp_path),
-        "--optimization-config",
-        json.dumps({"int8": True}),
-        config_dir=config_dir,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
-    warnings = [e["message"] for e in run.of("log") if e["level"] == "warning"]
-    assert any("sample photos" in w for w in warnings), warnings
-    result = run.result["formats"]["onnx"]
-    assert result["status"] == "passed", result["parity"]
-    assert result["parity"]["precision"] == "int8" and result["parity"]["boxes_reference"] > 0
-    assert result["calibration"]["sample_photos"] and "sample photos" in result["calibration"]["warning"]
-    meta = json.loads((tmp_path / "metadata.json").read_text())
-    assert meta["quantization"]["calibration"]["warning"] == result["calibration"]["warning"]
-    assert meta["quantization"]["calibration"]["images"] == result["calibration"]["images"] >= 2

@@ -129,6 +129,20 @@ def test_nonsensical_combinations_are_refused_before_anything_starts(
     assert not any(e.get("stage") == "load" for e in run.of("progress")), "refused before the model was loaded"
 
 
+def test_int8_without_a_folder_calibrates_on_the_sample_photos_warns_and_passes_parity(tmp_path, config_dir):
+    run = _export(tmp_path, "onnx", {"int8": True}, config_dir)
+    assert run.returncode == 0, run.stderr[-3000:]
+    warnings = [e["message"] for e in run.of("log") if e["level"] == "warning"]
+    assert any("sample photos" in w for w in warnings), warnings
+    result = run.result["formats"]["onnx"]
+    assert result["status"] == "passed", result["parity"]
+    assert result["parity"]["precision"] == "int8" and result["parity"]["boxes_reference"] > 0
+    assert result["calibration"]["sample_photos"] and "sample photos" in result["calibration"]["warning"]
+    meta = json.loads((tmp_path / "metadata.json").read_text())
+    assert meta["quantization"]["calibration"]["warning"] == result["calibration"]["warning"]
+    assert meta["quantization"]["calibration"]["images"] == result["calibration"]["images"] >= 2
+
+
 def test_calibration_folder_without_images(tmp_path, config_dir):
     empty = tmp_path / "calib"
     empty.mkdir()

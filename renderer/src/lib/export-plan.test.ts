@@ -70,7 +70,9 @@ describe('format cards', () => {
   it('CoreML converts here but is said to be checked structurally only', () => {
     const facts = cardFacts(coreml, 'detect', true);
     expect(facts).toMatchObject({ selectable: true, check: 'structural', quality: 'good' });
-    expect(facts.why).toMatch(/^Converts here; CoreML runs on Apple devices.*structural check only/);
+    expect(facts.why).toBe(
+      'Converts here; CoreML runs on Apple devices (macOS, iOS) only, not on this OS: checked structurally only.',
+    );
   });
 
   it('TensorRT without a GPU is a deferred build, built on the target device, and says why', () => {

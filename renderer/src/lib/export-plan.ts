@@ -37,7 +37,7 @@ export function cardFacts(format: FormatCapability, task: string | null, toolcha
       (format.reason ? ` (here: ${format.reason}).` : '.');
   else if (build === 'no') why = format.reason ?? `${format.label} cannot be built here.`;
   else if (check === 'structural')
-    why = `Converts here; ${format.note || 'not runnable on this OS'} — structural check only.`;
+    why = `Converts here; ${format.note || 'not runnable on this OS — structural check only.'}`;
   else if (converter === 'first use') why = format.reason;
   return {
     supported,
