@@ -105,7 +105,10 @@ async function runPredict(
       if (files.length > 1)
         view.update(`${index + 1}/${files.length} ${path.basename(file)}`, index / files.length);
       try {
-        const result = await preview.predict(modelPath, file, options, { keepOutputs: false });
+        const result = await preview.predict(modelPath, file, options, {
+          keepOutputs: false,
+          next: files[index + 1],
+        });
         results.push(result);
         if (opts.save) saved.push(await saveAnnotated(result, path.resolve(opts.save), taken));
       } catch (error) {

@@ -90,7 +90,7 @@ export class BatchRunner {
         error: null,
       };
       try {
-        const result = await this.engine.predict(model, file, options);
+        const result = await this.engine.predict(model, file, options, { next: files[index + 1] });
         item.summary = {
           count: result.task === 'classify' ? result.top.length : result.predictions.length,
           top: result.task === 'classify' ? result.top.slice(0, 1) : [],

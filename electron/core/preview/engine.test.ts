@@ -120,6 +120,19 @@ describe('preview engine', () => {
     expect(preview.service.engine.loadedSessions()).toHaveLength(0);
   });
 
+  it('reads the next image of a folder ahead, with the same result, and reports a bad one on its own turn', async () => {
+    const wide = work.write('wide.png', await solidPng(256, 128));
+    const broken = work.write('broken.png', Buffer.from('not an image at all'));
+    const fresh = await preview.service.predict(model, wide, {}, { keepOutputs: false });
+    await preview.service.predict(model, square, {}, { keepOutputs: false, next: wide });
+    const ahead = await preview.service.predict(model, wide, {}, { keepOutputs: false, next: broken });
+    expect(boxes(ahead)).toEqual(boxes(fresh));
+    expect(ahead.image).toMatchObject({ width: 256, height: 128 });
+    await expect(preview.service.predict(model, broken, {}, { keepOutputs: false })).rejects.toMatchObject({
+      code: 'NOT_AN_IMAGE',
+    });
+  });
+
   it('lists the top classes of a classifier, most probable first', async () => {
     const classifier = work.write('cls.onnx', tinyClassifier());
     const result = await preview.service.predict(classifier, square, { topK: 2 });

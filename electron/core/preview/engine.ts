@@ -5,7 +5,7 @@ import { AppError } from '../errors';
 import { decodeImageBounded } from '../vision/decode-bounded';
 import { prepareInput } from '../vision/preprocess';
 import type { ModelAnswers } from './answers-repo';
-import { InferenceWorker, type SessionOptions } from './inference-worker';
+import { InferenceWorker, type SessionOptions, type WireTensor } from './inference-worker';
 import { SizedLru } from './lru';
 import { fileKey, openModelFile, type OpenedModel } from './model-facts';
 import { postprocess, type RawOutputs } from './postprocess';
@@ -26,6 +26,25 @@ interface CachedRun extends RawOutputs {
   notices: PreviewNotice[];
 }
 
+/** An image read, decoded and laid out as the model's input, waiting for its turn on the worker. */
+interface PreparedImage {
+  key: string;
+  feed: WireTensor;
+  transform: RawOutputs['transform'];
+  sourceWidth: number;
+  sourceHeight: number;
+  format: string;
+  notices: PreviewNotice[];
+  decodeMs: number;
+  preprocessMs: number;
+}
+
+/** How predict() runs: `keepOutputs` (see predict); `next`, the image that will be asked for next, if known. */
+export interface PredictHow {
+  keepOutputs?: boolean;
+  next?: string;
+}
+
 /** Image files larger than this are not read (a 20 000 × 20 000 PNG of a photo is ~700 MB). */
 const MAX_IMAGE_FILE_BYTES = 1024 * 1024 * 1024;
 
@@ -39,6 +58,8 @@ export class PreviewEngine {
   private readonly outputs: SizedLru<CachedRun>;
   private readonly inFlight = new Map<string, Promise<CachedRun>>();
   private readonly models = new Map<string, OpenedModel>();
+  /** The next image of a folder run, read and prepared while the worker runs the current one. */
+  private ahead: Promise<PreparedImage | null> | null = null;
 
   constructor(private readonly options: PreviewEngineOptions) {
     this.sessions = new SessionCache(this.worker, {
@@ -69,13 +90,13 @@ export class PreviewEngine {
 
   /**
    * `keepOutputs: false` (the CLI: every image once) skips the output cache, so a folder costs no more memory than
-   * one image.
+   * one image. `next` (folder runs) has the next image decoded and prepared while this one is inferred.
    */
   async predict(
     modelPath: string,
     imagePath: string,
     options: PreviewOptions = {},
-    { keepOutputs = true }: { keepOutputs?: boolean } = {},
+    { keepOutputs = true, next }: PredictHow = {},
   ): Promise<PreviewResult> {
     const started = performance.now();
     const model = await this.open(modelPath);
@@ -89,7 +110,7 @@ export class PreviewEngine {
     if (!cached) {
       let pending = this.inFlight.get(key);
       if (!pending) {
-        pending = this.infer(model, image, timings).finally(() => this.inFlight.delete(key));
+        pending = this.infer(model, image, timings, next).finally(() => this.inFlight.delete(key));
         this.inFlight.set(key, pending);
       }
       cached = await pending;
@@ -133,6 +154,7 @@ export class PreviewEngine {
   }
 
   async close(): Promise<void> {
+    this.ahead = null;
     await this.sessions.close();
     await this.worker.close();
     this.outputs.clear();
@@ -142,25 +164,21 @@ export class PreviewEngine {
     model: OpenedModel,
     image: string,
     timings: { load: number; decode: number; preprocess: number; inference: number },
+    next?: string,
   ): Promise<CachedRun> {
     const ready = model.ready!;
-    let at = performance.now();
-    const bytes = await readImageFile(image);
-    const decoded = await decodeImageBounded(bytes);
-    const notices: PreviewNotice[] = [];
-    if (decoded.downscaled) {
-      notices.push({
-        code: 'IMAGE_DOWNSCALED',
-        message: `The image is ${decoded.sourceWidth}×${decoded.sourceHeight}; it was shrunk to ${decoded.downscaled.width}×${decoded.downscaled.height} while reading, to keep memory bounded. Boxes are in the original's pixels.`,
-      });
+    const input = await this.takePrepared(model, image);
+    timings.decode = input.decodeMs;
+    timings.preprocess = input.preprocessMs;
+    if (next) {
+      // Decoding overlaps the inference below; a failure there is reported when that image's turn comes.
+      const ahead = this.prepare(model, path.resolve(next));
+      this.ahead = ahead.catch(() => null);
     }
-    timings.decode = performance.now() - at;
-    at = performance.now();
-    const prepared = prepareInput(decoded.image, ready.input);
-    const feed = inputTensor(prepared.tensor, [...prepared.dims], model.inputType);
-    timings.preprocess = performance.now() - at;
-    at = performance.now();
-    const { outputs, loadMs } = await this.sessions.run(model.key, model.path, { [model.inputName]: feed });
+    const at = performance.now();
+    const { outputs, loadMs } = await this.sessions.run(model.key, model.path, {
+      [model.inputName]: input.feed,
+    });
     timings.load = loadMs;
     const tensors = ready.outputNames.map((name) => {
       const tensor = outputs[name];
@@ -175,11 +193,48 @@ export class PreviewEngine {
     timings.inference = performance.now() - at - loadMs;
     return {
       tensors,
+      transform: input.transform,
+      sourceWidth: input.sourceWidth,
+      sourceHeight: input.sourceHeight,
+      format: input.format,
+      notices: input.notices,
+    };
+  }
+
+  /** The image prepared ahead if it is this one (same model, same file version), else prepared now. */
+  private async takePrepared(model: OpenedModel, image: string): Promise<PreparedImage> {
+    const ahead = this.ahead ? await this.ahead : null;
+    this.ahead = null;
+    if (ahead && ahead.key === `${model.key}::${imageKey(image)}`) return ahead;
+    return this.prepare(model, image);
+  }
+
+  private async prepare(model: OpenedModel, image: string): Promise<PreparedImage> {
+    const key = `${model.key}::${imageKey(image)}`;
+    let at = performance.now();
+    const bytes = await readImageFile(image);
+    const decoded = await decodeImageBounded(bytes);
+    const notices: PreviewNotice[] = [];
+    if (decoded.downscaled) {
+      notices.push({
+        code: 'IMAGE_DOWNSCALED',
+        message: `The image is ${decoded.sourceWidth}×${decoded.sourceHeight}; it was shrunk to ${decoded.downscaled.width}×${decoded.downscaled.height} while reading, to keep memory bounded. Boxes are in the original's pixels.`,
+      });
+    }
+    const decodeMs = performance.now() - at;
+    at = performance.now();
+    const prepared = prepareInput(decoded.image, model.ready!.input);
+    const feed = inputTensor(prepared.tensor, [...prepared.dims], model.inputType);
+    return {
+      key,
+      feed,
       transform: prepared.transform,
       sourceWidth: decoded.sourceWidth,
       sourceHeight: decoded.sourceHeight,
       format: decoded.image.format,
       notices,
+      decodeMs,
+      preprocessMs: performance.now() - at,
     };
   }
 }

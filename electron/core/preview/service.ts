@@ -11,7 +11,7 @@ import { AppError } from '../errors';
 import type { EventHub } from '../events';
 import { ModelAnswersRepo, type ModelAnswers } from './answers-repo';
 import { BatchRunner } from './batch';
-import { PreviewEngine, type PreviewEngineOptions } from './engine';
+import { PreviewEngine, type PredictHow, type PreviewEngineOptions } from './engine';
 import { toPreviewModel } from './model-facts';
 
 const FACT_WORDS = { task: 'its task', names: 'its class names', imgsz: 'its input size' } as const;
@@ -59,12 +59,7 @@ export class PreviewService {
     return this.open(request.path);
   }
 
-  predict(
-    model: string,
-    image: string,
-    options: PreviewOptions,
-    how?: { keepOutputs?: boolean },
-  ): Promise<PreviewResult> {
+  predict(model: string, image: string, options: PreviewOptions, how?: PredictHow): Promise<PreviewResult> {
     return this.engine.predict(model, image, options, how);
   }
 
