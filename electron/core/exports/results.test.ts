@@ -57,7 +57,13 @@ describe('trainer results', () => {
       formats: {
         onnx: {
           status: 'passed',
-          calibration: { images: 2, source: '/py/ultralytics/assets', sample_photos: true, warning, method: 'QDQ' },
+          calibration: {
+            images: 2,
+            source: '/py/ultralytics/assets',
+            sample_photos: true,
+            warning,
+            method: 'QDQ',
+          },
         },
       },
     });
