@@ -92,7 +92,8 @@ export interface DeployPrediction {
   class: string;
   class_id: number;
   confidence: number;
-  bbox: [number, number, number, number];
+  /** Absent for classification models, whose predictions are the top classes. */
+  bbox?: [number, number, number, number];
 }
 
 export interface DeployTestResult {

@@ -29,11 +29,13 @@ let viaTriton: TestPlatform;
 let embedded: TestPlatform;
 let pkg: ExportedPackage;
 let photo: Buffer;
+let triangles: Buffer;
 
 beforeAll(async () => {
   python = platformPython();
   pkg = await exportedPackage('detect');
   photo = await fs.readFile(path.join(repo, 'tests', 'fixtures', 'images', 'shapes-1.png'));
+  triangles = await fs.readFile(path.join(repo, 'tests', 'fixtures', 'images', 'triangles-2.png'));
   repository = await fs.mkdtemp(path.join(os.tmpdir(), 'triton-models-'));
   triton = await startTriton(python, repository);
   viaTriton = await startTestPlatform({
@@ -151,6 +153,47 @@ describe('the Triton path, end to end against a real tritonserver', () => {
       await fetch(`${triton.url}/v2/models/deployment-${deployed.id}/config`)
     ).json()) as Json;
     expect(config.instance_group[0]).toMatchObject({ count: 2, kind: 'KIND_CPU' });
+  });
+
+  it('serves segment (two outputs: boxes and mask prototypes), classify and pose as the embedded backend does', async () => {
+    for (const task of ['segment', 'classify', 'pose'] as const) {
+      const exported = await exportedPackage(task);
+      const [viaT, local] = await Promise.all([
+        deploy(viaTriton, exported.onnx, exported.metadata, { name: task }),
+        deploy(embedded, exported.onnx, exported.metadata, { name: task }),
+      ]);
+      const config = await fs.readFile(
+        path.join(repository, `deployment-${viaT.id}`, 'config.pbtxt'),
+        'utf8',
+      );
+      expect(config.match(/name: "output\d"/g)).toHaveLength(task === 'segment' ? 2 : 1);
+      for (const image of [photo, triangles]) {
+        const fromTriton = (await (await infer(viaTriton, viaT, image)).json()) as Json;
+        const fromEmbedded = (await (await infer(embedded, local, image)).json()) as Json;
+        expect(fromTriton.task).toBe(task);
+        expect(fromTriton.predictions.length).toBe(fromEmbedded.predictions.length);
+        fromTriton.predictions.forEach((p: Json, i: number) => {
+          const e = fromEmbedded.predictions[i];
+          expect(p.class).toBe(e.class);
+          expect(p.confidence).toBeCloseTo(e.confidence, 3);
+          p.bbox?.forEach((v: number, j: number) => expect(v).toBeCloseTo(e.bbox[j], 1));
+          if (task === 'segment') {
+            // Masks are thresholded at 0: float noise between runtimes may flip a pixel on the edge, not more.
+            const area = (m: Json | null) =>
+              (m?.runs ?? []).reduce((n: number, r: number, k: number) => n + (k % 2 ? r : 0), 0);
+            expect(Math.abs(area(p.mask) - area(e.mask))).toBeLessThanOrEqual(
+              Math.max(2, area(e.mask) * 0.01),
+            );
+          }
+          if (task === 'pose') expect(p.keypoints).toHaveLength(e.keypoints.length);
+        });
+      }
+      expect(
+        (await Promise.all([photo, triangles].map(async (i) => (await infer(embedded, local, i)).json())))
+          .map((a) => (a as Json).predictions.length)
+          .reduce((n, c) => n + c, 0),
+      ).toBeGreaterThan(0);
+    }
   });
 
   it('Triton down: inference answers 503 naming the cause, readiness says so, deploys fail cleanly', async () => {

@@ -75,6 +75,7 @@ export function EndpointPlayground({
             <img src={test.imageUrl} alt={`Sent: ${test.imageName}`} />
             {result.image &&
               result.predictions.map((p, i) => {
+                if (!p.bbox) return null;
                 const [x1, y1, x2, y2] = p.bbox;
                 const { width, height } = result.image!;
                 return (
@@ -115,7 +116,7 @@ export function EndpointPlayground({
                   <tr key={i}>
                     <td>{p.class}</td>
                     <td>{p.confidence.toFixed(3)}</td>
-                    <td>{p.bbox.map((v) => Math.round(v)).join(', ')}</td>
+                    <td>{p.bbox ? p.bbox.map((v) => Math.round(v)).join(', ') : '—'}</td>
                   </tr>
                 ))}
               </tbody>
