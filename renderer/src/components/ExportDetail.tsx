@@ -11,6 +11,7 @@ import {
 import { formatRuntime } from '../lib/formats';
 import { useApp } from '../store/context';
 import { ErrorDetails } from './ErrorDetails';
+import { FactList } from './FactList';
 import { Modal } from './Modal';
 import { StatusBadge } from './StatusBadge';
 import { useFormatName } from './use-format-name';
@@ -183,20 +184,14 @@ function Summary({ job }: { job: ExportJob }) {
     ['Checkpoint SHA-256', job.checkpointSha256.slice(0, 16) + '…'],
   ];
   return (
-    <dl className="summary">
-      {rows.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </div>
-      ))}
+    <FactList rows={rows} className="summary">
       <div className="fact-wide">
         <dt>Output folder</dt>
         <dd>
           <code>{job.outputDir ?? '—'}</code>
         </dd>
       </div>
-    </dl>
+    </FactList>
   );
 }
 

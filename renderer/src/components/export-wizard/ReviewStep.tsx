@@ -1,6 +1,7 @@
 import type { FormatCapability, ModelRecord } from '../../../../electron/contract';
 import { PRECISION_LABEL, takesOption, type ExportDraft } from '../../lib/export-plan';
 import { formatImgsz } from '../../lib/format';
+import { FactList } from '../FactList';
 
 export function ReviewStep({
   model,
@@ -27,14 +28,5 @@ export function ReviewStep({
     'Compared with the PyTorch model on real images: raw outputs, final boxes, latency' +
       (structural.length ? `; ${structural.join(', ')}: structural check only (not runnable here).` : '.'),
   ]);
-  return (
-    <dl className="review">
-      {rows.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <FactList rows={rows} className="review" />;
 }
