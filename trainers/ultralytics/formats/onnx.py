@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from ..checkpoint import SUPPORTED_TASKS
 ARTIFACT = "model.onnx"
 
 
-def export(ctx) -> Path:
+def export(ctx, qdq_for: str = "onnxruntime") -> Path:
+    """qdq_for: the runtime an INT8 model's Q/DQ layout is made for ("onnxruntime", or "tensorrt" for a deferred
+    TensorRT build)."""
     opts = ctx.export_options
     optimization = ctx.optimization_options
     if optimization.get("half") and optimization.get("int8"):
@@ -40,9 +43,10 @@ def export(ctx) -> Path:
     produced = Path(ctx.loaded.yolo.export(**kwargs))
     target = ctx.output_dir / ARTIFACT
     if calibration is not None:
-        _quantize_int8(produced, target, calibration)
+        _quantize_int8(produced, target, calibration, qdq_for)
         ctx.calibration["method"] = (
-            "onnxruntime static quantization (QDQ, min-max) of Conv/Gemm/MatMul; the decode head stays float"
+            "onnxruntime static quantization (QDQ, U8S8, per-channel weights, min-max): Conv/Gemm/MatMul and the "
+            "activations between them in INT8; the head's decode stays float"
         )
     else:
         shutil.move(str(produced), target)
@@ -55,14 +59,38 @@ def _calibration(ctx) -> list[np.ndarray]:
     return calibration_arrays(ctx, 1 if ctx.export_options["dynamic"] else ctx.export_options["batch"])
 
 
-def _quantize_int8(fp32: Path, target: Path, batches: list[np.ndarray]) -> None:
-    """Only weighted ops are quantized: one INT8 scale spanning box pixels and class scores would zero the scores."""
+HEAD_NODE = re.compile(r"/model\.(\d+)/(.*)$")  # torch.onnx names nodes after the module path: /model.23/cv2.0/...
+
+
+def float_nodes(graph) -> list[str]:
+    """Nodes kept float: the head's own decode (ops at the head module's top level, its DFL) and anything outside the
+    numbered layers (an embedded NMS). One INT8 scale spanning box pixels and class scores would zero the scores;
+    everywhere else activations stay INT8 from one Conv to the next (SiLU, Add, Concat, pooling, upsampling too), as
+    a float SiLU between every pair of INT8 convs makes the model slower than FP32 on ORT's CPU provider."""
+    layers = [(node.name, HEAD_NODE.search(node.name)) for node in graph.node]
+    head = max((int(m.group(1)) for _, m in layers if m), default=None)
+    return [
+        name
+        for name, m in layers
+        if m is None or (int(m.group(1)) == head and ("/" not in m.group(2) or m.group(2).startswith("dfl")))
+    ]
+
+
+def _quantize_int8(fp32: Path, target: Path, batches: list[np.ndarray], qdq_for: str) -> None:
+    """Static QDQ with per-channel INT8 weights and min-max calibration. For ONNX Runtime: UINT8 activations (U8S8,
+    the pair its x86 CPU kernels fuse into QLinearConv and run with VNNI; with INT8 activations most Conv nodes stay
+    unfused and slow). For TensorRT: symmetric INT8 activations on the inputs of Conv/Gemm/MatMul only, the explicit
+    quantization TensorRT builds from (it fuses the rest itself)."""
     import onnx
-    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, quantize_static
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
 
     graph = onnx.load(str(fp32)).graph
     input_name = graph.input[0].name
-    exclude = [n.name for n in graph.node if n.op_type not in {"Conv", "Gemm", "MatMul"}]
+    if qdq_for == "tensorrt":
+        exclude = [n.name for n in graph.node if n.op_type not in {"Conv", "Gemm", "MatMul"} or "/dfl/" in n.name]
+        activations, extra = QuantType.QInt8, {"ActivationSymmetric": True, "WeightSymmetric": True}
+    else:
+        exclude, activations, extra = float_nodes(graph), QuantType.QUInt8, {}
     del graph
 
     class Reader(CalibrationDataReader):
@@ -76,7 +104,17 @@ def _quantize_int8(fp32: Path, target: Path, batches: list[np.ndarray]) -> None:
         def rewind(self):
             self.items = iter(batches)
 
-    quantize_static(str(fp32), str(target), Reader(), quant_format=QuantFormat.QDQ, nodes_to_exclude=exclude)
+    quantize_static(
+        str(fp32),
+        str(target),
+        Reader(),
+        quant_format=QuantFormat.QDQ,
+        per_channel=True,
+        activation_type=activations,
+        weight_type=QuantType.QInt8,
+        nodes_to_exclude=exclude,
+        extra_options=extra,
+    )
     _copy_metadata_props(fp32, target)
 
 

@@ -74,7 +74,7 @@ def _deferred_package(ctx, target: Path) -> None:
         # (explicit quantization)
         optimization_options={"half": False, "int8": optimization["int8"], "calibDir": optimization.get("calibDir")},
     )
-    onnx_path = onnx_format.export(onnx_ctx)
+    onnx_path = onnx_format.export(onnx_ctx, qdq_for="tensorrt")
     ctx.calibration = onnx_ctx.calibration
     io = onnx_format.describe_io(onnx_path)
     script = target / BUILD_SCRIPT
