@@ -142,6 +142,7 @@ describe('export in the browser', () => {
       }
     }
     expect(matrix.formats.find((f) => f.id === 'coreml')?.runnableHere).toBe(false);
+    await page.screenshot({ path: SCREENSHOT.replace('.png', '-wizard-formats.png') });
     await cards.getByRole('checkbox', { name: 'ONNX', exact: true }).click();
     await next.click();
     const imgsz = wizard.getByLabel('Image size');
@@ -265,6 +266,7 @@ describe('export in the browser', () => {
       true,
     );
     const calibDir = await folder.inputValue();
+    await page.screenshot({ path: SCREENSHOT.replace('.png', '-wizard-int8.png') });
     await next.click();
     const review = await wizard.innerText();
     expect(review).toMatch(/Formats\s+ONNX, OpenVINO/);

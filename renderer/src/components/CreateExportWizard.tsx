@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ExportFormat, ModelRecord } from '../../../electron/contract';
 import { keptPrecision, toCreateRequest, type ExportDraft } from '../lib/export-plan';
+import { byCardOrder } from '../lib/formats';
 import { imgszProblem } from '../lib/validation';
 import { useApp } from '../store/context';
 import { ErrorDetails } from './ErrorDetails';
@@ -31,13 +32,14 @@ export function CreateExportWizard({ model }: { model: ModelRecord }) {
     versionTag: '',
   });
   const full: ExportDraft = { ...draft, calibDir };
-  const chosen = (matrix?.formats ?? []).filter((f) => draft.formats.includes(f.id as ExportFormat));
+  const cards = byCardOrder(matrix?.formats ?? []);
+  const chosen = cards.filter((f) => draft.formats.includes(f.id as ExportFormat));
 
   const toggle = (id: ExportFormat) => {
     const formats = draft.formats.includes(id)
       ? draft.formats.filter((f) => f !== id)
       : [...draft.formats, id];
-    const next = (matrix?.formats ?? []).filter((f) => formats.includes(f.id as ExportFormat));
+    const next = cards.filter((f) => formats.includes(f.id as ExportFormat));
     setDraft({ ...draft, formats, precision: keptPrecision(draft.precision, next) });
   };
 

@@ -92,7 +92,7 @@ export function toCreateRequest(
   const calibDir = draft.calibDir.trim();
   return {
     modelId,
-    formats: draft.formats,
+    formats: chosen.map((f) => f.id as ExportFormat),
     exportConfig: {
       imgsz: Number(draft.imgsz),
       ...(takesOption(chosen, 'simplify') ? { simplify: draft.simplify } : {}),

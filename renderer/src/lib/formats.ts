@@ -44,6 +44,13 @@ const TEXT: Record<ExportFormat, FormatText> = {
   },
 };
 
+/** Cards in a reading order (the most portable first); formats this table does not know go last. */
+export function byCardOrder<T extends { id: string }>(formats: T[]): T[] {
+  const order = Object.keys(TEXT);
+  const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
+  return [...formats].sort((a, b) => rank(a.id) - rank(b.id));
+}
+
 export function formatText(id: string): FormatText {
   return TEXT[id as ExportFormat] ?? { name: id, summary: '', runsOn: '' };
 }

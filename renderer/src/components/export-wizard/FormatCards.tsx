@@ -1,6 +1,6 @@
 import type { CapabilityMatrix, ExportFormat } from '../../../../electron/contract';
 import { cardFacts } from '../../lib/export-plan';
-import { formatText } from '../../lib/formats';
+import { byCardOrder, formatText } from '../../lib/formats';
 
 const CONVERTER_TEXT = {
   installed: 'installed',
@@ -24,7 +24,7 @@ export function FormatCards({
 }) {
   return (
     <div className="format-grid" role="group" aria-label="Formats">
-      {matrix.formats.map((format) => {
+      {byCardOrder(matrix.formats).map((format) => {
         const id = format.id as ExportFormat;
         const facts = cardFacts(format, task, matrix.toolchainReady);
         const text = formatText(id);
