@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresDb } from '../store/db';
+import { PostgresDb } from '../store/postgres';
 import { PlatformStore } from '../store/platform-store';
 import { deploy, infer, startTestPlatform, type TestPlatform } from '../test-support/harness';
 import {

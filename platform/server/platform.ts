@@ -3,14 +3,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ACCOUNT_TOKEN_PREFIX, displayPrefix, generateSecret, KeyHasher } from '../auth/keys';
 import { EmbeddedBackend } from '../backends/embedded';
-import { TritonBackend } from '../backends/triton';
 import type { InferenceBackend } from '../backends/types';
 import { MemoryRateLimiter } from '../limits/memory';
-import { RedisRateLimiter } from '../limits/redis';
 import type { RateLimiter } from '../limits/types';
 import type { Tier } from '../limits/tiers';
 import { LocalObjectStore } from '../storage/local';
-import { S3ObjectStore } from '../storage/s3';
 import type { ObjectStore } from '../storage/types';
 import { openDb } from '../store/db';
 import { PlatformStore } from '../store/platform-store';
@@ -52,26 +49,32 @@ export async function createPlatform(
   const secret = config.secret ?? (await persistentSecret(path.join(config.dataDir, 'secret')));
   const keys = new KeyHasher(secret);
   const store = new PlatformStore(
-    openDb({
+    await openDb({
       databaseUrl: config.databaseUrl,
       schema: config.databaseSchema,
       sqliteFile: path.join(config.dataDir, 'platform.db'),
     }),
   );
   await store.migrate();
+  // S3, Triton and Redis clients are loaded only when configured: the default service keeps its heap small,
+  // and every full garbage collection (frequent under load: each request allocates megabytes) walks all of it.
   const objects: ObjectStore =
     config.storage.kind === 's3'
-      ? new S3ObjectStore(config.storage)
+      ? new (await import('../storage/s3')).S3ObjectStore(config.storage)
       : new LocalObjectStore(config.storage.dir, { secret, publicUrl: config.publicUrl });
   const backend: InferenceBackend =
     config.backend.kind === 'triton'
-      ? new TritonBackend(config.backend)
+      ? new (await import('../backends/triton')).TritonBackend(config.backend)
       : new EmbeddedBackend({ intraOpThreads: config.backend.intraOpThreads });
   if (config.backend.kind === 'triton') await fs.mkdir(config.backend.repositoryDir, { recursive: true });
   const limiter: RateLimiter =
     parts.limiter ??
     (config.redisUrl
-      ? new RedisRateLimiter({ url: config.redisUrl, prefix: config.redisPrefix, log })
+      ? new (await import('../limits/redis')).RedisRateLimiter({
+          url: config.redisUrl,
+          prefix: config.redisPrefix,
+          log,
+        })
       : new MemoryRateLimiter());
   const usage = new UsageRecorder(store, log);
   const deployments = new DeploymentService({
@@ -123,7 +126,7 @@ export async function createPlatform(
       await usage.close();
       await backend.close();
       await limiter.close();
-      if (objects instanceof S3ObjectStore) objects.close();
+      objects.close?.();
       await store.close();
     },
   };

@@ -8,6 +8,8 @@ export interface ObjectStore {
   /** A URL anyone holding it can download the object from until it expires. */
   presignGet(key: string, expiresInSeconds: number): Promise<string>;
   describe(): string;
+  /** Releases connections, if the store holds any. */
+  close?(): void;
 }
 
 export class ObjectNotFoundError extends Error {

@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import pg from 'pg';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type SqlValue = string | number | null;
@@ -98,83 +97,18 @@ export class SqliteDb implements SqlDb {
   };
 }
 
-type Queryable = pg.Pool | pg.PoolClient;
-
-/** Queries over a pool, or over one client inside a transaction. */
-class PgQueries implements SqlDb {
-  readonly dialect = 'postgres' as const;
-  constructor(protected readonly target: Queryable) {}
-
-  async all<T>(sql: string, params: SqlValue[] = []): Promise<T[]> {
-    return (await this.target.query(toPg(sql), params)).rows as T[];
-  }
-
-  async get<T>(sql: string, params: SqlValue[] = []): Promise<T | undefined> {
-    return (await this.all<T>(sql, params))[0];
-  }
-
-  async run(sql: string, params: SqlValue[] = []): Promise<{ changes: number }> {
-    return { changes: (await this.target.query(toPg(sql), params)).rowCount ?? 0 };
-  }
-
-  async exec(sql: string): Promise<void> {
-    await this.target.query(sql);
-  }
-
-  async transaction<T>(fn: (tx: SqlDb) => Promise<T>): Promise<T> {
-    return fn(this);
-  }
-
-  async close(): Promise<void> {}
-}
-
-export class PostgresDb extends PgQueries {
-  private readonly pool: pg.Pool;
-
-  /** `schema` isolates one installation (or one test run) in its own search_path. */
-  constructor(url: string, schema?: string) {
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: 10,
-      ...(schema ? { options: `-c search_path=${quoteIdentifier(schema)}` } : {}),
-    });
-    super(pool);
-    this.pool = pool;
-  }
-
-  override async transaction<T>(fn: (tx: SqlDb) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(new PgQueries(client));
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
-
-  override async close(): Promise<void> {
-    await this.pool.end();
-  }
-}
-
-/** `?` → `$1, $2…` (the store's SQL never contains a literal question mark). */
-function toPg(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-}
-
 export function quoteIdentifier(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) throw new Error(`Invalid schema name: ${name}`);
   return `"${name}"`;
 }
 
-export function openDb(options: { databaseUrl?: string; schema?: string; sqliteFile: string }): SqlDb {
-  return options.databaseUrl
-    ? new PostgresDb(options.databaseUrl, options.schema)
-    : new SqliteDb(options.sqliteFile);
+/** PostgreSQL when configured (loaded only then: an SQLite service keeps pg out of its heap), else SQLite. */
+export async function openDb(options: {
+  databaseUrl?: string;
+  schema?: string;
+  sqliteFile: string;
+}): Promise<SqlDb> {
+  if (!options.databaseUrl) return new SqliteDb(options.sqliteFile);
+  const { PostgresDb } = await import('./postgres');
+  return new PostgresDb(options.databaseUrl, options.schema);
 }
