@@ -46,34 +46,30 @@ function axisTaps(sourceSize: number, destSize: number, clampWeights: boolean): 
   return { index, weight0, weight1 };
 }
 
-/** Per output pixel: byte offsets of both source taps within a row (the right one clamped at the edge). */
-interface ColumnTaps {
-  offset0: Int32Array;
-  offset1: Int32Array;
-  weight0: Int32Array;
-  weight1: Int32Array;
-}
-
-function columnTaps(sourceWidth: number, width: number): ColumnTaps {
+/**
+ * Per output pixel, four ints side by side (they are read together): the byte offsets of both source taps within a
+ * row (the right one clamped at the edge) and their weights.
+ */
+function columnTaps(sourceWidth: number, width: number): Int32Array {
   const xs = axisTaps(sourceWidth, width, true);
-  const offset0 = new Int32Array(width);
-  const offset1 = new Int32Array(width);
+  const taps = new Int32Array(width * 4);
   for (let x = 0; x < width; x++) {
     const s = xs.index[x]!;
-    offset0[x] = s * 3;
-    offset1[x] = (s < sourceWidth - 1 ? s + 1 : s) * 3;
+    taps[x * 4] = s * 3;
+    taps[x * 4 + 1] = (s < sourceWidth - 1 ? s + 1 : s) * 3;
+    taps[x * 4 + 2] = xs.weight0[x]!;
+    taps[x * 4 + 3] = xs.weight1[x]!;
   }
-  return { offset0, offset1, weight0: xs.weight0, weight1: xs.weight1 };
+  return taps;
 }
 
 /** OpenCV's horizontal pass over one source row: two taps per pixel, kept as fixed-point ints. */
-function horizontalPass(src: Uint8Array, base: number, taps: ColumnTaps, into: Int32Array): void {
-  const { offset0, offset1, weight0, weight1 } = taps;
-  for (let x = 0, o = 0; x < offset0.length; x++, o += 3) {
-    const s0 = base + offset0[x]!;
-    const s1 = base + offset1[x]!;
-    const a0 = weight0[x]!;
-    const a1 = weight1[x]!;
+function horizontalPass(src: Uint8Array, base: number, taps: Int32Array, into: Int32Array): void {
+  for (let t = 0, o = 0; t < taps.length; t += 4, o += 3) {
+    const s0 = base + taps[t]!;
+    const s1 = base + taps[t + 1]!;
+    const a0 = taps[t + 2]!;
+    const a1 = taps[t + 3]!;
     into[o] = src[s0]! * a0 + src[s1]! * a1;
     into[o + 1] = src[s0 + 1]! * a0 + src[s1 + 1]! * a1;
     into[o + 2] = src[s0 + 2]! * a0 + src[s1 + 2]! * a1;
