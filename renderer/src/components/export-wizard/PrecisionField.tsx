@@ -3,8 +3,8 @@ import { PRECISION_LABEL, PRECISIONS, precisionChoice, type Precision } from '..
 
 const WHAT: Record<Precision, string> = {
   fp32: 'full precision, the reference',
-  fp16: 'half the size; on CPUs often no faster',
-  int8: 'about a quarter of the size, faster on CPUs; calibrated on images',
+  fp16: 'half-size weights; the speed-up depends on the target',
+  int8: 'smaller and usually faster; calibrated on images, checked against FP32',
 };
 
 /** FP32 / FP16 / INT8 for the whole job; a precision a chosen format does not offer is disabled, saying which. */
