@@ -5,7 +5,8 @@
  * and an untrained full-size YOLO11n at 640 px):
  *   - Edgepack's preview end to end (read, decode, letterbox, inference on the worker thread, NMS) against a raw
  *     onnxruntime-node `session.run` on the same prepared tensor in this process (target ≤ 1.15);
- *   - Edgepack against Ultralytics' own predictor, `YOLO(model).predict(image)`, on the same ONNX (target ≤ 0.8);
+ *   - Edgepack against Ultralytics' own predictor, `YOLO(model).predict(image)`, on the same ONNX (target ≤ 0.8),
+ *     with both sides' stage timings (Ultralytics' from `results[0].speed`; its image read is outside them);
  * and the peak memory of `edgepack predict` over a folder of 200 images (against one image).
  * Medians of N runs after a warm-up; Edgepack, the raw run and Ultralytics take turns, so a busy machine slows all
  * three alike.
@@ -79,6 +80,7 @@ async function measure(model: string) {
     raw: number;
     ultralytics: number;
     stages: Record<string, number>;
+    theirStages: number[];
   }[] = [];
   for (const image of photos) {
     const decoded = await decodeImageBounded(fs.readFileSync(image));
@@ -90,6 +92,7 @@ async function measure(model: string) {
     const e2e: number[] = [];
     const raw: number[] = [];
     const ultra: number[] = [];
+    const theirStages: number[][] = [[], [], []];
     const stages: Record<string, number[]> = { decode: [], preprocess: [], inference: [], postprocess: [] };
     for (let i = 0; i < runs; i++) {
       let started = performance.now();
@@ -100,7 +103,9 @@ async function measure(model: string) {
       started = performance.now();
       await session.run(feeds);
       raw.push(performance.now() - started);
-      ultra.push(await predictor.time(image));
+      const theirs = await predictor.time(image);
+      ultra.push(theirs.wall);
+      theirs.stages.forEach((ms, k) => theirStages[k]!.push(ms));
     }
     rows.push({
       image,
@@ -109,6 +114,7 @@ async function measure(model: string) {
       raw: median(raw),
       ultralytics: median(ultra),
       stages: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, median(v)])),
+      theirStages: theirStages.map(median),
     });
   }
   predictor.close();
@@ -120,7 +126,7 @@ async function measure(model: string) {
 /** Ultralytics' predictor in a long-lived Python process, asked one image at a time. */
 async function ultralyticsPredictor(
   model: string,
-): Promise<{ time(image: string): Promise<number>; close(): void }> {
+): Promise<{ time(image: string): Promise<{ wall: number; stages: number[] }>; close(): void }> {
   const child = spawn(
     path.join(venv, 'bin', 'python'),
     [path.join(repo, 'scripts/bench/preview_ultralytics.py'), model],
@@ -139,15 +145,16 @@ async function ultralyticsPredictor(
       const { value, done } = await iterator.next();
       if (done) throw new Error(`Ultralytics' predictor stopped:\n${stderr}`);
       const line = String(value).trim();
-      // Ultralytics logs to stdout too; only "ready" and numbers are ours.
-      if (line === 'ready' || /^\d+(\.\d+)?$/.test(line)) return line;
+      // Ultralytics logs to stdout too; only "ready" and lines of four numbers are ours.
+      if (line === 'ready' || /^\d+(\.\d+)?( \d+(\.\d+)?){3}$/.test(line)) return line;
     }
   };
   if ((await next()) !== 'ready') throw new Error('Ultralytics predictor did not start');
   return {
     async time(image: string) {
       child.stdin.write(`${image}\n`);
-      return Number(await next());
+      const [wall, ...stages] = (await next()).split(' ').map(Number);
+      return { wall: wall!, stages };
     },
     close: () => child.stdin.end(),
   };
@@ -188,12 +195,12 @@ for (const model of models) {
   const rows = await measure(model.file);
   console.log(`\n${model.label}`);
   console.log(
-    `${'image'.padEnd(16)}${'size'.padEnd(11)}${'edgepack'.padStart(10)}${'raw run'.padStart(10)}${'ratio'.padStart(7)}${'ultralytics'.padStart(13)}${'ratio'.padStart(7)}   edgepack stages (decode/pre/infer/post ms)`,
+    `${'image'.padEnd(16)}${'size'.padEnd(11)}${'edgepack'.padStart(10)}${'raw run'.padStart(10)}${'ratio'.padStart(7)}${'ultralytics'.padStart(13)}${'ratio'.padStart(7)}   edgepack stages (decode/pre/infer/post ms) · ultralytics (pre/infer/post)`,
   );
   for (const row of rows) {
     const s = row.stages;
     console.log(
-      `${path.basename(row.image).padEnd(16)}${row.size.padEnd(11)}${`${row.edgepack.toFixed(1)} ms`.padStart(10)}${`${row.raw.toFixed(1)} ms`.padStart(10)}${(row.edgepack / row.raw).toFixed(2).padStart(7)}${`${row.ultralytics.toFixed(1)} ms`.padStart(13)}${(row.edgepack / row.ultralytics).toFixed(2).padStart(7)}   ${[s.decode, s.preprocess, s.inference, s.postprocess].map((v) => v!.toFixed(1)).join(' / ')}`,
+      `${path.basename(row.image).padEnd(16)}${row.size.padEnd(11)}${`${row.edgepack.toFixed(1)} ms`.padStart(10)}${`${row.raw.toFixed(1)} ms`.padStart(10)}${(row.edgepack / row.raw).toFixed(2).padStart(7)}${`${row.ultralytics.toFixed(1)} ms`.padStart(13)}${(row.edgepack / row.ultralytics).toFixed(2).padStart(7)}   ${[s.decode, s.preprocess, s.inference, s.postprocess].map((v) => v!.toFixed(1)).join(' / ')} · ${row.theirStages.map((v) => v.toFixed(1)).join(' / ')}`,
     );
   }
   const toRaw = rows.map((r) => r.edgepack / r.raw);

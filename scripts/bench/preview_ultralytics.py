@@ -2,7 +2,9 @@
 
 usage: python preview_ultralytics.py MODEL.onnx
 Prints "ready" once the model is loaded, then for each image path read on stdin predicts it and prints the wall
-milliseconds of that `predict` call, so the benchmark can interleave it with Edgepack's runs.
+milliseconds of that `predict` call followed by the predictor's own stage timings (`results[0].speed`: preprocess,
+inference, postprocess; reading the image is in the wall time only), so the benchmark can interleave it with
+Edgepack's runs.
 """
 
 import sys
@@ -17,8 +19,12 @@ def main(argv):
     for line in sys.stdin:
         image = line.strip()
         started = time.perf_counter()
-        model.predict(image, verbose=False)
-        print(f"{(time.perf_counter() - started) * 1000:.3f}", flush=True)
+        speed = model.predict(image, verbose=False)[0].speed
+        wall = (time.perf_counter() - started) * 1000
+        stages = " ".join(
+            f"{speed[k]:.3f}" for k in ("preprocess", "inference", "postprocess")
+        )
+        print(f"{wall:.3f} {stages}", flush=True)
 
 
 if __name__ == "__main__":
