@@ -1,12 +1,11 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { ExportJob } from '../../../electron/contract';
-import { stripAnsi } from '../lib/format';
+import { stripAnsi, warningsInLog } from '../lib/format';
 import { useApp } from '../store/context';
 import { ProgressBar } from './ProgressBar';
 import { useFormatName } from './use-format-name';
 
 const EMPTY: string[] = [];
-const WARNING = 'WARNING: ';
 
 /** The export that is running now: stage, progress bar, the trainer's log as it arrives, and Cancel. */
 export function ActiveExport({ job }: { job: ExportJob }) {
@@ -15,12 +14,7 @@ export function ActiveExport({ job }: { job: ExportJob }) {
   const formatName = useFormatName();
   const logRef = useRef<HTMLPreElement>(null);
   // The trainer's warnings (e.g. INT8 calibrated on too few images) stay in view while the log scrolls on.
-  const warnings = useMemo(
-    () => [
-      ...new Set(log.filter((l) => l.startsWith(WARNING)).map((l) => stripAnsi(l.slice(WARNING.length)))),
-    ],
-    [log],
-  );
+  const warnings = useMemo(() => warningsInLog(log), [log]);
 
   useEffect(() => {
     const el = logRef.current;

@@ -54,3 +54,12 @@ export function stripAnsi(line: string): string {
   // eslint-disable-next-line no-control-regex
   return line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
 }
+
+const WARNING = 'WARNING: ';
+
+/** The trainer's warnings in an export log (the core writes them as "WARNING: …"), each once, in order. */
+export function warningsInLog(log: string[]): string[] {
+  return [
+    ...new Set(log.filter((l) => l.startsWith(WARNING)).map((l) => stripAnsi(l.slice(WARNING.length)))),
+  ];
+}
