@@ -29,6 +29,8 @@ describe("generated config.pbtxt against Triton's model_config_pb2", () => {
       detect: readOnnxSummary(exported.onnx),
       tinyFixed: readOnnxSummary(tinyDetector()),
       tinyDynamic: readOnnxSummary(tinyDetector({ dynamicBatch: true })),
+      segment: readOnnxSummary((await exportedPackage('segment')).onnx),
+      classify: readOnnxSummary((await exportedPackage('classify')).onnx),
     };
     const cases: { name: string; backend: TritonModelBackend; instances: number }[] = [];
     const files: string[] = [];
@@ -58,6 +60,12 @@ describe("generated config.pbtxt against Triton's model_config_pb2", () => {
     expect(detectPython.inputs).toEqual([['images', 'TYPE_FP32', [3, 160, 160]]]);
     const dynamic = parsed[4]!;
     expect(dynamic).toMatchObject({ max_batch_size: 8, dynamic_batching: true });
+    // Segmentation models have two outputs: the boxes with mask coefficients, and the mask prototypes.
+    expect(parsed[6]!.outputs).toEqual([
+      ['output0', 'TYPE_FP32', [1, 39, 525]],
+      ['output1', 'TYPE_FP32', [1, 32, 40, 40]],
+    ]);
+    expect(parsed[9]!.outputs).toEqual([['output0', 'TYPE_FP32', [3]]]);
   });
 
   it('the check itself rejects what Triton would reject (so a pass means something)', () => {
