@@ -46,7 +46,10 @@ export function registerExport(
     )
     .option('--half', 'FP16 weights')
     .option('--int8', 'INT8 quantization')
-    .option('--calib <dir>', 'folder of images to calibrate INT8 on')
+    .option(
+      '--calib <dir>',
+      'folder of images to calibrate INT8 on (default: the sample photos, with a warning)',
+    )
     .option('--tag <tag>', 'a version tag, e.g. "release-1"')
     .option('--opset <n>', 'ONNX opset')
     .option('--dynamic', 'dynamic input shapes')
