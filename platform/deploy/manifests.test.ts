@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -154,5 +154,38 @@ describe('Kubernetes manifests', () => {
     expect(dockerfile).toMatch(/^CMD \["node", "bin\/run-ts.mjs", "platform\/server\/main.ts"\]$/m);
     const main = path.join(import.meta.dirname, '..', 'server', 'main.ts');
     expect(readFileSync(main, 'utf8').length).toBeGreaterThan(0);
+  });
+
+  it('the image holds every repository file the service imports at run time (type-only imports aside)', () => {
+    const repo = path.resolve(import.meta.dirname, '..', '..');
+    const dockerfile = readFileSync(path.join(import.meta.dirname, 'Dockerfile'), 'utf8');
+    const ignore = readFileSync(path.join(import.meta.dirname, 'Dockerfile.dockerignore'), 'utf8');
+    const copied = [...dockerfile.matchAll(/^COPY (?!--)(\S+) /gm)].map((m) => m[1]!);
+    const included = [...ignore.matchAll(/^!(\S+?)(\/\*\*)?$/gm)].map((m) => m[1]!);
+    const covered = (file: string, prefixes: string[]) =>
+      prefixes.some((p) => file === p || file.startsWith(`${p.replace(/\/$/, '')}/`));
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = readFileSync(path.join(repo, file), 'utf8');
+      const specifiers = [
+        ...source.matchAll(/^(?:import|export)(?! type )[^;]*? from '(\.[^']+)'/gm),
+        ...source.matchAll(/await import\('(\.[^']+)'\)/g),
+      ].map((m) => m[1]!);
+      for (const specifier of specifiers) {
+        const base = path.join(path.dirname(file), specifier);
+        const resolved = [`${base}.ts`, path.join(base, 'index.ts'), base].find((f) =>
+          existsSync(path.join(repo, f)),
+        );
+        expect(resolved, `${file} imports ${specifier}`).toBeDefined();
+        visit(resolved!);
+      }
+    };
+    visit('platform/server/main.ts');
+    const needed = [...seen].filter((f) => !f.endsWith('.test.ts'));
+    expect(needed).toContain('electron/core/preview/postprocess.ts');
+    expect(needed.filter((f) => !covered(f, copied))).toEqual([]);
+    expect(needed.filter((f) => !covered(f, included))).toEqual([]);
   });
 });
