@@ -124,6 +124,8 @@ describe('prepareInput', () => {
       [97, 131],
       [320, 320],
       [128, 64],
+      [32, 20],
+      [1, 1],
     ] as const) {
       const source = gradient(width, height);
       const { image } = letterbox(source, [64, 80]);

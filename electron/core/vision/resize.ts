@@ -76,6 +76,33 @@ function horizontalPass(src: Uint8Array, base: number, taps: Int32Array, into: I
   }
 }
 
+/** horizontalPass over two source rows at once (the usual case when shrinking): each pixel's taps read once. */
+function horizontalPassPair(
+  src: Uint8Array,
+  base0: number,
+  base1: number,
+  taps: Int32Array,
+  into0: Int32Array,
+  into1: Int32Array,
+): void {
+  for (let t = 0, o = 0; t < taps.length; t += 4, o += 3) {
+    const p0 = taps[t]!;
+    const p1 = taps[t + 1]!;
+    const a0 = taps[t + 2]!;
+    const a1 = taps[t + 3]!;
+    let s0 = base0 + p0;
+    let s1 = base0 + p1;
+    into0[o] = src[s0]! * a0 + src[s1]! * a1;
+    into0[o + 1] = src[s0 + 1]! * a0 + src[s1 + 1]! * a1;
+    into0[o + 2] = src[s0 + 2]! * a0 + src[s1 + 2]! * a1;
+    s0 = base1 + p0;
+    s1 = base1 + p1;
+    into1[o] = src[s0]! * a0 + src[s1]! * a1;
+    into1[o + 1] = src[s0 + 1]! * a0 + src[s1 + 1]! * a1;
+    into1[o + 2] = src[s0 + 2]! * a0 + src[s1 + 2]! * a1;
+  }
+}
+
 /**
  * OpenCV's vectorised vertical pass (VResizeLinearVec_32s8u): 16-bit high products, then a rounding shift. With
  * weights in [0, 2048] summing to 2048 the result is always within 0–255, so it needs no saturation.
@@ -119,7 +146,11 @@ export function resizeRowsBilinear(source: RgbImage, width: number, height: numb
     const top = ys.index[y]!;
     const row0 = top < 0 ? 0 : top > lastRow ? lastRow : top;
     const row1 = top + 1 < 0 ? 0 : top + 1 > lastRow ? lastRow : top + 1;
-    if (row0 !== upperRow) {
+    if (row0 !== upperRow && row0 !== lowerRow && row1 !== lowerRow) {
+      horizontalPassPair(src, row0 * sourceRowLength, row1 * sourceRowLength, taps, upper, lower);
+      upperRow = row0;
+      lowerRow = row1;
+    } else if (row0 !== upperRow) {
       if (row0 === lowerRow) {
         [upper, lower] = [lower, upper];
         upperRow = row0;
