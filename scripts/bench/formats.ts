@@ -121,6 +121,7 @@ function run(
 
 interface Result {
   format: string;
+  path: string | null;
   status: string;
   bytes: number | null;
   latencyMs: number | null;
@@ -152,7 +153,11 @@ function edgepack(formats: string[], precision: Precision) {
   return { seconds: r.seconds, job };
 }
 
-/** `yolo export` in a fresh folder (it writes beside the checkpoint); its own "export success N s" is the conversion. */
+/**
+ * `yolo export` in a fresh folder (it writes beside the checkpoint). Its "Export complete (N s)" times the whole
+ * Exporter call (model copy, fuse, dry runs, conversion): the same scope as Edgepack's conversion step, which is one
+ * `YOLO.export()` call. ("export success N s" leaves the Exporter's set-up out.)
+ */
 function yolo(
   format: string,
   precision: Precision,
@@ -174,8 +179,23 @@ function yolo(
     const why = /export failure[^:]*: (.*)/.exec(r.stdout + r.stderr)?.[1] ?? 'failed';
     return { seconds: r.seconds, convert: null, failed: why.trim() };
   }
-  const success = /export success[^\d]*([\d.]+)s/.exec(r.stdout + r.stderr);
-  return { seconds: r.seconds, convert: success ? Number(success[1]) : null, failed: null };
+  const complete = /Export complete \(([\d.]+)s\)/.exec(r.stdout + r.stderr);
+  return { seconds: r.seconds, convert: complete ? Number(complete[1]) : null, failed: null };
+}
+
+function sideBySideLatency(format: string, artifacts: string[]): Record<string, number> {
+  const size = imgsz ?? String(added.imgsz[0] ?? 640);
+  const r = run(path.join(venv, 'bin', 'python'), [
+    'scripts/bench/formats_latency.py',
+    '--format',
+    format,
+    '--imgsz',
+    size,
+    '--rounds',
+    '40',
+    ...artifacts,
+  ]);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
 }
 
 const fmtBytes = (b: number | null) => (b === null ? '—' : `${(b / 1e6).toFixed(2)} MB`);
@@ -185,7 +205,7 @@ const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 
 const added = JSON.parse(
   run(process.execPath, [path.join(repo, 'bin/edgepack.mjs'), 'models', 'add', checkpoint, '--json']).stdout,
-) as { id: string };
+) as { id: string; imgsz: number[] };
 const modelId = added.id;
 
 console.log(
@@ -196,7 +216,7 @@ console.log(
   'format       prec  edgepack s  yolo s  ratio  convert ratio  size       latency p50  parity            status',
 );
 const rows = new Map<string, { result: Result; seconds: number; yolo: ReturnType<typeof yolo> }>();
-/** Edgepack's conversion step vs yolo's own "export success N s". TFLite has none to compare: it converts in its
+/** Edgepack's conversion step vs yolo's Exporter call ("Export complete"). TFLite has none to compare: it converts in its
  * own environment from the job's start, beside the rest of the job, so its step time is only what is left to wait. */
 function convertStepRatio(format: string, result: Result, y: ReturnType<typeof yolo>): number | null {
   if (format === 'tflite' || !y?.convert || !result.durationMs) return null;
@@ -241,20 +261,27 @@ if (four.every((f) => rows.get(`${f}/fp32`)?.yolo && !rows.get(`${f}/fp32`)!.yol
   );
 }
 
-console.log('\nINT8 vs FP32 (targets: size ≤ 0.35×, latency ≤ 0.6×, final-box match ≥ 0.9)');
+console.log(
+  '\nINT8 vs FP32 (targets: size ≤ 0.35×, latency ≤ 0.6×, final-box match ≥ 0.9); latency side by side: both ' +
+    "artifacts through the parity check's runner, calls alternating, median of 40 (the table's p50 comes from " +
+    'separate jobs minutes apart on a shared machine)',
+);
 for (const format of ['onnx', 'openvino', 'tflite']) {
   const fp32 = rows.get(`${format}/fp32`)?.result;
   const int8 = rows.get(`${format}/int8`)?.result;
-  if (!fp32?.bytes || !int8?.bytes || !fp32.latencyMs || !int8.latencyMs) continue;
+  if (!fp32?.path || !int8?.path || !fp32.bytes || !int8.bytes) continue;
   const size = int8.bytes / fp32.bytes;
-  const latency = int8.latencyMs / fp32.latencyMs;
+  const side = sideBySideLatency(format, [fp32.path, int8.path]);
+  const latency = side[int8.path]! / side[fp32.path]!;
   const box = int8.parity?.box_match ?? null;
   console.log(
     `  ${format.padEnd(9)} size ${size.toFixed(2)}× (${verdict(size <= 0.35)})  latency ${latency.toFixed(2)}× ` +
-      `(${verdict(latency <= 0.6)})  box match ${fmtNum(box)} (${verdict((box ?? 0) >= 0.9)}) ` +
+      `(${side[int8.path]!.toFixed(1)} vs ${side[fp32.path]!.toFixed(1)} ms, ${verdict(latency <= 0.6)})  ` +
+      `box match ${fmtNum(box)} (${verdict((box ?? 0) >= 0.9)}) ` +
       `[boxes: ${int8.parity?.boxes_reference ?? '—'} in PyTorch, ${int8.parity?.boxes_exported ?? '—'} in INT8]`,
   );
 }
+
 const missedRatios = [...rows.values()].filter(
   (r) => (convertStepRatio(r.result.format, r.result, r.yolo) ?? 0) > 1.05,
 );

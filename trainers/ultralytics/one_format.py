@@ -77,7 +77,9 @@ def export_one_format(
         toolchain=toolchain_versions(),
     )
     meta["quantization"]["calibration"] = ctx.calibration
-    outcome.extra["calibration"] = ctx.calibration
+    # Calibrated on images: the result says on which. CoreML's weight-only INT8 (images: 0) has nothing to show there;
+    # metadata.json still describes its method.
+    outcome.extra["calibration"] = ctx.calibration if ctx.calibration and ctx.calibration.get("images") else None
     if spec.embed_metadata:
         spec.embed_metadata(outcome.path, meta)
         outcome.bytes = artifact_size(outcome.path)
