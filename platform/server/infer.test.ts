@@ -77,6 +77,18 @@ describe('POST /v1/infer/{id}', () => {
     expect(one.predictions).toEqual([{ class: 'dog', class_id: 1, confidence: expect.closeTo(0.7, 5) }]);
   });
 
+  it('still serves a version stored before versions recorded their preprocessing (migration 2)', async () => {
+    const old = await deploy(t, tinyDetector(), undefined, { name: 'from before' });
+    const before = await (await infer(t, old, photo)).json();
+    await t.platform.store.db.run('UPDATE deployment_versions SET serving = NULL WHERE deployment_id = ?', [
+      old.id,
+    ]);
+    t.platform.inference.invalidate(old.id);
+    const after = (await (await infer(t, old, photo)).json()) as { predictions: unknown[] };
+    expect(after.predictions).toHaveLength(2);
+    expect(after.predictions).toEqual((before as { predictions: unknown[] }).predictions);
+  });
+
   it('sends RateLimit headers with every answer', async () => {
     const response = await infer(t, cats, photo);
     expect(response.headers.get('ratelimit-limit')).toBe('100');
