@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import onnx
 import pytest
+from jsonschema import Draft202012Validator
 
 from trainers.common.registry import FormatSpec, run_format
 
@@ -197,3 +198,13 @@ def test_a_conversion_failing_midway_leaves_nothing_and_carries_the_converters_m
     assert result["status"] == "failed" and result["error"]["code"] == "EXPORT_FAILED"
     assert "litert" in result["error"]["message"].lower() and result["error"]["hint"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["metadata.onnx.json", "model.onnx"]
+
+
+def test_every_optimized_metadata_json_validates_against_the_schema(int8, fp16, schema):
+    checked = 0
+    for _out, formats in (int8, fp16):
+        for result in formats.values():
+            if result.get("metadata"):
+                Draft202012Validator(schema).validate(json.loads(Path(result["metadata"]).read_text()))
+                checked += 1
+    assert checked >= 8, "every format that produced a model has its metadata.json checked"
