@@ -20,6 +20,7 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { PreviewEngine } from '../../electron/core/preview/engine';
+import { PREVIEW_SESSION_OPTIONS } from '../../electron/core/preview/inference-worker';
 import { decodeImageBounded } from '../../electron/core/vision/decode-bounded';
 import { prepareInput } from '../../electron/core/vision/preprocess';
 import { benchCheckpoint, offlineEnv, toolchainEnvPath } from './toolchain';
@@ -68,10 +69,8 @@ async function measure(model: string) {
   // No output cache: every prediction decodes and runs the model again, as a new image would.
   const engine = new PreviewEngine({ answersFor: () => null, outputCacheBytes: 0 });
   const ready = (await engine.open(model)).ready!;
-  const session = await ort.InferenceSession.create(model, {
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
+  // Configured as the preview's sessions are, so the ratio is the cost of everything around session.run.
+  const session = await ort.InferenceSession.create(model, PREVIEW_SESSION_OPTIONS);
   const predictor = await ultralyticsPredictor(model);
   const rows: {
     image: string;

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type { InferenceSession } from 'onnxruntime-node';
 import { AppError } from '../errors';
 
 /** A tensor crossing the worker boundary; `data` is transferred, not copied. */
@@ -12,6 +13,17 @@ export interface WireTensor {
 export interface SessionOptions {
   intraOpNumThreads?: number;
 }
+
+/**
+ * Options of every preview session (the benchmark's raw session uses them too). ONNX Runtime's idle pool threads
+ * keep spinning for work: measured on 2 shared cores, letting them sleep (allow_spinning 0, as the platform's server
+ * does) made session.run of YOLO11n 640 ~35 -> ~50 ms when the machine was otherwise idle, though it helped under
+ * heavy load; a desktop preview is usually the busy program, so they spin.
+ */
+export const PREVIEW_SESSION_OPTIONS = {
+  executionMode: 'sequential',
+  graphOptimizationLevel: 'all',
+} satisfies InferenceSession.SessionOptions;
 
 type Request =
   | { op: 'load'; key: string; path: string; options: SessionOptions }
@@ -33,7 +45,7 @@ const owned = (view) =>
   view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view.buffer : view.slice().buffer;
 async function handle(message) {
   if (message.op === 'load') {
-    const options = { executionMode: 'sequential', graphOptimizationLevel: 'all' };
+    const options = { ...workerData.sessionOptions };
     if (message.options.intraOpNumThreads) options.intraOpNumThreads = message.options.intraOpNumThreads;
     const session = await ort.InferenceSession.create(message.path, options);
     sessions.set(message.key, session);
@@ -119,7 +131,10 @@ export class InferenceWorker {
 
   private start(): Worker {
     const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { ortPath, sessionOptions: PREVIEW_SESSION_OPTIONS },
+    });
     worker.on('message', (reply: Reply) => {
       const waiter = this.pending.get(reply.id);
       if (!waiter) return;
