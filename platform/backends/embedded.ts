@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { PREVIEW_SESSION_OPTIONS } from '../../electron/core/preview/inference-worker';
 import type { OutputTensor } from '../../electron/core/vision';
 import type { InferenceBackend, InputTensor, LoadRequest } from './types';
 import { InferenceFailedError, ModelLoadError } from './types';
@@ -18,12 +19,11 @@ export class EmbeddedBackend implements InferenceBackend {
   async load(request: LoadRequest): Promise<void> {
     let session: ort.InferenceSession;
     try {
+      // The app's preview session options (idle workers sleep rather than spin: on shared cores spinning takes
+      // CPU from decoding the next images and from HTTP).
       session = await ort.InferenceSession.create(request.onnx, {
-        graphOptimizationLevel: 'all',
+        ...PREVIEW_SESSION_OPTIONS,
         ...(this.options.intraOpThreads ? { intraOpNumThreads: this.options.intraOpThreads } : {}),
-        // ONNX Runtime's idle workers spin for work by default; in a server that decodes the next images and
-        // answers HTTP on the same cores, that spinning takes CPU from them. They sleep instead.
-        extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
       });
     } catch (error) {
       throw new ModelLoadError(`ONNX Runtime could not load the model: ${(error as Error).message}`);

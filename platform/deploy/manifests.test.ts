@@ -160,7 +160,10 @@ describe('Kubernetes manifests', () => {
     const repo = path.resolve(import.meta.dirname, '..', '..');
     const dockerfile = readFileSync(path.join(import.meta.dirname, 'Dockerfile'), 'utf8');
     const ignore = readFileSync(path.join(import.meta.dirname, 'Dockerfile.dockerignore'), 'utf8');
-    const copied = [...dockerfile.matchAll(/^COPY (?!--)(\S+) /gm)].map((m) => m[1]!);
+    // Every source of every COPY from the build context (all words but the destination).
+    const copied = [...dockerfile.matchAll(/^COPY (?!--)(.+)$/gm)].flatMap((m) =>
+      m[1]!.split(/\s+/).slice(0, -1),
+    );
     const included = [...ignore.matchAll(/^!(\S+?)(\/\*\*)?$/gm)].map((m) => m[1]!);
     const covered = (file: string, prefixes: string[]) =>
       prefixes.some((p) => file === p || file.startsWith(`${p.replace(/\/$/, '')}/`));
