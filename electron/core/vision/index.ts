@@ -12,4 +12,4 @@ export * from './python-literal';
 export * from './onnx-proto';
 export * from './model-info';
 export * from './preprocess';
-export * from './pipeline';
+export * from './output-tensor';

@@ -16,14 +16,9 @@ import {
   ultralyticsOnnx,
   type ExportedPackage,
 } from '../../../platform/test-support/services';
-import {
-  decodeImage,
-  letterbox,
-  postprocess,
-  prepareInput,
-  readOnnxSummary,
-  resolveModelInfo,
-} from './index';
+import { runPipeline } from '../../../platform/server/pipeline';
+import { validateModelPackage } from '../../../platform/server/packages';
+import { decodeImage, letterbox, prepareInput } from './index';
 
 const photos = ['bus.jpg', 'zidane.jpg'].map((f) => path.join(import.meta.dirname, 'test-images', f));
 const fixtureImages = JSON.parse(
@@ -91,22 +86,26 @@ print(json.dumps(out))`;
 
 type Row = { cls: number; score: number; box: number[]; keypoints?: number[][] };
 
-/** Our pipeline on every image: decode → letterbox → ONNX Runtime → decode/NMS → original pixels. */
+/** The endpoint's pipeline on every image (what `POST /v1/infer` runs): decode → letterbox → ONNX Runtime → decode/NMS. */
 async function ours(pkg: ExportedPackage, images: string[]): Promise<Row[][]> {
-  const info = resolveModelInfo({ metadataJson: pkg.metadata, onnx: readOnnxSummary(pkg.onnx) });
+  const served = validateModelPackage(pkg.onnx, pkg.metadataText || null);
   const session = await ort.InferenceSession.create(pkg.onnx);
   const rows: Row[][] = [];
   for (const image of images) {
-    const input = prepareInput(await decodeImage(readFileSync(image)), info);
-    const result = await session.run({
-      [info.inputName ?? 'images']: new ort.Tensor('float32', input.tensor, input.dims),
-    });
-    const outputs = session.outputNames.map((name) => {
-      const t = result[name] as ort.Tensor;
-      return { data: t.data as Float32Array, dims: t.dims };
-    });
+    const result = await runPipeline(
+      readFileSync(image),
+      served,
+      async (input) => {
+        const out = await session.run({ [input.name]: new ort.Tensor('float32', input.data, input.dims) });
+        return session.outputNames.map((name) => {
+          const t = out[name] as ort.Tensor;
+          return { data: t.data as Float32Array, dims: t.dims };
+        });
+      },
+      { conf: 0.25, iou: 0.7 },
+    );
     rows.push(
-      postprocess(outputs, info, input.transform).map((p) => ({
+      result.predictions.map((p) => ({
         cls: p.classId,
         score: p.confidence,
         box: p.box,
@@ -181,7 +180,7 @@ describe('decode → letterbox → ONNX Runtime → decode → NMS vs YOLO.predi
     expectSame(mine, theirs(pkg, 'pose', images), images);
   });
 
-  it('segment: the same boxes (masks are decoded by the preview, not served yet)', async () => {
+  it('segment: the same boxes', async () => {
     const pkg = await ultralyticsOnnx('segment');
     expectSame(await ours(pkg, images), theirs(pkg, 'segment', images), images);
   });
