@@ -11,6 +11,7 @@ import threading
 import time
 import typing
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -198,3 +199,41 @@ def test_sigterm_cancels_and_leaves_no_partial_files(tmp_path, config_dir):
     assert not any(e["event"] == "result" for e in events)
     assert not (out / "model.onnx").exists() and not (out / "metadata.json").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".work-")]
+
+
+def _converters_writing_into(folder: Path) -> list[int]:
+    """Pids of running TFLite converters whose output folder is inside `folder` (from Linux's /proc)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if any(arg.endswith("tflite_convert.py") for arg in cmdline) and any(str(folder) in a for a in cmdline):
+            pids.append(int(proc.name))
+    return pids
+
+
+def test_sigterm_stops_the_tflite_converter_started_ahead_of_its_turn(tmp_path, config_dir, tflite_python):
+    """TFLite converts in its own environment from the job's start, beside the other formats: cancelling the job
+    while ONNX is exporting ends that converter too and leaves nothing behind."""
+    out = tmp_path / "out"
+    cmd = [sys.executable, str(EXPORT_PY), "--checkpoint-path", str(FIXTURES / "models" / "detect.pt")]
+    cmd += ["--export-format", "onnx,tflite", "--output-dir", str(out), "--config-dir", str(config_dir)]
+    env = {**os.environ, "EDGEPACK_TFLITE_PYTHON": tflite_python}
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=REPO, env=env)
+    running = []
+    for line in proc.stdout:
+        if json.loads(line).get("stage") == "onnx":
+            running = _converters_writing_into(out)
+            os.kill(proc.pid, signal.SIGTERM)
+            break
+    proc.stdout.read()
+    proc.wait(timeout=60)
+    assert proc.returncode == 130
+    assert running, "the TFLite converter should already be running while ONNX exports"
+    deadline = time.monotonic() + 10
+    while _converters_writing_into(out) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _converters_writing_into(out)
+    assert not list(out.iterdir())
