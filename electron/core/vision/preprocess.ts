@@ -97,11 +97,23 @@ export function prepareInput(image: RgbImage, model: InputFacts): PreparedInput 
   const writer = new NchwWriter(width, height, spec);
   // Only the padding is filled, around the rows as they come: the picture itself is written once.
   writer.fill(spec.padValue, 0, top * width + left);
-  resizeRowsBilinear(image, resizedWidth, resizedHeight, (y, pixels) => {
-    const at = (y + top) * width + left;
-    writer.row(pixels, resizedWidth, at);
+  const padAfter = (y: number, at: number) =>
     writer.fill(spec.padValue, at + resizedWidth, y + 1 < resizedHeight ? right + left : undefined);
-  });
+  resizeRowsBilinear(
+    image,
+    resizedWidth,
+    resizedHeight,
+    (y, pixels) => {
+      const at = (y + top) * width + left;
+      writer.row(pixels, resizedWidth, at);
+      padAfter(y, at);
+    },
+    (y, upper, lower, b0, b1) => {
+      const at = (y + top) * width + left;
+      writer.blendedRow(upper, lower, b0, b1, resizedWidth, at);
+      padAfter(y, at);
+    },
+  );
   return {
     tensor: writer.tensor,
     dims: [1, 3, height, width],

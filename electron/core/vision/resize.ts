@@ -107,21 +107,36 @@ function horizontalPassPair(
  * OpenCV's vectorised vertical pass (VResizeLinearVec_32s8u): 16-bit high products, then a rounding shift. With
  * weights in [0, 2048] summing to 2048 the result is always within 0–255, so it needs no saturation.
  */
+export function verticalBlend(upper: number, lower: number, b0: number, b1: number): number {
+  return ((((upper >> 4) * b0) >> 16) + (((lower >> 4) * b1) >> 16) + 2) >> 2;
+}
+
 function verticalPass(row0: Int32Array, row1: Int32Array, b0: number, b1: number, out: Uint8Array): void {
-  for (let i = 0; i < out.length; i++) {
-    out[i] = ((((row0[i]! >> 4) * b0) >> 16) + (((row1[i]! >> 4) * b1) >> 16) + 2) >> 2;
-  }
+  for (let i = 0; i < out.length; i++) out[i] = verticalBlend(row0[i]!, row1[i]!, b0, b1);
 }
 
 /** Receives each output row in turn; `pixels` (RGB, width × 3 bytes) is reused for the next row. */
 export type RowSink = (y: number, pixels: Uint8Array) => void;
 
 /**
+ * Receives an interpolated output row before its vertical pass: the horizontal passes of its two source rows
+ * (fixed-point, RGB interleaved) and their weights; byte i of the row is verticalBlend(upper[i], lower[i], b0, b1).
+ * Lets a caller lay the row out (e.g. as normalised floats) without writing the bytes first.
+ */
+export type BlendSink = (y: number, upper: Int32Array, lower: Int32Array, b0: number, b1: number) => void;
+
+/**
  * Bilinear resize matching cv2.resize(..., interpolation=cv2.INTER_LINEAR) on 8-bit images, including its
  * fixed-point arithmetic, handing each output row to `sink` so callers can lay it out where they need it
- * without a whole intermediate image.
+ * without a whole intermediate image (or, for interpolated rows, to `blendSink` before the vertical pass).
  */
-export function resizeRowsBilinear(source: RgbImage, width: number, height: number, sink: RowSink): void {
+export function resizeRowsBilinear(
+  source: RgbImage,
+  width: number,
+  height: number,
+  sink: RowSink,
+  blendSink?: BlendSink,
+): void {
   const rowLength = width * 3;
   const src = source.data;
   if (source.width === width && source.height === height) {
@@ -164,8 +179,12 @@ export function resizeRowsBilinear(source: RgbImage, width: number, height: numb
       horizontalPass(src, row1 * sourceRowLength, taps, lower);
       lowerRow = row1;
     }
-    verticalPass(upper, lower, ys.weight0[y]!, ys.weight1[y]!, out);
-    sink(y, out);
+    if (blendSink) {
+      blendSink(y, upper, lower, ys.weight0[y]!, ys.weight1[y]!);
+    } else {
+      verticalPass(upper, lower, ys.weight0[y]!, ys.weight1[y]!, out);
+      sink(y, out);
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { verticalBlend } from './resize';
 /** How 8-bit pixel values become model input values (metadata.json's `preprocessing`). */
 export interface Normalisation {
   colorOrder: 'RGB' | 'BGR';
@@ -44,6 +45,20 @@ export class NchwWriter {
     for (let source = 0; source < 3; source++) {
       const start = this.planeStart[source]! + at;
       this.tensor.fill(this.table[source * 256 + byte]!, start, start + count);
+    }
+  }
+
+  /** Writes `count` RGB pixels blended from two horizontally resized rows (see BlendSink) at pixel position `at`. */
+  blendedRow(upper: Int32Array, lower: Int32Array, b0: number, b1: number, count: number, at: number): void {
+    const t = this.tensor;
+    const table = this.table;
+    const r = this.planeStart[0] + at;
+    const g = this.planeStart[1] + at;
+    const b = this.planeStart[2] + at;
+    for (let i = 0, p = 0; i < count; i++, p += 3) {
+      t[r + i] = table[verticalBlend(upper[p]!, lower[p]!, b0, b1)]!;
+      t[g + i] = table[256 + verticalBlend(upper[p + 1]!, lower[p + 1]!, b0, b1)]!;
+      t[b + i] = table[512 + verticalBlend(upper[p + 2]!, lower[p + 2]!, b0, b1)]!;
     }
   }
 
