@@ -19,11 +19,13 @@ export class EmbeddedBackend implements InferenceBackend {
   async load(request: LoadRequest): Promise<void> {
     let session: ort.InferenceSession;
     try {
-      // The app's preview session options (idle workers sleep rather than spin: on shared cores spinning takes
-      // CPU from decoding the next images and from HTTP).
+      // The app's preview session options, except that idle pool threads sleep: the preview is usually the busy
+      // program, but a server decodes the next images and answers HTTP on the same cores, and spinning takes CPU
+      // from them.
       session = await ort.InferenceSession.create(request.onnx, {
         ...PREVIEW_SESSION_OPTIONS,
         ...(this.options.intraOpThreads ? { intraOpNumThreads: this.options.intraOpThreads } : {}),
+        extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
       });
     } catch (error) {
       throw new ModelLoadError(`ONNX Runtime could not load the model: ${(error as Error).message}`);
