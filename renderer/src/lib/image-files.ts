@@ -23,8 +23,8 @@ export async function filesFromDrop(dataTransfer: DataTransfer): Promise<File[]>
 }
 
 /** Files picked with an `<input webkitdirectory>`: the images among them, in path order. */
-export function imagesFromFolderInput(list: FileList): File[] {
-  return Array.from(list)
+export function imagesFromFolderInput(list: readonly File[]): File[] {
+  return [...list]
     .filter(
       (f) => looksLikeImage(f.name) && !f.webkitRelativePath.split('/').some((part) => part.startsWith('.')),
     )

@@ -1,6 +1,6 @@
-import { useRef } from 'react';
 import { useApp } from '../../store/context';
 import { ErrorDetails } from '../ErrorDetails';
+import { FileButton } from '../FileButton';
 
 /** INT8's calibration folder: typed, or chosen in a dialog (desktop) / uploaded as images (web harness). */
 export function CalibrationField() {
@@ -13,7 +13,6 @@ export function CalibrationField() {
   const setCalibDir = useApp((s) => s.setCalibDir);
   const pick = useApp((s) => s.pickCalibrationFolder);
   const upload = useApp((s) => s.uploadCalibrationImages);
-  const input = useRef<HTMLInputElement>(null);
 
   return (
     <div className="field calibration">
@@ -35,23 +34,15 @@ export function CalibrationField() {
           </button>
         )}
         {canUpload && (
-          <>
-            <button type="button" disabled={busy} onClick={() => input.current?.click()}>
-              {busy ? 'Uploading…' : 'Upload images…'}
-            </button>
-            <input
-              ref={input}
-              type="file"
-              accept="image/*"
-              multiple
-              className="visually-hidden"
-              aria-label="Calibration images"
-              onChange={(e) => {
-                void upload(Array.from(e.target.files ?? []));
-                e.target.value = '';
-              }}
-            />
-          </>
+          <FileButton
+            inputLabel="Calibration images"
+            accept="image/*"
+            multiple
+            disabled={busy}
+            onFiles={upload}
+          >
+            {busy ? 'Uploading…' : 'Upload images…'}
+          </FileButton>
         )}
       </span>
       <span id="calib-help" className="muted small">

@@ -1,12 +1,11 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useState, type DragEvent } from 'react';
 import { filesFromDrop, imagesFromFolderInput } from '../../lib/image-files';
 import { useApp } from '../../store/context';
+import { FileButton } from '../FileButton';
 
 /** Drop one image, many, or folders; or choose them. */
 export function ImageDropZone() {
   const addImages = useApp((s) => s.addImages);
-  const files = useRef<HTMLInputElement>(null);
-  const folder = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
 
   const onDrop = async (event: DragEvent) => {
@@ -28,38 +27,18 @@ export function ImageDropZone() {
     >
       <p className="dropzone-title">Drop images or folders here</p>
       <div className="row">
-        <button type="button" onClick={() => files.current?.click()}>
+        <FileButton
+          inputLabel="Image files"
+          accept="image/*,.tif,.tiff,.heic,.avif"
+          multiple
+          onFiles={addImages}
+        >
           Choose images…
-        </button>
-        <button type="button" onClick={() => folder.current?.click()}>
+        </FileButton>
+        <FileButton inputLabel="Image folder" directory onFiles={(f) => addImages(imagesFromFolderInput(f))}>
           Choose a folder…
-        </button>
+        </FileButton>
       </div>
-      <input
-        ref={files}
-        className="visually-hidden"
-        type="file"
-        multiple
-        accept="image/*,.tif,.tiff,.heic,.avif"
-        aria-label="Image files"
-        onChange={(e) => {
-          const picked = Array.from(e.target.files ?? []);
-          e.target.value = '';
-          void addImages(picked);
-        }}
-      />
-      <input
-        ref={folder}
-        className="visually-hidden"
-        type="file"
-        aria-label="Image folder"
-        {...{ webkitdirectory: '' }}
-        onChange={(e) => {
-          const picked = e.target.files ? imagesFromFolderInput(e.target.files) : [];
-          e.target.value = '';
-          void addImages(picked);
-        }}
-      />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { FileButton } from '../FileButton';
 import { ErrorDetails } from '../ErrorDetails';
 import { useApp } from '../../store/context';
 import type { SlotId } from '../../store/types';
@@ -13,7 +13,6 @@ export function ModelSlotCard({ slot }: { slot: SlotId }) {
   const open = useApp((s) => s.openSlotModel);
   const openFile = useApp((s) => s.openSlotModelFile);
   const setCompare = useApp((s) => s.setCompare);
-  const input = useRef<HTMLInputElement>(null);
   const model = state.model;
   const known = choices.some((c) => c.path === state.path);
 
@@ -49,21 +48,13 @@ export function ModelSlotCard({ slot }: { slot: SlotId }) {
           </select>
         </label>
         <span className="muted small">or</span>
-        <button type="button" onClick={() => input.current?.click()}>
-          Open ONNX file…
-        </button>
-        <input
-          ref={input}
-          className="visually-hidden"
-          type="file"
+        <FileButton
+          inputLabel={`ONNX file ${slot.toUpperCase()}`}
           accept=".onnx"
-          aria-label={`ONNX file ${slot.toUpperCase()}`}
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (file) void openFile(slot, file);
-          }}
-        />
+          onFiles={([file]) => openFile(slot, file!)}
+        >
+          Open ONNX file…
+        </FileButton>
       </div>
       {state.opening && <p className="muted">Reading {state.label}…</p>}
       {model && (

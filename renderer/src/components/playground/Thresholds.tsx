@@ -22,34 +22,24 @@ export function Thresholds() {
     <section className="thresholds" aria-label="Thresholds">
       {task !== 'classify' && (
         <>
-          <label className="slider">
-            <span>
-              Confidence <output>{thresholds.conf.toFixed(2)}</output>
-            </span>
-            <input
-              type="range"
-              min={0.01}
-              max={0.99}
-              step={0.01}
-              value={thresholds.conf}
-              aria-label="Confidence threshold"
-              onChange={(e) => setThresholds({ conf: Number(e.target.value) })}
-            />
-          </label>
-          <label className="slider">
-            <span>
-              IoU <output>{thresholds.iou.toFixed(2)}</output>
-            </span>
-            <input
-              type="range"
-              min={0.05}
-              max={0.95}
-              step={0.05}
-              value={thresholds.iou}
-              aria-label="IoU threshold"
-              onChange={(e) => setThresholds({ iou: Number(e.target.value) })}
-            />
-          </label>
+          <Slider
+            label="Confidence"
+            ariaLabel="Confidence threshold"
+            min={0.01}
+            max={0.99}
+            step={0.01}
+            value={thresholds.conf}
+            onChange={(conf) => setThresholds({ conf })}
+          />
+          <Slider
+            label="IoU"
+            ariaLabel="IoU threshold"
+            min={0.05}
+            max={0.95}
+            step={0.05}
+            value={thresholds.iou}
+            onChange={(iou) => setThresholds({ iou })}
+          />
         </>
       )}
       {names.length > 0 && (
@@ -65,5 +55,32 @@ export function Thresholds() {
         </fieldset>
       )}
     </section>
+  );
+}
+
+function Slider(props: {
+  label: string;
+  ariaLabel: string;
+  min: number;
+  max: number;
+  step: number;
+  value: number;
+  onChange: (value: number) => void;
+}) {
+  return (
+    <label className="slider">
+      <span>
+        {props.label} <output>{props.value.toFixed(2)}</output>
+      </span>
+      <input
+        type="range"
+        min={props.min}
+        max={props.max}
+        step={props.step}
+        value={props.value}
+        aria-label={props.ariaLabel}
+        onChange={(e) => props.onChange(Number(e.target.value))}
+      />
+    </label>
   );
 }
