@@ -52,9 +52,7 @@ export class NchwWriter {
   blendedRow(upper: Int32Array, lower: Int32Array, b0: number, b1: number, count: number, at: number): void {
     const t = this.tensor;
     const table = this.table;
-    const r = this.planeStart[0] + at;
-    const g = this.planeStart[1] + at;
-    const b = this.planeStart[2] + at;
+    const [r, g, b] = this.rowStarts(at);
     for (let i = 0, p = 0; i < count; i++, p += 3) {
       t[r + i] = table[verticalBlend(upper[p]!, lower[p]!, b0, b1)]!;
       t[g + i] = table[256 + verticalBlend(upper[p + 1]!, lower[p + 1]!, b0, b1)]!;
@@ -62,13 +60,16 @@ export class NchwWriter {
     }
   }
 
+  /** Where pixel position `at` lies in each output plane, for source channels R, G, B. */
+  private rowStarts(at: number): [number, number, number] {
+    return [this.planeStart[0] + at, this.planeStart[1] + at, this.planeStart[2] + at];
+  }
+
   /** Writes `count` RGB pixels from `pixels` starting at pixel position `at` (y × width + x). */
   row(pixels: Uint8Array, count: number, at: number): void {
     const t = this.tensor;
     const table = this.table;
-    const r = this.planeStart[0] + at;
-    const g = this.planeStart[1] + at;
-    const b = this.planeStart[2] + at;
+    const [r, g, b] = this.rowStarts(at);
     for (let i = 0, p = 0; i < count; i++, p += 3) {
       t[r + i] = table[pixels[p]!]!;
       t[g + i] = table[256 + pixels[p + 1]!]!;
