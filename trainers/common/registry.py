@@ -84,6 +84,9 @@ class FormatSpec:
     export: Callable[[Any], Path]  # (ExportContext) -> path of the artifact in ctx.output_dir
     load_runner: Callable[[Path], Runner] | None = None  # None: cannot run here (checked structurally only)
     describe_io: Callable[[Path], dict] | None = None  # {"input", "outputs", "format_details"} for metadata.json
+    # describe_io also takes the PyTorch model's output shapes at batch 1 (parity reference): for an artifact that
+    # does not record its output shapes (TorchScript), instead of loading and running it once more
+    describe_io_from_reference: bool = False
     embed_metadata: Callable[[Path, dict], None] | None = None  # store metadata inside the artifact if it can
     # (ExportContext) -> None: begin work ahead of this format's turn (kept on ctx.started, which has `cancel()`),
     # e.g. a conversion in another environment that can overlap the checkpoint load and the other formats. Called

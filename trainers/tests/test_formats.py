@@ -120,3 +120,19 @@ def test_one_model_load_for_all_formats(job):
     assert stages.count("load") == 1
     for fmt in EXPECTED:
         assert fmt in stages
+
+
+def test_torchscript_metadata_describes_what_the_file_computes(job):
+    """Its shapes come from the PyTorch reference, not from running the archive: they must be the archive's own."""
+    import torch
+
+    _task, _out, run = job
+    result = run.result["formats"]["torchscript"]
+    meta = json.loads(Path(result["metadata"]).read_text())
+    files = {"config.txt": "", torchscript.METADATA_FILE: ""}
+    module = torch.jit.load(result["path"], map_location="cpu", _extra_files=files)
+    assert json.loads(files["config.txt"])["imgsz"] == meta["input"]["shape"][2:], "Ultralytics' config.txt kept"
+    with torch.inference_mode():
+        outputs = torchscript._flatten(module(torch.zeros(*meta["input"]["shape"])))
+    assert [o["shape"] for o in meta["outputs"]] == [list(t.shape) for t in outputs]
+    assert torchscript.describe_io(Path(result["path"]))["outputs"] == meta["outputs"], "the standalone path agrees"

@@ -67,7 +67,7 @@ def export_one_format(
         task=task,
         names=names,
         stride=int(max(model.stride)),
-        io=spec.describe_io(outcome.path) if spec.describe_io else {"input": {}, "outputs": []},
+        io=_describe_io(spec, ctx, outcome.path),
         precision=ctx.precision,
         export_options={**ctx.export_options, "imgsz": ctx.imgsz, **ctx.optimization_options},
         source=_source(settings.checkpoint, card),
@@ -118,6 +118,15 @@ def export_one_format(
     protocol.artifact(spec.id, meta_path, "metadata")
     outcome.extra["metadata"] = str(meta_path)
     return _format_result(outcome, parity)
+
+
+def _describe_io(spec: FormatSpec, ctx: ExportContext, path) -> dict:
+    if not spec.describe_io:
+        return {"input": {}, "outputs": []}
+    if spec.describe_io_from_reference:
+        _inputs, _names, reference_outputs = ctx.reference.get(ctx.imgsz)
+        return spec.describe_io(path, [list(o.shape) for o in reference_outputs[0]])
+    return spec.describe_io(path)
 
 
 def _validation_block(spec: FormatSpec, parity: dict | None) -> dict | None:

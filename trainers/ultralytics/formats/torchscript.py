@@ -3,9 +3,9 @@ config.txt)."""
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -55,52 +55,56 @@ def load_runner(path: Path):
     return run
 
 
-@functools.lru_cache(maxsize=1)
-def _loaded_archive(path: str, _stamp: tuple[int, int]):
+def _archive_entry(archive: zipfile.ZipFile, name: str) -> str:
+    """The full name of an extra file inside the TorchScript zip: `<archive root>/extra/<name>`."""
+    root = archive.namelist()[0].split("/", 1)[0]
+    return f"{root}/extra/{name}"
+
+
+def _config(path: Path) -> dict:
+    """Ultralytics' config.txt (imgsz, batch, channels), read from the zip without loading the module."""
+    with zipfile.ZipFile(path) as archive:
+        entry = _archive_entry(archive, "config.txt")
+        return json.loads(archive.read(entry) or "{}") if entry in archive.namelist() else {}
+
+
+def describe_io(path: Path, reference_shapes: list[list[int]] | None = None) -> dict:
+    """Input from config.txt; outputs from the PyTorch model's outputs on the parity images at batch 1 (the trace's
+    own outputs, which the parity check then compares with the file's), so no extra load and JIT warm-up of the
+    archive is needed here. Without them (a tool reading an archive), the module is loaded and run once."""
     import torch
 
-    files = {"config.txt": ""}
-    module = torch.jit.load(path, map_location="cpu", _extra_files=files)
-    return module, files["config.txt"]
-
-
-def _archive(path: Path):
-    """(module, config.txt) of the archive as it is on disk: loaded once for describe_io and embed_metadata (a load
-    costs about a second); the parity check loads the final file afresh."""
-    stat = path.stat()
-    return _loaded_archive(str(path), (stat.st_mtime_ns, stat.st_size))
-
-
-def describe_io(path: Path) -> dict:
-    import torch
-
-    module, config_text = _archive(path)
-    config = json.loads(config_text or "{}")
+    config = _config(path)
     imgsz = config.get("imgsz") or [640, 640]
     batch = int(config.get("batch") or 1)
-    x = torch.zeros(batch, int(config.get("channels") or 3), *imgsz)
-    with torch.inference_mode():
-        outputs = _flatten(module(x))
+    shape = [batch, int(config.get("channels") or 3), *imgsz]
+    if reference_shapes is None:
+        module = torch.jit.load(str(path), map_location="cpu")
+        with torch.inference_mode():
+            reference_shapes = [list(t.shape) for t in _flatten(module(torch.zeros(*shape)))]
     return {
-        "input": {"name": "images", "shape": list(x.shape), "dtype": "float32", "layout": "NCHW"},
+        "input": {"name": "images", "shape": shape, "dtype": "float32", "layout": "NCHW"},
         "outputs": [
-            {"name": f"output{i}", "shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", "")}
-            for i, t in enumerate(outputs)
+            {"name": f"output{i}", "shape": [batch, *s[1:]], "dtype": "float32"} for i, s in enumerate(reference_shapes)
         ],
         "format_details": {"torch": torch.__version__, "extra_files": ["config.txt", METADATA_FILE]},
     }
 
 
 def embed_metadata(path: Path, meta: dict) -> None:
-    """torch.jit extra files: Ultralytics' config.txt stays; metadata.json (minus validation) is added beside it."""
-    import torch
-
-    module, config_text = _archive(path)
-    files = {
-        "config.txt": config_text,
-        METADATA_FILE: json.dumps({k: v for k, v in meta.items() if k != "validation"}, separators=(",", ":")),
-    }
-    torch.jit.save(module, str(path), _extra_files=files)
+    """A torch.jit extra file beside Ultralytics' config.txt: metadata.json minus validation, appended to the zip
+    archive as torch.jit.save(_extra_files=...) would store it (torch.jit.load reads it back), without a load and
+    re-save of the whole module."""
+    text = json.dumps({k: v for k, v in meta.items() if k != "validation"}, separators=(",", ":"))
+    with zipfile.ZipFile(path, "a") as archive:
+        entry = _archive_entry(archive, METADATA_FILE)
+        if entry in archive.namelist():
+            raise ExportError(
+                errors.EXPORT_FAILED,
+                f"{path.name} already holds {METADATA_FILE}.",
+                "Export again into an empty folder.",
+            )
+        archive.writestr(entry, text)
 
 
 def read_metadata(path: Path) -> dict:
@@ -125,6 +129,7 @@ SPEC = register(
         export=export,
         load_runner=load_runner,
         describe_io=describe_io,
+        describe_io_from_reference=True,
         embed_metadata=embed_metadata,
         runtime="torch.jit (CPU)",
         packages=("torch",),
