@@ -1,15 +1,16 @@
 /**
- * "Calling the backend directly": the same decode → letterbox → ONNX Runtime → decode/NMS pipeline (runPipeline) and
- * the same EmbeddedBackend, configured from the same environment (PLATFORM_ORT_THREADS), as the service, in one
- * process: no HTTP, no keys, no limits. Like the service, it runs on one event loop, where onnxruntime-node's run
- * blocks, so both run one inference at a time and decode the next images on libuv's threads meanwhile.
+ * "Calling the backend directly": the same decode → letterbox → inference → decode/NMS pipeline (runPipeline) and
+ * the same backend, configured from the same environment (PLATFORM_BACKEND, PLATFORM_ORT_THREADS, TRITON_*), as the
+ * service, in one process: no HTTP, no keys, no limits. With the embedded backend it runs on one event loop, where
+ * onnxruntime-node's run blocks, like the service: both run one inference at a time and decode the next images on
+ * libuv's threads meanwhile. With Triton, the model is loaded into the same tritonserver under its own name.
  * argv: modelDir image.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
-import { EmbeddedBackend } from '../backends/embedded';
+import { createBackend } from '../backends/create';
 import { configFromEnv } from '../server/config';
 import { ownCpuMs } from './cpu';
 import { validateModelPackage } from '../server/packages';
@@ -23,10 +24,7 @@ const model = validateModelPackage(
   existsSync(metadataFile) ? readFileSync(metadataFile, 'utf8') : null,
 );
 const image = readFileSync(imagePath!);
-const config = configFromEnv().backend;
-const backend = new EmbeddedBackend(
-  config.kind === 'embedded' ? { intraOpThreads: config.intraOpThreads } : {},
-);
+const backend = await createBackend(configFromEnv().backend);
 await backend.load({ deploymentId: 'direct', version: 1, onnx, summary: model.summary, replicas: 1 });
 
 async function once(): Promise<void> {

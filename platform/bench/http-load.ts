@@ -12,6 +12,14 @@ export interface Outcome {
   latencyMs: number;
   /** When the request was sent, ms since the run started. */
   sentAt: number;
+  /** An inference answer's own timing.total_ms: the pipeline's time inside the service (closed loop only). */
+  pipelineMs?: number;
+}
+
+function pipelineMs(status: number, body: Buffer): number | undefined {
+  if (status !== 200) return undefined;
+  const total = (JSON.parse(body.toString()) as { timing?: { total_ms?: number } }).timing?.total_ms;
+  return typeof total === 'number' ? total : undefined;
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -47,8 +55,9 @@ export async function closedLoop(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < deadline) {
         const sent = performance.now();
-        const { status } = await post(target);
-        outcomes.push({ status, latencyMs: performance.now() - sent, sentAt: sent - start });
+        const { status, body } = await post(target);
+        const latencyMs = performance.now() - sent;
+        outcomes.push({ status, latencyMs, sentAt: sent - start, pipelineMs: pipelineMs(status, body) });
       }
     }),
   );

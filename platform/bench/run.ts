@@ -7,11 +7,12 @@
  * Flags: --model DIR (model.onnx + metadata.json; default: both an untrained full-size YOLO11n at 640 px and the tiny
  *        detect fixture at 160 px, each exported by `edgepack export`), --seconds N per throughput point (default 24
  *        for YOLO11n, 8 for the fixture),
- *        --limit-seconds N (default 120), --skip-limits.
+ *        --limit-seconds N (default 120), --skip-limits, --skip-embedded, --skip-triton (point 1 against a real
+ *        tritonserver on cores of its own, first model only).
  * The load generator (this process) runs on the same machine as the service; its CPU time is measured and printed
  * beside the service's and the direct runner's, per request.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,8 +23,10 @@ import {
   createRedisPrefix,
   exportCheckpoint,
   exportedPackage,
+  platformPython,
   REDIS_URL,
   repo,
+  startTriton,
 } from '../test-support/services';
 import { TIER_LIMITS, type Tier } from '../limits/tiers';
 import { ownCpuMs, processCpuMs } from './cpu';
@@ -47,11 +50,18 @@ interface Service {
   pid: number;
 }
 
-async function startService(env: Record<string, string>): Promise<Service> {
+/** `command args`, pinned to `cpus` with taskset when given. */
+function pinned(cpus: string | undefined, command: string, args: string[]): [string, string[]] {
+  return cpus ? ['taskset', ['-c', cpus, command, ...args]] : [command, args];
+}
+
+async function startService(env: Record<string, string>, cpus?: string): Promise<Service> {
   const port = await freePort();
   const child = spawn(
-    process.execPath,
-    [path.join(repo, 'bin', 'run-ts.mjs'), 'platform/bench/service-child.ts'],
+    ...pinned(cpus, process.execPath, [
+      path.join(repo, 'bin', 'run-ts.mjs'),
+      'platform/bench/service-child.ts',
+    ]),
     {
       cwd: repo,
       env: {
@@ -106,12 +116,17 @@ class DirectRunner {
   private buffer = '';
   private waiting: ((line: string) => void) | null = null;
 
-  constructor(modelDir: string) {
+  constructor(modelDir: string, placement: Placement) {
     this.child = spawn(
-      process.execPath,
-      [path.join(repo, 'bin', 'run-ts.mjs'), 'platform/bench/direct-child.ts', modelDir, image],
+      ...pinned(placement.cpus, process.execPath, [
+        path.join(repo, 'bin', 'run-ts.mjs'),
+        'platform/bench/direct-child.ts',
+        modelDir,
+        image,
+      ]),
       {
         cwd: repo,
+        env: { ...process.env, ...placement.env },
         stdio: ['pipe', 'pipe', 'inherit'],
       },
     );
@@ -144,19 +159,44 @@ class DirectRunner {
   }
 }
 
+/** Where the service and the direct runner run: their backend settings and, optionally, the cores they are pinned to. */
+interface Placement {
+  env: Record<string, string>;
+  cpus?: string;
+  /** How the backend is placed, printed with the table, and how to read the figures then. */
+  note: string;
+  reading: string[];
+}
+
+const SHARED_CORES: Placement = {
+  env: {},
+  note: 'the embedded backend (ONNX Runtime in the service process), everything on the same cores',
+  reading: [
+    'both sides share the cores with each other and with the load generator, which the direct run does not have.',
+    'Once the cores are saturated (concurrency 8, 32) the ratio is about direct CPU/req ÷ (service + load generator',
+    'CPU/req), and in a closed loop p50 ≈ concurrency ÷ throughput, so every 1 % of throughput adds 1 % of p50; the',
+    'service-only overhead per request is service CPU/req − direct CPU/req.',
+  ],
+};
+
 async function throughput(
   label: string,
   modelDir: string,
   photo: Buffer,
   pointSeconds: number,
+  placement: Placement = SHARED_CORES,
 ): Promise<void> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-platform-'));
   cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
-  const service = await startService({
-    PLATFORM_DATA_DIR: dataDir,
-    BENCH_UNLIMITED: '1',
-    BENCH_ACCOUNTS: 'enterprise',
-  });
+  const service = await startService(
+    {
+      ...placement.env,
+      PLATFORM_DATA_DIR: dataDir,
+      BENCH_UNLIMITED: '1',
+      BENCH_ACCOUNTS: 'enterprise',
+    },
+    placement.cpus,
+  );
   const deployed = await deploy(service, 'enterprise', modelDir);
   // The request the issue's API documents: JSON with the photo base64-encoded.
   const target: Target = {
@@ -165,21 +205,29 @@ async function throughput(
     body: Buffer.from(JSON.stringify({ image: photo.toString('base64') })),
   };
 
-  const direct = new DirectRunner(modelDir);
+  const direct = new DirectRunner(modelDir, placement);
   console.log(
     `\n1. ${label}: through the service (HTTP, key check, limiter, usage) vs the same pipeline called`,
   );
   console.log(
     `   directly (no HTTP); image ${path.basename(image)} ${photo.length} B, sent as {"image": "<base64>"}; per point ${SLICES}`,
   );
+  console.log(`   backend: ${placement.note}`);
   console.log(
     `   alternating slices of ${pointSeconds / SLICES} s direct / ${pointSeconds / SLICES} s service after a warm-up, so background load falls on both alike.`,
   );
   console.log(
+    '   own p50: per request, the latency the client saw minus the pipeline time the answer reports (timing.total_ms):',
+  );
+  console.log(
+    "   the service's own share (HTTP, body, key, limiter, answer, waiting outside the pipeline), free of the run-to-run",
+  );
+  console.log('   spread of inference time between two processes that "added p50" carries.');
+  console.log(
     '   CPU ms per request: direct process | service process + load generator (this process), all threads.',
   );
   console.log(
-    '   conc | direct req/s   p50 ms   p99 ms | service req/s   p50 ms   p99 ms | ratio  added p50 ms | CPU/req direct  service  loadgen  loadgen share',
+    '   conc | direct req/s   p50 ms   p99 ms | service req/s   p50 ms   p99 ms | ratio  added p50  own p50 ms | CPU/req direct  service  loadgen  loadgen share',
   );
   for (const concurrency of [1, 8, 32]) {
     await direct.run(concurrency, 1);
@@ -215,6 +263,10 @@ async function throughput(
     );
     const ratio = via.rps / d.rps;
     const added = via.p50 - d.p50;
+    const own = summarize(
+      outcomes.filter((o) => o.pipelineMs !== undefined).map((o) => o.latencyMs - o.pipelineMs!),
+      1,
+    ).p50;
     const perRequest = (cpu: number, count: number) => cpu / count;
     const directCpu = perRequest(
       directRuns.reduce((n, r) => n + r.cpuMs, 0),
@@ -229,19 +281,12 @@ async function throughput(
       via.count,
     );
     console.log(
-      `   ${String(concurrency).padStart(4)} | ${fmt(d.rps)}    ${fmt(d.p50, 2)} ${fmt(d.p99, 2)} | ${fmt(via.rps)}     ${fmt(via.p50, 2)} ${fmt(via.p99, 2)} | ${ratio.toFixed(3)} ${fmt(added, 2)}   | ${fmt(directCpu, 2)}  ${fmt(serviceCpu, 2)} ${fmt(clientCpu, 2)}   ${((100 * clientCpu) / (serviceCpu + clientCpu)).toFixed(1).padStart(5)} %   ${ratio >= 0.95 ? 'ok' : 'BELOW 0.95×'}${added <= 1 ? '' : ' ADDED p50 > 1 ms'}`,
+      `   ${String(concurrency).padStart(4)} | ${fmt(d.rps)}    ${fmt(d.p50, 2)} ${fmt(d.p99, 2)} | ${fmt(via.rps)}     ${fmt(via.p50, 2)} ${fmt(via.p99, 2)} | ${ratio.toFixed(3)} ${fmt(added, 2)} ${fmt(own, 2)}   | ${fmt(directCpu, 2)}  ${fmt(serviceCpu, 2)} ${fmt(clientCpu, 2)}   ${((100 * clientCpu) / (serviceCpu + clientCpu)).toFixed(1).padStart(5)} %   ${ratio >= 0.95 ? 'ok' : 'BELOW 0.95×'}${added <= 1 ? '' : ' ADDED p50 > 1 ms'}`,
     );
   }
   direct.close();
-  console.log(
-    '   How to read it: both sides share 2 cores with each other and with the load generator, which the direct run does',
-  );
-  console.log(
-    '   not have. Once the cores are saturated (concurrency 8, 32) the ratio is about direct CPU/req ÷ (service + load',
-  );
-  console.log(
-    '   generator CPU/req); the service-only overhead per request is service CPU/req − direct CPU/req.',
-  );
+  console.log(`   How to read it: ${placement.reading.join('\n   ')}`);
+  if (placement === SHARED_CORES) await httpFloor(target.body);
 
   // A revoked key: regenerate, keep the old one.
   const regenerated = await fetch(`${service.url}/api/v1/deployments/${deployed.id}/regenerate-key`, {
@@ -370,6 +415,74 @@ async function limits(modelDir: string, photo: Buffer): Promise<void> {
   }
 }
 
+/** What one HTTP round trip of the same JSON body costs here, with nothing of the service in it (floor-child.ts). */
+async function httpFloor(body: Buffer): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [path.join(repo, 'bin', 'run-ts.mjs'), 'platform/bench/floor-child.ts'],
+    {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  children.push(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      const line = buffer.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
+  });
+  const target: Target = { url, headers: { 'content-type': 'application/json' }, body };
+  await closedLoop(target, 1, 1);
+  const { outcomes, durationMs } = await closedLoop(target, 1, 5);
+  const floor = summarize(
+    outcomes.map((o) => o.latencyMs),
+    durationMs,
+  );
+  child.kill('SIGTERM');
+  console.log(
+    `   HTTP floor: a bare Fastify route in its own process that parses the same JSON body and decodes its base64 ` +
+      `(no key, limiter, model): p50 ${floor.p50.toFixed(2)} ms, p99 ${floor.p99.toFixed(2)} ms per round trip at concurrency 1.`,
+  );
+}
+
+/**
+ * Triton on cores of its own, as in the Kubernetes manifests (Triton's pods apart from the service's): tritonserver
+ * and its model processes pinned to every core but the first; the service, the direct runner and this load generator
+ * to the first. The direct runner then calls the same Triton the service calls.
+ */
+async function tritonPlacement(): Promise<Placement> {
+  const cores = os.cpus().length;
+  if (cores < 2)
+    throw new Error('the Triton placement needs two cores (one for Triton, one for the service)');
+  const backendCores = cores === 2 ? '1' : `1-${cores - 1}`;
+  const repository = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-triton-models-'));
+  const triton = await startTriton(platformPython(), repository, { cpus: backendCores });
+  cleanups.push(
+    () => triton.stop(),
+    () => fs.rm(repository, { recursive: true, force: true }),
+  );
+  pinSelf('0');
+  return {
+    env: { TRITON_URL: triton.url, TRITON_MODEL_REPOSITORY: repository, TRITON_MODEL_BACKEND: 'python' },
+    cpus: '0',
+    note: `a real tritonserver (Python-backend model running ONNX Runtime) pinned to core(s) ${backendCores}; the service, the direct runner and the load generator pinned to core 0`,
+    reading: [
+      "as deployed (Triton in its own pods), the service's work does not take CPU from inference: both sides are",
+      'bound by the same Triton, so the ratio and the added p50 show what the service itself costs a request.',
+    ],
+  };
+}
+
+/** Pins every thread of this process (the load generator) to `cpus`. */
+function pinSelf(cpus: string): void {
+  const r = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`taskset failed: ${r.stderr}`);
+}
+
 /** The models to measure: --model DIR, else a realistic full-size YOLO11n at 640 px and the tiny fixture at 160 px. */
 async function models(): Promise<{ label: string; dir: string; seconds: number }[]> {
   if (args.includes('--model')) {
@@ -398,7 +511,20 @@ async function main(): Promise<void> {
   console.log(
     `bench:platform — ${os.cpus().length} CPU(s) ${os.cpus()[0]?.model ?? ''}, Node ${process.version}, models: ${measured.map((m) => m.label).join('; ')}`,
   );
-  for (const model of measured) await throughput(model.label, model.dir, photo, model.seconds);
+  if (!args.includes('--skip-embedded')) {
+    for (const model of measured) await throughput(model.label, model.dir, photo, model.seconds);
+  }
+  if (!args.includes('--skip-triton')) {
+    const [model] = measured;
+    await throughput(
+      `${model!.label}, Triton backend`,
+      model!.dir,
+      photo,
+      model!.seconds,
+      await tritonPlacement(),
+    );
+    pinSelf(`0-${os.cpus().length - 1}`);
+  }
   if (!args.includes('--skip-limits')) await limits(measured[measured.length - 1]!.dir, photo);
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ACCOUNT_TOKEN_PREFIX, displayPrefix, generateSecret, KeyHasher } from '../auth/keys';
-import { EmbeddedBackend } from '../backends/embedded';
+import { createBackend } from '../backends/create';
 import type { InferenceBackend } from '../backends/types';
 import { MemoryRateLimiter } from '../limits/memory';
 import type { RateLimiter } from '../limits/types';
@@ -56,17 +56,13 @@ export async function createPlatform(
     }),
   );
   await store.migrate();
-  // S3, Triton and Redis clients are loaded only when configured: the default service keeps its heap small,
+  // S3 and Redis clients (and Triton's, see createBackend) are loaded only when configured: the default service keeps its heap small,
   // and every full garbage collection (frequent under load: each request allocates megabytes) walks all of it.
   const objects: ObjectStore =
     config.storage.kind === 's3'
       ? new (await import('../storage/s3')).S3ObjectStore(config.storage)
       : new LocalObjectStore(config.storage.dir, { secret, publicUrl: config.publicUrl });
-  const backend: InferenceBackend =
-    config.backend.kind === 'triton'
-      ? new (await import('../backends/triton')).TritonBackend(config.backend)
-      : new EmbeddedBackend({ intraOpThreads: config.backend.intraOpThreads });
-  if (config.backend.kind === 'triton') await fs.mkdir(config.backend.repositoryDir, { recursive: true });
+  const backend: InferenceBackend = await createBackend(config.backend);
   const limiter: RateLimiter =
     parts.limiter ??
     (config.redisUrl

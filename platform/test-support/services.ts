@@ -190,11 +190,13 @@ export async function startMoto(python: string): Promise<ChildService> {
 
 /**
  * The tritonserver nvidia-pytriton bundles, with only its Python backend, serving `repositoryDir` in explicit
- * model-control mode on a free loopback port.
+ * model-control mode on a free loopback port. `cpus` pins it and its model processes (`taskset -c`), as a pod of its
+ * own would have its own cores.
  */
 export async function startTriton(
   python: string,
   repositoryDir: string,
+  options: { cpus?: string } = {},
 ): Promise<ChildService & { backendDir: string }> {
   const venv = path.dirname(path.dirname(python));
   const site = (await fs.readdir(path.join(venv, 'lib')))[0]!;
@@ -213,9 +215,11 @@ export async function startTriton(
   );
   await fs.chmod(path.join(backendDir, 'python', 'triton_python_backend_stub'), 0o755);
   const port = await freePort();
+  const server = path.join(bundle, 'bin', 'tritonserver');
   const { child, logs } = startChild(
-    path.join(bundle, 'bin', 'tritonserver'),
+    options.cpus ? 'taskset' : server,
     [
+      ...(options.cpus ? ['-c', options.cpus, server] : []),
       `--model-repository=${repositoryDir}`,
       `--backend-directory=${backendDir}`,
       '--model-control-mode=explicit',
