@@ -1,6 +1,7 @@
 /**
  * `npm run bench:platform` — the issue's Load section, loopback only, bounded in count and time:
- *   1. throughput and latency through the service vs the same pipeline called directly, at concurrency 1, 8, 32
+ *   1. throughput and latency through the service vs the same pipeline called directly (in the service process, on
+ *      the same loaded model: see service-child.ts), at concurrency 1, 8, 32
  *      (targets: ≥ 0.95× throughput, ≤ 1 ms added p50), and the time a 401 takes for missing/wrong/revoked keys;
  *   2. each tier driven at 1.5× its limit for two minutes admits exactly its limit per minute;
  *   3. three replicas sharing PostgreSQL and Redis admit exactly one limit between them.
@@ -30,6 +31,7 @@ import {
 } from '../test-support/services';
 import { TIER_LIMITS, type Tier } from '../limits/tiers';
 import { ownCpuMs, processCpuMs } from './cpu';
+import type { DirectRun } from './direct-loop';
 import { closedLoop, openLoop, post, type Outcome, type Target } from './http-load';
 import { summarize } from './stats';
 
@@ -48,6 +50,7 @@ interface Service {
   url: string;
   tokens: Record<string, string>;
   pid: number;
+  child: ChildProcess;
 }
 
 /** `command args`, pinned to `cpus` with taskset when given. */
@@ -71,7 +74,7 @@ async function startService(env: Record<string, string>, cpus?: string): Promise
         PLATFORM_SECRET: 'bench-secret-0123456789abcdef',
         ...env,
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
   children.push(child);
@@ -80,7 +83,7 @@ async function startService(env: Record<string, string>, cpus?: string): Promise
     child.stdout!.on('data', (d: Buffer) => {
       buffer += d.toString();
       const line = buffer.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve({ ...(JSON.parse(line) as Omit<Service, 'pid'>), pid: child.pid! });
+      if (line) resolve({ ...(JSON.parse(line) as Omit<Service, 'pid' | 'child'>), pid: child.pid!, child });
     });
     child.once('exit', (code) => reject(new Error(`service exited with ${code}`)));
   });
@@ -110,28 +113,16 @@ async function deploy(
 const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(8);
 const SLICES = 8;
 
-/** The direct-pipeline process, kept alive and asked for one slice at a time. */
+/** The direct side, run by the service process itself (service-child.ts) one slice at a time. */
 class DirectRunner {
-  private readonly child: ChildProcess;
   private buffer = '';
   private waiting: ((line: string) => void) | null = null;
 
-  constructor(modelDir: string, placement: Placement) {
-    this.child = spawn(
-      ...pinned(placement.cpus, process.execPath, [
-        path.join(repo, 'bin', 'run-ts.mjs'),
-        'platform/bench/direct-child.ts',
-        modelDir,
-        image,
-      ]),
-      {
-        cwd: repo,
-        env: { ...process.env, ...placement.env },
-        stdio: ['pipe', 'pipe', 'inherit'],
-      },
-    );
-    children.push(this.child);
-    this.child.stdout!.on('data', (d: Buffer) => {
+  constructor(
+    private readonly service: Service,
+    private readonly deploymentId: string,
+  ) {
+    service.child.stdout!.on('data', (d: Buffer) => {
       this.buffer += d.toString();
       const newline = this.buffer.indexOf('\n');
       if (newline >= 0 && this.waiting) {
@@ -144,18 +135,11 @@ class DirectRunner {
     });
   }
 
-  run(
-    concurrency: number,
-    seconds: number,
-  ): Promise<{ latencies: number[]; durationMs: number; cpuMs: number }> {
+  run(concurrency: number, seconds: number): Promise<DirectRun> {
     return new Promise((resolve) => {
       this.waiting = (line) => resolve(JSON.parse(line));
-      this.child.stdin!.write(`${concurrency} ${seconds}\n`);
+      this.service.child.stdin!.write(`${this.deploymentId} ${concurrency} ${seconds}\n`);
     });
-  }
-
-  close(): void {
-    this.child.stdin!.end();
   }
 }
 
@@ -172,7 +156,7 @@ const SHARED_CORES: Placement = {
   env: {},
   note: 'the embedded backend (ONNX Runtime in the service process), everything on the same cores',
   reading: [
-    'both sides share the cores with each other and with the load generator, which the direct run does not have.',
+    "the service's HTTP work shares the cores with inference and with the load generator, which direct slices lack.",
     'Once the cores are saturated (concurrency 8, 32) the ratio is about direct CPU/req ÷ (service + load generator',
     'CPU/req), and in a closed loop p50 ≈ concurrency ÷ throughput, so every 1 % of throughput adds 1 % of p50; the',
     'service-only overhead per request is service CPU/req − direct CPU/req.',
@@ -194,6 +178,7 @@ async function throughput(
       PLATFORM_DATA_DIR: dataDir,
       BENCH_UNLIMITED: '1',
       BENCH_ACCOUNTS: 'enterprise',
+      BENCH_DIRECT_IMAGE: image,
     },
     placement.cpus,
   );
@@ -205,45 +190,52 @@ async function throughput(
     body: Buffer.from(JSON.stringify({ image: photo.toString('base64') })),
   };
 
-  const direct = new DirectRunner(modelDir, placement);
+  const direct = new DirectRunner(service, deployed.id);
   console.log(
-    `\n1. ${label}: through the service (HTTP, key check, limiter, usage) vs the same pipeline called`,
+    `\n1. ${label}: through the service (HTTP, key check, limiter, usage) vs the same pipeline called by the service`,
   );
   console.log(
-    `   directly (no HTTP); image ${path.basename(image)} ${photo.length} B, sent as {"image": "<base64>"}; per point ${SLICES}`,
+    `   process itself on the same loaded model (no HTTP); image ${path.basename(image)} ${photo.length} B, sent as {"image": "<base64>"}.`,
   );
   console.log(`   backend: ${placement.note}`);
   console.log(
-    `   alternating slices of ${pointSeconds / SLICES} s direct / ${pointSeconds / SLICES} s service after a warm-up, so background load falls on both alike.`,
+    `   Per point ${SLICES} alternating slices of ${pointSeconds / SLICES} s direct / ${pointSeconds / SLICES} s service after a warm-up (at least 5 p50 latencies each: fewer, longer`,
   );
+  console.log('   slices at high concurrency), so background load falls on both alike.');
   console.log(
     '   own p50: per request, the latency the client saw minus the pipeline time the answer reports (timing.total_ms):',
   );
+  console.log("   the service's own share (HTTP, body, key, limiter, answer, waiting outside the pipeline).");
   console.log(
-    "   the service's own share (HTTP, body, key, limiter, answer, waiting outside the pipeline), free of the run-to-run",
-  );
-  console.log('   spread of inference time between two processes that "added p50" carries.');
-  console.log(
-    '   CPU ms per request: direct process | service process + load generator (this process), all threads.',
+    '   CPU ms per request, all threads: service process in direct slices | service process + load generator (this process).',
   );
   console.log(
     '   conc | direct req/s   p50 ms   p99 ms | service req/s   p50 ms   p99 ms | ratio  added p50  own p50 ms | CPU/req direct  service  loadgen  loadgen share',
   );
   for (const concurrency of [1, 8, 32]) {
     await direct.run(concurrency, 1);
-    await closedLoop(target, concurrency, 1);
-    const directRuns: { latencies: number[]; durationMs: number; cpuMs: number }[] = [];
+    const warm = await closedLoop(target, concurrency, 1);
+    // A slice starts with every client sending at once and ends waiting for the last answers: at high concurrency,
+    // where one answer takes seconds, short slices would measure mostly that ramp and drain. Slices last at least
+    // five typical latencies (fewer of them, then).
+    const latency = summarize(
+      warm.outcomes.map((o) => o.latencyMs),
+      1,
+    ).p50;
+    const sliceSeconds = Math.max(pointSeconds / SLICES, Math.ceil((5 * latency) / 1000));
+    const slices = sliceSeconds > pointSeconds / SLICES ? SLICES / 2 : SLICES;
+    const directRuns: DirectRun[] = [];
     const serviceRuns: {
       outcomes: Outcome[];
       durationMs: number;
       serviceCpuMs: number;
       clientCpuMs: number;
     }[] = [];
-    for (let slice = 0; slice < SLICES; slice++) {
-      directRuns.push(await direct.run(concurrency, pointSeconds / SLICES));
+    for (let slice = 0; slice < slices; slice++) {
+      directRuns.push(await direct.run(concurrency, sliceSeconds));
       const serviceCpu = processCpuMs(service.pid);
       const clientCpu = ownCpuMs();
-      const run = await closedLoop(target, concurrency, pointSeconds / SLICES);
+      const run = await closedLoop(target, concurrency, sliceSeconds);
       serviceRuns.push({
         ...run,
         serviceCpuMs: processCpuMs(service.pid) - serviceCpu,
@@ -284,7 +276,6 @@ async function throughput(
       `   ${String(concurrency).padStart(4)} | ${fmt(d.rps)}    ${fmt(d.p50, 2)} ${fmt(d.p99, 2)} | ${fmt(via.rps)}     ${fmt(via.p50, 2)} ${fmt(via.p99, 2)} | ${ratio.toFixed(3)} ${fmt(added, 2)} ${fmt(own, 2)}   | ${fmt(directCpu, 2)}  ${fmt(serviceCpu, 2)} ${fmt(clientCpu, 2)}   ${((100 * clientCpu) / (serviceCpu + clientCpu)).toFixed(1).padStart(5)} %   ${ratio >= 0.95 ? 'ok' : 'BELOW 0.95×'}${added <= 1 ? '' : ' ADDED p50 > 1 ms'}`,
     );
   }
-  direct.close();
   console.log(`   How to read it: ${placement.reading.join('\n   ')}`);
   if (placement === SHARED_CORES) await httpFloor(target.body);
 
