@@ -22,3 +22,30 @@ export function summarize(latenciesMs: readonly number[], durationMs: number): L
     p99: percentile(sorted, 99),
   };
 }
+
+/**
+ * 95 % interval of p50(b) − p50(a) by bootstrap (resampling each side with replacement, fixed seed). Closed-loop
+ * latencies are correlated, which makes this interval narrower than the truth: a conservative test of "≤ x".
+ */
+export function p50DifferenceInterval(
+  a: readonly number[],
+  b: readonly number[],
+  rounds = 2000,
+): [number, number] {
+  let seed = 0x9e3779b9;
+  const random = () => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const resampledP50 = (xs: readonly number[]) => {
+    const sample = Array.from({ length: xs.length }, () => xs[Math.floor(random() * xs.length)]!);
+    return percentile(
+      sample.sort((x, y) => x - y),
+      50,
+    );
+  };
+  const differences = Array.from({ length: rounds }, () => resampledP50(b) - resampledP50(a)).sort(
+    (x, y) => x - y,
+  );
+  return [percentile(differences, 2.5), percentile(differences, 97.5)];
+}

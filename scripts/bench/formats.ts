@@ -1,5 +1,5 @@
 /**
- * `npm run bench:formats [-- --checkpoint FILE --imgsz N --formats onnx,openvino]`
+ * `npm run bench:formats [-- --checkpoint FILE --imgsz N --formats onnx,openvino --repeat N]`
  *
  * On one checkpoint, per format and precision: export time through Edgepack (the CLI: trainer, parity, metadata,
  * database) vs Ultralytics' own `yolo export` of the same format (wall-time ratio, target ≤ 1.05, and the conversion
@@ -20,7 +20,12 @@ import { parseArgs } from 'node:util';
 import { offlineEnv, toolchainEnvPath } from './toolchain';
 
 const { values } = parseArgs({
-  options: { checkpoint: { type: 'string' }, imgsz: { type: 'string' }, formats: { type: 'string' } },
+  options: {
+    checkpoint: { type: 'string' },
+    imgsz: { type: 'string' },
+    formats: { type: 'string' },
+    repeat: { type: 'string' },
+  },
 });
 const repo = process.cwd();
 const venv = toolchainEnvPath();
@@ -73,6 +78,8 @@ const ALL_CASES: Array<[string, Precision]> = [
   ['tensorrt', 'int8'],
 ];
 const only = values.formats?.split(',').map((f) => f.trim());
+/** Each export is timed this many times, alternating with yolo's; single runs on a 2-core VM vary by ±10 %. */
+const REPEAT = Math.max(1, Number(values.repeat ?? 3));
 const CASES = ALL_CASES.filter(([format]) => !only || only.includes(format));
 /** Ultralytics' name for each format; TensorRT cannot be exported by `yolo` without a GPU. */
 const YOLO_FORMAT: Record<string, string | null> = {
@@ -210,7 +217,8 @@ const modelId = added.id;
 
 console.log(
   `bench:formats on ${path.relative(repo, checkpoint)} at ${imgsz ?? 'its training size'} px, INT8 calibrated on ` +
-    `${path.relative(repo, calib)} (${os.cpus().length} CPU cores, no GPU)`,
+    `${path.relative(repo, calib)} (${os.cpus().length} CPU cores, no GPU); wall times are medians of ${REPEAT} runs ` +
+    'each, Edgepack and yolo alternating',
 );
 console.log(
   'format       prec  edgepack s  yolo s  ratio  convert ratio  size       latency p50  parity            status',
@@ -222,10 +230,18 @@ function convertStepRatio(format: string, result: Result, y: ReturnType<typeof y
   if (format === 'tflite' || !y?.convert || !result.durationMs) return null;
   return result.durationMs / 1000 / y.convert;
 }
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 for (const [format, precision] of CASES) {
-  const e = edgepack([format], precision);
-  const result = e.job.results[0]!;
-  const y = yolo(format, precision);
+  // Edgepack and yolo alternate, REPEAT times each; the table shows the median wall time of each side.
+  const runs = Array.from({ length: REPEAT }, () => ({
+    e: edgepack([format], precision),
+    y: yolo(format, precision),
+  }));
+  const result = runs.at(-1)!.e.job.results[0]!;
+  const seconds = median(runs.map((r) => r.e.seconds));
+  const last = runs.at(-1)!.y;
+  const y = last && !last.failed ? { ...last, seconds: median(runs.map((r) => r.y!.seconds)) } : last;
+  const e = { seconds };
   rows.set(`${format}/${precision}`, { result, seconds: e.seconds, yolo: y });
   const ratio = y && !y.failed ? e.seconds / y.seconds : null;
   const convertRatio = convertStepRatio(format, result, y);
