@@ -154,15 +154,18 @@ def test_calibration_folder_without_images(tmp_path, config_dir):
     assert not (tmp_path / "out" / "model.onnx").exists()
 
 
-def test_calibration_folder_with_a_broken_image(tmp_path, config_dir):
+@pytest.mark.parametrize("fmt, artifact", [("openvino", "model_openvino"), ("tflite", "model.tflite")])
+def test_calibration_folder_with_a_broken_image(tmp_path, config_dir, tflite_python, fmt, artifact):
+    """TFLite reads the folder in its own environment, started before the model loads here: the same error."""
     calib = tmp_path / "calib"
     calib.mkdir()
     (calib / "good.png").write_bytes((FIXTURES / "images" / "shapes-1.png").read_bytes())
     (calib / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not really a jpeg")
-    run = _export(tmp_path / "out", "openvino", {"int8": True, "calibDir": str(calib)}, config_dir)
+    optimization = {"int8": True, "calibDir": str(calib)}
+    run = _export(tmp_path / "out", fmt, optimization, config_dir, {"EDGEPACK_TFLITE_PYTHON": tflite_python})
     assert run.returncode == 1 and run.error["code"] == "INVALID_CONFIG"
     assert "broken.jpg" in run.error["message"] and "Remove or replace" in run.error["hint"]
-    assert not (tmp_path / "out" / "model_openvino").exists()
+    assert not (tmp_path / "out" / artifact).exists()
 
 
 def test_a_missing_converter_names_the_install(tmp_path):

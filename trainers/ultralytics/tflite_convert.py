@@ -1,7 +1,7 @@
 """TFLite (LiteRT) conversion, run in the TFLite environment (torch < 2.14 for litert-torch) by formats/tflite.py.
 
     <tflite-env>/bin/python trainers/ultralytics/tflite_convert.py --checkpoint best.pt [--imgsz 160 160 |
-        --requested-imgsz 160] --batch 1 --out work/ [--calibration calib.npy]
+        --requested-imgsz 160] --batch 1 --out work/ [--calibration calib.npy | --calib-dir images/]
 
 Never imports torchvision (its wheel does not load against this environment's CPU torch). The checkpoint's pickle
 was already scanned by the main job; it is scanned again here before loading. Without --imgsz, the size is chosen
@@ -19,6 +19,7 @@ if __package__ in (None, ""):
     sys.path.append(str(_here.parents[1]))
 
 import argparse
+import json
 import shutil
 
 
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--out", required=True)
     parser.add_argument("--calibration", default=None, help=".npy of float32 NCHW calibration images (INT8)")
+    parser.add_argument("--calib-dir", default=None, help="folder of calibration images (INT8), read at the size used")
     parser.add_argument("--trust-unsafe", action="store_true")
     args = parser.parse_args(argv)
 
@@ -38,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     import_ultralytics()
     import numpy as np
 
+    from trainers.common.calibration import calibration_batches, calibration_set
+    from trainers.common.errors import ExportError
     from trainers.ultralytics.calibration_feed import exporter_calibration
     from trainers.ultralytics.checkpoint import export_imgsz, load_checkpoint
 
@@ -47,9 +51,17 @@ def main(argv: list[str] | None = None) -> int:
     imgsz = list(args.imgsz) if args.imgsz else export_imgsz(loaded, args.requested_imgsz)
     print(f"TFLITE_IMGSZ={imgsz[0]},{imgsz[1]}", flush=True)
     kwargs = {"format": "litert", "imgsz": imgsz, "batch": args.batch, "device": "cpu", "verbose": False}
-    if args.calibration:
-        arrays = list(np.load(args.calibration)[:, None])
-        kwargs.update(quantize=8, data=str(args.calibration))
+    if args.calibration or args.calib_dir:
+        if args.calibration:
+            arrays = list(np.load(args.calibration)[:, None])
+        else:
+            try:
+                files = calibration_set(args.calib_dir).files
+                arrays = calibration_batches(files, (imgsz[0], imgsz[1]), loaded.task, 1)
+            except ExportError as error:
+                print(f"TFLITE_ERROR={json.dumps(error.to_dict())}", flush=True)
+                return 2
+        kwargs.update(quantize=8, data=str(args.calibration or args.calib_dir))
         with exporter_calibration(arrays):
             produced = Path(loaded.yolo.export(**kwargs))
     else:

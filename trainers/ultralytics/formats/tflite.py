@@ -17,6 +17,8 @@ from trainers.common import errors
 from trainers.common.errors import ExportError
 from trainers.common.registry import BATCH, CALIB_DIR, IMGSZ, FormatSpec, Option, register
 
+from trainers.common.calibration import calibration_set
+
 from ..calibration_feed import calibration_arrays, refuse_half_and_int8
 from ..checkpoint import SUPPORTED_TASKS
 
@@ -50,8 +52,9 @@ def _converter_python() -> str:
 
 def _needs_loaded_model(ctx) -> bool:
     """The original file can go to the TFLite environment as it is, unless its pickle holds torchvision objects
-    (classify transforms: see _portable_checkpoint) or INT8 needs calibration inputs at the exported size."""
-    return bool(ctx.optimization_options.get("int8")) or any(g.startswith("torchvision.") for g in ctx.scan.globals)
+    (classify transforms: see _portable_checkpoint). INT8 calibration images are then prepared over there, at the
+    size the converter picks exactly as this job does."""
+    return any(g.startswith("torchvision.") for g in ctx.scan.globals)
 
 
 class _Conversion:
@@ -103,10 +106,20 @@ def _launch(ctx) -> _Conversion:
         checkpoint = _portable_checkpoint(ctx, work / "model.pt")
         command = [python, str(CONVERTER), "--checkpoint", str(checkpoint), "--imgsz", *map(str, ctx.imgsz)]
     command += ["--batch", str(ctx.export_options["batch"]), "--out", str(work)]
-    if optimization.get("int8"):
+    if optimization.get("int8") and ctx.loaded is None:
+        # The folder is checked and recorded here; the converter reads the same files (unreadable ones are refused
+        # there, by name) once it knows the input size.
+        calibration = calibration_set(optimization.get("calibDir"))
+        if calibration.warning:
+            ctx.log("warning", calibration.warning)
+        ctx.log("info", f"INT8: calibrating on {len(calibration.files)} images from {calibration.folder}")
+        ctx.calibration = calibration.record()
+        command += ["--calib-dir", str(calibration.folder)]
+    elif optimization.get("int8"):
         calib = work.parent / "tflite-calibration.npy"
         np.save(calib, np.concatenate(calibration_arrays(ctx, 1)))
         command += ["--calibration", str(calib)]
+    if optimization.get("int8"):
         ctx.calibration["method"] = "LiteRT static INT8 quantization (ai-edge-quantizer), int8 weights + activations"
     ctx.log("info", f"TFLite: converting in the TFLite environment ({python})")
     return _Conversion(command, work)
@@ -125,6 +138,10 @@ def export(ctx) -> Path:
     tail = [t for t in lines if t.strip() and not t.startswith("TFLITE_")][-15:]
     for line in tail:
         ctx.log("debug", f"litert: {line}")
+    refused = next((t for t in lines if t.startswith("TFLITE_ERROR=")), None)
+    if refused:  # an ExportError raised over there (an unreadable calibration image): the same error here
+        error = json.loads(refused.split("=", 1)[1])
+        raise ExportError(error["code"], error["message"], error.get("hint", ""), error.get("details"))
     if code != 0 or produced is None:
         last = next((t for t in reversed(tail) if "Error" in t or "error" in t), tail[-1] if tail else "no output")
         raise ExportError(
