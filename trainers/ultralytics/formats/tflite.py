@@ -14,10 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from trainers.common import errors
+from trainers.common.calibration import calibration_set
 from trainers.common.errors import ExportError
 from trainers.common.registry import BATCH, CALIB_DIR, IMGSZ, FormatSpec, Option, register
-
-from trainers.common.calibration import calibration_set
 
 from ..calibration_feed import calibration_arrays, refuse_half_and_int8
 from ..checkpoint import SUPPORTED_TASKS
