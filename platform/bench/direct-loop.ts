@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { closedLoopOf } from './closed-loop';
 import { ownCpuMs } from './cpu';
 
 export interface DirectRun {
@@ -8,24 +8,13 @@ export interface DirectRun {
   cpuMs: number;
 }
 
-/** Closed loop in-process: `concurrency` callers, each starting its next call when the previous one returned. */
+/** The direct side's closed loop, in-process, with this process's CPU time over the run. */
 export async function closedLoopCalls(
   once: () => Promise<void>,
   concurrency: number,
   seconds: number,
 ): Promise<DirectRun> {
-  const latencies: number[] = [];
   const cpu = ownCpuMs();
-  const start = performance.now();
-  const deadline = start + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const t = performance.now();
-        await once();
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return { latencies, durationMs: performance.now() - start, cpuMs: ownCpuMs() - cpu };
+  const { calls, durationMs } = await closedLoopOf(once, concurrency, seconds);
+  return { latencies: calls.map((c) => c.latencyMs), durationMs, cpuMs: ownCpuMs() - cpu };
 }

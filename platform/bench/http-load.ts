@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { closedLoopOf } from './closed-loop';
 
 export interface Target {
   url: string;
@@ -48,20 +49,14 @@ export async function closedLoop(
   concurrency: number,
   seconds: number,
 ): Promise<{ outcomes: Outcome[]; durationMs: number }> {
-  const outcomes: Outcome[] = [];
-  const start = performance.now();
-  const deadline = start + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const sent = performance.now();
-        const { status, body } = await post(target);
-        const latencyMs = performance.now() - sent;
-        outcomes.push({ status, latencyMs, sentAt: sent - start, pipelineMs: pipelineMs(status, body) });
-      }
-    }),
-  );
-  return { outcomes, durationMs: performance.now() - start };
+  const { calls, durationMs } = await closedLoopOf(() => post(target), concurrency, seconds);
+  const outcomes = calls.map(({ value: { status, body }, latencyMs, sentAt }) => ({
+    status,
+    latencyMs,
+    sentAt,
+    pipelineMs: pipelineMs(status, body),
+  }));
+  return { outcomes, durationMs };
 }
 
 /** Open loop: request i is sent at `i × intervalMs` whatever the answers, for `seconds`; targets taken in turn. */
