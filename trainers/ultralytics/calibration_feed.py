@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from trainers.common import errors
-from trainers.common.calibration import calibration_batches, calibration_set
+from trainers.common.calibration import CalibrationSet, calibration_batches, calibration_set
 from trainers.common.errors import ExportError
 
 
@@ -21,15 +21,20 @@ def refuse_half_and_int8(optimization: dict) -> None:
         raise ExportError(errors.INVALID_CONFIG, "Choose FP16 (half) or INT8, not both.", "Untick one of them.")
 
 
-def calibration_arrays(ctx, batch: int = 1) -> list[np.ndarray]:
-    """Float32 NCHW arrays (0..1), one per image; records what was used on ctx.calibration."""
+def chosen_calibration(ctx) -> CalibrationSet:
+    """The job's calibration images (checked), said in the log with any warning and recorded on ctx.calibration."""
     calibration = calibration_set(ctx.optimization_options.get("calibDir"))
     if calibration.warning:
         ctx.log("warning", calibration.warning)
     ctx.log("info", f"INT8: calibrating on {len(calibration.files)} images from {calibration.folder}")
-    arrays = calibration_batches(calibration.files, tuple(ctx.imgsz), ctx.loaded.task, batch)
     ctx.calibration = calibration.record()
-    return arrays
+    return calibration
+
+
+def calibration_arrays(ctx, batch: int = 1) -> list[np.ndarray]:
+    """Float32 NCHW arrays (0..1), one per image; records what was used on ctx.calibration."""
+    calibration = chosen_calibration(ctx)
+    return calibration_batches(calibration.files, tuple(ctx.imgsz), ctx.loaded.task, batch)
 
 
 @contextmanager

@@ -14,11 +14,10 @@ from pathlib import Path
 import numpy as np
 
 from trainers.common import errors
-from trainers.common.calibration import calibration_set
 from trainers.common.errors import ExportError
 from trainers.common.registry import BATCH, CALIB_DIR, IMGSZ, FormatSpec, Option, register
 
-from ..calibration_feed import calibration_arrays, refuse_half_and_int8
+from ..calibration_feed import calibration_arrays, chosen_calibration, refuse_half_and_int8
 from ..checkpoint import SUPPORTED_TASKS
 
 ARTIFACT = "model.tflite"
@@ -108,12 +107,7 @@ def _launch(ctx) -> _Conversion:
     if optimization.get("int8") and ctx.loaded is None:
         # The folder is checked and recorded here; the converter reads the same files (unreadable ones are refused
         # there, by name) once it knows the input size.
-        calibration = calibration_set(optimization.get("calibDir"))
-        if calibration.warning:
-            ctx.log("warning", calibration.warning)
-        ctx.log("info", f"INT8: calibrating on {len(calibration.files)} images from {calibration.folder}")
-        ctx.calibration = calibration.record()
-        command += ["--calib-dir", str(calibration.folder)]
+        command += ["--calib-dir", str(chosen_calibration(ctx).folder)]
     elif optimization.get("int8"):
         calib = work.parent / "tflite-calibration.npy"
         np.save(calib, np.concatenate(calibration_arrays(ctx, 1)))
