@@ -150,11 +150,14 @@ interface Placement {
   /** How the backend is placed, printed with the table, and how to read the figures then. */
   note: string;
   reading: string[];
+  /** Also measure the HTTP floor (once is enough: it does not depend on the backend). */
+  floor?: boolean;
 }
 
 const SHARED_CORES: Placement = {
   env: {},
   note: 'the embedded backend (ONNX Runtime in the service process), everything on the same cores',
+  floor: true,
   reading: [
     "the service's HTTP work shares the cores with inference and with the load generator, which direct slices lack.",
     'Once the cores are saturated (concurrency 8, 32) the ratio is about direct CPU/req ÷ (service + load generator',
@@ -289,7 +292,7 @@ async function throughput(
     );
   }
   console.log(`   How to read it: ${placement.reading.join('\n   ')}`);
-  if (placement === SHARED_CORES) await httpFloor(target.body);
+  if (placement.floor) await httpFloor(target.body);
 
   // A revoked key: regenerate, keep the old one.
   const regenerated = await fetch(`${service.url}/api/v1/deployments/${deployed.id}/regenerate-key`, {
