@@ -1,4 +1,4 @@
-import type { OnnxModelSummary, OutputTensor } from '../../electron/core/vision';
+import type { OnnxModelSummary, OutputTensor } from '../../native-runtimes/typescript';
 
 export interface LoadRequest {
   deploymentId: string;

@@ -42,7 +42,7 @@ const flag = (name: string, fallback: string) => {
 };
 const secondsFlag = args.includes('--seconds') ? Number(flag('seconds', '8')) : null;
 const limitSeconds = Number(flag('limit-seconds', '120'));
-const image = path.join(repo, 'electron', 'core', 'vision', 'test-images', 'bus.jpg');
+const image = path.join(repo, 'native-runtimes', 'typescript', 'test-images', 'bus.jpg');
 const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 

@@ -187,7 +187,7 @@ describe('Kubernetes manifests', () => {
     };
     visit('platform/server/main.ts');
     const needed = [...seen].filter((f) => !f.endsWith('.test.ts'));
-    expect(needed).toContain('electron/core/preview/postprocess.ts');
+    expect(needed).toContain('native-runtimes/typescript/postprocess.ts');
     expect(needed.filter((f) => !covered(f, copied))).toEqual([]);
     expect(needed.filter((f) => !covered(f, included))).toEqual([]);
   });

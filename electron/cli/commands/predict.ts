@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline/promises';
+import { loadSharp } from '../../../native-runtimes/typescript/sharp';
 import type { AppErrorShape, PreviewModel, PreviewOptions, PreviewResult } from '../../contract';
 import type { CoreWithServices } from '../../core';
 import { AppError, toAppError } from '../../core/errors';
 import { saveAnnotated } from '../../core/preview/annotate';
 import { expandInputs } from '../../core/preview/inputs';
-import { loadSharp } from '../../core/vision/sharp';
 import { findExport, withCore, type CommandContext } from '../context';
 import { ProgressView } from '../progress';
 

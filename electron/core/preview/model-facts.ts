@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ModelInfo } from '../../../native-runtimes/typescript/model-info';
+import { resolveModelInfo } from '../../../native-runtimes/typescript/model-info';
+import type { OnnxModelSummary } from '../../../native-runtimes/typescript/onnx-proto';
+import { readOnnxSummary } from '../../../native-runtimes/typescript/onnx-proto';
+import type { ReadyModel } from '../../../native-runtimes/typescript/postprocess';
+import { preprocessSpecFrom } from '../../../native-runtimes/typescript/preprocess';
 import type { PreviewFact, PreviewModel } from '../../contract';
 import { AppError } from '../errors';
-import type { ModelInfo } from '../vision/model-info';
-import { resolveModelInfo } from '../vision/model-info';
-import type { OnnxModelSummary } from '../vision/onnx-proto';
-import { readOnnxSummary } from '../vision/onnx-proto';
-import type { InputFacts } from '../vision/preprocess';
-import { preprocessSpecFrom } from '../vision/preprocess';
 import type { ModelAnswers } from './answers-repo';
 
 /** An ONNX file as the preview sees it: what it is, and either how to run it or what is still missing. */
@@ -24,12 +24,7 @@ export interface OpenedModel {
   inputType: 'float32' | 'float16';
   needs: PreviewFact[];
   /** Set once nothing is missing. */
-  ready: {
-    info: ModelInfo;
-    /** Input size (the graph's, when fixed), and metadata.json's preprocessing. */
-    input: InputFacts;
-    outputNames: string[];
-  } | null;
+  ready: ReadyModel | null;
   source: PreviewModel['source'];
   precision: string | null;
   metadata: Record<string, unknown> | null;

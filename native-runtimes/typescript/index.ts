@@ -1,4 +1,7 @@
-/** Image decode, letterbox, tensors, decoders and NMS, shared by the app's preview and the platform service. */
+/**
+ * The reference runtime: image decode, letterbox, tensors, decoders and NMS, model facts, the ONNX metadata reader,
+ * post-processing and the prediction types, shared by the app's preview and the platform service.
+ */
 export * from './errors';
 export * from './image';
 export * from './decode';
@@ -13,3 +16,7 @@ export * from './onnx-proto';
 export * from './model-info';
 export * from './preprocess';
 export * from './output-tensor';
+export * from './io-tensors';
+export * from './predictions';
+export * from './postprocess';
+export * from './session-options';

@@ -1,5 +1,11 @@
-import { AppError } from '../errors';
-import type { WireTensor } from './inference-worker';
+import { VisionError } from './errors';
+
+/** A tensor as ONNX Runtime takes and gives it (and as it crosses a worker boundary: `data` is transferred, not copied). */
+export interface WireTensor {
+  type: string;
+  data: ArrayBuffer;
+  dims: number[];
+}
 
 /** IEEE half → single precision, for models whose outputs are float16. */
 function halfToFloat(h: number): number {
@@ -57,7 +63,7 @@ export function outputTensor(name: string, tensor: WireTensor): FloatTensor {
   if (type === 'float64') return { data: Float32Array.from(new Float64Array(data)), dims };
   if (type === 'int32') return { data: Float32Array.from(new Int32Array(data)), dims };
   if (type === 'int64') return { data: Float32Array.from(new BigInt64Array(data), Number), dims };
-  throw new AppError(
+  throw new VisionError(
     'UNSUPPORTED_MODEL_OUTPUT',
     `The model's output "${name}" holds ${type} values, which the preview cannot decode.`,
     'Export the model with float outputs (Ultralytics exports do).',

@@ -1,21 +1,28 @@
+import type { Box } from './boxes';
+import { scaleBoxToSource } from './boxes';
+import { toProbabilities, topK } from './classify';
+import { decodeDetections } from './detect';
+import { VisionError } from './errors';
+import type { FloatTensor } from './io-tensors';
+import { keypointsToSource } from './keypoints';
+import type { LetterboxTransform } from './letterbox';
+import type { ModelInfo, NmsDefaults } from './model-info';
 import type {
+  PostprocessOptions,
   PreviewClassScore,
   PreviewInputMapping,
-  PreviewOptions,
   PreviewPrediction,
-  PreviewResult,
-} from '../../contract';
-import { AppError } from '../errors';
-import type { Box } from '../vision/boxes';
-import { scaleBoxToSource } from '../vision/boxes';
-import { toProbabilities, topK } from '../vision/classify';
-import { decodeDetections } from '../vision/detect';
-import { keypointsToSource } from '../vision/keypoints';
-import type { LetterboxTransform } from '../vision/letterbox';
-import type { InputTransform } from '../vision/preprocess';
-import { encodeRuns, instanceMask } from '../vision/segment';
-import type { OpenedModel } from './model-facts';
-import type { FloatTensor } from './tensors';
+} from './predictions';
+import type { InputFacts, InputTransform } from './preprocess';
+import { encodeRuns, instanceMask } from './segment';
+
+/** A model ready to run: its facts, its input (size and preprocessing) and its outputs' names. */
+export interface ReadyModel {
+  info: ModelInfo;
+  /** Input size (the graph's, when fixed), and metadata.json's preprocessing. */
+  input: InputFacts;
+  outputNames: string[];
+}
 
 export interface RawOutputs {
   /** Model outputs in the order the graph declares them. */
@@ -30,15 +37,12 @@ export interface Postprocessed {
   predictions: PreviewPrediction[];
   top: PreviewClassScore[];
   mapping: PreviewInputMapping | null;
-  options: PreviewResult['options'];
+  /** The thresholds used: the options given, else the model's defaults. */
+  options: NmsDefaults;
 }
 
 /** Everything after inference: decoding, NMS, masks, keypoints, top-k — cheap enough to re-run per slider move. */
-export function postprocess(
-  model: NonNullable<OpenedModel['ready']>,
-  raw: RawOutputs,
-  options: PreviewOptions,
-): Postprocessed {
+export function postprocess(model: ReadyModel, raw: RawOutputs, options: PostprocessOptions): Postprocessed {
   const { info } = model;
   const used = {
     conf: options.conf ?? info.nms.conf,
@@ -114,6 +118,6 @@ export function postprocess(
   return { predictions, top: [], mapping, options: used };
 }
 
-function noOutput(): AppError {
-  return new AppError('UNSUPPORTED_MODEL_OUTPUT', 'The model produced no output.', 'Export it again.');
+function noOutput(): VisionError {
+  return new VisionError('UNSUPPORTED_MODEL_OUTPUT', 'The model produced no output.', 'Export it again.');
 }

@@ -1,12 +1,14 @@
 /**
- * The shared vision module against Ultralytics itself, in the trainers' toolchain: the letterboxed pixels must be
- * identical to LetterBox's, and the final predictions on an exported model identical to YOLO.predict's.
+ * The reference runtime (native-runtimes/typescript), as the service's pipeline runs it, against Ultralytics itself,
+ * in the trainers' toolchain: the letterboxed pixels must be identical to LetterBox's, and the final predictions on
+ * an exported model identical to YOLO.predict's.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeImage, letterbox, prepareInput } from '../../native-runtimes/typescript';
 import {
   exportedPackage,
   repo,
@@ -15,12 +17,13 @@ import {
   ultralyticsEnv,
   ultralyticsOnnx,
   type ExportedPackage,
-} from '../../../platform/test-support/services';
-import { runPipeline } from '../../../platform/server/pipeline';
-import { validateModelPackage } from '../../../platform/server/packages';
-import { decodeImage, letterbox, prepareInput } from './index';
+} from '../test-support/services';
+import { validateModelPackage } from './packages';
+import { runPipeline } from './pipeline';
 
-const photos = ['bus.jpg', 'zidane.jpg'].map((f) => path.join(import.meta.dirname, 'test-images', f));
+const photos = ['bus.jpg', 'zidane.jpg'].map((f) =>
+  path.join(repo, 'native-runtimes', 'typescript', 'test-images', f),
+);
 const fixtureImages = JSON.parse(
   readFileSync(path.join(repo, 'tests', 'fixtures', 'manifest.json'), 'utf8'),
 ).images.map((f: string) => path.join(repo, 'tests', 'fixtures', 'images', f)) as string[];
