@@ -73,16 +73,29 @@ export function resolveModelInfo(sources: { metadataJson?: unknown; onnx?: OnnxM
 /** What one source says about a model; either source may leave any of it out. */
 type Facts = Partial<Omit<ModelInfo, 'nms' | 'source'>>;
 
+/** Class names by id from an ONNX metadata_props value (Ultralytics writes a Python dict: {0: 'person', …}). */
+export function onnxMetadataNames(raw: string): string[] | undefined {
+  return namesFrom(metadataLiteral('names', raw));
+}
+
+/** [height, width] from an ONNX metadata_props `imgsz` value ([640, 640], or one number for a square). */
+export function onnxMetadataImgsz(raw: string): [number, number] | undefined {
+  return sizeFrom(metadataLiteral('imgsz', raw));
+}
+
+function metadataLiteral(key: string, raw: string): PyValue {
+  try {
+    return parsePythonLiteral(raw);
+  } catch {
+    throw invalid(`ONNX metadata "${key}" is not readable: ${raw.slice(0, 60)}`);
+  }
+}
+
 function fromOnnxSummary(summary: OnnxModelSummary): Facts {
   const props = summary.metadata;
   const literal = (key: string): PyValue | undefined => {
     const raw = props[key];
-    if (raw === undefined) return undefined;
-    try {
-      return parsePythonLiteral(raw);
-    } catch {
-      throw invalid(`ONNX metadata "${key}" is not readable: ${raw.slice(0, 60)}`);
-    }
+    return raw === undefined ? undefined : metadataLiteral(key, raw);
   };
   const input = summary.inputs[0];
   const shapeSize = input && typeof input.shape[2] === 'number' && typeof input.shape[3] === 'number';

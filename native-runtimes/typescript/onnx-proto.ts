@@ -26,8 +26,12 @@ export type OnnxElemType =
 
 export interface OnnxModelSummary {
   irVersion: number;
+  /** The default (ai.onnx) domain's opset version. */
   opset: number | null;
+  /** Every imported opset by domain ('ai.onnx' for the default domain). */
+  opsets: Record<string, number>;
   producer: string;
+  producerVersion: string;
   metadata: Record<string, string>;
   inputs: OnnxTensorInfo[];
   outputs: OnnxTensorInfo[];
@@ -52,12 +56,13 @@ const ELEM_TYPES: Record<number, OnnxElemType> = {
 
 /**
  * Reads what deployment needs from an ONNX file without a runtime: metadata_props (where Ultralytics writes
- * names, imgsz, stride, task) and the graph's inputs and outputs. Walks the protobuf wire format directly and
- * skips the weights, so a 100 MB model costs one pass over its bytes.
+ * names, imgsz, stride, task), the producer and opsets, and the graph's inputs and outputs. Walks the protobuf wire
+ * format directly and skips the weights, so a 100 MB model costs one pass over its bytes. The one ONNX reader: the
+ * app's model cards, its preview and the platform service all read models with it.
  */
 export function readOnnxSummary(bytes: Uint8Array): OnnxModelSummary {
   try {
-    return summarise(bytes);
+    return parseOnnxSummary(bytes);
   } catch (error) {
     throw new VisionError(
       'INVALID_MODEL_FILE',
@@ -67,11 +72,14 @@ export function readOnnxSummary(bytes: Uint8Array): OnnxModelSummary {
   }
 }
 
-function summarise(bytes: Uint8Array): OnnxModelSummary {
+/** readOnnxSummary without its VisionError: throws a plain Error saying why the bytes are not an ONNX model. */
+export function parseOnnxSummary(bytes: Uint8Array): OnnxModelSummary {
   const summary: OnnxModelSummary = {
     irVersion: 0,
     opset: null,
+    opsets: {},
     producer: '',
+    producerVersion: '',
     metadata: {},
     inputs: [],
     outputs: [],
@@ -80,8 +88,10 @@ function summarise(bytes: Uint8Array): OnnxModelSummary {
   for (const field of fields(bytes, 0, bytes.length)) {
     if (field.number === 1 && field.wire === 0) summary.irVersion = field.value;
     else if (field.number === 2 && field.wire === 2) summary.producer = text(bytes, field);
+    else if (field.number === 3 && field.wire === 2) summary.producerVersion = text(bytes, field);
     else if (field.number === 8 && field.wire === 2) {
       const opset = readOpset(bytes, field);
+      summary.opsets[opset.domain || 'ai.onnx'] = opset.version;
       if (opset.domain === '' || opset.domain === 'ai.onnx') summary.opset = opset.version;
     } else if (field.number === 14 && field.wire === 2) {
       const entry = readStringPair(bytes, field);
