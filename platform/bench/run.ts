@@ -17,7 +17,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { benchCheckpoint, toolchainEnvPath } from '../../scripts/bench/toolchain';
+import { benchCheckpoint, toolchainEnvPath } from '../../tests/support/toolchain';
 import { freePort, packageForm } from '../test-support/harness';
 import {
   createPgSchema,

@@ -23,7 +23,7 @@ import { PreviewEngine } from '../../electron/core/preview/engine';
 import { decodeImageBounded } from '../../native-runtimes/typescript/decode-bounded';
 import { prepareInput } from '../../native-runtimes/typescript/preprocess';
 import { PREVIEW_SESSION_OPTIONS } from '../../native-runtimes/typescript/session-options';
-import { benchCheckpoint, offlineEnv, toolchainEnvPath } from './toolchain';
+import { benchCheckpoint, offlineEnv, toolchainEnvPath } from '../../tests/support/toolchain';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
 const runs = Number(values.runs);

@@ -1,3 +1,6 @@
+// The trainers' toolchain, for the benchmarks (scripts/bench, platform/bench) and the platform's integration tests:
+// its environment, made by the CLI exactly as the app makes it, Ultralytics' offline settings and a cached benchmark
+// checkpoint. Run from the repository root.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
