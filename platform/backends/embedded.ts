@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
-import { PREVIEW_SESSION_OPTIONS } from '../../native-runtimes/typescript/session-options';
-import type { OutputTensor } from '../../native-runtimes/typescript';
+import type { OutputTensor } from '@edgepack/runtime';
+import { PREVIEW_SESSION_OPTIONS } from '@edgepack/runtime/session-options';
 import type { InferenceBackend, InputTensor, LoadRequest } from './types';
 import { InferenceFailedError, ModelLoadError } from './types';
 

@@ -1,4 +1,4 @@
-import type { OnnxModelSummary, OutputTensor } from '../../native-runtimes/typescript';
+import type { OnnxModelSummary, OutputTensor } from '@edgepack/runtime';
 
 export interface LoadRequest {
   deploymentId: string;

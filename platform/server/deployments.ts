@@ -1,7 +1,7 @@
+import { readOnnxSummary } from '@edgepack/runtime';
 import { DEPLOYMENT_KEY_PREFIX, displayPrefix, generateSecret, type KeyHasher } from '../auth/keys';
 import type { InferenceBackend } from '../backends/types';
 import { BackendUnavailableError, ModelLoadError } from '../backends/types';
-import { readOnnxSummary } from '../../native-runtimes/typescript';
 import type { ObjectStore } from '../storage/types';
 import { ObjectNotFoundError, InvalidKeyError, assertSafeKey } from '../storage/types';
 import type { PlatformStore } from '../store/platform-store';

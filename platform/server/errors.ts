@@ -1,4 +1,4 @@
-import { isVisionError } from '../../native-runtimes/typescript';
+import { isVisionError } from '@edgepack/runtime';
 
 /** Every error the service answers with: an HTTP status and {code, message, hint}. */
 export class PlatformError extends Error {

@@ -1,4 +1,4 @@
-import type { OutputTensor, PreviewClassScore, PreviewPrediction } from '../../native-runtimes/typescript';
+import type { OutputTensor, PreviewClassScore, PreviewPrediction } from '@edgepack/runtime';
 import { bearerToken, type KeyHasher } from '../auth/keys';
 import type { InferenceBackend, InputTensor } from '../backends/types';
 import { BackendUnavailableError, InferenceFailedError } from '../backends/types';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { ModelInfo, OnnxModelSummary } from '../../native-runtimes/typescript';
-import { readOnnxSummary, resolveModelInfo } from '../../native-runtimes/typescript';
-import { preprocessSpecFrom } from '../../native-runtimes/typescript/preprocess';
+import type { ModelInfo, OnnxModelSummary } from '@edgepack/runtime';
+import { readOnnxSummary, resolveModelInfo } from '@edgepack/runtime';
+import { preprocessSpecFrom } from '@edgepack/runtime/preprocess';
 import type { ServingFacts } from '../store/types';
 import { PlatformError } from './errors';
 

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import type { ModelInfo, OutputTensor } from '../../native-runtimes/typescript';
-import { decodeImage } from '../../native-runtimes/typescript';
-import { postprocess, type Postprocessed } from '../../native-runtimes/typescript/postprocess';
-import type { PostprocessOptions } from '../../native-runtimes/typescript/predictions';
-import { prepareInput, type InputFacts } from '../../native-runtimes/typescript/preprocess';
+import type { ModelInfo, OutputTensor } from '@edgepack/runtime';
+import { decodeImage } from '@edgepack/runtime';
+import { postprocess, type Postprocessed } from '@edgepack/runtime/postprocess';
+import type { PostprocessOptions } from '@edgepack/runtime/predictions';
+import { prepareInput, type InputFacts } from '@edgepack/runtime/preprocess';
 import type { InputTensor } from '../backends/types';
 import type { ServingFacts } from '../store/types';
 

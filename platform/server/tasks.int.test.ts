@@ -11,8 +11,8 @@ import type {
   PreviewClassScore,
   PreviewInputMapping,
   PreviewPrediction,
-} from '../../native-runtimes/typescript/predictions';
-import { decodeRuns } from '../../native-runtimes/typescript/segment';
+} from '@edgepack/runtime/predictions';
+import { decodeRuns } from '@edgepack/runtime/segment';
 import { deploy, infer, startTestPlatform, type TestPlatform } from '../test-support/harness';
 import { exportedPackage, repo } from '../test-support/services';
 

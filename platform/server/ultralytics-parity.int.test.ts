@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, letterbox, prepareInput } from '../../native-runtimes/typescript';
+import { decodeImage, letterbox, prepareInput } from '@edgepack/runtime';
 import {
   exportedPackage,
   repo,
