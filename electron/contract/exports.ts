@@ -98,6 +98,8 @@ export const exportsCreateRequest = z.object({
   exportConfig: exportConfigSchema.default({}),
   optimizationConfig: optimizationConfigSchema.default({}),
   versionTag: z.string().max(64).optional(),
+  /** The person trusts this checkpoint although it needs more than the restricted loader allows (runs sandboxed). */
+  trustUnsafe: z.boolean().optional(),
 });
 export type ExportsCreateRequest = z.input<typeof exportsCreateRequest>;
 

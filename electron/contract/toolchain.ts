@@ -19,6 +19,13 @@ export const doctorReportSchema = z.object({
   }),
   packages: z.array(packageStatusSchema),
   problems: z.array(z.object({ message: z.string(), fix: z.string() })),
+  /** Where a trusted-but-unsafe checkpoint loads: inside a sandbox (bubblewrap on Linux) or not. */
+  sandbox: z.object({
+    available: z.boolean(),
+    tool: z.string().nullable(),
+    version: z.string().nullable(),
+    reason: z.string().nullable(),
+  }),
 });
 export type DoctorReport = z.infer<typeof doctorReportSchema>;
 

@@ -99,6 +99,7 @@ async function runExport(
     const created = await core.handle('exports:create', {
       modelId: model.id,
       formats,
+      ...(opts.trustUnsafe ? { trustUnsafe: true } : {}),
       exportConfig: {
         ...(opts.imgsz ? { imgsz: toInt(opts.imgsz, '--imgsz') } : {}),
         ...(opts.opset ? { opset: toInt(opts.opset, '--opset') } : {}),

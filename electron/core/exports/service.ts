@@ -18,6 +18,7 @@ import { AppError } from '../errors';
 import type { EventHub } from '../events';
 import { modelNotFound } from '../models/service';
 import type { DataPaths } from '../paths';
+import { trustedArgs, trustedAtAdd, trustNotice } from '../models/trust';
 import { startTrainer, type Toolchain, type TrainerExit, type TrainerProcess } from '../toolchain';
 import { groupBelongsToJob, processStartToken, terminateGroup } from '../toolchain/processes';
 import { logLineFor } from '../toolchain/protocol';
@@ -41,6 +42,7 @@ export interface CreateExport {
   exportConfig: ExportConfig;
   optimizationConfig: OptimizationConfig;
   versionTag?: string | undefined;
+  trustUnsafe?: boolean | undefined;
 }
 
 interface Run {
@@ -105,11 +107,16 @@ export class ExportsService {
       ownerPid: process.pid,
       ownerStarted: this.ownerStarted,
     });
-    this.start(row, location.python, extraEnv);
+    this.start(row, location.python, extraEnv, request.trustUnsafe === true || trustedAtAdd(model));
     return this.get(row.id);
   }
 
-  private start(row: ExportJobRow, python: string, extraEnv: Record<string, string> = {}): void {
+  private start(
+    row: ExportJobRow,
+    python: string,
+    extraEnv: Record<string, string>,
+    trustUnsafe: boolean,
+  ): void {
     const { jobs, paths, toolchain, events } = this.deps;
     const staging = paths.staging(row.id);
     const workDir = paths.scratch(`export-${row.id}`);
@@ -123,7 +130,8 @@ export class ExportsService {
     const trainer = startTrainer({
       python,
       script: toolchain.trainerScript(),
-      args: ['--log-level', 'INFO'],
+      args: ['--log-level', 'INFO', ...(trustUnsafe ? trustedArgs(workDir) : [])],
+      ...(trustUnsafe ? { sandbox: { writable: [staging, workDir] } } : {}),
       env: toolchain.trainerEnv({
         ...extraEnv,
         EXPORT_JOB_ID: row.id,
@@ -149,6 +157,7 @@ export class ExportsService {
       },
     });
     log.append(`Export v${row.version} of ${formats.join(', ')} started (trainer pid ${trainer.pid}).`);
+    if (trustUnsafe) log.append(trustNotice(trainer.sandboxed));
     jobs.update(row.id, {
       status: 'running',
       pid: trainer.pid > 0 ? trainer.pid : null,

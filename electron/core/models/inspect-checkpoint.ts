@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { AppError } from '../errors';
 import { startTrainer, type Toolchain } from '../toolchain';
 import { fromInspectResult, type InspectedModel } from './inspected';
+import { trustedArgs } from './trust';
 
 const INSPECT_TIMEOUT_MS = 10 * 60_000;
 
@@ -20,9 +21,10 @@ export async function inspectCheckpoint(
   const trainer = startTrainer({
     python: location.python,
     script: toolchain.trainerScript(),
-    args: ['--inspect', '--checkpoint-path', file, ...(options.trustUnsafe ? ['--trust-unsafe'] : [])],
+    args: ['--inspect', '--checkpoint-path', file, ...(options.trustUnsafe ? trustedArgs(options.workDir) : [])],
     env: toolchain.trainerEnv({ CHECKPOINT_PATH: file, OUTPUT_DIR: options.workDir }),
     cwd: options.workDir,
+    ...(options.trustUnsafe ? { sandbox: { writable: [options.workDir] } } : {}),
     onLine: (parsed) => {
       if (parsed.kind === 'text') log.push(parsed.line);
     },
