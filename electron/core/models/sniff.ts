@@ -56,6 +56,14 @@ export function sniffModelFile(file: string): ModelFileKind {
     throw wrongFramework(name, 'a safetensors weights file (weights without the model architecture)');
   }
   if (path.extname(file).toLowerCase() === '.onnx' || looksLikeOnnx(head)) return 'onnx';
+  if (head.subarray(257, 262).toString('latin1') === 'ustar') {
+    // torch.load opens a non-zip file as a tar first: a different reader from the one any check would use.
+    throw new AppError(
+      'UNSAFE_PICKLE',
+      `${name} is a tar archive (PyTorch's legacy tar format, or a tar/zip polyglot). It was not loaded.`,
+      'A checkpoint saved by torch.save is a plain zip. Re-save the model with a current PyTorch/Ultralytics, or get it again from its source.',
+    );
+  }
   if (head.subarray(0, 2).toString('latin1') === 'PK') {
     checkTorchZip(file, name, stat.size);
     return 'pytorch';
