@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
-import { toolchainEnvPath } from './bench/toolchain';
 
 /** One option as `--list-formats` gives it (registry.Option.to_dict). */
 export interface ListedOption {
@@ -253,12 +252,23 @@ export async function generate({
   return committed === fresh;
 }
 
+/** The toolchain environment's interpreter, made (if missing) by the CLI exactly as the app makes it. */
+function toolchainPython(): string {
+  const r = spawnSync(process.execPath, ['bin/edgepack.mjs', 'doctor', '--fix', '--json'], {
+    cwd: REPO,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const report = JSON.parse(r.stdout) as { ok: boolean; environment: { path: string } };
+  if (!report.ok) throw new Error(`the toolchain environment is not ready: ${r.stdout}`);
+  return path.join(report.environment.path, 'bin', 'python');
+}
+
 async function main(argv: string[]): Promise<void> {
   const check = argv.includes('--check');
   const at = argv.indexOf('--python');
-  const python =
-    (at >= 0 ? argv[at + 1] : process.env['EDGEPACK_TEST_PYTHON']) ??
-    path.join(toolchainEnvPath(), 'bin', 'python');
+  const python = (at >= 0 ? argv[at + 1] : process.env['EDGEPACK_TEST_PYTHON']) ?? toolchainPython();
   const relative = path.relative(REPO, OUTPUT);
   const upToDate = await generate({ python, check });
   if (check && !upToDate) {

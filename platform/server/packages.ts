@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { isServableTask } from '../../electron/contract/tasks';
 import type { ModelInfo, OnnxModelSummary } from '../../electron/core/vision';
 import { readOnnxSummary, resolveModelInfo } from '../../electron/core/vision';
 import { preprocessSpecFrom } from '../../electron/core/vision/preprocess';
 import type { ServingFacts } from '../store/types';
 import { PlatformError } from './errors';
+import { isServableTask } from '../../electron/contract/tasks';
 
 export interface ModelPackage {
   onnx: Uint8Array;

@@ -12,12 +12,12 @@
  * INT8 figures say nothing about a person's model. Both sides calibrate INT8 on the same 40 held-out scenes.
  * `--formats` limits the table (e.g. a rerun of the key cases).
  */
+import { environmentOf, MAIN_ENVIRONMENT } from '../../electron/contract/formats';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { environmentOf, MAIN_ENVIRONMENT } from '../../electron/contract/formats';
 import { offlineEnv, toolchainEnvPath } from './toolchain';
 
 const { values } = parseArgs({

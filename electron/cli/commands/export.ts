@@ -1,21 +1,14 @@
 import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  exportFormatSchema,
-  FORMATS,
-  imgszProblem,
-  imgszRounding,
-  modelStride,
-  type ExportFormat,
-  type ExportJob,
-} from '../../contract';
+import { exportFormatSchema, type ExportFormat, type ExportJob } from '../../contract';
 import type { CoreWithServices } from '../../core';
 import { AppError } from '../../core/errors';
 import { copyArtifacts } from '../../core/exports/artifacts';
 import { findModel, withCore, type CommandContext } from '../context';
 import { jobDetails } from '../format';
 import { ProgressView } from '../progress';
+import { FORMATS, imgszProblem, imgszRounding, modelStride } from '../../contract';
 
 interface ExportOptions {
   format: string;

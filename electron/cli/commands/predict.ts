@@ -2,14 +2,7 @@ import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline/promises';
-import {
-  isServableTask,
-  SERVABLE_TASKS,
-  type AppErrorShape,
-  type PreviewModel,
-  type PreviewOptions,
-  type PreviewResult,
-} from '../../contract';
+import type { AppErrorShape, PreviewModel, PreviewOptions, PreviewResult } from '../../contract';
 import type { CoreWithServices } from '../../core';
 import { AppError, toAppError } from '../../core/errors';
 import { saveAnnotated } from '../../core/preview/annotate';
@@ -17,6 +10,7 @@ import { expandInputs } from '../../core/preview/inputs';
 import { loadSharp } from '../../core/vision/sharp';
 import { findExport, withCore, type CommandContext } from '../context';
 import { ProgressView } from '../progress';
+import { isServableTask, SERVABLE_TASKS } from '../../contract';
 
 interface PredictOptions {
   conf?: string;

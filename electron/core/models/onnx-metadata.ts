@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isTask } from '../../contract';
 import { AppError } from '../errors';
 import type { InspectedModel } from './inspected';
+import { isTask } from '../../contract';
 
 /**
  * Reads an ONNX model's top-level facts without the graph: metadata_props (where Ultralytics, and Edgepack, put
