@@ -37,6 +37,8 @@ import {
 } from './preview';
 
 export * from './errors';
+export * from './tasks';
+export * from './formats';
 export * from './models';
 export * from './exports';
 export * from './toolchain';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { appErrorSchema } from './errors';
-import { taskSchema } from './models';
+import { servableTaskSchema, taskSchema } from './tasks';
 
 /** Thresholds and filters; anything left out is the model's default (metadata.json, else Ultralytics'). */
 export const previewOptionsSchema = z
@@ -118,7 +118,7 @@ export const previewOpenRequest = z.object({ path: z.string().min(1) });
 /** Answers for a model that does not say these facts itself; each is optional, the ones it needs are required. */
 export const previewDescribeRequest = z.object({
   path: z.string().min(1),
-  task: z.enum(['detect', 'segment', 'classify', 'pose']).optional(),
+  task: servableTaskSchema.optional(),
   names: z.array(z.string()).min(1).optional(),
   /** [size] or [height, width]. */
   imgsz: z.array(z.number().int().min(16).max(4096)).min(1).max(2).optional(),

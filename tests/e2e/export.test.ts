@@ -148,9 +148,15 @@ describe('export in the browser', () => {
     const imgsz = wizard.getByLabel('Image size');
     // It starts at the size the model was trained at.
     expect(await imgsz.inputValue()).toBe(String(want.imgsz?.[0]));
-    await imgsz.fill('100');
-    expect(await wizard.getByText('Use a multiple of 32').isVisible()).toBe(true);
+    await imgsz.fill('16');
+    expect(await wizard.getByText('Use a size between 32 and 4096 pixels.').isVisible()).toBe(true);
     expect(await next.isDisabled()).toBe(true);
+    // Not a multiple of the stride: allowed, and the wizard says what the trainer will (rounded up, its words).
+    await imgsz.fill('100');
+    expect(
+      await wizard.getByText('imgsz 100 is not a multiple of the model stride 32; using 128').isVisible(),
+    ).toBe(true);
+    expect(await next.isDisabled()).toBe(false);
     await imgsz.fill(String(want.imgsz?.[0]));
     await wizard.getByLabel('Version tag (optional)').fill('e2e');
     await next.click();

@@ -8,6 +8,7 @@ import { copyArtifacts } from '../../core/exports/artifacts';
 import { findModel, withCore, type CommandContext } from '../context';
 import { jobDetails } from '../format';
 import { ProgressView } from '../progress';
+import { FORMATS, imgszProblem, imgszRounding, modelStride } from '../../contract';
 
 interface ExportOptions {
   format: string;
@@ -20,6 +21,7 @@ interface ExportOptions {
   opset?: string;
   dynamic?: boolean;
   batch?: string;
+  workspace?: string;
   simplify?: boolean;
   trustUnsafe?: boolean;
   verbose?: boolean;
@@ -39,7 +41,10 @@ export function registerExport(
       '-f, --format <formats>',
       `comma-separated formats: ${exportFormatSchema.options.join(', ')}`,
     )
-    .option('--imgsz <n>', 'input size in pixels (default: the size the model was trained at)')
+    .option(
+      '--imgsz <n>',
+      'input size in pixels, rounded up to the model stride (default: the size the model was trained at)',
+    )
     .option(
       '--out <dir>',
       "copy the exported files here when it succeeds (they stay in Edgepack's data folder too)",
@@ -54,6 +59,7 @@ export function registerExport(
     .option('--opset <n>', 'ONNX opset')
     .option('--dynamic', 'dynamic input shapes')
     .option('--batch <n>', 'batch size')
+    .option('--workspace <GiB>', FORMATS.tensorrt.exportOptions.workspace.help)
     .option('--no-simplify', 'skip the ONNX graph simplifier')
     .option('--trust-unsafe', 'load a checkpoint even though its pickle imports code outside the allowlist')
     .option('--verbose', "print the trainer's log as it runs")
@@ -75,6 +81,12 @@ async function runExport(
     ? await core.handle('models:add', { path: target, trustUnsafe: Boolean(opts.trustUnsafe) })
     : findModel(core, target);
   out.note(`Exporting ${model.name} (${model.id}) to ${formats.join(', ')}`);
+  const requested = opts.imgsz === undefined ? NaN : Number(opts.imgsz);
+  if (Number.isInteger(requested) && !imgszProblem(requested)) {
+    // The trainer rounds it up and logs this same sentence; say it before the job starts.
+    const { warning } = imgszRounding(requested, modelStride(model.details));
+    if (warning) out.note(`warning: ${warning}`);
+  }
 
   const view = new ProgressView();
   let jobId: string | null = null;
@@ -104,6 +116,7 @@ async function runExport(
         ...(opts.imgsz ? { imgsz: toInt(opts.imgsz, '--imgsz') } : {}),
         ...(opts.opset ? { opset: toInt(opts.opset, '--opset') } : {}),
         ...(opts.batch ? { batch: toInt(opts.batch, '--batch') } : {}),
+        ...(opts.workspace ? { workspace: toInt(opts.workspace, '--workspace') } : {}),
         ...(opts.dynamic ? { dynamic: true } : {}),
         ...(opts.simplify === false ? { simplify: false } : {}),
       },

@@ -10,6 +10,7 @@ import { expandInputs } from '../../core/preview/inputs';
 import { loadSharp } from '../../core/vision/sharp';
 import { findExport, withCore, type CommandContext } from '../context';
 import { ProgressView } from '../progress';
+import { isServableTask, SERVABLE_TASKS } from '../../contract';
 
 interface PredictOptions {
   conf?: string;
@@ -42,7 +43,7 @@ export function registerPredict(
     .option('--top <k>', 'classification: how many classes to list (default 5)')
     .option(
       '--task <task>',
-      'for an ONNX file that does not say it: detect, segment, classify or pose (remembered)',
+      `for an ONNX file that does not say it: ${SERVABLE_TASKS.join(', ')} (remembered)`,
     )
     .option(
       '--names <names>',
@@ -197,11 +198,10 @@ function parseOptions(opts: PredictOptions): PreviewOptions {
 }
 
 function parseAnswers(modelPath: string, opts: PredictOptions) {
-  const tasks = ['detect', 'segment', 'classify', 'pose'] as const;
   const task = opts.task?.trim().toLowerCase();
-  if (task !== undefined && !(tasks as readonly string[]).includes(task)) {
+  if (task !== undefined && !isServableTask(task)) {
     throw invalidOption(
-      `--task must be one of ${tasks.join(', ')}, not ${JSON.stringify(opts.task)}.`,
+      `--task must be one of ${SERVABLE_TASKS.join(', ')}, not ${JSON.stringify(opts.task)}.`,
       '--task detect',
     );
   }
@@ -219,7 +219,7 @@ function parseAnswers(modelPath: string, opts: PredictOptions) {
     imgsz = opts.imgsz.split(/[,x×]/).map((v) => whole(v.trim(), '--imgsz', 16));
     if (imgsz.length > 2) throw invalidOption('--imgsz takes one size or height,width.', '--imgsz 640');
   }
-  return { path: modelPath, task: task as (typeof tasks)[number] | undefined, names, imgsz };
+  return { path: modelPath, task, names, imgsz };
 }
 
 /** Asks on the terminal for what the model does not say (the answers are remembered like the flags'). */
@@ -231,7 +231,7 @@ async function askFacts(model: PreviewModel): Promise<PredictOptions> {
     );
     const answers: PredictOptions = {};
     if (model.needs.includes('task'))
-      answers.task = await rl.question('Task (detect, segment, classify, pose): ');
+      answers.task = await rl.question(`Task (${SERVABLE_TASKS.join(', ')}): `);
     if (model.needs.includes('names'))
       answers.names = await rl.question('Class names, comma-separated, in class-id order: ');
     if (model.needs.includes('imgsz'))
@@ -244,7 +244,7 @@ async function askFacts(model: PreviewModel): Promise<PredictOptions> {
 
 function missingFacts(model: PreviewModel): AppError {
   const flags = {
-    task: '--task <detect|segment|classify|pose>',
+    task: `--task <${SERVABLE_TASKS.join('|')}>`,
     names: '--names a,b,c',
     imgsz: '--imgsz <size>',
   };

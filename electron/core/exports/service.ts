@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import type {
-  AppErrorShape,
-  ExportJob,
-  ExportConfig,
-  ExportFormat,
-  OptimizationConfig,
+import {
+  firstUseEnvironments,
+  type AppErrorShape,
+  type ExportJob,
+  type ExportConfig,
+  type ExportFormat,
+  type OptimizationConfig,
 } from '../../contract';
 import {
   ACTIVE_STATUSES,
@@ -88,10 +89,11 @@ export class ExportsService {
       );
     }
     const location = toolchain.assertReady();
-    // A converter in its own environment (TFLite) installs on first use, with progress on toolchain:progress.
+    // A converter in its own environment (the formats table says which: TFLite's) installs on first use, with
+    // progress on toolchain:progress; the trainer gets that environment's interpreter in its variable.
     const extraEnv: Record<string, string> = {};
-    if (request.formats.includes('tflite')) {
-      extraEnv['EDGEPACK_TFLITE_PYTHON'] = await toolchain.ensureEnvironment('tflite');
+    for (const environment of firstUseEnvironments(request.formats)) {
+      extraEnv[environment.pythonVariable] = await toolchain.ensureEnvironment(environment.name);
     }
     await this.reconcile();
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
 import type { InspectedModel } from './inspected';
+import { isTask } from '../../contract';
 
 /**
  * Reads an ONNX model's top-level facts without the graph: metadata_props (where Ultralytics, and Edgepack, put
@@ -119,8 +120,6 @@ export function parseImgsz(text: string | undefined): number[] {
   return numbers.slice(0, 2);
 }
 
-const TASKS = new Set(['detect', 'segment', 'classify', 'pose', 'obb']);
-
 /** Opens the model in onnxruntime-node (proving it is a valid, runnable ONNX file) and reads what the card shows. */
 export async function inspectOnnx(file: string): Promise<InspectedModel> {
   const name = path.basename(file);
@@ -168,7 +167,7 @@ export async function inspectOnnx(file: string): Promise<InspectedModel> {
     }
     return {
       framework: 'onnx',
-      task: task && TASKS.has(task) ? (task as InspectedModel['task']) : null,
+      task: isTask(task) ? task : null,
       classNames: parseNames(props.metadata['names']),
       imgsz,
       details: {
