@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import type { ExportJob, ModelRecord } from '../contract';
-import { createCore, resolveHome, type CoreWithServices } from '../core';
-import { AppError } from '../core/errors';
+import { AppError, createCore, resolveHome, type LocalCore } from '../core';
 import type { Output } from './output';
 
-/** Opens the core on the data folder for one command and always closes it. */
-export async function withCore(run: (core: CoreWithServices) => Promise<number>): Promise<number> {
+/**
+ * Opens the core on the data folder for one command and always closes it. Commands reach it as the IPC and the web
+ * harness do, through the contract's channels (`core.handle`, validated) and events, plus `core.local` for what only
+ * a local host may do.
+ */
+export async function withCore(run: (core: LocalCore) => Promise<number>): Promise<number> {
   const core = await createCore({ home: resolveHome() });
   try {
     return await run(core);
@@ -50,10 +53,10 @@ export function looksLikePath(text: string): boolean {
   return /[\\/]/.test(text) || /\.(pt|pth|onnx|zip|bin)$/i.test(text) || fs.existsSync(text);
 }
 
-export function findModel(core: CoreWithServices, id: string): ModelRecord {
-  return resolveId(core.services.models.list(), id, 'model');
+export async function findModel(core: LocalCore, id: string): Promise<ModelRecord> {
+  return resolveId(await core.handle('models:list', {}), id, 'model');
 }
 
-export function findExport(core: CoreWithServices, id: string): ExportJob {
-  return resolveId(core.services.exports.list(), id, 'export');
+export async function findExport(core: LocalCore, id: string): Promise<ExportJob> {
+  return resolveId(await core.handle('exports:list', {}), id, 'export');
 }

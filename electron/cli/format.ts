@@ -1,5 +1,5 @@
 import type { DoctorReport, ExportJob, FormatResult, ModelRecord } from '../contract';
-import { formatBytes } from '../core/toolchain/protocol';
+import { formatBytes } from '../core';
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

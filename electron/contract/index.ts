@@ -7,7 +7,8 @@ import type { ModelRecord } from './models';
 import { modelIdRequest, modelsAddRequest } from './models';
 import type { ExportJob } from './exports';
 import { exportIdRequest, exportsCreateRequest, exportsListRequest } from './exports';
-import type { DoctorReport, ToolchainProgress } from './toolchain';
+import type { ToolchainProgress, ToolchainReport } from './toolchain';
+import { toolchainRequest } from './toolchain';
 import type { CapabilityMatrix } from './capabilities';
 import { capabilitiesRequest } from './capabilities';
 import type { Deployment, DeploymentWithKey, DeploySettings, DeployTestResult } from './deploy';
@@ -61,8 +62,12 @@ export const channels = {
   'exports:setDefault': { request: exportIdRequest, response: null as unknown as ExportJob },
   'exports:delete': { request: exportIdRequest, response: null as unknown as { deleted: true } },
   'exports:reveal': { request: exportIdRequest, response: null as unknown as { path: string } },
-  'toolchain:doctor': { request: empty, response: null as unknown as DoctorReport },
-  'toolchain:ensure': { request: empty, response: null as unknown as DoctorReport },
+  /** Resolves when the job has ended (at once when it already has). */
+  'exports:wait': { request: exportIdRequest, response: null as unknown as ExportJob },
+  /** The metadata.json written beside the export's files, when it has one. */
+  'exports:metadata': { request: exportIdRequest, response: null as unknown as { path: string | null } },
+  'toolchain:doctor': { request: toolchainRequest, response: null as unknown as ToolchainReport },
+  'toolchain:ensure': { request: toolchainRequest, response: null as unknown as ToolchainReport },
   'capabilities:get': { request: capabilitiesRequest, response: null as unknown as CapabilityMatrix },
   'preview:open': { request: previewOpenRequest, response: null as unknown as PreviewModel },
   'preview:describe': { request: previewDescribeRequest, response: null as unknown as PreviewModel },

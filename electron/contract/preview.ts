@@ -127,6 +127,10 @@ export const previewPredictRequest = z.object({
   model: z.string().min(1),
   image: z.string().min(1),
   options: previewOptionsSchema.default({}),
+  /** False when every image is seen once (the CLI over a folder): no raw outputs kept for new thresholds. */
+  keepOutputs: z.boolean().optional(),
+  /** The image that will be asked for next, if known: decoded and prepared while this one is inferred. */
+  next: z.string().min(1).optional(),
 });
 export const previewBatchRequest = z.object({
   model: z.string().min(1),

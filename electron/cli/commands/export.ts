@@ -2,9 +2,7 @@ import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { exportFormatSchema, type ExportFormat, type ExportJob } from '../../contract';
-import type { CoreWithServices } from '../../core';
-import { AppError } from '../../core/errors';
-import { copyArtifacts } from '../../core/exports/artifacts';
+import { AppError, type LocalCore } from '../../core';
 import { findModel, withCore, type CommandContext } from '../context';
 import { jobDetails } from '../format';
 import { ProgressView } from '../progress';
@@ -71,7 +69,7 @@ export function registerExport(
 }
 
 async function runExport(
-  core: CoreWithServices,
+  core: LocalCore,
   target: string,
   opts: ExportOptions,
   out: CommandContext['out'],
@@ -79,7 +77,7 @@ async function runExport(
   const formats = parseFormats(opts.format);
   const model = fs.existsSync(target)
     ? await core.handle('models:add', { path: target, trustUnsafe: Boolean(opts.trustUnsafe) })
-    : findModel(core, target);
+    : await findModel(core, target);
   out.note(`Exporting ${model.name} (${model.id}) to ${formats.join(', ')}`);
   const requested = opts.imgsz === undefined ? NaN : Number(opts.imgsz);
   if (Number.isInteger(requested) && !imgszProblem(requested)) {
@@ -128,7 +126,7 @@ async function runExport(
       ...(opts.tag ? { versionTag: opts.tag } : {}),
     });
     jobId = created.id;
-    job = await core.services.exports.waitFor(created.id);
+    job = await core.handle('exports:wait', { id: created.id });
   } finally {
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
@@ -138,11 +136,10 @@ async function runExport(
     view.done();
   }
 
-  const metadataPath = core.services.exports.metadataPath(job.id);
+  const { path: metadataPath } = await core.handle('exports:metadata', { id: job.id });
   let copiedTo: string[] | undefined;
   if (opts.out && (job.status === 'completed' || job.status === 'partial')) {
-    const files = job.results.flatMap((r) => (r.path ? [r.path] : []));
-    copiedTo = copyArtifacts(metadataPath ? [...files, metadataPath] : files, path.resolve(opts.out));
+    copiedTo = core.local.copyExport(job.id, opts.out);
   }
   out.result(
     { ...job, metadataPath, model: { id: model.id, name: model.name }, ...(copiedTo ? { copiedTo } : {}) },

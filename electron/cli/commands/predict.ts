@@ -3,11 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline/promises';
 import type { AppErrorShape, PreviewModel, PreviewOptions, PreviewResult } from '../../contract';
-import type { CoreWithServices } from '../../core';
-import { AppError, toAppError } from '../../core/errors';
-import { saveAnnotated } from '../../core/preview/annotate';
-import { expandInputs } from '../../core/preview/inputs';
-import { loadSharp } from '../../core/vision/sharp';
+import { AppError, toAppError, type LocalCore } from '../../core';
 import { findExport, withCore, type CommandContext } from '../context';
 import { ProgressView } from '../progress';
 import { isServableTask, SERVABLE_TASKS } from '../../contract';
@@ -62,22 +58,22 @@ export function registerPredict(
 }
 
 async function runPredict(
-  core: CoreWithServices,
+  core: LocalCore,
   modelArg: string,
   inputs: string[],
   opts: PredictOptions,
   out: CommandContext['out'],
 ): Promise<number> {
-  const preview = core.services.preview;
-  const modelPath = resolveModelPath(core, modelArg);
+  const modelPath = await resolveModelPath(core, modelArg);
   const options = parseOptions(opts);
-  let model = await preview.open(modelPath);
-  if (opts.task || opts.names || opts.imgsz) model = await preview.describe(parseAnswers(modelPath, opts));
+  let model = await core.handle('preview:open', { path: modelPath });
+  if (opts.task || opts.names || opts.imgsz)
+    model = await core.handle('preview:describe', parseAnswers(modelPath, opts));
   if (model.needs.length > 0 && !out.json && process.stdin.isTTY && process.stderr.isTTY) {
-    model = await preview.describe(parseAnswers(modelPath, await askFacts(model)));
+    model = await core.handle('preview:describe', parseAnswers(modelPath, await askFacts(model)));
   }
   if (model.needs.length > 0) throw missingFacts(model);
-  const { files, skipped } = expandInputs(inputs);
+  const { files, skipped } = core.local.expandImages(inputs);
   if (files.length === 0) {
     throw new AppError(
       'NO_IMAGES',
@@ -86,8 +82,6 @@ async function runPredict(
     );
   }
   if (skipped) out.note(`Skipping ${skipped} files that are not images.`);
-  // Each image is read once: libvips' operation cache would only hold on to decoded pixels.
-  (await loadSharp()).cache(false);
 
   let cancelled = false;
   const cancel = () => {
@@ -106,12 +100,16 @@ async function runPredict(
       if (files.length > 1)
         view.update(`${index + 1}/${files.length} ${path.basename(file)}`, index / files.length);
       try {
-        const result = await preview.predict(modelPath, file, options, {
+        // Each image is read once: no raw outputs (nor libvips' decoded pixels) are kept for it.
+        const result = await core.handle('preview:predict', {
+          model: modelPath,
+          image: file,
+          options,
           keepOutputs: false,
           next: files[index + 1],
         });
         results.push(result);
-        if (opts.save) saved.push(await saveAnnotated(result, path.resolve(opts.save), taken));
+        if (opts.save) saved.push(await core.local.saveAnnotated(result, opts.save, taken));
       } catch (error) {
         const e = toAppError(error);
         results.push({ image: { path: file, name: path.basename(file) }, error: e.toJSON() });
@@ -171,9 +169,9 @@ function resultText(r: PreviewResult): string {
 }
 
 /** A path to an ONNX file, or an export's id (its ONNX file). */
-function resolveModelPath(core: CoreWithServices, arg: string): string {
+async function resolveModelPath(core: LocalCore, arg: string): Promise<string> {
   if (fs.existsSync(arg)) return path.resolve(arg);
-  const job = findExport(core, arg);
+  const job = await findExport(core, arg);
   const onnx = job.results.find((r) => r.format === 'onnx' && r.path);
   if (!onnx?.path) {
     throw new AppError(
@@ -189,11 +187,11 @@ function parseOptions(opts: PredictOptions): PreviewOptions {
   const options: PreviewOptions = {};
   if (opts.conf !== undefined) options.conf = fraction(opts.conf, '--conf');
   if (opts.iou !== undefined) options.iou = fraction(opts.iou, '--iou');
-  if (opts.maxDet !== undefined) options.maxDet = whole(opts.maxDet, '--max-det');
+  if (opts.maxDet !== undefined) options.maxDet = whole(opts.maxDet, '--max-det', 1, 10_000);
   if (opts.agnostic) options.agnostic = true;
   if (opts.classes !== undefined)
     options.classes = opts.classes.split(',').map((c) => whole(c.trim(), '--classes', 0));
-  if (opts.top !== undefined) options.topK = whole(opts.top, '--top');
+  if (opts.top !== undefined) options.topK = whole(opts.top, '--top', 1, 100);
   return options;
 }
 
@@ -216,7 +214,7 @@ function parseAnswers(modelPath: string, opts: PredictOptions) {
   }
   let imgsz: number[] | undefined;
   if (opts.imgsz !== undefined) {
-    imgsz = opts.imgsz.split(/[,x×]/).map((v) => whole(v.trim(), '--imgsz', 16));
+    imgsz = opts.imgsz.split(/[,x×]/).map((v) => whole(v.trim(), '--imgsz', 16, 4096));
     if (imgsz.length > 2) throw invalidOption('--imgsz takes one size or height,width.', '--imgsz 640');
   }
   return { path: modelPath, task, names, imgsz };
@@ -263,13 +261,15 @@ function fraction(text: string, flag: string): number {
   return n;
 }
 
-function whole(text: string, flag: string, min = 1): number {
+/** The contract's bounds, checked here so a wrong flag is named (and not refused once per image). */
+function whole(text: string, flag: string, min = 1, max = Infinity): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < min)
     throw invalidOption(
       `${flag} must be a whole number ≥ ${min}, not ${JSON.stringify(text)}.`,
       `${flag} ${Math.max(min, 1)}`,
     );
+  if (n > max) throw invalidOption(`${flag} must be at most ${max}, not ${n}.`, `${flag} ${max}`);
   return n;
 }
 

@@ -13,6 +13,7 @@ import { ModelAnswersRepo, type ModelAnswers } from './answers-repo';
 import { BatchRunner } from './batch';
 import { PreviewEngine, type PredictHow, type PreviewEngineOptions } from './engine';
 import { toPreviewModel } from './model-facts';
+import { loadSharp } from '../vision/sharp';
 
 const FACT_WORDS = { task: 'its task', names: 'its class names', imgsz: 'its input size' } as const;
 
@@ -59,7 +60,14 @@ export class PreviewService {
     return this.open(request.path);
   }
 
-  predict(model: string, image: string, options: PreviewOptions, how?: PredictHow): Promise<PreviewResult> {
+  async predict(
+    model: string,
+    image: string,
+    options: PreviewOptions,
+    how?: PredictHow,
+  ): Promise<PreviewResult> {
+    // Every image once (the CLI over a folder): libvips' operation cache would only hold on to decoded pixels.
+    if (how?.keepOutputs === false) (await loadSharp()).cache(false);
     return this.engine.predict(model, image, options, how);
   }
 
