@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trainers.common import errors
+from trainers.common import errors, registry
 from trainers.common.checkpoint_file import DROP_HINT, scan_checkpoint
 from trainers.common.errors import ExportError
 from trainers.common.picklescan import ScanReport
 
 from .restricted_load import RefusedGlobals, check_globals, load_restricted
 
-SUPPORTED_TASKS = ("detect", "segment", "classify", "pose", "obb")
+SUPPORTED_TASKS = registry.TASKS
 
 # Global prefix → what a person would call that framework.
 FOREIGN_FRAMEWORKS = (
@@ -203,9 +203,9 @@ def export_imgsz(loaded: LoadedCheckpoint, requested: int | None, log=None) -> l
     """[h, w] to export at: the requested size rounded up to the model stride, else the training size."""
     stride = int(max(loaded.yolo.model.stride)) if hasattr(loaded.yolo.model, "stride") else 32
     if requested:
-        rounded = -(-int(requested) // stride) * stride
-        if rounded != requested and log:
-            log("warning", f"imgsz {requested} is not a multiple of the model stride {stride}; using {rounded}")
+        rounded, warning = registry.stride_rounded(int(requested), stride)
+        if warning and log:
+            log("warning", warning)
         return [rounded, rounded]
     return train_imgsz(loaded)
 
