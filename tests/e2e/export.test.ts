@@ -88,7 +88,11 @@ describe('export in the browser', () => {
     await addFile('bad/unlisted_global.pt');
     const alert = await refusal('unlisted_global.pt');
     expect(await alert.innerText()).toContain('UNSAFE_PICKLE');
+    expect(await alert.innerText()).toContain('fractions.Fraction'); // the global is named before consent
     await alert.getByRole('button', { name: /I trust this file/ }).click();
+    const confirm = alert.getByRole('group', { name: 'Confirm loading an unsafe checkpoint' });
+    expect(await confirm.innerText()).toMatch(/run the code named above[\s\S]*sandbox/);
+    await confirm.getByRole('button', { name: 'Load it anyway' }).click();
 
     const card = page.getByRole('article', { name: 'Model unlisted_global' });
     await card.waitFor({ timeout: 180_000 });
