@@ -79,11 +79,11 @@ async function framed(
   try {
     await page.goto(`${foreignUrl}/?src=${encodeURIComponent(src)}`);
     const element = await page.waitForSelector('#victim');
-    await page.waitForFunction(() => document.readyState === 'complete');
+    await page.waitForFunction("document.readyState === 'complete'");
     const frame = (await element.contentFrame()) as Frame | null;
     let title: string | null = null;
     if (frame && !frame.url().startsWith('chrome-error:')) {
-      title = await frame.evaluate(() => document.title).catch(() => null);
+      title = await frame.evaluate<string>('document.title').catch(() => null);
     }
     return { title, url: frame?.url() ?? null, answered };
   } finally {
