@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import { exportFormatSchema, type ExportFormat, type ExportJob } from '../../contract';
+import { exportConfigRange, exportFormatSchema, type ExportFormat, type ExportJob } from '../../contract';
 import type { CoreWithServices } from '../../core';
 import { AppError } from '../../core/errors';
 import { copyArtifacts } from '../../core/exports/artifacts';
-import { findModel, withCore, type CommandContext } from '../context';
+import { checkOutputFolder, findModel, withCore, type CommandContext } from '../context';
 import { jobDetails } from '../format';
 import { ProgressView } from '../progress';
 
@@ -70,7 +70,16 @@ async function runExport(
   opts: ExportOptions,
   out: CommandContext['out'],
 ): Promise<number> {
+  // Everything the person typed is checked before anything starts (no model added, no job stored).
   const formats = parseFormats(opts.format);
+  const exportConfig = {
+    ...(opts.imgsz ? { imgsz: inRange(opts.imgsz, '--imgsz', 'imgsz', 640) } : {}),
+    ...(opts.opset ? { opset: inRange(opts.opset, '--opset', 'opset', 17) } : {}),
+    ...(opts.batch ? { batch: inRange(opts.batch, '--batch', 'batch', 1) } : {}),
+    ...(opts.dynamic ? { dynamic: true } : {}),
+    ...(opts.simplify === false ? { simplify: false } : {}),
+  };
+  if (opts.out) checkOutputFolder(opts.out, '--out');
   const model = fs.existsSync(target)
     ? await core.handle('models:add', { path: target, trustUnsafe: Boolean(opts.trustUnsafe) })
     : findModel(core, target);
@@ -99,13 +108,7 @@ async function runExport(
     const created = await core.handle('exports:create', {
       modelId: model.id,
       formats,
-      exportConfig: {
-        ...(opts.imgsz ? { imgsz: toInt(opts.imgsz, '--imgsz') } : {}),
-        ...(opts.opset ? { opset: toInt(opts.opset, '--opset') } : {}),
-        ...(opts.batch ? { batch: toInt(opts.batch, '--batch') } : {}),
-        ...(opts.dynamic ? { dynamic: true } : {}),
-        ...(opts.simplify === false ? { simplify: false } : {}),
-      },
+      exportConfig,
       optimizationConfig: {
         ...(opts.half ? { half: true } : {}),
         ...(opts.int8 ? { int8: true } : {}),
@@ -157,13 +160,15 @@ function parseFormats(text: string): ExportFormat[] {
   return [...new Set(formats)] as ExportFormat[];
 }
 
-function toInt(text: string, flag: string): number {
+/** A whole number within the contract's range for that setting (the range and an example are in the error). */
+function inRange(text: string, flag: string, key: 'imgsz' | 'opset' | 'batch', example: number): number {
+  const { min, max } = exportConfigRange(key);
   const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) {
+  if (!Number.isInteger(n) || n < min || n > max) {
     throw new AppError(
       'INVALID_OPTION',
-      `${flag} must be a positive whole number, not ${JSON.stringify(text)}.`,
-      `e.g. ${flag} 640`,
+      `${flag} must be a whole number from ${min} to ${max}, not ${JSON.stringify(text)}.`,
+      `Give a value from ${min} to ${max}, e.g. ${flag} ${example}.${key === 'imgsz' ? ' Leave it out to export at the size the model was trained at.' : ''}`,
     );
   }
   return n;

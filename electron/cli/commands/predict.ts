@@ -8,7 +8,7 @@ import { AppError, toAppError } from '../../core/errors';
 import { saveAnnotated } from '../../core/preview/annotate';
 import { expandInputs } from '../../core/preview/inputs';
 import { loadSharp } from '../../core/vision/sharp';
-import { findExport, withCore, type CommandContext } from '../context';
+import { checkOutputFolder, findExport, withCore, type CommandContext } from '../context';
 import { ProgressView } from '../progress';
 
 interface PredictOptions {
@@ -68,8 +68,10 @@ async function runPredict(
   out: CommandContext['out'],
 ): Promise<number> {
   const preview = core.services.preview;
-  const modelPath = resolveModelPath(core, modelArg);
+  // What the person typed is checked before any image is read.
   const options = parseOptions(opts);
+  if (opts.save) checkOutputFolder(opts.save, '--save');
+  const modelPath = resolveModelPath(core, modelArg);
   let model = await preview.open(modelPath);
   if (opts.task || opts.names || opts.imgsz) model = await preview.describe(parseAnswers(modelPath, opts));
   if (model.needs.length > 0 && !out.json && process.stdin.isTTY && process.stderr.isTTY) {
