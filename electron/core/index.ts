@@ -18,6 +18,7 @@ import { ExportsService } from './exports/service';
 import { ModelsService } from './models/service';
 import { DataPaths } from './paths';
 import { PreviewService } from './preview/service';
+import { removeStaleScratch } from './scratch';
 import { Toolchain } from './toolchain';
 import type { Core, CoreOptions } from './types';
 
@@ -88,6 +89,11 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     deploy: new DeployService({ repo: deployments, exports, secrets }),
   };
   await services.exports.reconcile();
+  // After reconciling: scratch folders of dead processes (a CLI killed during `models add`) and of ended jobs go.
+  removeStaleScratch(paths, (id) => {
+    const status = jobs.getRow(id)?.status;
+    return status === 'pending' || status === 'running';
+  });
 
   const handlers = handlersFor(services);
   let closed = false;
