@@ -29,12 +29,14 @@ import { DataPaths } from './paths';
 import { saveAnnotated } from './preview/annotate';
 import { expandInputs } from './preview/inputs';
 import { PreviewService } from './preview/service';
+import { removeStaleScratch } from './scratch';
 import { Toolchain } from './toolchain';
 import { formatBytes } from './toolchain/protocol';
 import type { CoreOptions, LocalCore, LocalOperations } from './types';
 
 export type { Core, CoreOptions, LocalCore, LocalOperations } from './types';
 export { AppError, toAppError } from './errors';
+export { unreadablePath } from './file-errors';
 export { formatBytes };
 
 /** The data folder: EDGEPACK_HOME when set, else the OS app-data folder (e.g. ~/.local/share/Edgepack). */
@@ -101,6 +103,11 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     deploy: new DeployService({ repo: deployments, exports, secrets }),
   };
   await services.exports.reconcile();
+  // After reconciling: scratch folders of dead processes (a CLI killed during `models add`) and of ended jobs go.
+  removeStaleScratch(paths, (id) => {
+    const status = jobs.getRow(id)?.status;
+    return status === 'pending' || status === 'running';
+  });
 
   const handlers = handlersFor(services);
   let closed = false;

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import { AppError } from '../errors';
+import { INSPECT_MAX_MS } from '../scratch';
 import { startTrainer, type Toolchain } from '../toolchain';
 import { fromInspectResult, type InspectedModel } from './inspected';
 import { trustedArgs } from './trust';
 
-const INSPECT_TIMEOUT_MS = 10 * 60_000;
+const INSPECT_TIMEOUT_MS = INSPECT_MAX_MS;
 
 /**
  * Asks the trainer to describe a checkpoint (`export.py --inspect`): only the trainer subprocess ever unpickles one,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PreviewFact, PreviewModel } from '../../contract';
 import { AppError } from '../errors';
+import { symlinkLoop } from '../file-errors';
 import type { ModelInfo } from '../vision/model-info';
 import { resolveModelInfo } from '../vision/model-info';
 import type { OnnxModelSummary } from '../vision/onnx-proto';
@@ -119,7 +120,8 @@ function statModel(file: string): fs.Stats {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkLoop(file);
     throw new AppError(
       'MODEL_FILE_NOT_FOUND',
       `No model file at ${file}.`,
