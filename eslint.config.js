@@ -199,4 +199,23 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The CLI holds the core as the IPC and the web harness do: `electron/core` itself (createCore, the contract's
+    // channels through core.handle, core.local), never a module inside it.
+    files: ['electron/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron'],
+          patterns: [
+            {
+              group: ['**/core/*'],
+              message: "Import from 'electron/core' (its index) and call the contract's channels instead.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

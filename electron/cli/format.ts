@@ -1,5 +1,5 @@
 import type { DoctorReport, ExportJob, FormatResult, ModelRecord } from '../contract';
-import { formatBytes } from '../core/toolchain/protocol';
+import { formatBytes } from '../core';
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -107,6 +107,7 @@ export function doctorText(r: DoctorReport): string {
     `python       ${r.python.path ?? 'not found'}${r.python.version ? ` (${r.python.version})` : ''} ${r.python.ok ? 'ok' : 'NOT OK'}`,
     `environment  ${r.environment.path}`,
     `             ${r.environment.exists ? 'exists' : 'missing'}, ${r.environment.healthy ? 'healthy' : 'not healthy'} (requirements ${r.environment.requirementsHash.slice(0, 12)})`,
+    `sandbox      ${r.sandbox.available ? `${r.sandbox.version ?? r.sandbox.tool}: trusted-but-unsafe checkpoints load with no network and a read-only file system` : `none: ${r.sandbox.reason} — a checkpoint you trust although it needs more than the restricted loader allows would load unconfined`}`,
     table(
       ['PACKAGE', 'REQUIRED', 'INSTALLED', ''],
       r.packages.map((p) => [p.name, p.required, p.installed ?? '-', p.ok ? 'ok' : 'MISSING/WRONG']),

@@ -3,7 +3,7 @@
  * Every command takes --json (one JSON document on stdout; errors as {"error":{code,message,hint}}, non-zero exit).
  */
 import { Command, CommanderError } from 'commander';
-import { toAppError } from '../core/errors';
+import { toAppError } from '../core';
 import { registerCapabilities } from './commands/capabilities';
 import { registerDeploy } from './commands/deploy';
 import { registerDoctor } from './commands/doctor';

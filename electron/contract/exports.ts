@@ -1,32 +1,28 @@
 import { z } from 'zod';
 import { appErrorSchema } from './errors';
-
-/** Format ids; the trainers' format table is the source of truth for which are registered and their options. */
-export const exportFormatSchema = z.enum(['onnx', 'torchscript', 'openvino', 'coreml', 'tflite', 'tensorrt']);
-export type ExportFormat = z.infer<typeof exportFormatSchema>;
+import { exportFormatSchema, formatOptionProblems } from './formats';
+import { exportOptionsShape, optimizationOptionsShape } from './generated/formats';
 
 export const jobStatusSchema = z.enum(['pending', 'running', 'completed', 'partial', 'failed', 'cancelled']);
 export type JobStatus = z.infer<typeof jobStatusSchema>;
 
-export const exportConfigSchema = z
-  .object({
-    imgsz: z.number().int().min(32).max(4096).optional(),
-    opset: z.number().int().min(11).max(23).optional(),
-    dynamic: z.boolean().optional(),
-    simplify: z.boolean().optional(),
-    nms: z.boolean().optional(),
-    batch: z.number().int().min(1).max(64).optional(),
-  })
-  .strict();
+/**
+ * A job's export options: every option some format takes, with the limits the trainers' registry gives it
+ * (generated). imgsz is any whole number in range; the trainer rounds it up to the model's stride, with a warning.
+ */
+export const exportConfigSchema = z.object(exportOptionsShape).strict();
 export type ExportConfig = z.infer<typeof exportConfigSchema>;
 
-export const optimizationConfigSchema = z
-  .object({
-    half: z.boolean().optional(),
-    int8: z.boolean().optional(),
-    calibDir: z.string().optional(),
-  })
-  .strict();
+/** The accepted range of a numeric export setting, read from the schema above (so the CLI and UI say the same). */
+export function exportConfigRange(key: 'imgsz' | 'opset' | 'batch' | 'workspace'): {
+  min: number;
+  max: number;
+} {
+  const number = exportConfigSchema.shape[key].unwrap();
+  return { min: number.minValue ?? 1, max: number.maxValue ?? Number.MAX_SAFE_INTEGER };
+}
+
+export const optimizationConfigSchema = z.object(optimizationOptionsShape).strict();
 export type OptimizationConfig = z.infer<typeof optimizationConfigSchema>;
 
 export const parityMetricsSchema = z
@@ -92,13 +88,26 @@ export const exportJobSchema = z.object({
 });
 export type ExportJob = z.infer<typeof exportJobSchema>;
 
-export const exportsCreateRequest = z.object({
-  modelId: z.string().min(1),
-  formats: z.array(exportFormatSchema).min(1),
-  exportConfig: exportConfigSchema.default({}),
-  optimizationConfig: optimizationConfigSchema.default({}),
-  versionTag: z.string().max(64).optional(),
-});
+export const exportsCreateRequest = z
+  .object({
+    modelId: z.string().min(1),
+    formats: z.array(exportFormatSchema).min(1),
+    exportConfig: exportConfigSchema.default({}),
+    optimizationConfig: optimizationConfigSchema.default({}),
+    versionTag: z.string().max(64).optional(),
+    /** The person trusts this checkpoint although it needs more than the restricted loader allows (runs sandboxed). */
+    trustUnsafe: z.boolean().optional(),
+  })
+  .superRefine((request, ctx) => {
+    // An option several formats take is checked above against the widest of their limits; here, each chosen
+    // format's own (the trainer refuses a value outside them for that format).
+    for (const { path, message } of formatOptionProblems(
+      request.formats,
+      request.exportConfig,
+      request.optimizationConfig,
+    ))
+      ctx.addIssue({ code: 'custom', path, message });
+  });
 export type ExportsCreateRequest = z.input<typeof exportsCreateRequest>;
 
 export const exportsListRequest = z.object({ modelId: z.string().optional() });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { taskSchema } from './tasks';
 
 export const frameworkSchema = z.enum(['ultralytics', 'onnx']);
-export const taskSchema = z.enum(['detect', 'segment', 'classify', 'pose', 'obb']);
 
 export const modelRecordSchema = z.object({
   id: z.string(),

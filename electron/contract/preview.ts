@@ -5,7 +5,7 @@ import type {
   PreviewPrediction,
 } from '../../native-runtimes/typescript/predictions';
 import { appErrorSchema } from './errors';
-import { taskSchema } from './models';
+import { servableTaskSchema, taskSchema } from './tasks';
 
 // The prediction types are the reference runtime's: the preview, `predict --json` and the endpoint answer with them.
 export type {
@@ -91,7 +91,7 @@ export const previewOpenRequest = z.object({ path: z.string().min(1) });
 /** Answers for a model that does not say these facts itself; each is optional, the ones it needs are required. */
 export const previewDescribeRequest = z.object({
   path: z.string().min(1),
-  task: z.enum(['detect', 'segment', 'classify', 'pose']).optional(),
+  task: servableTaskSchema.optional(),
   names: z.array(z.string()).min(1).optional(),
   /** [size] or [height, width]. */
   imgsz: z.array(z.number().int().min(16).max(4096)).min(1).max(2).optional(),
@@ -100,6 +100,10 @@ export const previewPredictRequest = z.object({
   model: z.string().min(1),
   image: z.string().min(1),
   options: previewOptionsSchema.default({}),
+  /** False when every image is seen once (the CLI over a folder): no raw outputs kept for new thresholds. */
+  keepOutputs: z.boolean().optional(),
+  /** The image that will be asked for next, if known: decoded and prepared while this one is inferred. */
+  next: z.string().min(1).optional(),
 });
 export const previewBatchRequest = z.object({
   model: z.string().min(1),

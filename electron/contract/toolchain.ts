@@ -19,6 +19,13 @@ export const doctorReportSchema = z.object({
   }),
   packages: z.array(packageStatusSchema),
   problems: z.array(z.object({ message: z.string(), fix: z.string() })),
+  /** Where a trusted-but-unsafe checkpoint loads: inside a sandbox (bubblewrap on Linux) or not. */
+  sandbox: z.object({
+    available: z.boolean(),
+    tool: z.string().nullable(),
+    version: z.string().nullable(),
+    reason: z.string().nullable(),
+  }),
 });
 export type DoctorReport = z.infer<typeof doctorReportSchema>;
 
@@ -29,3 +36,28 @@ export const toolchainProgressSchema = z.object({
   line: z.string().optional(),
 });
 export type ToolchainProgress = z.infer<typeof toolchainProgressSchema>;
+
+/** A converter environment made on first use (e.g. `tflite`: its own torch), beside the main one. */
+export const environmentStatusSchema = z.object({
+  framework: z.string(),
+  path: z.string(),
+  ready: z.boolean(),
+});
+export type EnvironmentStatus = z.infer<typeof environmentStatusSchema>;
+
+/**
+ * toolchain:doctor checks, toolchain:ensure makes (then checks): `dev` adds the development tools (pytest, ruff,
+ * jsonschema); `environments` names converter environments made on first use (`tflite`) to check or make as well.
+ */
+export const toolchainRequest = z
+  .object({
+    dev: z.boolean().optional(),
+    environments: z
+      .array(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'an environment name such as tflite'))
+      .max(8)
+      .optional(),
+  })
+  .strict();
+
+/** Their answer: the report (`ok` is the main environment's), plus `environments` only when some were named. */
+export type ToolchainReport = DoctorReport & { environments?: EnvironmentStatus[] };

@@ -103,6 +103,8 @@ describe('the core', () => {
       'exports:cancel',
       'exports:delete',
       'exports:reveal',
+      'exports:wait',
+      'exports:metadata',
     ] as const) {
       await expect(core.handle(channel, { id: 'missing' })).rejects.toMatchObject({
         code: 'EXPORT_NOT_FOUND',
@@ -116,6 +118,38 @@ describe('the core', () => {
     expect(report.ok).toBe(false);
     expect(report.environment.path).toContain(path.join(home, 'no-toolchains', 'ultralytics-'));
     expect(report.problems.map((p) => p.fix)).toContain('npx edgepack doctor --fix');
+  });
+
+  it('reports first-use environments only when asked, and takes only plain environment names', async () => {
+    expect(await core.handle('toolchain:doctor', { dev: true })).not.toHaveProperty('environments');
+    const report = await core.handle('toolchain:doctor', { environments: ['tflite'] });
+    expect(report.environments).toEqual([
+      {
+        framework: 'tflite',
+        path: expect.stringContaining(path.join(home, 'no-toolchains', 'tflite-')),
+        ready: false,
+      },
+    ]);
+    for (const name of ['../ultralytics', 'TFLite', '']) {
+      await expect(core.handle('toolchain:ensure', { environments: [name] })).rejects.toMatchObject({
+        code: 'INVALID_REQUEST',
+        message: expect.stringContaining('environments.0'),
+      });
+    }
+  });
+
+  it('offers local hosts the images of folders and a copy of an export, outside the contract', async () => {
+    const folder = path.join(home, 'images');
+    fs.mkdirSync(path.join(folder, 'nested'), { recursive: true });
+    for (const name of ['b.jpg', 'a.png', 'notes.txt', '.hidden.jpg', 'nested/c.webp'])
+      fs.writeFileSync(path.join(folder, name), '');
+    expect(core.local.expandImages([folder])).toEqual({
+      files: ['a.png', 'b.jpg', 'nested/c.webp'].map((f) => path.join(folder, f)),
+      skipped: 1,
+    });
+    expect(() => core.local.copyExport('missing', path.join(home, 'out'))).toThrow(
+      expect.objectContaining({ code: 'EXPORT_NOT_FOUND' }),
+    );
   });
 
   it('refuses requests after close', async () => {

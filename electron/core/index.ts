@@ -7,22 +7,37 @@ import envPaths from 'env-paths';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { channelNames, isChannel, parseRequest, type Channel, type ResponseOf } from '../contract';
+import {
+  channelNames,
+  isChannel,
+  parseRequest,
+  type Channel,
+  type DoctorReport,
+  type ResponseOf,
+  type ToolchainReport,
+} from '../contract';
 import { DeploymentsRepo, ExportJobsRepo, ModelsRepo, openDatabase } from './db';
 import { CapabilitiesService } from './capabilities/service';
 import { FileSecretStore } from './deploy/secret-store';
 import { DeployService } from './deploy/service';
 import { AppError, toAppError } from './errors';
 import { EventHub } from './events';
+import { copyArtifacts } from './exports/artifacts';
 import { ExportsService } from './exports/service';
 import { ModelsService } from './models/service';
 import { DataPaths } from './paths';
+import { saveAnnotated } from './preview/annotate';
+import { expandInputs } from './preview/inputs';
 import { PreviewService } from './preview/service';
+import { removeStaleScratch } from './scratch';
 import { Toolchain } from './toolchain';
-import type { Core, CoreOptions } from './types';
+import { formatBytes } from './toolchain/protocol';
+import type { CoreOptions, LocalCore, LocalOperations } from './types';
 
-export type { Core, CoreOptions } from './types';
+export type { Core, CoreOptions, LocalCore, LocalOperations } from './types';
 export { AppError, toAppError } from './errors';
+export { unreadablePath } from './file-errors';
+export { formatBytes };
 
 /** The data folder: EDGEPACK_HOME when set, else the OS app-data folder (e.g. ~/.local/share/Edgepack). */
 export function resolveHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -41,7 +56,7 @@ export function defaultResourcesDir(start = path.dirname(fileURLToPath(import.me
   }
 }
 
-/** The services a Core holds; also what the CLI uses directly for things outside the contract (doctor --dev). */
+/** The services a Core holds, for tests; hosts use the channels and `local` (see LocalCore). */
 export interface CoreServices {
   paths: DataPaths;
   toolchain: Toolchain;
@@ -53,7 +68,7 @@ export interface CoreServices {
   deploy: DeployService;
 }
 
-export interface CoreWithServices extends Core {
+export interface CoreWithServices extends LocalCore {
   services: CoreServices;
 }
 
@@ -88,11 +103,17 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     deploy: new DeployService({ repo: deployments, exports, secrets }),
   };
   await services.exports.reconcile();
+  // After reconciling: scratch folders of dead processes (a CLI killed during `models add`) and of ended jobs go.
+  removeStaleScratch(paths, (id) => {
+    const status = jobs.getRow(id)?.status;
+    return status === 'pending' || status === 'running';
+  });
 
   const handlers = handlersFor(services);
   let closed = false;
   return {
     services,
+    local: localOperations(services),
     async handle(channel, request) {
       if (closed)
         throw new AppError('CORE_CLOSED', 'Edgepack is shutting down.', 'Try again after restarting.');
@@ -141,16 +162,21 @@ function handlersFor(s: CoreServices): Handlers {
     'exports:setDefault': (r) => s.exports.setDefault(r.id),
     'exports:delete': (r) => s.exports.delete(r.id),
     'exports:reveal': (r) => s.exports.reveal(r.id),
-    'toolchain:doctor': () => s.toolchain.doctor(),
-    'toolchain:ensure': async () => {
-      const report = await s.toolchain.ensure();
+    'exports:wait': (r) => s.exports.waitFor(r.id),
+    'exports:metadata': (r) => ({ path: s.exports.metadataPath(r.id) }),
+    'toolchain:doctor': async (r) =>
+      withEnvironments(s, await s.toolchain.doctor({ dev: r.dev }), r.environments),
+    'toolchain:ensure': async (r) => {
+      const report = await s.toolchain.ensure({ dev: r.dev });
+      for (const name of r.environments ?? []) await s.toolchain.ensureEnvironment(name);
       s.capabilities.invalidate();
-      return report;
+      return withEnvironments(s, report, r.environments);
     },
     'capabilities:get': (r) => s.capabilities.get(r),
     'preview:open': (r) => s.preview.open(r.path),
     'preview:describe': (r) => s.preview.describe(r),
-    'preview:predict': (r) => s.preview.predict(r.model, r.image, r.options),
+    'preview:predict': (r) =>
+      s.preview.predict(r.model, r.image, r.options, { keepOutputs: r.keepOutputs, next: r.next }),
     'preview:batch': (r) => s.preview.batch(r.model, r.inputs, r.options),
     'preview:cancel': (r) => s.preview.cancel(r.runId),
     'preview:release': (r) => s.preview.release(r.model),
@@ -164,5 +190,33 @@ function handlersFor(s: CoreServices): Handlers {
     'deploy:regenerateKey': (r) => s.deploy.regenerateKey(r.id),
     'deploy:delete': (r) => s.deploy.delete(r.id),
     'deploy:test': (r) => s.deploy.test(r),
+  };
+}
+
+/** The report, with the state of each first-use environment asked for (and without the key when none was). */
+function withEnvironments(
+  s: CoreServices,
+  report: DoctorReport,
+  names: string[] | undefined,
+): ToolchainReport {
+  if (!names?.length) return report;
+  const environments = names.map((framework) => ({
+    framework,
+    path: s.toolchain.locationOf(framework).path,
+    ready: s.toolchain.isReady(framework),
+  }));
+  return { ...report, environments };
+}
+
+function localOperations(s: CoreServices): LocalOperations {
+  return {
+    copyExport(id, dir) {
+      const job = s.exports.get(id);
+      const metadataPath = s.exports.metadataPath(id);
+      const files = job.results.flatMap((r) => (r.path ? [r.path] : []));
+      return copyArtifacts(metadataPath ? [...files, metadataPath] : files, path.resolve(dir));
+    },
+    expandImages: (inputs) => expandInputs(inputs),
+    saveAnnotated: (result, dir, taken) => saveAnnotated(result, path.resolve(dir), taken),
   };
 }

@@ -1,5 +1,5 @@
 import type { SecretStore } from './deploy/secret-store';
-import type { Channel, EventMap, EventName, RequestOf, ResponseOf } from '../contract';
+import type { Channel, EventMap, EventName, PreviewResult, RequestOf, ResponseOf } from '../contract';
 
 export interface CoreOptions {
   /** The data folder: database, stored models, exports. EDGEPACK_HOME or the OS app-data folder. */
@@ -24,4 +24,26 @@ export interface Core {
   handle<C extends Channel>(channel: C, request: RequestOf<C> | unknown): Promise<ResponseOf<C>>;
   on<E extends EventName>(event: E, listener: Listener<E>): () => void;
   close(): Promise<void>;
+}
+
+/**
+ * What a host acting with the person's own rights on this machine (the CLI) may ask beyond the contract: writing
+ * outside the data folder and walking any folder. IPC and the web harness bind the contract's channels only, so a
+ * renderer never reaches these.
+ */
+export interface LocalOperations {
+  /** Copies a finished export's files and its metadata.json into `dir` (made when missing); the copied paths. */
+  copyExport(id: string, dir: string): string[];
+  /** Image files named directly plus the images inside folders (recursively, sorted, hidden entries skipped). */
+  expandImages(inputs: readonly string[]): { files: string[]; skipped: number };
+  /**
+   * Draws a preview result onto its image and writes it into `dir` under the image's name; `taken` (shared across
+   * one run) numbers names used twice. Returns the written path.
+   */
+  saveAnnotated(result: PreviewResult, dir: string, taken?: Set<string>): Promise<string>;
+}
+
+/** The core as a local host holds it: the contract's channels and events, plus the local operations. */
+export interface LocalCore extends Core {
+  local: LocalOperations;
 }

@@ -1,5 +1,5 @@
 import type { DecodedImage, ImageHeader } from './decode';
-import { DEFAULT_MAX_PIXELS, decodeImageWithHeader, readImageHeader } from './decode';
+import { cmykToRgb, DEFAULT_MAX_PIXELS, decodeImageWithHeader, isCmykJpeg, readImageHeader } from './decode';
 import { VisionError } from './errors';
 import { loadSharp } from './sharp';
 
@@ -56,18 +56,24 @@ export async function decodeImageBounded(
   const height = Math.max(1, Math.floor(size.height * factor));
   const sharp = await loadSharp();
   try {
-    const { data, info } = await sharp(input, {
+    const cmyk = isCmykJpeg(header);
+    const pipeline = sharp(input, {
       limitInputPixels: false,
       sequentialRead: true,
       failOn: 'error',
+      ...(cmyk ? { ignoreIcc: true } : {}),
     })
       .rotate()
-      .resize({ width, height, fit: 'fill' })
-      .toColourspace('srgb')
-      .removeAlpha()
+      .resize({ width, height, fit: 'fill' });
+    // CMYK is shrunk as ink values and converted as OpenCV converts (decodeImage's cmykToRgb).
+    const { data, info } = await (
+      cmyk
+        ? pipeline.pipelineColourspace('cmyk').toColourspace('cmyk')
+        : pipeline.toColourspace('srgb').removeAlpha()
+    )
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
-    const rgb = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const rgb = cmyk ? cmykToRgb(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     return {
       image: { width: info.width, height: info.height, data: rgb, format: size.format },
       sourceWidth: size.width,

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from './decode';
+import { decodeImageBounded } from './decode-bounded';
 import { VisionError } from './errors';
 
 const photo = (name: string) => readFileSync(path.join(import.meta.dirname, 'test-images', name));
@@ -70,15 +72,66 @@ describe('decodeImage', () => {
     expect(Array.from(image.data.subarray(0, 3))).toEqual([200, 100, 50]);
   });
 
-  it('converts CMYK JPEGs to sRGB', async () => {
-    const cmyk = await solid(3).toColourspace('cmyk').jpeg({ quality: 100 }).toBuffer();
-    expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
-    const image = await decodeImage(cmyk);
-    const [r, g, b] = image.data;
-    expect(image.data.length).toBe(4 * 3 * 3);
-    expect(Math.abs(r! - 200)).toBeLessThan(12);
-    expect(Math.abs(g! - 100)).toBeLessThan(12);
-    expect(Math.abs(b! - 50)).toBeLessThan(35);
+  describe('CMYK and YCCK JPEGs: exactly the pixels cv2.imread gives (test-images/make_cmyk.py, cmyk-expected.json)', () => {
+    const expected = JSON.parse(
+      readFileSync(path.join(import.meta.dirname, 'test-images', 'cmyk-expected.json'), 'utf8'),
+    ) as {
+      files: Record<
+        string,
+        { shape: number[]; bgr_sha256: string; samples: { y: number; x: number; bgr: number[] }[] }
+      >;
+    };
+    /** What cv2 would hold: BGR bytes, row by row. */
+    const bgr = (rgb: Uint8Array) => {
+      const out = Buffer.alloc(rgb.length);
+      for (let i = 0; i < rgb.length; i += 3) out.set([rgb[i + 2]!, rgb[i + 1]!, rgb[i]!], i);
+      return out;
+    };
+    const expectCv2Pixels = async (jpeg: Buffer, name: string) => {
+      const want = expected.files[name]!;
+      const image = await decodeImage(jpeg);
+      expect([image.height, image.width, 3]).toEqual(want.shape);
+      for (const { y, x, bgr: pixel } of want.samples) {
+        const i = (y * image.width + x) * 3;
+        expect([image.data[i + 2], image.data[i + 1], image.data[i]], `${name} at ${x},${y}`).toEqual(pixel);
+      }
+      expect(createHash('sha256').update(bgr(image.data)).digest('hex'), name).toBe(want.bgr_sha256);
+    };
+
+    it.each(['cmyk-adobe.jpg', 'cmyk-plain.jpg', 'ycck-adobe.jpg'])('%s', async (name) => {
+      expect(await sharp(photo(name)).metadata()).toMatchObject({
+        format: 'jpeg',
+        space: 'cmyk',
+        channels: 4,
+      });
+      await expectCv2Pixels(photo(name), name);
+    });
+
+    it('keeps OpenCV’s colours when a large one is shrunk while decoding (decodeImageBounded)', async () => {
+      const exact = await decodeImage(photo('cmyk-adobe.jpg'));
+      const { image, downscaled } = await decodeImageBounded(photo('cmyk-adobe.jpg'), {
+        maxPixels: 5000,
+        downscaleTo: 3000,
+      });
+      expect(downscaled).not.toBeNull();
+      const mean = (data: Uint8Array, c: number) => {
+        let sum = 0;
+        for (let i = c; i < data.length; i += 3) sum += data[i]!;
+        return sum / (data.length / 3);
+      };
+      // Shrinking changes pixels, not colours: the means stay within a level or two (libvips' colour-managed
+      // conversion is off by about six here).
+      for (const c of [0, 1, 2]) expect(Math.abs(mean(image.data, c) - mean(exact.data, c))).toBeLessThan(2);
+    });
+
+    it('ignores an embedded CMYK ICC profile, as cv2 does', async () => {
+      const profile = (
+        await sharp(await sharp(photo('cmyk-adobe.jpg')).withIccProfile('cmyk').jpeg().toBuffer()).metadata()
+      ).icc!;
+      const jpeg = withIccProfile(photo('cmyk-adobe.jpg'), profile);
+      expect((await sharp(jpeg).metadata()).hasProfile).toBe(true);
+      await expectCv2Pixels(jpeg, 'cmyk-adobe.jpg');
+    });
   });
 
   it('refuses data that is not an image, naming the problem', async () => {
@@ -146,4 +199,21 @@ function chunk(type: string, data = Buffer.alloc(0)): Buffer {
   const crc = Buffer.alloc(4);
   crc.writeUInt32BE(zlib.crc32(body));
   return Buffer.concat([length, body, crc]);
+}
+
+/** The JPEG with an ICC profile in APP2 ICC_PROFILE segments right after SOI; the scan data is untouched. */
+function withIccProfile(jpeg: Buffer, profile: Buffer): Buffer {
+  const CHUNK = 65_535 - 2 - 14; // a segment's length field counts itself; 14 bytes of ICC_PROFILE\0, seq, count
+  const count = Math.ceil(profile.length / CHUNK);
+  const segments = Array.from({ length: count }, (_, i) => {
+    const body = Buffer.concat([
+      Buffer.from('ICC_PROFILE\0', 'latin1'),
+      Buffer.from([i + 1, count]),
+      profile.subarray(i * CHUNK, (i + 1) * CHUNK),
+    ]);
+    const header = Buffer.from([0xff, 0xe2, 0, 0]);
+    header.writeUInt16BE(body.length + 2, 2);
+    return Buffer.concat([header, body]);
+  });
+  return Buffer.concat([jpeg.subarray(0, 2), ...segments, jpeg.subarray(2)]);
 }

@@ -20,7 +20,8 @@ export interface DecodedImage extends RgbImage {
 
 /**
  * Decodes any common photo into 8-bit sRGB RGB, upright per its EXIF orientation. Grey, palette, alpha, CMYK and
- * 16-bit inputs all come out as 3 × 8-bit channels; alpha is dropped the way cv2.imread(IMREAD_COLOR) drops it.
+ * 16-bit inputs all come out as 3 × 8-bit channels; alpha is dropped the way cv2.imread(IMREAD_COLOR) drops it, and
+ * CMYK/YCCK JPEGs get exactly the pixels cv2.imread gives them (see cmykToRgb).
  */
 export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
   return decodeImageWithHeader(input, await readImageHeader(input), options.maxPixels ?? DEFAULT_MAX_PIXELS);
@@ -74,6 +75,21 @@ export async function decodeImageWithHeader(
   }
   const sharp = await loadSharp();
   try {
+    if (isCmykJpeg(header)) {
+      // The ink values as libvips reads them, with no colour management: converted below as OpenCV converts them.
+      const { data, info } = await sharp(input, {
+        limitInputPixels: maxPixels,
+        failOn: 'error',
+        ignoreIcc: true,
+      })
+        .rotate()
+        .pipelineColourspace('cmyk')
+        .toColourspace('cmyk')
+        .raw({ depth: 'uchar' })
+        .toBuffer({ resolveWithObject: true });
+      if (info.channels !== 4) throw new Error(`expected 4 CMYK channels, got ${info.channels}`);
+      return { width: info.width, height: info.height, data: cmykToRgb(data), format };
+    }
     const { data, info } = await sharp(input, { limitInputPixels: maxPixels, failOn: 'error' })
       .rotate()
       .toColourspace('srgb')
@@ -90,6 +106,32 @@ export async function decodeImageWithHeader(
       'The file may be truncated or corrupt; export it again from the original.',
     );
   }
+}
+
+/** A JPEG stored as CMYK or YCCK (libjpeg hands both over as CMYK). */
+export function isCmykJpeg(header: Pick<ImageHeader, 'format' | 'space' | 'channels'>): boolean {
+  return header.format === 'jpeg' && header.space === 'cmyk' && header.channels === 4;
+}
+
+/**
+ * CMYK (libvips' ink values, 255 = full ink) to RGB exactly as OpenCV's JPEG decoder does it, which is what
+ * cv2.imread — and so Ultralytics — sees. libjpeg hands OpenCV the stored values, which for Adobe files (Photoshop,
+ * Pillow, YCCK) are inverted, 255 = no ink; libvips inverts them back, here whether or not the APP14 marker is there
+ * (decode.test.ts holds it to a file without one). OpenCV's icvCvt_CMYK2BGR_8u_C4C3R then applies no colour
+ * management: with c, k the stored values, R = k - ((255 - c) * k >> 8), and likewise G from m, B from y. A
+ * colour-managed conversion (libvips with its CMYK profile) gives noticeably different colours, enough to lose
+ * detections Ultralytics finds.
+ */
+export function cmykToRgb(cmyk: Uint8Array): Uint8Array {
+  const pixels = cmyk.length >> 2;
+  const rgb = new Uint8Array(pixels * 3);
+  for (let i = 0, o = 0, p = 0; p < pixels; p++, i += 4, o += 3) {
+    const k = 255 - cmyk[i + 3]!; // the stored (inverted) black
+    rgb[o] = k - ((cmyk[i]! * k) >> 8); // 255 - c (stored) = the ink value libvips gives
+    rgb[o + 1] = k - ((cmyk[i + 1]! * k) >> 8);
+    rgb[o + 2] = k - ((cmyk[i + 2]! * k) >> 8);
+  }
+  return rgb;
 }
 
 function formatMegapixels(pixels: number): string {

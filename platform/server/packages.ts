@@ -4,6 +4,7 @@ import { readOnnxSummary, resolveModelInfo } from '@edgepack/runtime';
 import { preprocessSpecFrom } from '@edgepack/runtime/preprocess';
 import type { ServingFacts } from '../store/types';
 import { PlatformError } from './errors';
+import { isServableTask } from '../../electron/contract/tasks';
 
 export interface ModelPackage {
   onnx: Uint8Array;
@@ -13,8 +14,6 @@ export interface ModelPackage {
   serving: ServingFacts;
   sha256: string;
 }
-
-const SERVABLE_TASKS = new Set(['detect', 'segment', 'classify', 'pose']);
 
 /**
  * Checks an uploaded export package (model.onnx and, optionally, metadata.json) before anything is stored:
@@ -55,7 +54,7 @@ export function validateModelPackage(onnx: Uint8Array, metadataText: string | nu
       'Export an Ultralytics detection, segmentation, classification or pose model to ONNX in FP32.',
     );
   }
-  if (!SERVABLE_TASKS.has(info.task)) {
+  if (!isServableTask(info.task)) {
     throw new PlatformError(
       422,
       'UNSUPPORTED_TASK',

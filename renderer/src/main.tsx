@@ -4,7 +4,14 @@ import { App } from './app/App';
 import { detectHost } from './host';
 import { connectEvents, createAppStore } from './store';
 import { StoreProvider } from './store/context';
-import './styles.css';
+// One sheet per area, in this order (later sheets rely on coming after the shared ones); deploy.css comes with its section.
+import './styles/base.css';
+import './styles/shell.css';
+import './styles/controls.css';
+import './styles/models.css';
+import './styles/exports.css';
+import './styles/wizard.css';
+import './styles/playground.css';
 
 // A file dropped anywhere but the drop zone must not make the window navigate to it.
 for (const type of ['dragover', 'drop'] as const)

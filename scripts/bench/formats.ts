@@ -12,6 +12,7 @@
  * INT8 figures say nothing about a person's model. Both sides calibrate INT8 on the same 40 held-out scenes.
  * `--formats` limits the table (e.g. a rerun of the key cases).
  */
+import { environmentOf, MAIN_ENVIRONMENT } from '../../electron/contract/formats';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -37,7 +38,6 @@ const calib = onBenchData ? path.join(benchData, 'images', 'val') : path.resolve
 const calibYaml = onBenchData
   ? path.join(benchData, 'data.yaml')
   : path.resolve('tests/fixtures/data/detect/data.yaml');
-const tflitePython = tfliteEnvironment();
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-bench-formats-'));
 // A fresh data folder, but the toolchain environments already made (they take minutes to build).
 const env = {
@@ -91,19 +91,25 @@ const YOLO_FORMAT: Record<string, string | null> = {
   tensorrt: null,
 };
 
-function tfliteEnvironment(): string {
-  const r = spawnSync(
-    process.execPath,
-    ['bin/edgepack.mjs', 'doctor', '--fix', '--with', 'tflite', '--json'],
-    {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+const pythons = new Map<string, string>();
+
+/** The interpreter of the environment a format converts in (the formats table says which); one made on first use
+ * (TFLite's) is made here through the CLI when missing. */
+function environmentPython(format: string): string {
+  const name = environmentOf(format);
+  if (name === MAIN_ENVIRONMENT) return path.join(venv, 'bin', 'python');
+  const known = pythons.get(name);
+  if (known) return known;
+  const r = spawnSync(process.execPath, ['bin/edgepack.mjs', 'doctor', '--fix', '--with', name, '--json'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const report = JSON.parse(r.stdout) as { environments: { path: string; ready: boolean }[] };
-  const tflite = report.environments[0];
-  if (!tflite?.ready) throw new Error(`the TFLite environment is not ready: ${r.stdout}`);
-  return path.join(tflite.path, 'bin', 'python');
+  const environment = report.environments[0];
+  if (!environment?.ready) throw new Error(`the ${name} environment is not ready: ${r.stdout}`);
+  const python = path.join(environment.path, 'bin', 'python');
+  pythons.set(name, python);
+  return python;
 }
 
 function run(
@@ -175,7 +181,7 @@ function yolo(
   const dir = fs.mkdtempSync(path.join(home, 'yolo-'));
   const copy = path.join(dir, path.basename(checkpoint));
   fs.copyFileSync(checkpoint, copy);
-  const python = format === 'tflite' ? tflitePython : path.join(venv, 'bin', 'python');
+  const python = environmentPython(format);
   const yoloBin = path.join(path.dirname(python), 'yolo');
   const args = ['export', `model=${copy}`, `format=${name}`, 'device=cpu'];
   if (imgsz) args.push(`imgsz=${imgsz}`);

@@ -34,7 +34,7 @@ def main() -> int:
     from trainers.common.preprocess import to_input
     from trainers.common.registry import get_format
     from trainers.ultralytics import formats  # noqa: F401  (registers every format)
-    from trainers.ultralytics.validation import parity_images
+    from trainers.ultralytics.parity_sources import parity_images
 
     spec = get_format(args.format)
     inputs = [

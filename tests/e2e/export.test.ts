@@ -88,7 +88,11 @@ describe('export in the browser', () => {
     await addFile('bad/unlisted_global.pt');
     const alert = await refusal('unlisted_global.pt');
     expect(await alert.innerText()).toContain('UNSAFE_PICKLE');
+    expect(await alert.innerText()).toContain('fractions.Fraction'); // the global is named before consent
     await alert.getByRole('button', { name: /I trust this file/ }).click();
+    const confirm = alert.getByRole('group', { name: 'Confirm loading an unsafe checkpoint' });
+    expect(await confirm.innerText()).toMatch(/run the code named above[\s\S]*sandbox/);
+    await confirm.getByRole('button', { name: 'Load it anyway' }).click();
 
     const card = page.getByRole('article', { name: 'Model unlisted_global' });
     await card.waitFor({ timeout: 180_000 });
@@ -148,9 +152,15 @@ describe('export in the browser', () => {
     const imgsz = wizard.getByLabel('Image size');
     // It starts at the size the model was trained at.
     expect(await imgsz.inputValue()).toBe(String(want.imgsz?.[0]));
-    await imgsz.fill('100');
-    expect(await wizard.getByText('Use a multiple of 32').isVisible()).toBe(true);
+    await imgsz.fill('16');
+    expect(await wizard.getByText('Use a size between 32 and 4096 pixels.').isVisible()).toBe(true);
     expect(await next.isDisabled()).toBe(true);
+    // Not a multiple of the stride: allowed, and the wizard says what the trainer will (rounded up, its words).
+    await imgsz.fill('100');
+    expect(
+      await wizard.getByText('imgsz 100 is not a multiple of the model stride 32; using 128').isVisible(),
+    ).toBe(true);
+    expect(await next.isDisabled()).toBe(false);
     await imgsz.fill(String(want.imgsz?.[0]));
     await wizard.getByLabel('Version tag (optional)').fill('e2e');
     await next.click();

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from importlib import metadata
 
-from .registry import REGISTRY, FormatSpec, missing_packages
-
-TASKS = ("detect", "segment", "classify", "pose", "obb")
+from .registry import MAIN_ENVIRONMENT, TASKS, FormatSpec, missing_packages, ordered
 
 
 def _versions(spec: FormatSpec) -> dict:
@@ -26,7 +24,7 @@ def _versions(spec: FormatSpec) -> dict:
 
 
 def format_capability(spec: FormatSpec) -> dict:
-    missing = missing_packages(spec) if spec.environment == "ultralytics" else []
+    missing = missing_packages(spec) if spec.environment == MAIN_ENVIRONMENT else []
     installed = not missing
     build = spec.buildable() if spec.buildable else {"buildable": installed, "reason": None}
     reason = build.get("reason")
@@ -39,7 +37,7 @@ def format_capability(spec: FormatSpec) -> dict:
         "runtime": spec.runtime,
         "environment": spec.environment,
         "converter": {
-            "packages": _versions(spec) if spec.environment == "ultralytics" else {p: None for p in spec.packages},
+            "packages": _versions(spec) if spec.environment == MAIN_ENVIRONMENT else {p: None for p in spec.packages},
             "installed": installed,
         },
         "buildable_here": bool(build["buildable"]) and installed,
@@ -61,4 +59,4 @@ def format_capability(spec: FormatSpec) -> dict:
 
 
 def capability_matrix(framework: str = "ultralytics") -> dict:
-    return {"framework": framework, "formats": [format_capability(spec) for spec in REGISTRY.values()]}
+    return {"framework": framework, "formats": [format_capability(spec) for spec in ordered()]}

@@ -6,6 +6,7 @@ safetensors / Keras / TFLite file, a zip that is not a checkpoint, and a checkpo
 
 from __future__ import annotations
 
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -88,6 +89,7 @@ def scan_checkpoint(path: str | Path) -> ScanReport:
     what = _describe_binary(head)
     if what:
         raise ExportError(errors.NOT_A_CHECKPOINT, f"{path.name} is {what}, not a model checkpoint.", DROP_HINT)
+    refuse_ambiguous_archive(path)
     if head.startswith(b"PK"):
         return _scan_zip(path)
     if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
@@ -104,6 +106,39 @@ def scan_checkpoint(path: str | Path) -> ScanReport:
         f"{path.name} is not a PyTorch checkpoint (unrecognised binary format).",
         DROP_HINT,
     )
+
+
+def _ambiguous(path: Path, what: str) -> ExportError:
+    return ExportError(
+        errors.UNSAFE_PICKLE,
+        f"{path.name} {what}. It was not loaded.",
+        "A checkpoint saved by torch.save is a plain zip with unique names. Readers disagree on which copy such a "
+        "file holds, which is how a payload hides from a check: re-save the model with a current PyTorch/Ultralytics, "
+        "or get it again from its source.",
+        {"unsafe_globals": []},
+    )
+
+
+def refuse_ambiguous_archive(path: Path) -> None:
+    """Refuse files that different readers read differently: torch's legacy tar format, tar/zip polyglots, and zip
+    archives with duplicate or case-colliding member names."""
+    if tarfile.is_tarfile(path):
+        raise _ambiguous(path, "is a tar archive (PyTorch's legacy tar format, or a tar/zip polyglot)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [info.filename for info in archive.infolist()]
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip: the legacy pickle stream, or a damaged file that the scan describes
+    with open(path, "rb") as fh:
+        if fh.read(4) != b"PK\x03\x04":
+            raise _ambiguous(path, "is a zip archive with other data before it (a polyglot file)")
+    seen: dict[str, str] = {}
+    for name in names:
+        folded = name.casefold()
+        if folded in seen:
+            what = "the same name twice" if seen[folded] == name else f"names differing only by case ({seen[folded]})"
+            raise _ambiguous(path, f"holds {what}: {name}")
+        seen[folded] = name
 
 
 def _truncated(path: Path, why: str) -> ExportError:

@@ -3,6 +3,10 @@
 A format module (trainers/<framework>/formats/<id>.py) calls `register(FormatSpec(...))`. Adding TorchScript,
 OpenVINO, CoreML, TFLite or TensorRT is one new file. `run_format` is the shared wrapper: timing, logging and errors,
 and it removes whatever a failed export left behind.
+
+The app's side of this table is generated from `export.py --list-formats` (`listing()`): the format ids, every
+option with its type, default and limits, the environment each format converts in, the task list and the image-size
+policy (`npm run gen:formats` writes electron/contract/generated/formats.ts; a test fails when it is stale).
 """
 
 from __future__ import annotations
@@ -58,8 +62,37 @@ class Option:
         return out
 
 
+# The tasks Edgepack exports, in one place (the formats' `tasks`, the capability matrix, the app's task list).
+TASKS = ("detect", "segment", "classify", "pose", "obb")
+
+# The environment the trainer itself runs in; a format whose converter needs another one (TFLite) names it, and the
+# app makes that environment on first use and passes its interpreter in `python_variable(environment)`.
+MAIN_ENVIRONMENT = "ultralytics"
+
+
+def python_variable(environment: str) -> str:
+    """The variable the app sets to a first-use environment's interpreter, e.g. EDGEPACK_TFLITE_PYTHON."""
+    return f"EDGEPACK_{environment.upper()}_PYTHON"
+
+
+# Image size: any whole number in IMGSZ's range; a size that is not a multiple of the model's largest stride is
+# rounded up to the next multiple, with this warning (the app and the CLI say the same before the job starts).
+DEFAULT_STRIDE = 32  # assumed when a model does not say its stride (Ultralytics' P6 models have 64)
+IMGSZ_WARNING = "imgsz {requested} is not a multiple of the model stride {stride}; using {rounded}"
+
+
+def stride_rounded(requested: int, stride: int = DEFAULT_STRIDE) -> tuple[int, str | None]:
+    """The size exported for a requested imgsz: rounded up to a multiple of the stride, and the warning if it was."""
+    rounded = -(-int(requested) // stride) * stride
+    if rounded == requested:
+        return rounded, None
+    return rounded, IMGSZ_WARNING.format(requested=requested, stride=stride, rounded=rounded)
+
+
 # Options several formats share, defined once so their meaning and limits cannot drift apart.
-IMGSZ = Option(int, None, "input size in pixels (square); default: the training size", 32, 4096)
+IMGSZ = Option(
+    int, None, "input size in pixels (square), rounded up to the model stride; default: the training size", 32, 4096
+)
 BATCH = Option(int, 1, "batch size of the exported input", 1, 64)
 DYNAMIC = Option(bool, False, "dynamic batch and image size")
 CALIB_DIR = Option(str, None, "folder of representative images for INT8 calibration")
@@ -99,9 +132,10 @@ class FormatSpec:
     buildable: Callable[[], dict] | None = None  # {"buildable", "reason"} when it depends on this machine (a GPU)
     quality: str = "good"  # the seed's excellent / good / fair (see common/capabilities.py)
     quality_by_task: dict[str, str] = field(default_factory=dict)
-    environment: str = "ultralytics"  # the toolchain environment the converter runs in
+    environment: str = MAIN_ENVIRONMENT  # the toolchain environment the converter runs in
     runtime: str = ""
     note: str = ""
+    rank: int = 100  # where the format is listed (the most portable first); ties go by id
 
     def describe(self) -> dict:
         return {
@@ -124,8 +158,40 @@ REGISTRY: dict[str, FormatSpec] = {}
 
 
 def register(spec: FormatSpec) -> FormatSpec:
+    unknown = sorted(set(spec.tasks) - set(TASKS))
+    if unknown:
+        raise ValueError(f"{spec.id}: unknown task(s) {unknown}; the tasks are {list(TASKS)}")
     REGISTRY[spec.id] = spec
     return spec
+
+
+def ordered() -> list[FormatSpec]:
+    """The registered formats in listing order."""
+    return sorted(REGISTRY.values(), key=lambda spec: (spec.rank, spec.id))
+
+
+def listing() -> dict:
+    """`export.py --list-formats`: the formats table and the facts the app generates its side of the table from."""
+    environments = [MAIN_ENVIRONMENT, *sorted({s.environment for s in REGISTRY.values()} - {MAIN_ENVIRONMENT})]
+    return {
+        "formats_table": {spec.id: spec.describe() for spec in ordered()},
+        "format_ids": [spec.id for spec in ordered()],
+        "tasks": list(TASKS),
+        "environments": {
+            env: {
+                "main": env == MAIN_ENVIRONMENT,
+                "requirements": f"trainers/requirements/{env}.txt",
+                "python_variable": None if env == MAIN_ENVIRONMENT else python_variable(env),
+            }
+            for env in environments
+        },
+        "imgsz": {
+            **IMGSZ.to_dict(),
+            "default_stride": DEFAULT_STRIDE,
+            "rounding": "up to a multiple of the model stride",
+            "warning": IMGSZ_WARNING,
+        },
+    }
 
 
 def get_format(fmt: str) -> FormatSpec:
@@ -190,7 +256,7 @@ def missing_packages(spec: FormatSpec) -> list[str]:
 
 def require_converter(spec: FormatSpec) -> None:
     """Only for converters in this environment; one in its own environment (TFLite) is checked by its module."""
-    missing = missing_packages(spec) if spec.environment == "ultralytics" else []
+    missing = missing_packages(spec) if spec.environment == MAIN_ENVIRONMENT else []
     if missing:
         raise ExportError(
             errors.CONVERTER_MISSING,

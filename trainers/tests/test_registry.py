@@ -62,3 +62,63 @@ def test_options_merge_with_defaults_and_are_checked():
     with pytest.raises(ExportError, match="opset"):
         resolve_options(spec, {"opset": 12}, {})
     assert resolve_options(spec, {"opset": None, "dynamic": False}, {"int8": False})[0]["imgsz"] is None
+
+
+def test_the_listing_carries_what_the_app_generates_its_table_from():
+    from trainers.common.registry import IMGSZ, TASKS, listing
+    from trainers.ultralytics import formats  # noqa: F401  (registers every format)
+
+    table = listing()
+    assert table["format_ids"] == ["onnx", "torchscript", "openvino", "coreml", "tflite", "tensorrt"]
+    assert list(table["formats_table"]) == table["format_ids"]
+    assert table["tasks"] == list(TASKS) == ["detect", "segment", "classify", "pose", "obb"]
+    tensorrt = table["formats_table"]["tensorrt"]
+    assert tensorrt["export_options"]["workspace"] == {
+        "type": "integer",
+        "default": 4,
+        "help": "TensorRT builder workspace in GiB",
+        "minimum": 1,
+        "maximum": 64,
+    }
+    assert {f: s["environment"] for f, s in table["formats_table"].items() if s["environment"] != "ultralytics"} == {
+        "tflite": "tflite"
+    }
+    assert table["environments"]["ultralytics"] == {
+        "main": True,
+        "requirements": "trainers/requirements/ultralytics.txt",
+        "python_variable": None,
+    }
+    assert table["environments"]["tflite"]["python_variable"] == "EDGEPACK_TFLITE_PYTHON"
+    assert (table["imgsz"]["minimum"], table["imgsz"]["maximum"], table["imgsz"]["default_stride"]) == (32, 4096, 32)
+    assert all(s["export_options"]["imgsz"] == IMGSZ.to_dict() for s in table["formats_table"].values())
+
+
+def test_a_format_with_a_task_outside_the_task_list_is_refused():
+    from trainers.common.registry import register
+
+    spec = _spec(lambda ctx: None)
+    with pytest.raises(ValueError, match="unknown task"):
+        register(FormatSpec(**{**spec.__dict__, "id": "demo-rotated", "tasks": ("detect", "rotate")}))
+
+
+def test_imgsz_is_rounded_up_to_the_stride_with_one_wording():
+    from trainers.common.registry import stride_rounded
+
+    assert stride_rounded(640) == (640, None)
+    assert stride_rounded(100) == (128, "imgsz 100 is not a multiple of the model stride 32; using 128")
+    assert stride_rounded(700, 64) == (704, "imgsz 700 is not a multiple of the model stride 64; using 704")
+
+
+def test_the_trainer_says_what_the_registry_says_about_imgsz_and_tasks():
+    """checkpoint.py keeps its own copy of both for now: this holds them to the registry's."""
+    from trainers.common.registry import TASKS, stride_rounded
+    from trainers.ultralytics import checkpoint
+
+    assert tuple(checkpoint.SUPPORTED_TASKS) == TASKS
+    for stride, requested in ((32, 100), (32, 640), (64, 700)):
+        loaded = SimpleNamespace(yolo=SimpleNamespace(model=SimpleNamespace(stride=[8, 16, stride])))
+        logs: list = []
+        size = checkpoint.export_imgsz(loaded, requested, lambda *event, into=logs: into.append(event))
+        rounded, warning = stride_rounded(requested, stride)
+        assert size == [rounded, rounded]
+        assert logs == ([("warning", warning)] if warning else [])

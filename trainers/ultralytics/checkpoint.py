@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trainers.common import errors
+from trainers.common import errors, registry
 from trainers.common.checkpoint_file import DROP_HINT, scan_checkpoint
 from trainers.common.errors import ExportError
 from trainers.common.picklescan import ScanReport
 
-SUPPORTED_TASKS = ("detect", "segment", "classify", "pose", "obb")
+from .restricted_load import RefusedGlobals, check_globals, load_restricted
+
+SUPPORTED_TASKS = registry.TASKS
 
 # Global prefix → what a person would call that framework.
 FOREIGN_FRAMEWORKS = (
@@ -40,6 +44,7 @@ class LoadedCheckpoint:
     scan: ScanReport
     yolo: Any  # ultralytics.YOLO
     ckpt: dict
+    restricted: bool = True  # loaded through the restricted unpickler (False only for a trusted file that needs more)
 
     @property
     def task(self) -> str:
@@ -58,19 +63,30 @@ def foreign_framework(scan: ScanReport) -> tuple[str, list[str]] | None:
     return None
 
 
+def unsafe_error(path: Path, names: list[str], detail: str = "") -> ExportError:
+    shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+    dill = any(n.startswith("dill.") for n in names)
+    why = (
+        "It was pickled with dill (Ultralytics 8.0.x did this), and a dill pickle can carry code objects. "
+        if dill
+        else ""
+    )
+    return ExportError(
+        errors.UNSAFE_PICKLE,
+        f"{path.name} needs globals outside what an Ultralytics checkpoint is made of: {shown}"
+        f"{f' ({detail})' if detail else ''}. It was not loaded.",
+        why + "Loading a checkpoint runs code. Only if you trust where this file came from, confirm to load it anyway "
+        "(--trust-unsafe); it is then loaded in a sandbox where the system provides one (`edgepack doctor` says).",
+        {"unsafe_globals": names, "dill": dill},
+    )
+
+
 def check_scan(path: Path, scan: ScanReport, trust_unsafe: bool) -> None:
     """Decide from the globals alone whether this file may be loaded as an Ultralytics checkpoint."""
     foreign = foreign_framework(scan)
     unsafe = [g for g in scan.unsafe if not foreign or g not in foreign[1]]
-    if unsafe and not trust_unsafe:
-        shown = ", ".join(unsafe[:12]) + (f" and {len(unsafe) - 12} more" if len(unsafe) > 12 else "")
-        raise ExportError(
-            errors.UNSAFE_PICKLE,
-            f"{path.name} would import code outside the allowlist when loaded: {shown}. It was not loaded.",
-            "Loading a checkpoint runs code. Only if you trust where this file came from, confirm to load it anyway "
-            "(--trust-unsafe).",
-            {"unsafe_globals": unsafe, "globals": scan.globals},
-        )
+    if unsafe and not trust_unsafe:  # a quick first answer; the restricted load is the gate
+        raise unsafe_error(path, unsafe)
     if foreign:
         label, hits = foreign
         raise ExportError(
@@ -103,24 +119,56 @@ def _loadable_path(path: Path, workdir: Path) -> Path:
     return link
 
 
+@contextlib.contextmanager
+def _ultralytics_loads_restricted(path: Path, fallback_globals: list[str]):
+    """Ultralytics' YOLO(...) reads the file through tasks.torch_safe_load; route that read through the restricted
+    loader for the duration of one YOLO(...) call."""
+    from ultralytics.nn import tasks
+
+    original = tasks.torch_safe_load
+
+    def restricted(weight, safe_only=None):
+        try:
+            return load_restricted(weight, fallback_globals), weight
+        except RefusedGlobals as exc:
+            raise unsafe_error(path, exc.names, exc.detail) from None
+
+    tasks.torch_safe_load = restricted
+    try:
+        yield
+    finally:
+        tasks.torch_safe_load = original
+
+
 def load_checkpoint(
     path: str | Path, workdir: Path, trust_unsafe: bool = False, scan: ScanReport | None = None
 ) -> LoadedCheckpoint:
-    """Scan (unless done already), then load with Ultralytics. Requires import_ultralytics() to have run."""
+    """Scan (unless done already) for a quick, friendly answer, then load: through PyTorch's restricted unpickler
+    and the class allowlist — unless the person trusted a file that needs more. Requires import_ultralytics()."""
     path = Path(path)
     scan = scan or scan_checkpoint(path)
     check_scan(path, scan, trust_unsafe)
     from ultralytics import YOLO
 
+    check = check_globals(path, scan.globals)
+    if check.refused and not trust_unsafe:
+        raise unsafe_error(path, check.refused)
+    scan = dataclasses.replace(scan, unsafe=check.refused)
+    restricted = not check.refused
+    loading = _ultralytics_loads_restricted(path, scan.globals) if restricted else contextlib.nullcontext()
     try:
-        yolo = YOLO(str(_loadable_path(path, workdir)))
+        with loading:
+            yolo = YOLO(str(_loadable_path(path, workdir)))
     except ExportError:
         raise
     except Exception as exc:
+        dill = "dill" in str(exc)
         raise ExportError(
             errors.CHECKPOINT_LOAD_FAILED,
             f"Ultralytics could not load {path.name}: {type(exc).__name__}: {exc}",
-            "The checkpoint may come from a newer Ultralytics than the toolchain's, or be damaged. "
+            "The checkpoint was pickled with dill, which this toolchain does not include."
+            if dill
+            else "The checkpoint may come from a newer Ultralytics than the toolchain's, or be damaged. "
             "Run `edgepack doctor` to see the toolchain versions.",
         ) from exc
     task = str(getattr(yolo, "task", "") or "")
@@ -130,7 +178,9 @@ def load_checkpoint(
             f"{path.name} is a '{task}' model; Edgepack exports {', '.join(SUPPORTED_TASKS)} models.",
             "Use a detection, segmentation, classification, pose or OBB checkpoint.",
         )
-    return LoadedCheckpoint(path=path, scan=scan, yolo=yolo, ckpt=getattr(yolo, "ckpt", None) or {})
+    return LoadedCheckpoint(
+        path=path, scan=scan, yolo=yolo, ckpt=getattr(yolo, "ckpt", None) or {}, restricted=restricted
+    )
 
 
 def class_names(yolo: Any) -> list[str]:
@@ -153,9 +203,9 @@ def export_imgsz(loaded: LoadedCheckpoint, requested: int | None, log=None) -> l
     """[h, w] to export at: the requested size rounded up to the model stride, else the training size."""
     stride = int(max(loaded.yolo.model.stride)) if hasattr(loaded.yolo.model, "stride") else 32
     if requested:
-        rounded = -(-int(requested) // stride) * stride
-        if rounded != requested and log:
-            log("warning", f"imgsz {requested} is not a multiple of the model stride {stride}; using {rounded}")
+        rounded, warning = registry.stride_rounded(int(requested), stride)
+        if warning and log:
+            log("warning", warning)
         return [rounded, rounded]
     return train_imgsz(loaded)
 
@@ -183,7 +233,11 @@ def describe(loaded: LoadedCheckpoint) -> dict:
         "train_data": str(train_args.get("data")) if train_args.get("data") else None,
         "date": ckpt.get("date"),
         "license": ckpt.get("license"),
-        "scan": {"globals": len(loaded.scan.globals), "unsafe": loaded.scan.unsafe},
+        "scan": {
+            "globals": len(loaded.scan.globals),
+            "unsafe": loaded.scan.unsafe,
+            "loader": "restricted" if loaded.restricted else "trusted",
+        },
     }
     if loaded.task == "pose" and head is not None and hasattr(head, "kpt_shape"):
         details["kpt_shape"] = [int(x) for x in head.kpt_shape]

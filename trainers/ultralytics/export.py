@@ -107,14 +107,14 @@ def _on_signal(signum, _frame):
 
 def run(args: argparse.Namespace, protocol: Protocol) -> dict:
     from trainers.common.env import apply_offline_settings, import_ultralytics
-    from trainers.common.registry import REGISTRY
+    from trainers.common.registry import listing
     from trainers.ultralytics import (
         formats,  # noqa: F401  (registers every format)
         job,
     )
 
     if args.list_formats:
-        return {"formats_table": {k: spec.describe() for k, spec in REGISTRY.items()}}
+        return listing()
     if args.capabilities:
         from trainers.common.capabilities import capability_matrix
 

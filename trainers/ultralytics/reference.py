@@ -13,6 +13,7 @@ import numpy as np
 from trainers.common.preprocess import to_input
 
 from .checkpoint import LoadedCheckpoint
+from .parity_sources import parity_images, torch_runner
 
 
 class ReferenceOutputs:
@@ -35,8 +36,6 @@ class ReferenceOutputs:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _compute(self, imgsz: tuple[int, ...]):
-        from .validation import parity_images, torch_runner  # validation imports this module's users
-
         images, names = parity_images()
         inputs = [to_input([img], imgsz, self._loaded.task) for img in images]
         run = torch_runner(self._loaded.yolo.model)

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import type { CapabilityMatrix, FormatCapability } from '../../contract';
+import { TASKS, type CapabilityMatrix, type FormatCapability } from '../../contract';
 import { withCore, type CommandContext } from '../context';
-
-const TASKS = ['detect', 'segment', 'classify', 'pose', 'obb'];
 
 export function registerCapabilities(
   program: Command,

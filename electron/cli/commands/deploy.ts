@@ -27,7 +27,7 @@ export function registerDeploy(
       const { out } = ctx();
       done(
         await withCore(async (core) => {
-          const job = findExport(core, exportId);
+          const job = await findExport(core, exportId);
           const created = await core.handle('deploy:create', {
             exportId: job.id,
             ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),

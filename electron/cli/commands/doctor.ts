@@ -29,6 +29,8 @@ export function registerDoctor(
             .split(',')
             .map((s) => s.trim())
             .filter(Boolean);
+          const request = { dev, ...(extras.length ? { environments: extras } : {}) };
+          let answer;
           if (opts.fix) {
             const view = new ProgressView();
             const off = core.on('toolchain:progress', (p) => {
@@ -36,19 +38,15 @@ export function registerDoctor(
               if (p.stage !== 'ready' && p.stage !== 'failed') view.update(p.stage, p.fraction, 'toolchain ');
             });
             try {
-              await core.services.toolchain.ensure({ dev });
-              for (const extra of extras) await core.services.toolchain.ensureEnvironment(extra);
+              answer = await core.handle('toolchain:ensure', request);
             } finally {
               off();
               view.done();
             }
+          } else {
+            answer = await core.handle('toolchain:doctor', request);
           }
-          const report = await core.services.toolchain.doctor({ dev });
-          const environments = extras.map((framework) => ({
-            framework,
-            path: core.services.toolchain.locationOf(framework).path,
-            ready: core.services.toolchain.isReady(framework),
-          }));
+          const { environments = [], ...report } = answer;
           const ok = report.ok && environments.every((e) => e.ready);
           out.result(extras.length ? { ...report, ok, environments } : report, () =>
             [

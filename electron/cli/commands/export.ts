@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import { exportFormatSchema, type ExportFormat, type ExportJob } from '../../contract';
-import type { CoreWithServices } from '../../core';
-import { AppError } from '../../core/errors';
-import { copyArtifacts } from '../../core/exports/artifacts';
-import { findModel, withCore, type CommandContext } from '../context';
+import { exportConfigRange, exportFormatSchema, type ExportFormat, type ExportJob } from '../../contract';
+import { AppError, type LocalCore } from '../../core';
+import { checkOutputFolder, findModel, withCore, type CommandContext } from '../context';
 import { jobDetails } from '../format';
 import { ProgressView } from '../progress';
+import { FORMATS, imgszProblem, imgszRounding, modelStride } from '../../contract';
 
 interface ExportOptions {
   format: string;
@@ -20,6 +19,7 @@ interface ExportOptions {
   opset?: string;
   dynamic?: boolean;
   batch?: string;
+  workspace?: string;
   simplify?: boolean;
   trustUnsafe?: boolean;
   verbose?: boolean;
@@ -39,7 +39,10 @@ export function registerExport(
       '-f, --format <formats>',
       `comma-separated formats: ${exportFormatSchema.options.join(', ')}`,
     )
-    .option('--imgsz <n>', 'input size in pixels (default: the size the model was trained at)')
+    .option(
+      '--imgsz <n>',
+      'input size in pixels, rounded up to the model stride (default: the size the model was trained at)',
+    )
     .option(
       '--out <dir>',
       "copy the exported files here when it succeeds (they stay in Edgepack's data folder too)",
@@ -54,6 +57,7 @@ export function registerExport(
     .option('--opset <n>', 'ONNX opset')
     .option('--dynamic', 'dynamic input shapes')
     .option('--batch <n>', 'batch size')
+    .option('--workspace <GiB>', FORMATS.tensorrt.exportOptions.workspace.help)
     .option('--no-simplify', 'skip the ONNX graph simplifier')
     .option('--trust-unsafe', 'load a checkpoint even though its pickle imports code outside the allowlist')
     .option('--verbose', "print the trainer's log as it runs")
@@ -65,16 +69,32 @@ export function registerExport(
 }
 
 async function runExport(
-  core: CoreWithServices,
+  core: LocalCore,
   target: string,
   opts: ExportOptions,
   out: CommandContext['out'],
 ): Promise<number> {
+  // Everything the person typed is checked before anything starts (no model added, no job stored).
   const formats = parseFormats(opts.format);
+  const exportConfig = {
+    ...(opts.imgsz ? { imgsz: inRange(opts.imgsz, '--imgsz', 'imgsz', 640) } : {}),
+    ...(opts.opset ? { opset: inRange(opts.opset, '--opset', 'opset', 17) } : {}),
+    ...(opts.batch ? { batch: inRange(opts.batch, '--batch', 'batch', 1) } : {}),
+    ...(opts.workspace ? { workspace: inRange(opts.workspace, '--workspace', 'workspace', 4) } : {}),
+    ...(opts.dynamic ? { dynamic: true } : {}),
+    ...(opts.simplify === false ? { simplify: false } : {}),
+  };
+  if (opts.out) checkOutputFolder(opts.out, '--out');
   const model = fs.existsSync(target)
     ? await core.handle('models:add', { path: target, trustUnsafe: Boolean(opts.trustUnsafe) })
-    : findModel(core, target);
+    : await findModel(core, target);
   out.note(`Exporting ${model.name} (${model.id}) to ${formats.join(', ')}`);
+  const requested = opts.imgsz === undefined ? NaN : Number(opts.imgsz);
+  if (Number.isInteger(requested) && !imgszProblem(requested)) {
+    // The trainer rounds it up and logs this same sentence; say it before the job starts.
+    const { warning } = imgszRounding(requested, modelStride(model.details));
+    if (warning) out.note(`warning: ${warning}`);
+  }
 
   const view = new ProgressView();
   let jobId: string | null = null;
@@ -99,13 +119,8 @@ async function runExport(
     const created = await core.handle('exports:create', {
       modelId: model.id,
       formats,
-      exportConfig: {
-        ...(opts.imgsz ? { imgsz: toInt(opts.imgsz, '--imgsz') } : {}),
-        ...(opts.opset ? { opset: toInt(opts.opset, '--opset') } : {}),
-        ...(opts.batch ? { batch: toInt(opts.batch, '--batch') } : {}),
-        ...(opts.dynamic ? { dynamic: true } : {}),
-        ...(opts.simplify === false ? { simplify: false } : {}),
-      },
+      ...(opts.trustUnsafe ? { trustUnsafe: true } : {}),
+      exportConfig,
       optimizationConfig: {
         ...(opts.half ? { half: true } : {}),
         ...(opts.int8 ? { int8: true } : {}),
@@ -114,7 +129,7 @@ async function runExport(
       ...(opts.tag ? { versionTag: opts.tag } : {}),
     });
     jobId = created.id;
-    job = await core.services.exports.waitFor(created.id);
+    job = await core.handle('exports:wait', { id: created.id });
   } finally {
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
@@ -124,11 +139,10 @@ async function runExport(
     view.done();
   }
 
-  const metadataPath = core.services.exports.metadataPath(job.id);
+  const { path: metadataPath } = await core.handle('exports:metadata', { id: job.id });
   let copiedTo: string[] | undefined;
   if (opts.out && (job.status === 'completed' || job.status === 'partial')) {
-    const files = job.results.flatMap((r) => (r.path ? [r.path] : []));
-    copiedTo = copyArtifacts(metadataPath ? [...files, metadataPath] : files, path.resolve(opts.out));
+    copiedTo = core.local.copyExport(job.id, opts.out);
   }
   out.result(
     { ...job, metadataPath, model: { id: model.id, name: model.name }, ...(copiedTo ? { copiedTo } : {}) },
@@ -157,13 +171,20 @@ function parseFormats(text: string): ExportFormat[] {
   return [...new Set(formats)] as ExportFormat[];
 }
 
-function toInt(text: string, flag: string): number {
+/** A whole number within the contract's range for that setting (the range and an example are in the error). */
+function inRange(
+  text: string,
+  flag: string,
+  key: 'imgsz' | 'opset' | 'batch' | 'workspace',
+  example: number,
+): number {
+  const { min, max } = exportConfigRange(key);
   const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) {
+  if (!Number.isInteger(n) || n < min || n > max) {
     throw new AppError(
       'INVALID_OPTION',
-      `${flag} must be a positive whole number, not ${JSON.stringify(text)}.`,
-      `e.g. ${flag} 640`,
+      `${flag} must be a whole number from ${min} to ${max}, not ${JSON.stringify(text)}.`,
+      `Give a value from ${min} to ${max}, e.g. ${flag} ${example}.${key === 'imgsz' ? ' Leave it out to export at the size the model was trained at.' : ''}`,
     );
   }
   return n;

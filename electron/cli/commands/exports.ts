@@ -19,7 +19,7 @@ export function registerExports(
     const { out } = ctx();
     done(
       await withCore(async (core) => {
-        const modelId = opts.model ? findModel(core, opts.model).id : undefined;
+        const modelId = opts.model ? (await findModel(core, opts.model)).id : undefined;
         const jobs = await core.handle('exports:list', modelId ? { modelId } : {});
         out.result(jobs, () => exportsTable(jobs));
         return 0;
@@ -36,9 +36,9 @@ export function registerExports(
     const { out } = ctx();
     done(
       await withCore(async (core) => {
-        const job = findExport(core, id);
-        const metadataPath = core.services.exports.metadataPath(job.id);
-        const log = opts.log ? core.services.exports.log(job.id) : undefined;
+        const job = await findExport(core, id);
+        const { path: metadataPath } = await core.handle('exports:metadata', { id: job.id });
+        const log = opts.log ? await core.handle('exports:log', { id: job.id }) : undefined;
         out.result({ ...job, metadataPath, ...(log ? { log } : {}) }, () =>
           [jobDetails(job, metadataPath), ...(log ? ['', ...log] : [])].join('\n'),
         );
@@ -51,7 +51,7 @@ export function registerExports(
     const { out } = ctx();
     done(
       await withCore(async (core) => {
-        const log = await core.handle('exports:log', { id: findExport(core, id).id });
+        const log = await core.handle('exports:log', { id: (await findExport(core, id)).id });
         out.result(log, () => log.join('\n'));
         return 0;
       }),
@@ -63,7 +63,7 @@ export function registerExports(
       const { out } = ctx();
       done(
         await withCore(async (core) => {
-          const job = await core.handle('exports:setDefault', { id: findExport(core, id).id });
+          const job = await core.handle('exports:setDefault', { id: (await findExport(core, id)).id });
           out.result(
             job,
             () => `v${job.version} (${job.id}) is now the default export of model ${job.modelId}.`,
@@ -79,9 +79,10 @@ export function registerExports(
       const { out } = ctx();
       done(
         await withCore(async (core) => {
-          const job = findExport(core, id);
+          const job = await findExport(core, id);
           await core.handle('exports:delete', { id: job.id });
-          const promoted = core.services.exports.list(job.modelId).find((j) => j.isDefault);
+          const remaining = await core.handle('exports:list', { modelId: job.modelId });
+          const promoted = remaining.find((j) => j.isDefault);
           out.result({ deleted: true, id: job.id, defaultId: promoted?.id ?? null }, () =>
             [
               `Deleted export v${job.version} (${job.id}) and its files.`,
@@ -100,7 +101,7 @@ export function registerExports(
     const { out } = ctx();
     done(
       await withCore(async (core) => {
-        const job = await core.handle('exports:cancel', { id: findExport(core, id).id });
+        const job = await core.handle('exports:cancel', { id: (await findExport(core, id)).id });
         out.result(job, () => `Export v${job.version} (${job.id}) is ${job.status}.`);
         return 0;
       }),

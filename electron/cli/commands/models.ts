@@ -53,7 +53,7 @@ export function registerModels(
       const { out } = ctx();
       done(
         await withCore(async (core) => {
-          const model = findModel(core, id);
+          const model = await findModel(core, id);
           out.result(model, () => modelCard(model));
           return 0;
         }),
@@ -68,7 +68,7 @@ export function registerModels(
       const { out } = ctx();
       done(
         await withCore(async (core) => {
-          const model = findModel(core, id);
+          const model = await findModel(core, id);
           const result = await core.handle('models:remove', { id: model.id });
           out.result(
             { ...result, id: model.id },

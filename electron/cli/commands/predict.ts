@@ -2,14 +2,11 @@ import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline/promises';
-import { loadSharp } from '../../../native-runtimes/typescript/sharp';
 import type { AppErrorShape, PreviewModel, PreviewOptions, PreviewResult } from '../../contract';
-import type { CoreWithServices } from '../../core';
-import { AppError, toAppError } from '../../core/errors';
-import { saveAnnotated } from '../../core/preview/annotate';
-import { expandInputs } from '../../core/preview/inputs';
-import { findExport, withCore, type CommandContext } from '../context';
+import { AppError, toAppError, type LocalCore } from '../../core';
+import { checkOutputFolder, findExport, withCore, type CommandContext } from '../context';
 import { ProgressView } from '../progress';
+import { isServableTask, SERVABLE_TASKS } from '../../contract';
 
 interface PredictOptions {
   conf?: string;
@@ -42,7 +39,7 @@ export function registerPredict(
     .option('--top <k>', 'classification: how many classes to list (default 5)')
     .option(
       '--task <task>',
-      'for an ONNX file that does not say it: detect, segment, classify or pose (remembered)',
+      `for an ONNX file that does not say it: ${SERVABLE_TASKS.join(', ')} (remembered)`,
     )
     .option(
       '--names <names>',
@@ -61,22 +58,24 @@ export function registerPredict(
 }
 
 async function runPredict(
-  core: CoreWithServices,
+  core: LocalCore,
   modelArg: string,
   inputs: string[],
   opts: PredictOptions,
   out: CommandContext['out'],
 ): Promise<number> {
-  const preview = core.services.preview;
-  const modelPath = resolveModelPath(core, modelArg);
+  // What the person typed is checked before any image is read.
   const options = parseOptions(opts);
-  let model = await preview.open(modelPath);
-  if (opts.task || opts.names || opts.imgsz) model = await preview.describe(parseAnswers(modelPath, opts));
+  if (opts.save) checkOutputFolder(opts.save, '--save');
+  const modelPath = await resolveModelPath(core, modelArg);
+  let model = await core.handle('preview:open', { path: modelPath });
+  if (opts.task || opts.names || opts.imgsz)
+    model = await core.handle('preview:describe', parseAnswers(modelPath, opts));
   if (model.needs.length > 0 && !out.json && process.stdin.isTTY && process.stderr.isTTY) {
-    model = await preview.describe(parseAnswers(modelPath, await askFacts(model)));
+    model = await core.handle('preview:describe', parseAnswers(modelPath, await askFacts(model)));
   }
   if (model.needs.length > 0) throw missingFacts(model);
-  const { files, skipped } = expandInputs(inputs);
+  const { files, skipped } = core.local.expandImages(inputs);
   if (files.length === 0) {
     throw new AppError(
       'NO_IMAGES',
@@ -85,8 +84,6 @@ async function runPredict(
     );
   }
   if (skipped) out.note(`Skipping ${skipped} files that are not images.`);
-  // Each image is read once: libvips' operation cache would only hold on to decoded pixels.
-  (await loadSharp()).cache(false);
 
   let cancelled = false;
   const cancel = () => {
@@ -105,12 +102,16 @@ async function runPredict(
       if (files.length > 1)
         view.update(`${index + 1}/${files.length} ${path.basename(file)}`, index / files.length);
       try {
-        const result = await preview.predict(modelPath, file, options, {
+        // Each image is read once: no raw outputs (nor libvips' decoded pixels) are kept for it.
+        const result = await core.handle('preview:predict', {
+          model: modelPath,
+          image: file,
+          options,
           keepOutputs: false,
           next: files[index + 1],
         });
         results.push(result);
-        if (opts.save) saved.push(await saveAnnotated(result, path.resolve(opts.save), taken));
+        if (opts.save) saved.push(await core.local.saveAnnotated(result, opts.save, taken));
       } catch (error) {
         const e = toAppError(error);
         results.push({ image: { path: file, name: path.basename(file) }, error: e.toJSON() });
@@ -170,9 +171,9 @@ function resultText(r: PreviewResult): string {
 }
 
 /** A path to an ONNX file, or an export's id (its ONNX file). */
-function resolveModelPath(core: CoreWithServices, arg: string): string {
+async function resolveModelPath(core: LocalCore, arg: string): Promise<string> {
   if (fs.existsSync(arg)) return path.resolve(arg);
-  const job = findExport(core, arg);
+  const job = await findExport(core, arg);
   const onnx = job.results.find((r) => r.format === 'onnx' && r.path);
   if (!onnx?.path) {
     throw new AppError(
@@ -188,20 +189,19 @@ function parseOptions(opts: PredictOptions): PreviewOptions {
   const options: PreviewOptions = {};
   if (opts.conf !== undefined) options.conf = fraction(opts.conf, '--conf');
   if (opts.iou !== undefined) options.iou = fraction(opts.iou, '--iou');
-  if (opts.maxDet !== undefined) options.maxDet = whole(opts.maxDet, '--max-det');
+  if (opts.maxDet !== undefined) options.maxDet = whole(opts.maxDet, '--max-det', 1, 10_000);
   if (opts.agnostic) options.agnostic = true;
   if (opts.classes !== undefined)
     options.classes = opts.classes.split(',').map((c) => whole(c.trim(), '--classes', 0));
-  if (opts.top !== undefined) options.topK = whole(opts.top, '--top');
+  if (opts.top !== undefined) options.topK = whole(opts.top, '--top', 1, 100);
   return options;
 }
 
 function parseAnswers(modelPath: string, opts: PredictOptions) {
-  const tasks = ['detect', 'segment', 'classify', 'pose'] as const;
   const task = opts.task?.trim().toLowerCase();
-  if (task !== undefined && !(tasks as readonly string[]).includes(task)) {
+  if (task !== undefined && !isServableTask(task)) {
     throw invalidOption(
-      `--task must be one of ${tasks.join(', ')}, not ${JSON.stringify(opts.task)}.`,
+      `--task must be one of ${SERVABLE_TASKS.join(', ')}, not ${JSON.stringify(opts.task)}.`,
       '--task detect',
     );
   }
@@ -216,10 +216,10 @@ function parseAnswers(modelPath: string, opts: PredictOptions) {
   }
   let imgsz: number[] | undefined;
   if (opts.imgsz !== undefined) {
-    imgsz = opts.imgsz.split(/[,x×]/).map((v) => whole(v.trim(), '--imgsz', 16));
+    imgsz = opts.imgsz.split(/[,x×]/).map((v) => whole(v.trim(), '--imgsz', 16, 4096));
     if (imgsz.length > 2) throw invalidOption('--imgsz takes one size or height,width.', '--imgsz 640');
   }
-  return { path: modelPath, task: task as (typeof tasks)[number] | undefined, names, imgsz };
+  return { path: modelPath, task, names, imgsz };
 }
 
 /** Asks on the terminal for what the model does not say (the answers are remembered like the flags'). */
@@ -231,7 +231,7 @@ async function askFacts(model: PreviewModel): Promise<PredictOptions> {
     );
     const answers: PredictOptions = {};
     if (model.needs.includes('task'))
-      answers.task = await rl.question('Task (detect, segment, classify, pose): ');
+      answers.task = await rl.question(`Task (${SERVABLE_TASKS.join(', ')}): `);
     if (model.needs.includes('names'))
       answers.names = await rl.question('Class names, comma-separated, in class-id order: ');
     if (model.needs.includes('imgsz'))
@@ -244,7 +244,7 @@ async function askFacts(model: PreviewModel): Promise<PredictOptions> {
 
 function missingFacts(model: PreviewModel): AppError {
   const flags = {
-    task: '--task <detect|segment|classify|pose>',
+    task: `--task <${SERVABLE_TASKS.join('|')}>`,
     names: '--names a,b,c',
     imgsz: '--imgsz <size>',
   };
@@ -263,13 +263,15 @@ function fraction(text: string, flag: string): number {
   return n;
 }
 
-function whole(text: string, flag: string, min = 1): number {
+/** The contract's bounds, checked here so a wrong flag is named (and not refused once per image). */
+function whole(text: string, flag: string, min = 1, max = Infinity): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < min)
     throw invalidOption(
       `${flag} must be a whole number ≥ ${min}, not ${JSON.stringify(text)}.`,
       `${flag} ${Math.max(min, 1)}`,
     );
+  if (n > max) throw invalidOption(`${flag} must be at most ${max}, not ${n}.`, `${flag} ${max}`);
   return n;
 }
 

@@ -51,6 +51,16 @@ describe('capability matrix', () => {
     const m = unprobedMatrix('ultralytics', 'The ultralytics toolchain environment is not installed.');
     expect(m.toolchainReady).toBe(false);
     expect(m.formats.map((f) => f.id)).toEqual(exportFormatSchema.options);
+    // The environment and label come from the formats' specs (the generated table), not from the id.
+    expect(m.formats.find((f) => f.id === 'tflite')).toMatchObject({
+      environment: 'tflite',
+      label: 'TFLite',
+    });
+    expect(m.formats.find((f) => f.id === 'onnx')).toMatchObject({
+      environment: 'ultralytics',
+      label: 'ONNX',
+    });
+    expect(Object.keys(m.formats[0]!.tasks)).toEqual(['detect', 'segment', 'classify', 'pose', 'obb']);
     for (const f of m.formats) {
       expect(f.converter.installed).toBe(false);
       expect(f.reason).toContain('edgepack doctor --fix');

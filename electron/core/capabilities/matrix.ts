@@ -1,4 +1,13 @@
-import { exportFormatSchema, type CapabilityMatrix, type FormatCapability } from '../../contract';
+import {
+  ENVIRONMENTS,
+  FORMAT_IDS,
+  FORMATS,
+  MAIN_ENVIRONMENT,
+  TASKS,
+  type CapabilityMatrix,
+  type EnvironmentName,
+  type FormatCapability,
+} from '../../contract';
 import { FIX_COMMAND } from '../toolchain/doctor';
 
 type Raw = Record<string, unknown>;
@@ -10,7 +19,7 @@ export function toFormatCapability(raw: Raw): FormatCapability {
     id: String(raw['id']),
     label: String(raw['label'] ?? raw['id']),
     runtime: String(raw['runtime'] ?? ''),
-    environment: String(raw['environment'] ?? 'ultralytics'),
+    environment: String(raw['environment'] ?? MAIN_ENVIRONMENT),
     converter: {
       installed: Boolean(converter['installed']),
       packages: (converter['packages'] ?? {}) as Record<string, string | null>,
@@ -36,7 +45,7 @@ export function withEnvironment(
   ready: boolean,
   python: string | null,
 ): FormatCapability {
-  if (format.environment === 'ultralytics') return format;
+  if (format.environment === MAIN_ENVIRONMENT) return format;
   return {
     ...format,
     converter: { ...format.converter, installed: ready },
@@ -44,20 +53,25 @@ export function withEnvironment(
     reason: ready
       ? null
       : python
-        ? `its converter installs on first use, in its own environment (trainers/requirements/${format.environment}.txt)`
+        ? `its converter installs on first use, in its own environment (${requirementsOf(format.environment)})`
         : `its environment cannot be made: no usable Python here (set EDGEPACK_PYTHON)`,
   };
 }
 
-const TASKS = ['detect', 'segment', 'classify', 'pose', 'obb'];
+function requirementsOf(environment: string): string {
+  return (
+    ENVIRONMENTS[environment as EnvironmentName]?.requirements ?? `trainers/requirements/${environment}.txt`
+  );
+}
 
-/** What can be said without a toolchain: the formats exist, nothing is installed, and how to fix that. */
+/** What can be said without a toolchain: the formats exist (the generated formats table), nothing is installed, and
+ * how to fix that. */
 export function unprobedMatrix(framework: string, problem: string): CapabilityMatrix {
-  const formats = exportFormatSchema.options.map((id): FormatCapability => ({
+  const formats = FORMAT_IDS.map((id): FormatCapability => ({
     id,
-    label: id,
+    label: FORMATS[id].label,
     runtime: '',
-    environment: id === 'tflite' ? 'tflite' : 'ultralytics',
+    environment: FORMATS[id].environment,
     converter: { installed: false, packages: {} },
     buildableHere: false,
     deferred: false,
@@ -65,7 +79,12 @@ export function unprobedMatrix(framework: string, problem: string): CapabilityMa
     reason: `${problem} Run \`${FIX_COMMAND}\`.`,
     precisions: ['fp32'],
     note: '',
-    tasks: Object.fromEntries(TASKS.map((t) => [t, { supported: true, quality: null }])),
+    tasks: Object.fromEntries(
+      TASKS.map((t) => [
+        t,
+        { supported: (FORMATS[id].tasks as readonly string[]).includes(t), quality: null },
+      ]),
+    ),
     exportOptions: {},
     optimizationOptions: {},
   }));

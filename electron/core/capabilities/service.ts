@@ -1,4 +1,4 @@
-import type { CapabilityMatrix } from '../../contract';
+import { MAIN_ENVIRONMENT, type CapabilityMatrix } from '../../contract';
 import { AppError, toAppError } from '../errors';
 import type { Toolchain } from '../toolchain';
 import { runCommand } from '../toolchain/exec';
@@ -43,7 +43,7 @@ export class CapabilitiesService {
     }
     const formats = result.capabilities.formats.map((raw) => {
       const format = toFormatCapability(raw);
-      if (format.environment === 'ultralytics') return format;
+      if (format.environment === MAIN_ENVIRONMENT) return format;
       return withEnvironment(format, this.toolchain.isReady(format.environment), python);
     });
     this.cached = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ModelRecord } from '../../contract';
+import { isTask, type ModelRecord } from '../../contract';
 
 /** What inspecting a model file yields: the model card's facts. */
 export type InspectedModel = Pick<ModelRecord, 'framework' | 'task' | 'classNames' | 'imgsz' | 'details'>;
@@ -18,8 +18,6 @@ export const inspectResultSchema = z.object({
   }),
 });
 
-const TASKS = new Set(['detect', 'segment', 'classify', 'pose', 'obb']);
-
 export function fromInspectResult(result: unknown): InspectedModel | null {
   const parsed = inspectResultSchema.safeParse(result);
   if (!parsed.success) return null;
@@ -32,7 +30,7 @@ export function fromInspectResult(result: unknown): InspectedModel | null {
   const imgsz = typeof m.imgsz === 'number' ? [m.imgsz, m.imgsz] : (m.imgsz ?? []).slice(0, 2);
   return {
     framework: 'ultralytics',
-    task: m.task && TASKS.has(m.task) ? (m.task as InspectedModel['task']) : null,
+    task: isTask(m.task) ? m.task : null,
     classNames: names,
     imgsz: imgsz.map((n) => Math.round(n)).filter((n) => n > 0),
     details: m.details ?? {},

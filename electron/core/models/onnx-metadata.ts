@@ -4,6 +4,7 @@ import { onnxMetadataImgsz, onnxMetadataNames } from '../../../native-runtimes/t
 import { parseOnnxSummary, type OnnxModelSummary } from '../../../native-runtimes/typescript/onnx-proto';
 import { AppError } from '../errors';
 import type { InspectedModel } from './inspected';
+import { isTask } from '../../contract';
 
 /**
  * Ultralytics writes `names` as a Python dict repr: {0: 'person', 1: "o'clock"}. Read with the runtime's parser (the
@@ -27,8 +28,6 @@ export function parseImgsz(text: string | undefined): number[] {
     return [];
   }
 }
-
-const TASKS = new Set(['detect', 'segment', 'classify', 'pose', 'obb']);
 
 /** Opens the model in onnxruntime-node (proving it is a valid, runnable ONNX file) and reads what the card shows. */
 export async function inspectOnnx(file: string): Promise<InspectedModel> {
@@ -77,7 +76,7 @@ export async function inspectOnnx(file: string): Promise<InspectedModel> {
     }
     return {
       framework: 'onnx',
-      task: task && TASKS.has(task) ? (task as InspectedModel['task']) : null,
+      task: isTask(task) ? task : null,
       classNames: parseNames(props.metadata['names']),
       imgsz,
       details: {

@@ -37,6 +37,17 @@ describe('fast checks of a dropped file', () => {
 
   it.each([
     ['a missing file', () => path.join(dir, 'nope.pt'), 'CHECKPOINT_NOT_FOUND', /No file at/],
+    [
+      'a symlink loop',
+      () => {
+        const a = path.join(dir, 'loop-a.pt');
+        fs.symlinkSync(path.join(dir, 'loop-b.pt'), a);
+        fs.symlinkSync(a, path.join(dir, 'loop-b.pt'));
+        return a;
+      },
+      'SYMLINK_LOOP',
+      /symbolic link loop \(ELOOP/,
+    ],
     ['a folder', () => fs.mkdtempSync(path.join(dir, 'folder-')), 'NOT_A_CHECKPOINT', /is a folder/],
     ['an empty file', () => write('empty.pt', ''), 'NOT_A_CHECKPOINT', /empty \(0 bytes\)/],
     [

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
+import { symlinkLoop } from '../file-errors';
 
 export type ModelFileKind = 'pytorch' | 'onnx';
 
@@ -26,7 +27,8 @@ export function sniffModelFile(file: string): ModelFileKind {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkLoop(file);
     throw new AppError(
       'CHECKPOINT_NOT_FOUND',
       `No file at ${file}.`,
@@ -56,6 +58,14 @@ export function sniffModelFile(file: string): ModelFileKind {
     throw wrongFramework(name, 'a safetensors weights file (weights without the model architecture)');
   }
   if (path.extname(file).toLowerCase() === '.onnx' || looksLikeOnnx(head)) return 'onnx';
+  if (head.subarray(257, 262).toString('latin1') === 'ustar') {
+    // torch.load opens a non-zip file as a tar first: a different reader from the one any check would use.
+    throw new AppError(
+      'UNSAFE_PICKLE',
+      `${name} is a tar archive (PyTorch's legacy tar format, or a tar/zip polyglot). It was not loaded.`,
+      'A checkpoint saved by torch.save is a plain zip. Re-save the model with a current PyTorch/Ultralytics, or get it again from its source.',
+    );
+  }
   if (head.subarray(0, 2).toString('latin1') === 'PK') {
     checkTorchZip(file, name, stat.size);
     return 'pytorch';

@@ -1,7 +1,9 @@
+import type { ServableTask } from '../../contract';
 import type { Db } from '../db';
 import { nowIso, readJson } from '../db/json';
 
-export type AnsweredTask = 'detect' | 'segment' | 'classify' | 'pose';
+/** A person answers a task the preview can decode. */
+export type AnsweredTask = ServableTask;
 
 /** Facts a person gave for a model; each is absent until they were asked for it. */
 export interface ModelAnswers {

@@ -9,6 +9,7 @@ import type { ReadyModel } from '../../../native-runtimes/typescript/postprocess
 import { preprocessSpecFrom } from '../../../native-runtimes/typescript/preprocess';
 import type { PreviewFact, PreviewModel } from '../../contract';
 import { AppError } from '../errors';
+import { symlinkLoop } from '../file-errors';
 import type { ModelAnswers } from './answers-repo';
 
 /** An ONNX file as the preview sees it: what it is, and either how to run it or what is still missing. */
@@ -114,7 +115,8 @@ function statModel(file: string): fs.Stats {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkLoop(file);
     throw new AppError(
       'MODEL_FILE_NOT_FOUND',
       `No model file at ${file}.`,

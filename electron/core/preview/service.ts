@@ -1,3 +1,4 @@
+import { loadSharp } from '../../../native-runtimes/typescript/sharp';
 import type {
   PreviewBatchStarted,
   PreviewModel,
@@ -59,7 +60,14 @@ export class PreviewService {
     return this.open(request.path);
   }
 
-  predict(model: string, image: string, options: PreviewOptions, how?: PredictHow): Promise<PreviewResult> {
+  async predict(
+    model: string,
+    image: string,
+    options: PreviewOptions,
+    how?: PredictHow,
+  ): Promise<PreviewResult> {
+    // Every image once (the CLI over a folder): libvips' operation cache would only hold on to decoded pixels.
+    if (how?.keepOutputs === false) (await loadSharp()).cache(false);
     return this.engine.predict(model, image, options, how);
   }
 

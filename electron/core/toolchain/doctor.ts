@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { DoctorReport } from '../../contract';
 import { devPins, isMarkedReady, type ToolchainLocation } from './environment';
 import { probePython, type PythonInfo } from './python';
+import { sandboxStatus } from './sandbox';
 import { checkPins, verifyImports } from './verify';
 
 export const FIX_COMMAND = 'npx edgepack doctor --fix';
@@ -91,5 +92,6 @@ export async function runDoctor({
       packages ??
       location.pins.map((pin) => ({ name: pin.name, required: pin.version, installed: null, ok: false })),
     problems,
+    sandbox: sandboxStatus(),
   };
 }

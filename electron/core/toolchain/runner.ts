@@ -9,6 +9,7 @@ import {
   type TrainerEvent,
 } from './protocol';
 import { signalGroup, terminateGroup } from './processes';
+import { sandboxed } from './sandbox';
 
 export interface TrainerSpec {
   python: string;
@@ -16,6 +17,11 @@ export interface TrainerSpec {
   args?: string[];
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /**
+   * Run inside the sandbox (see sandbox.ts), writable only in these folders; for a trusted checkpoint that the
+   * restricted loader refused. Where no sandbox is available the trainer runs as is: `sandboxed` on the process says.
+   */
+  sandbox?: { writable: string[] };
   /** Every parsed stdout event. */
   onEvent?: (event: TrainerEvent) => void;
   /** Every line worth keeping, stdout events and text and all of stderr, in arrival order. */
@@ -36,6 +42,8 @@ export interface TrainerExit {
 
 export interface TrainerProcess {
   pid: number;
+  /** True when the trainer runs inside the sandbox. */
+  sandboxed: boolean;
   /** The trainer leads its own process group; cancelling signals all of it (-pgid). */
   pgid: number;
   exited: Promise<TrainerExit>;
@@ -49,7 +57,12 @@ const STDERR_TAIL = 40;
  * When it exits, anything left in its group is killed, so no process outlives the job.
  */
 export function startTrainer(spec: TrainerSpec): TrainerProcess {
-  const child = spawn(spec.python, [spec.script, ...(spec.args ?? [])], {
+  const plain = { command: spec.python, args: [spec.script, ...(spec.args ?? [])] };
+  const inSandbox = spec.sandbox
+    ? sandboxed(plain.command, plain.args, { writable: spec.sandbox.writable, cwd: spec.cwd })
+    : null;
+  const { command, args } = inSandbox ?? plain;
+  const child = spawn(command, args, {
     cwd: spec.cwd,
     env: spec.env,
     detached: true,
@@ -99,6 +112,7 @@ export function startTrainer(spec: TrainerSpec): TrainerProcess {
 
   return {
     pid,
+    sandboxed: inSandbox !== null,
     pgid: pid,
     exited,
     async cancel(graceMs = 5000) {

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useApp } from '../store/context';
 import { ErrorDetails } from './ErrorDetails';
 import { ProgressBar } from './ProgressBar';
@@ -8,6 +9,7 @@ export function AddStatus() {
   const failure = useApp((s) => s.addFailure);
   const dismiss = useApp((s) => s.dismissAddFailure);
   const trust = useApp((s) => s.trustAndRetry);
+  const [confirming, setConfirming] = useState(false);
 
   if (adding) {
     return (
@@ -25,22 +27,53 @@ export function AddStatus() {
     );
   }
   if (!failure) return null;
+  const close = () => {
+    setConfirming(false);
+    dismiss();
+  };
 
   const unsafe = failure.error.code === 'UNSAFE_PICKLE' && failure.path;
   return (
     <div className="panel panel-error add-status" role="alert">
       <h3>{failure.fileName ? `${failure.fileName} was not added` : 'The checkpoint was not added'}</h3>
       <ErrorDetails error={failure.error} />
-      <div className="row">
-        {unsafe && (
-          <button type="button" className="button-danger" onClick={() => void trust()}>
-            I trust this file — add it anyway
+      {unsafe && confirming ? (
+        <div className="trust-confirm" role="group" aria-label="Confirm loading an unsafe checkpoint">
+          <p>
+            <strong>Load {failure.fileName || 'this file'} anyway?</strong> Loading it lets the file run the
+            code named above, with your permissions. Edgepack then loads it inside a sandbox where this system
+            has one (bubblewrap on Linux: no network, nothing writable outside the job’s folder;{' '}
+            <code>edgepack doctor</code> says), and every export of this model is loaded the same way.
+            Continue only if you know where the file came from.
+          </p>
+          <div className="row">
+            <button
+              type="button"
+              className="button-danger"
+              onClick={() => {
+                setConfirming(false);
+                void trust();
+              }}
+            >
+              Load it anyway
+            </button>
+            <button type="button" className="button-ghost" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="row">
+          {unsafe && (
+            <button type="button" className="button-danger" onClick={() => setConfirming(true)}>
+              I trust this file…
+            </button>
+          )}
+          <button type="button" className="button-ghost" onClick={close}>
+            Dismiss
           </button>
-        )}
-        <button type="button" className="button-ghost" onClick={dismiss}>
-          Dismiss
-        </button>
-      </div>
+        </div>
+      )}
     </div>
   );
 }

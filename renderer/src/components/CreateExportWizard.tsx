@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ExportFormat, ModelRecord } from '../../../electron/contract';
+import { modelStride, type ExportFormat, type ModelRecord } from '../../../electron/contract';
 import { keptPrecision, toCreateRequest, type ExportDraft } from '../lib/export-plan';
 import { byCardOrder } from '../lib/formats';
 import { imgszProblem } from '../lib/validation';
@@ -112,6 +112,7 @@ export function CreateExportWizard({ model }: { model: ModelRecord }) {
         <OptionsStep
           draft={full}
           chosen={chosen}
+          stride={modelStride(model.details)}
           onChange={({ calibDir: _calib, ...rest }) => setDraft(rest)}
         />
       )}

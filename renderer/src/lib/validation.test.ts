@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imgszProblem } from './validation';
+import { imgszExported, imgszProblem, imgszWarning } from './validation';
 import { formatBytes, formatDiff, formatMs, formatRate } from './format';
 
 describe('wizard image size', () => {
@@ -11,7 +11,16 @@ describe('wizard image size', () => {
     expect(imgszProblem('')).toMatch(/whole number/);
     expect(imgszProblem('64.5')).toMatch(/whole number/);
     expect(imgszProblem('16')).toMatch(/between 32 and 4096/);
-    expect(imgszProblem('100')).toMatch(/multiple of 32/);
+    expect(imgszProblem('5000')).toMatch(/between 32 and 4096/);
+  });
+  it('takes a size that is not a multiple of the stride, and says it is rounded up as the trainer does', () => {
+    expect(imgszProblem('100')).toBeNull();
+    expect(imgszWarning('100', 32)).toBe('imgsz 100 is not a multiple of the model stride 32; using 128');
+    expect(imgszExported('100', 32)).toBe(128);
+    expect(imgszWarning('640', 64)).toBeNull();
+    expect(imgszWarning('700', 64)).toBe('imgsz 700 is not a multiple of the model stride 64; using 704');
+    expect(imgszWarning('16', 32)).toBeNull();
+    expect(imgszExported('16', 32)).toBeNull();
   });
 });
 

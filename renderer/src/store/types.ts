@@ -10,6 +10,7 @@ import type {
   PreviewModel,
   PreviewProgress,
   PreviewResult,
+  ServableTask,
   ToolchainProgress,
 } from '../../../electron/contract';
 import type { Host } from '../host';
@@ -154,7 +155,7 @@ export interface PreviewThresholds {
 }
 
 export interface PreviewAnswers {
-  task?: 'detect' | 'segment' | 'classify' | 'pose';
+  task?: ServableTask;
   names?: string[];
   imgsz?: number[];
 }

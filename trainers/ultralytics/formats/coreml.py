@@ -9,10 +9,9 @@ from pathlib import Path
 
 from trainers.common import errors
 from trainers.common.errors import ExportError
-from trainers.common.registry import BATCH, IMGSZ, FormatSpec, Option, register
+from trainers.common.registry import BATCH, IMGSZ, TASKS, FormatSpec, Option, register
 
 from ..calibration_feed import refuse_half_and_int8
-from ..checkpoint import SUPPORTED_TASKS
 
 ARTIFACT = "model.mlpackage"
 SPEC_FILE = Path("Data") / "com.apple.CoreML" / "model.mlmodel"
@@ -177,7 +176,8 @@ SPEC = register(
             "int8": Option(bool, False, "8-bit weight palettization (no calibration images needed)"),
             "calibDir": Option(str, None, "not used by CoreML (weights only)"),
         },
-        tasks=SUPPORTED_TASKS,
+        tasks=TASKS,
+        rank=4,
         export=export,
         describe_io=describe_io,
         embed_metadata=embed_metadata,

@@ -10,9 +10,7 @@ import numpy as np
 
 from trainers.common import errors
 from trainers.common.errors import ExportError
-from trainers.common.registry import BATCH, CALIB_DIR, DYNAMIC, IMGSZ, FormatSpec, Option, register
-
-from ..checkpoint import SUPPORTED_TASKS
+from trainers.common.registry import BATCH, CALIB_DIR, DYNAMIC, IMGSZ, TASKS, FormatSpec, Option, register
 
 ARTIFACT = "model.onnx"
 
@@ -225,7 +223,8 @@ SPEC = register(
             "int8": Option(bool, False, "INT8 weights and activations, calibrated on calibDir's images"),
             "calibDir": CALIB_DIR,
         },
-        tasks=SUPPORTED_TASKS,
+        tasks=TASKS,
+        rank=1,
         export=export,
         load_runner=load_runner,
         describe_io=describe_io,

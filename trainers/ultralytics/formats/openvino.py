@@ -9,10 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from trainers.common.registry import BATCH, CALIB_DIR, DYNAMIC, IMGSZ, FormatSpec, Option, register
+from trainers.common.registry import BATCH, CALIB_DIR, DYNAMIC, IMGSZ, TASKS, FormatSpec, Option, register
 
 from ..calibration_feed import calibration_arrays, exporter_calibration, refuse_half_and_int8
-from ..checkpoint import SUPPORTED_TASKS
 
 ARTIFACT = "model_openvino"
 RT_INFO_KEY = "edgepack_metadata"
@@ -126,7 +125,8 @@ SPEC = register(
             "int8": Option(bool, False, "INT8 through nncf, calibrated on calibDir's images"),
             "calibDir": CALIB_DIR,
         },
-        tasks=SUPPORTED_TASKS,
+        tasks=TASKS,
+        rank=3,
         export=export,
         load_runner=load_runner,
         describe_io=describe_io,

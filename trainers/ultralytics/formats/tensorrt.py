@@ -11,10 +11,9 @@ import json
 import stat
 from pathlib import Path
 
-from trainers.common.registry import CALIB_DIR, IMGSZ, FormatSpec, Option, register
+from trainers.common.registry import CALIB_DIR, IMGSZ, TASKS, FormatSpec, Option, register
 
 from ..calibration_feed import refuse_half_and_int8
-from ..checkpoint import SUPPORTED_TASKS
 from . import onnx as onnx_format
 
 ARTIFACT = "model_tensorrt"
@@ -215,7 +214,8 @@ SPEC = register(
             "int8": Option(bool, False, "INT8 engine from a QDQ ONNX calibrated on calibDir's images"),
             "calibDir": CALIB_DIR,
         },
-        tasks=SUPPORTED_TASKS,
+        tasks=TASKS,
+        rank=6,
         export=export,
         describe_io=describe_io,
         embed_metadata=embed_metadata,

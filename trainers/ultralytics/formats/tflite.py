@@ -15,14 +15,13 @@ import numpy as np
 
 from trainers.common import errors
 from trainers.common.errors import ExportError
-from trainers.common.registry import BATCH, CALIB_DIR, IMGSZ, FormatSpec, Option, register
+from trainers.common.registry import BATCH, CALIB_DIR, IMGSZ, TASKS, FormatSpec, Option, python_variable, register
 
 from ..calibration_feed import calibration_arrays, chosen_calibration, refuse_half_and_int8
-from ..checkpoint import SUPPORTED_TASKS
 
 ARTIFACT = "model.tflite"
 CONVERTER = Path(__file__).resolve().parents[1] / "tflite_convert.py"
-PYTHON_ENV = "EDGEPACK_TFLITE_PYTHON"
+PYTHON_ENV = python_variable("tflite")  # EDGEPACK_TFLITE_PYTHON, set by the app
 METADATA_NAME = "edgepack_metadata.json"
 
 
@@ -219,7 +218,7 @@ def load_runner(path: Path):
 def _coordinate_scale(task: str, nc: int, kpt_shape, size: int) -> np.ndarray | None:
     """Ultralytics' LiteRT export divides box (and keypoint) channels by the input size so INT8 keeps score
     resolution (its LiteRT backend multiplies them back): a per-channel factor for the predictions output."""
-    if task not in {"detect", "segment", "pose", "obb"}:
+    if task == "classify":  # no boxes
         return None
     scale = np.ones(4 + nc + 32 * (task == "segment") + (int(np.prod(kpt_shape)) if kpt_shape else 0), np.float32)
     scale[:4] = size
@@ -290,7 +289,8 @@ SPEC = register(
             "int8": Option(bool, False, "static INT8 (LiteRT quantizer), calibrated on calibDir's images"),
             "calibDir": CALIB_DIR,
         },
-        tasks=SUPPORTED_TASKS,
+        tasks=TASKS,
+        rank=5,
         export=export,
         start=start,
         load_runner=load_runner,

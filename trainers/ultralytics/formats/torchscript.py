@@ -12,9 +12,7 @@ import numpy as np
 
 from trainers.common import errors
 from trainers.common.errors import ExportError
-from trainers.common.registry import IMGSZ, FormatSpec, Option, register
-
-from ..checkpoint import SUPPORTED_TASKS
+from trainers.common.registry import IMGSZ, TASKS, FormatSpec, Option, register
 
 ARTIFACT = "model.torchscript"
 METADATA_FILE = "edgepack_metadata.json"
@@ -125,7 +123,8 @@ SPEC = register(
             "batch": Option(int, 1, "batch size of the traced input", 1, 64),
         },
         optimization_options={},
-        tasks=SUPPORTED_TASKS,
+        tasks=TASKS,
+        rank=2,
         export=export,
         load_runner=load_runner,
         describe_io=describe_io,

@@ -1,36 +1,49 @@
-import type { FormatCapability } from '../../../../electron/contract';
+import { IMGSZ_POLICY, type FormatCapability } from '../../../../electron/contract';
 import { takesOption, type ExportDraft } from '../../lib/export-plan';
-import { imgszProblem } from '../../lib/validation';
+import { imgszProblem, imgszWarning } from '../../lib/validation';
 import { CalibrationField } from './CalibrationField';
 import { PrecisionField } from './PrecisionField';
 
-/** Image size, the options the chosen formats take, the job's precision and (INT8) its calibration images. */
+/**
+ * Image size, the options the chosen formats take, the job's precision and (INT8) its calibration images. A size that
+ * is not a multiple of the model's stride is allowed: the trainer rounds it up, and this says so in its words.
+ */
 export function OptionsStep({
   draft,
   chosen,
+  stride,
   onChange,
 }: {
   draft: ExportDraft;
   chosen: FormatCapability[];
+  /** The model's largest stride (its card), else the one the trainers assume. */
+  stride: number;
   onChange: (d: ExportDraft) => void;
 }) {
   const problem = imgszProblem(draft.imgsz);
+  const warning = imgszWarning(draft.imgsz, stride);
   return (
     <div className="form">
       <label className="field">
         <span className="field-label">Image size</span>
         <input
           type="number"
-          min={32}
-          max={4096}
-          step={32}
+          min={IMGSZ_POLICY.minimum}
+          max={IMGSZ_POLICY.maximum}
+          step={stride}
           value={draft.imgsz}
           aria-invalid={problem ? 'true' : undefined}
           aria-describedby="imgsz-help"
           onChange={(e) => onChange({ ...draft, imgsz: e.target.value })}
         />
-        <span id="imgsz-help" className={problem ? 'field-error' : 'muted small'}>
-          {problem ?? 'Square input in pixels; the exported model is fixed at this size.'}
+        <span
+          id="imgsz-help"
+          className={problem ? 'field-error' : warning ? 'field-warning' : 'muted small'}
+          role={warning ? 'note' : undefined}
+        >
+          {problem ??
+            warning ??
+            `Square input in pixels, a multiple of the model stride ${stride}; the exported model is fixed at this size.`}
         </span>
       </label>
       {takesOption(chosen, 'simplify') && (

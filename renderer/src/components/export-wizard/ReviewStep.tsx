@@ -1,6 +1,7 @@
-import type { FormatCapability, ModelRecord } from '../../../../electron/contract';
+import { modelStride, type FormatCapability, type ModelRecord } from '../../../../electron/contract';
 import { PRECISION_LABEL, takesOption, type ExportDraft } from '../../lib/export-plan';
 import { formatImgsz } from '../../lib/format';
+import { imgszExported, imgszWarning } from '../../lib/validation';
 import { FactList } from '../FactList';
 
 export function ReviewStep({
@@ -12,10 +13,13 @@ export function ReviewStep({
   draft: ExportDraft;
   chosen: FormatCapability[];
 }) {
+  const stride = modelStride(model.details);
+  const size = imgszExported(draft.imgsz, stride) ?? draft.imgsz;
+  const rounded = imgszWarning(draft.imgsz, stride);
   const rows: [string, string][] = [
     ['Model', `${model.name} (${model.task ?? model.framework}, trained at ${formatImgsz(model.imgsz)})`],
     [chosen.length > 1 ? 'Formats' : 'Format', chosen.map((f) => f.label).join(', ')],
-    ['Image size', `${draft.imgsz} × ${draft.imgsz}`],
+    ['Image size', `${size} × ${size}${rounded ? ` (${rounded})` : ''}`],
     ['Precision', PRECISION_LABEL[draft.precision]],
   ];
   if (draft.precision === 'int8')

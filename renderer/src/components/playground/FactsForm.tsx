@@ -1,14 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import type { PreviewModel } from '../../../../electron/contract';
+import { SERVABLE_TASKS, type PreviewModel, type ServableTask } from '../../../../electron/contract';
 import { useApp } from '../../store/context';
 import type { PreviewAnswers, SlotId } from '../../store/types';
-
-const TASKS = ['detect', 'segment', 'classify', 'pose'] as const;
 
 /** A plain ONNX file does not say what it is: ask for what is missing; the answers are remembered for the file. */
 export function FactsForm({ slot, model }: { slot: SlotId; model: PreviewModel }) {
   const answer = useApp((s) => s.answerSlotFacts);
-  const [task, setTask] = useState<(typeof TASKS)[number]>('detect');
+  const [task, setTask] = useState<ServableTask>('detect');
   const [names, setNames] = useState('');
   const [size, setSize] = useState('640');
   const [problem, setProblem] = useState<string | null>(null);
@@ -54,7 +52,7 @@ export function FactsForm({ slot, model }: { slot: SlotId; model: PreviewModel }
         <label className="field">
           <span className="field-label">Task</span>
           <select value={task} onChange={(e) => setTask(e.target.value as typeof task)}>
-            {TASKS.map((t) => (
+            {SERVABLE_TASKS.map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>
