@@ -7,7 +7,7 @@ const platformUrl = z
   .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://');
 const token = z.string().trim().min(8, 'is too short to be an account token').max(512);
 const deploymentId = z.string().min(1).max(128);
-/** A deployment's name: 1–100 characters (the platform refuses longer ones too). */
+/** A deployment's name: 1–100 characters (the platform refuses longer ones too: its own DEPLOYMENT_NAME_MAX). */
 export const DEPLOYMENT_NAME_MAX = 100;
 
 /** Where the platform is and the account token it wants; the token goes to the SecretStore, never the database. */

@@ -20,3 +20,4 @@ export * from './io-tensors';
 export * from './predictions';
 export * from './postprocess';
 export * from './session-options';
+export * from './tasks';

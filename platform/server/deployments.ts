@@ -1,6 +1,5 @@
 import { readOnnxSummary } from '@edgepack/runtime';
 import { DEPLOYMENT_KEY_PREFIX, displayPrefix, generateSecret, type KeyHasher } from '../auth/keys';
-import { DEPLOYMENT_NAME_MAX } from '../../electron/contract/deploy';
 import type { InferenceBackend } from '../backends/types';
 import { BackendUnavailableError, ModelLoadError } from '../backends/types';
 import type { ObjectStore } from '../storage/types';
@@ -10,6 +9,13 @@ import type { Account, Deployment, DeploymentVersion } from '../store/types';
 import { PlatformError } from './errors';
 import type { ModelPackage } from './packages';
 import { validateModelPackage } from './packages';
+
+/**
+ * The longest deployment name the service takes. The app's contract refuses longer names before sending them (its
+ * own DEPLOYMENT_NAME_MAX: the service is deployed apart from the app); tests/unit/platform-limits.test.ts keeps
+ * the two equal.
+ */
+export const DEPLOYMENT_NAME_MAX = 100;
 
 export interface DeploymentServiceDeps {
   store: PlatformStore;

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { ModelInfo, OnnxModelSummary } from '@edgepack/runtime';
 import { readOnnxSummary, resolveModelInfo } from '@edgepack/runtime';
 import { preprocessSpecFrom } from '@edgepack/runtime/preprocess';
+import { isServableTask } from '@edgepack/runtime/tasks';
 import type { ServingFacts } from '../store/types';
 import { PlatformError } from './errors';
-import { isServableTask } from '../../electron/contract/tasks';
 
 export interface ModelPackage {
   onnx: Uint8Array;
