@@ -22,7 +22,12 @@ export async function inspectCheckpoint(
   const trainer = startTrainer({
     python: location.python,
     script: toolchain.trainerScript(),
-    args: ['--inspect', '--checkpoint-path', file, ...(options.trustUnsafe ? trustedArgs(options.workDir) : [])],
+    args: [
+      '--inspect',
+      '--checkpoint-path',
+      file,
+      ...(options.trustUnsafe ? trustedArgs(options.workDir) : []),
+    ],
     env: toolchain.trainerEnv({ CHECKPOINT_PATH: file, OUTPUT_DIR: options.workDir }),
     cwd: options.workDir,
     ...(options.trustUnsafe ? { sandbox: { writable: [options.workDir] } } : {}),
