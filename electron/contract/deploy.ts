@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Prediction } from '../../native-runtimes/typescript/predictions';
 
 const platformUrl = z
   .string()
@@ -95,17 +96,10 @@ export interface DeploymentWithKey {
   curl: string;
 }
 
-export interface DeployPrediction {
-  class: string;
-  class_id: number;
-  confidence: number;
-  /** Absent for classification models, whose predictions are the top classes. */
-  bbox?: [number, number, number, number];
-}
-
 export interface DeployTestResult {
   status: number;
-  predictions: DeployPrediction[];
+  /** The endpoint's predictions: the runtime's vocabulary, as the preview has them. */
+  predictions: Prediction[];
   image: { width: number; height: number } | null;
   timing: Record<string, number>;
   modelVersion: number | null;

@@ -1,20 +1,23 @@
 import { z } from 'zod';
 import type {
-  PreviewClassScore,
+  ClassPrediction,
+  Prediction,
   PreviewInputMapping,
-  PreviewPrediction,
 } from '../../native-runtimes/typescript/predictions';
 import { appErrorSchema } from './errors';
 import { servableTaskSchema, taskSchema } from './tasks';
 
-// The prediction types are the reference runtime's: the preview, `predict --json` and the endpoint answer with them.
+// The prediction vocabulary is the reference runtime's: the preview, `predict --json` and the endpoint answer with it.
 export type {
-  PreviewClassScore,
+  BBox,
+  ClassPrediction,
+  Detection,
+  Keypoint,
+  Mask,
+  Prediction,
   PreviewInputMapping,
-  PreviewKeypoint,
-  PreviewMask,
-  PreviewPrediction,
 } from '../../native-runtimes/typescript/predictions';
+export { isDetection } from '../../native-runtimes/typescript/predictions';
 
 /** Thresholds and filters; anything left out is the model's default (metadata.json, else Ultralytics'). */
 export const previewOptionsSchema = z
@@ -74,10 +77,12 @@ export interface PreviewResult {
   model: string;
   image: { path: string; name: string; width: number; height: number; format: string };
   task: string;
-  /** Detect, segment and pose: final boxes (with masks or keypoints); empty for classify. */
-  predictions: PreviewPrediction[];
-  /** Classify: the top classes, most probable first; empty for the other tasks. */
-  top: PreviewClassScore[];
+  /**
+   * Detect, segment and pose: the objects found (with masks or keypoints); classify: the top classes, most
+   * probable first. Exactly what `POST /v1/infer` answers for the same photo.
+   */
+  predictions: Prediction[];
+  /** Where the photo sits in the model input (null for classify). */
   mapping: PreviewInputMapping | null;
   /** Milliseconds per stage; all but postprocess are 0 when cached outputs were reused. */
   timings: PreviewTimings;
@@ -127,7 +132,7 @@ export interface PreviewItem {
   index: number;
   path: string;
   name: string;
-  summary: { count: number; top: PreviewClassScore[]; totalMs: number; reused: boolean } | null;
+  summary: { count: number; top: ClassPrediction[]; totalMs: number; reused: boolean } | null;
   error: z.infer<typeof appErrorSchema> | null;
 }
 

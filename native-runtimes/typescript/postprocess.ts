@@ -7,14 +7,17 @@ import type { FloatTensor } from './io-tensors';
 import { keypointsToSource } from './keypoints';
 import type { LetterboxTransform } from './letterbox';
 import type { ModelInfo, NmsDefaults } from './model-info';
-import type {
-  PostprocessOptions,
-  PreviewClassScore,
-  PreviewInputMapping,
-  PreviewPrediction,
+import {
+  roundTo,
+  type BBox,
+  type ClassPrediction,
+  type Detection,
+  type PostprocessOptions,
+  type Prediction,
+  type PreviewInputMapping,
 } from './predictions';
 import type { InputFacts, InputTransform } from './preprocess';
-import { encodeRuns, instanceMask } from './segment';
+import { instanceMask, maskToSource } from './segment';
 
 /** A model ready to run: its facts, its input (size and preprocessing) and its outputs' names. */
 export interface ReadyModel {
@@ -34,8 +37,9 @@ export interface RawOutputs {
 }
 
 export interface Postprocessed {
-  predictions: PreviewPrediction[];
-  top: PreviewClassScore[];
+  /** Detect, segment, pose: the objects found; classify: the top-k classes, most probable first. */
+  predictions: Prediction[];
+  /** Where the photo sits in the model input (null for classify). */
   mapping: PreviewInputMapping | null;
   /** The thresholds used: the options given, else the model's defaults. */
   options: NmsDefaults;
@@ -54,12 +58,10 @@ export function postprocess(model: ReadyModel, raw: RawOutputs, options: Postpro
   if (!first) throw noOutput();
   if (info.task === 'classify' || raw.transform.kind === 'center_crop') {
     const probabilities = toProbabilities(first.data);
-    const top = topK(probabilities, options.topK ?? 5, options.classes).map((s) => ({
-      classId: s.classId,
-      className: info.names[s.classId] ?? String(s.classId),
-      confidence: s.score,
-    }));
-    return { predictions: [], top, mapping: null, options: used };
+    const top = topK(probabilities, options.topK ?? 5, options.classes).map((s): ClassPrediction =>
+      classPrediction(info, s.classId, s.score),
+    );
+    return { predictions: top, mapping: null, options: used };
   }
   const transform: LetterboxTransform = raw.transform;
   const detections = decodeDetections(first.data, first.dims, {
@@ -74,39 +76,10 @@ export function postprocess(model: ReadyModel, raw: RawOutputs, options: Postpro
   const [decodedHeight, decodedWidth] = transform.sourceShape;
   const sx = raw.sourceWidth / decodedWidth;
   const sy = raw.sourceHeight / decodedHeight;
-  const toSource = (box: Box): PreviewPrediction['box'] => {
+  const toSource = (box: Box): BBox => {
     const [x1, y1, x2, y2] = scaleBoxToSource(box, transform);
-    return [x1 * sx, y1 * sy, x2 * sx, y2 * sy];
+    return [pixel(x1 * sx), pixel(y1 * sy), pixel(x2 * sx), pixel(y2 * sy)];
   };
-  const prototypes = info.task === 'segment' ? raw.tensors[1] : undefined;
-  const predictions: PreviewPrediction[] = [];
-  for (const d of detections) {
-    const prediction: PreviewPrediction = {
-      classId: d.classId,
-      className: info.names[d.classId] ?? String(d.classId),
-      confidence: d.score,
-      box: toSource(d.box),
-    };
-    if (prototypes) {
-      const mask = instanceMask(prototypes, d.extra, d.box, transform.targetShape);
-      if (!mask) continue;
-      prediction.mask = {
-        x: mask.x,
-        y: mask.y,
-        width: mask.width,
-        height: mask.height,
-        runs: encodeRuns(mask.data),
-      };
-    }
-    if (info.task === 'pose' && info.kptShape) {
-      prediction.keypoints = keypointsToSource(d.extra, info.kptShape, transform).map((k) => ({
-        x: k.x * sx,
-        y: k.y * sy,
-        score: k.score,
-      }));
-    }
-    predictions.push(prediction);
-  }
   const mapping: PreviewInputMapping = {
     inputWidth: transform.targetShape[1],
     inputHeight: transform.targetShape[0],
@@ -115,7 +88,34 @@ export function postprocess(model: ReadyModel, raw: RawOutputs, options: Postpro
     resizedWidth: transform.resizedWidth,
     resizedHeight: transform.resizedHeight,
   };
-  return { predictions, top: [], mapping, options: used };
+  const prototypes = info.task === 'segment' ? raw.tensors[1] : undefined;
+  const predictions: Detection[] = [];
+  for (const d of detections) {
+    const prediction: Detection = { ...classPrediction(info, d.classId, d.score), bbox: toSource(d.box) };
+    if (prototypes) {
+      const mask = instanceMask(prototypes, d.extra, d.box, transform.targetShape);
+      if (!mask) continue;
+      prediction.mask = maskToSource(mask, mapping, raw.sourceWidth, raw.sourceHeight);
+    }
+    if (info.task === 'pose' && info.kptShape) {
+      prediction.keypoints = keypointsToSource(d.extra, info.kptShape, transform).map((k) => [
+        pixel(k.x * sx),
+        pixel(k.y * sy),
+        k.score === null ? null : roundTo(k.score, 4),
+      ]);
+    }
+    predictions.push(prediction);
+  }
+  return { predictions, mapping, options: used };
+}
+
+function classPrediction(info: ModelInfo, classId: number, score: number): ClassPrediction {
+  return { class: info.names[classId] ?? String(classId), class_id: classId, confidence: roundTo(score, 5) };
+}
+
+/** Photo coordinates to 0.01 px. */
+function pixel(value: number): number {
+  return roundTo(value, 2);
 }
 
 function noOutput(): VisionError {

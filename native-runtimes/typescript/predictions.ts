@@ -1,6 +1,8 @@
 /**
- * What post-processing answers, for every task: the types the app's preview, the CLI's `predict --json` and the
- * endpoint service all build their answers from. Coordinates are in the original image's pixels unless said.
+ * What post-processing answers, for every task: the one prediction vocabulary. The app's preview, the CLI's
+ * `predict --json` and the endpoint's `POST /v1/infer` all answer with these objects, as they are — the seed's
+ * names (`class`, `class_id`, `confidence`, `bbox`, plus `mask` / `keypoints`), never mapped at an edge.
+ * Coordinates are in the original photo's pixels (upright per its EXIF orientation).
  */
 
 /** Thresholds and filters; anything left out is the model's default (metadata.json, else Ultralytics'). */
@@ -15,14 +17,18 @@ export interface PostprocessOptions {
   topK?: number;
 }
 
-export interface PreviewKeypoint {
-  x: number;
-  y: number;
-  score: number | null;
-}
+/** [x1, y1, x2, y2] in the photo's pixels, rounded to 0.01 px. */
+export type BBox = [number, number, number, number];
 
-/** A binary mask in model-input pixels over [x, y, width, height]; runs alternate 0s and 1s, row-major. */
-export interface PreviewMask {
+/** [x, y, visibility] in the photo's pixels (x, y rounded to 0.01 px); visibility null for 2-value keypoints. */
+export type Keypoint = [number, number, number | null];
+
+/**
+ * A binary mask over the photo's rectangle [x, y, width, height]; `runs` alternate runs of 0s and 1s, row by row,
+ * starting with 0s (possibly an empty run). Photo pixel (u, v) is inside when the model-input pixel its centre
+ * falls on is (nearest neighbour through the letterbox; see `maskToSource`).
+ */
+export interface Mask {
   x: number;
   y: number;
   width: number;
@@ -30,23 +36,32 @@ export interface PreviewMask {
   runs: number[];
 }
 
-export interface PreviewPrediction {
-  classId: number;
-  className: string;
-  confidence: number;
-  /** [x1, y1, x2, y2] in original-image pixels. */
-  box: [number, number, number, number];
-  keypoints?: PreviewKeypoint[];
-  mask?: PreviewMask;
-}
-
-export interface PreviewClassScore {
-  classId: number;
-  className: string;
+/** A class and its probability: what a classifier answers (its top-k, most probable first). */
+export interface ClassPrediction {
+  /** The class name (the class id as text when the model names none). */
+  class: string;
+  class_id: number;
+  /** Rounded to 5 decimals. */
   confidence: number;
 }
 
-/** How model-input pixels map to the original image (for drawing masks): x = (xi - left) * sourceWidth / resizedWidth. */
+/** An object found by a detect, segment or pose model. */
+export interface Detection extends ClassPrediction {
+  bbox: BBox;
+  /** Segment: the instance's mask; null when it lies wholly in the letterbox padding. */
+  mask?: Mask | null;
+  /** Pose: the model's keypoints, in its order. */
+  keypoints?: Keypoint[];
+}
+
+/** One prediction: a detection (detect, segment, pose), or a class of a classifier's top-k. */
+export type Prediction = Detection | ClassPrediction;
+
+export function isDetection(prediction: Prediction): prediction is Detection {
+  return 'bbox' in prediction;
+}
+
+/** How model-input pixels map to the original image: x = (xi - left) * sourceWidth / resizedWidth. */
 export interface PreviewInputMapping {
   inputWidth: number;
   inputHeight: number;
@@ -54,4 +69,10 @@ export interface PreviewInputMapping {
   top: number;
   resizedWidth: number;
   resizedHeight: number;
+}
+
+/** `value` rounded to `digits` decimals (Math.round's halves): every prediction's numbers go through it, once. */
+export function roundTo(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
 }

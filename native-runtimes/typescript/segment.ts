@@ -1,5 +1,6 @@
 import type { Box } from './boxes';
 import { VisionError } from './errors';
+import type { Mask, PreviewInputMapping } from './predictions';
 
 /** A binary instance mask in model-input pixels, stored only over the rectangle its box covers. */
 export interface InstanceMask {
@@ -140,4 +141,64 @@ export function decodeRuns(runs: readonly number[], size: number): Uint8Array {
     at += length;
   });
   return bits;
+}
+
+/** Where the photo sits in the model input (the letterbox's placement). */
+export type InputPlacement = Pick<PreviewInputMapping, 'left' | 'top' | 'resizedWidth' | 'resizedHeight'>;
+
+/**
+ * Carries an instance mask from model-input pixels to the photo's: photo pixel (u, v) is inside when the input pixel
+ * its centre falls on, (⌊left + (u + ½)·resizedWidth/sourceWidth⌋, likewise for v), is inside (nearest neighbour).
+ * Null when no photo pixel lands on the mask (a sliver in the padding).
+ */
+export function maskToSource(
+  mask: InstanceMask,
+  placement: InputPlacement,
+  sourceWidth: number,
+  sourceHeight: number,
+): Mask | null {
+  const columns = sourceSpan(
+    mask.x,
+    mask.width,
+    placement.left,
+    placement.resizedWidth / sourceWidth,
+    sourceWidth,
+  );
+  const rows = sourceSpan(
+    mask.y,
+    mask.height,
+    placement.top,
+    placement.resizedHeight / sourceHeight,
+    sourceHeight,
+  );
+  if (columns.indices.length === 0 || rows.indices.length === 0) return null;
+  const width = columns.indices.length;
+  const height = rows.indices.length;
+  const out = new Uint8Array(width * height);
+  for (let r = 0; r < height; r++) {
+    const row = rows.indices[r]! * mask.width;
+    for (let c = 0; c < width; c++) out[r * width + c] = mask.data[row + columns.indices[c]!]!;
+  }
+  return { x: columns.first, y: rows.first, width, height, runs: encodeRuns(out) };
+}
+
+/** Photo positions whose centres land in [from, from + size) of the input, and where in it they land. */
+function sourceSpan(
+  from: number,
+  size: number,
+  offset: number,
+  scale: number,
+  sourceSize: number,
+): { first: number; indices: number[] } {
+  const start = Math.max(0, Math.floor((from - offset) / scale - 0.5) - 1);
+  const end = Math.min(sourceSize, Math.ceil((from + size - offset) / scale - 0.5) + 1);
+  const indices: number[] = [];
+  let first = -1;
+  for (let u = start; u < end; u++) {
+    const at = Math.floor(offset + (u + 0.5) * scale) - from;
+    if (at < 0 || at >= size) continue;
+    if (first < 0) first = u;
+    indices.push(at);
+  }
+  return { first, indices };
 }

@@ -1,4 +1,4 @@
-import type { OutputTensor, PreviewClassScore, PreviewPrediction } from '@edgepack/runtime';
+import type { OutputTensor } from '@edgepack/runtime';
 import { bearerToken, type KeyHasher } from '../auth/keys';
 import type { InferenceBackend, InputTensor } from '../backends/types';
 import { BackendUnavailableError, InferenceFailedError } from '../backends/types';
@@ -8,8 +8,7 @@ import type { PlatformStore } from '../store/platform-store';
 import type { Deployment, DeploymentVersion } from '../store/types';
 import type { DeploymentService } from './deployments';
 import { PlatformError } from './errors';
-import { maskToSource } from './mask-to-source';
-import { runPipeline, type PipelineResult } from './pipeline';
+import { runPipeline } from './pipeline';
 import type { UsageRecorder } from './usage';
 import { round } from './views';
 
@@ -149,8 +148,8 @@ export class InferenceService {
       model_version: version.version,
       task: version.modelInfo.task,
       image: { width: result.width, height: result.height },
-      predictions:
-        version.modelInfo.task === 'classify' ? result.top.map(classView) : predictionViews(result),
+      // The runtime's predictions as they are: the same objects `edgepack predict --json` prints.
+      predictions: result.predictions,
       timing: {
         decode_ms: round(t.decodeMs, 3),
         preprocess_ms: round(t.preprocessMs, 3),
@@ -217,29 +216,4 @@ export function rateLimitHeaders(rate: RateDecision): Record<string, string> {
     'RateLimit-Reset': String(Math.max(0, Math.ceil(rate.resetMs / 1000))),
     'RateLimit-Policy': `${rate.limit};w=${RATE_WINDOW_MS / 1000}`,
   };
-}
-
-function classView(s: PreviewClassScore) {
-  return { class: s.className, class_id: s.classId, confidence: round(s.confidence, 5) };
-}
-
-function predictionViews(result: PipelineResult) {
-  return result.predictions.map((p: PreviewPrediction) => {
-    const mask =
-      p.mask && result.mapping && maskToSource(p.mask, result.mapping, result.width, result.height);
-    return {
-      ...classView(p),
-      bbox: p.box.map((v) => round(v, 2)),
-      ...(p.keypoints
-        ? {
-            keypoints: p.keypoints.map((k) => [
-              round(k.x, 2),
-              round(k.y, 2),
-              k.score === null ? null : round(k.score, 4),
-            ]),
-          }
-        : {}),
-      ...(p.mask ? { mask: mask ?? null } : {}),
-    };
-  });
 }

@@ -7,11 +7,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  PreviewClassScore,
-  PreviewInputMapping,
-  PreviewPrediction,
-} from '@edgepack/runtime/predictions';
+import type { Detection, Prediction } from '@edgepack/runtime/predictions';
 import { decodeRuns } from '@edgepack/runtime/segment';
 import { deploy, infer, startTestPlatform, type TestPlatform } from '../test-support/harness';
 import { exportedPackage, repo } from '../test-support/services';
@@ -20,10 +16,9 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 /** One photo's result in `edgepack predict --json` (the app's PreviewResult), as far as it is compared here. */
 interface PreviewResult {
+  task: string;
   image: { width: number; height: number };
-  predictions: PreviewPrediction[];
-  top: PreviewClassScore[];
-  mapping: PreviewInputMapping | null;
+  predictions: Prediction[];
 }
 
 const photos = [
@@ -74,54 +69,30 @@ async function served(task: 'segment' | 'classify' | 'pose') {
   return { answers, cli: cliPredict(path.join(pkg.dir, 'model.onnx')) };
 }
 
-function expectSameBoxes(api: Json[], cli: PreviewResult['predictions']): void {
-  expect(api.map((p) => [p.class, p.class_id])).toEqual(cli.map((p) => [p.className, p.classId]));
-  api.forEach((p, i) => {
-    expect(p.confidence).toBeCloseTo(cli[i]!.confidence, 4);
-    p.bbox.forEach((v: number, j: number) => expect(v).toBeCloseTo(cli[i]!.box[j]!, 1));
-  });
+/** The endpoint's answer and the CLI's result for the same photo: the same task, size and predictions, to the bit. */
+function expectSameAnswer(answer: Json, cli: PreviewResult): void {
+  expect(answer.task).toBe(cli.task);
+  expect(answer.image).toEqual({ width: cli.image.width, height: cli.image.height });
+  expect(answer.predictions).toEqual(cli.predictions);
 }
 
 describe('POST /v1/infer/{id} answers every task as `edgepack predict --json` does', () => {
-  it('segment: boxes, and masks in the photo’s own pixels carrying the CLI’s model-input masks', async () => {
+  it('segment: boxes, and masks in the photo’s own pixels', async () => {
     const { answers, cli } = await served('segment');
     expect(cli.flatMap((r) => r.predictions).length).toBeGreaterThan(0);
     answers.forEach((answer, i) => {
-      const expected = cli[i]!;
       expect(answer.task).toBe('segment');
-      expect(answer.image).toEqual({ width: expected.image.width, height: expected.image.height });
-      expectSameBoxes(answer.predictions, expected.predictions);
-      const m = expected.mapping!;
-      answer.predictions.forEach((p: Json, k: number) => {
-        const source = expected.predictions[k]!.mask!;
-        const inputBits = decodeRuns(source.runs, source.width * source.height);
-        const mask = p.mask as { x: number; y: number; width: number; height: number; runs: number[] };
-        const bits = decodeRuns(mask.runs, mask.width * mask.height);
-        // The documented mapping: photo pixel (u, v) is in the mask when the input pixel its centre falls on is.
-        const inputAt = (u: number, v: number) => {
-          const xi = Math.floor(m.left + ((u + 0.5) * m.resizedWidth) / expected.image.width) - source.x;
-          const yi = Math.floor(m.top + ((v + 0.5) * m.resizedHeight) / expected.image.height) - source.y;
-          return xi < 0 || yi < 0 || xi >= source.width || yi >= source.height
-            ? 0
-            : inputBits[yi * source.width + xi];
-        };
-        let inside = 0;
-        let wrong = 0;
-        for (let v = 0; v < expected.image.height; v++) {
-          for (let u = 0; u < expected.image.width; u++) {
-            const inRect = u >= mask.x && v >= mask.y && u < mask.x + mask.width && v < mask.y + mask.height;
-            const bit = inRect ? bits[(v - mask.y) * mask.width + (u - mask.x)]! : 0;
-            if (bit !== inputAt(u, v)) wrong++;
-            inside += bit;
-          }
-        }
-        expect(wrong).toBe(0);
-        // The same instance at the photo's scale: its area is the input mask's divided by the letterbox gain squared.
-        const inputArea = inputBits.reduce((n, b) => n + b, 0);
-        const gain = m.resizedWidth / expected.image.width;
-        expect(inside).toBeGreaterThan(0);
-        expect(Math.abs(inside * gain * gain - inputArea)).toBeLessThan(0.1 * inputArea + 10);
-      });
+      expectSameAnswer(answer, cli[i]!);
+      // Every instance has a mask over the photo (none here lies wholly in the letterbox padding), inside its box.
+      for (const p of answer.predictions as Detection[]) {
+        const mask = p.mask!;
+        expect(mask).not.toBeNull();
+        expect(decodeRuns(mask.runs, mask.width * mask.height).some((b) => b === 1)).toBe(true);
+        expect(mask.x + mask.width).toBeLessThanOrEqual(answer.image.width);
+        expect(mask.y + mask.height).toBeLessThanOrEqual(answer.image.height);
+        expect(mask.x).toBeGreaterThanOrEqual(Math.floor(p.bbox[0]) - 1);
+        expect(mask.x + mask.width).toBeLessThanOrEqual(Math.ceil(p.bbox[2]) + 1);
+      }
     });
   });
 
@@ -129,10 +100,9 @@ describe('POST /v1/infer/{id} answers every task as `edgepack predict --json` do
     const { answers, cli } = await served('classify');
     answers.forEach((answer, i) => {
       expect(answer.task).toBe('classify');
-      expect(answer.predictions.map((p: Json) => p.class)).toEqual(cli[i]!.top.map((s) => s.className));
-      answer.predictions.forEach((p: Json, k: number) =>
-        expect(p.confidence).toBeCloseTo(cli[i]!.top[k]!.confidence, 4),
-      );
+      expect(answer.predictions.length).toBeGreaterThan(0);
+      expect(answer.predictions.length).toBeLessThanOrEqual(5);
+      expectSameAnswer(answer, cli[i]!);
     });
   });
 
@@ -141,16 +111,15 @@ describe('POST /v1/infer/{id} answers every task as `edgepack predict --json` do
     expect(cli.flatMap((r) => r.predictions).length).toBeGreaterThan(0);
     answers.forEach((answer, i) => {
       expect(answer.task).toBe('pose');
-      expectSameBoxes(answer.predictions, cli[i]!.predictions);
-      answer.predictions.forEach((p: Json, k: number) => {
-        const keypoints = cli[i]!.predictions[k]!.keypoints!;
-        expect(p.keypoints).toHaveLength(keypoints.length);
-        p.keypoints.forEach(([x, y, score]: [number, number, number | null], j: number) => {
-          expect(x).toBeCloseTo(keypoints[j]!.x, 1);
-          expect(y).toBeCloseTo(keypoints[j]!.y, 1);
-          expect(score).toBeCloseTo(keypoints[j]!.score!, 3);
-        });
-      });
+      expectSameAnswer(answer, cli[i]!);
+      for (const p of answer.predictions as Detection[]) {
+        expect(p.keypoints!.length).toBeGreaterThan(0);
+        for (const [x, y, v] of p.keypoints!) {
+          expect(x).toBeLessThanOrEqual(answer.image.width);
+          expect(y).toBeLessThanOrEqual(answer.image.height);
+          expect(v === null || (v >= 0 && v <= 1)).toBe(true);
+        }
+      }
     });
   });
 });

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, letterbox, prepareInput } from '@edgepack/runtime';
+import { decodeImage, letterbox, prepareInput, type Detection } from '@edgepack/runtime';
 import {
   exportedPackage,
   repo,
@@ -108,11 +108,11 @@ async function ours(pkg: ExportedPackage, images: string[]): Promise<Row[][]> {
       { conf: 0.25, iou: 0.7 },
     );
     rows.push(
-      result.predictions.map((p) => ({
-        cls: p.classId,
+      (result.predictions as Detection[]).map((p) => ({
+        cls: p.class_id,
         score: p.confidence,
-        box: p.box,
-        ...(p.keypoints ? { keypoints: p.keypoints.map((k) => [k.x, k.y, k.score ?? 0]) } : {}),
+        box: p.bbox,
+        ...(p.keypoints ? { keypoints: p.keypoints.map(([x, y, v]) => [x, y, v ?? 0]) } : {}),
       })),
     );
   }

@@ -11,9 +11,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startTestPlatform, type TestPlatform } from '../../platform/test-support/harness';
-import { cli, fixture, freshHome, removeHomes, startCli, type CliRun } from './helpers';
+import type { Detection } from '../../electron/contract';
+import { cli, fixture, freshHome, removeHomes, repo, startCli, type CliRun } from './helpers';
 
 const IMAGE = fixture('images/shapes-1.png');
+const BUS = path.join(repo, 'native-runtimes', 'typescript', 'test-images', 'bus.jpg');
 
 interface CurlAnswer {
   status: number;
@@ -21,8 +23,8 @@ interface CurlAnswer {
   body: any;
 }
 
-/** The real curl binary, with the headers the printed command uses (PNG instead of JPEG). */
-async function curl(url: string, key: string, image = IMAGE): Promise<CurlAnswer> {
+/** The real curl binary, with the headers the printed command uses (PNG unless told). */
+async function curl(url: string, key: string, image = IMAGE, type = 'png'): Promise<CurlAnswer> {
   const r = await promisify(execFile)(
     'curl',
     [
@@ -35,7 +37,7 @@ async function curl(url: string, key: string, image = IMAGE): Promise<CurlAnswer
       '-H',
       `Authorization: Bearer ${key}`,
       '-H',
-      'Content-Type: image/png',
+      `Content-Type: image/${type}`,
       '--data-binary',
       `@${image}`,
     ],
@@ -155,18 +157,39 @@ describe('edgepack deploy', () => {
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     const local = await edgepack(['predict', exportId, IMAGE, '--conf', '0.5', '--json']);
     expect(local.code, local.stderr).toBe(0);
-    const want = local.json.results[0].predictions as {
-      className: string;
-      confidence: number;
-      box: number[];
-    }[];
-    const got = answer.body.predictions as { class: string; confidence: number; bbox: number[] }[];
+    const want = local.json.results[0].predictions as Detection[];
+    const got = answer.body.predictions as Detection[];
     expect(want.length).toBeGreaterThan(0);
-    expect(got.map((p) => p.class)).toEqual(want.map((p) => p.className));
+    expect(got.map((p) => p.class)).toEqual(want.map((p) => p.class));
     got.forEach((p, i) => {
       expect(p.confidence).toBeCloseTo(want[i]!.confidence, 4);
-      p.bbox.forEach((v, j) => expect(Math.abs(v - want[i]!.box[j]!)).toBeLessThan(0.5));
+      p.bbox.forEach((v, j) => expect(Math.abs(v - want[i]!.bbox[j]!)).toBeLessThan(0.5));
     });
+  });
+
+  it('gives the same JSON as `edgepack predict <export> bus.jpg --json` for the same photo', async () => {
+    // Low thresholds so the shapes model finds something on a street photo; the same options on both sides.
+    const answer = await curl(
+      `${deployed.endpointUrl}?confidence_threshold=0.01`,
+      deployed.apiKey,
+      BUS,
+      'jpeg',
+    );
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const local = await edgepack(['predict', exportId, BUS, '--conf', '0.01', '--json']);
+    expect(local.code, local.stderr).toBe(0);
+    const result = local.json.results[0];
+    expect(result.predictions.length).toBeGreaterThan(0);
+    // One vocabulary: {class, class_id, confidence, bbox}, the same keys and the same numbers, to the bit.
+    expect(Object.keys(answer.body.predictions[0]).sort()).toEqual([
+      'bbox',
+      'class',
+      'class_id',
+      'confidence',
+    ]);
+    expect(JSON.stringify(answer.body.predictions)).toBe(JSON.stringify(result.predictions));
+    expect(answer.body.task).toBe(result.task);
+    expect(answer.body.image).toEqual({ width: result.image.width, height: result.image.height });
   });
 
   it('refuses a wrong key with 401', async () => {

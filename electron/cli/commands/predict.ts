@@ -6,7 +6,7 @@ import type { AppErrorShape, PreviewModel, PreviewOptions, PreviewResult } from 
 import { AppError, toAppError, type LocalCore } from '../../core';
 import { checkOutputFolder, findExport, withCore, type CommandContext } from '../context';
 import { ProgressView } from '../progress';
-import { isServableTask, SERVABLE_TASKS } from '../../contract';
+import { isDetection, isServableTask, SERVABLE_TASKS } from '../../contract';
 
 interface PredictOptions {
   conf?: string;
@@ -154,19 +154,17 @@ function resultText(r: PreviewResult): string {
     : `decode ${t.decode.toFixed(1)} · preprocess ${t.preprocess.toFixed(1)} · inference ${t.inference.toFixed(1)} · postprocess ${t.postprocess.toFixed(1)} ms${t.load >= 1 ? ` (+ model load ${t.load.toFixed(0)} ms)` : ''}`;
   const head = `\n${r.image.name}  ${r.image.width}×${r.image.height}  ${
     r.task === 'classify'
-      ? `top ${r.top.length}`
+      ? `top ${r.predictions.length}`
       : `${r.predictions.length} ${r.predictions.length === 1 ? 'object' : 'objects'}`
   }  (${timing})`;
   const notes = r.notices.map((n) => `  note: ${n.message}`);
-  const rows =
-    r.task === 'classify'
-      ? r.top.map((c) => `  ${c.className.padEnd(16)} ${c.confidence.toFixed(4)}`)
-      : r.predictions.map(
-          (p) =>
-            `  ${p.className.padEnd(16)} ${p.confidence.toFixed(3)}  [${p.box.map((v) => v.toFixed(1)).join(', ')}]${
-              p.keypoints ? `  ${p.keypoints.length} keypoints` : ''
-            }${p.mask ? '  mask' : ''}`,
-        );
+  const rows = r.predictions.map((p) =>
+    isDetection(p)
+      ? `  ${p.class.padEnd(16)} ${p.confidence.toFixed(3)}  [${p.bbox.map((v) => v.toFixed(1)).join(', ')}]${
+          p.keypoints ? `  ${p.keypoints.length} keypoints` : ''
+        }${p.mask ? '  mask' : ''}`
+      : `  ${p.class.padEnd(16)} ${p.confidence.toFixed(4)}`,
+  );
   return [head, ...notes, ...rows].join('\n');
 }
 

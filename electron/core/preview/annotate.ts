@@ -3,7 +3,15 @@ import path from 'node:path';
 import { decodeImageBounded } from '../../../native-runtimes/typescript/decode-bounded';
 import { decodeRuns } from '../../../native-runtimes/typescript/segment';
 import { loadSharp } from '../../../native-runtimes/typescript/sharp';
-import { COCO_SKELETON, paletteColor, type PreviewResult } from '../../contract';
+import {
+  COCO_SKELETON,
+  isDetection,
+  paletteColor,
+  type Detection,
+  type Keypoint,
+  type Mask,
+  type PreviewResult,
+} from '../../contract';
 
 /**
  * Draws a preview result onto its image (boxes with labels, translucent masks, keypoints; classification: the top
@@ -20,7 +28,7 @@ export async function saveAnnotated(
   const scale = image.width / result.image.width;
   const pixels = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
   for (const p of result.predictions)
-    if (p.mask && result.mapping) blendMask(pixels, image.width, image.height, p, result, scale);
+    if (isDetection(p) && p.mask) blendMask(pixels, image.width, image.height, p.mask, p.class_id, scale);
   const svg = overlaySvg(result, image.width, image.height, scale);
   const format = outputFormat(result.image.name);
   const sharp = await loadSharp();
@@ -39,26 +47,22 @@ function blendMask(
   pixels: Buffer,
   width: number,
   height: number,
-  prediction: PreviewResult['predictions'][number],
-  result: PreviewResult,
+  mask: Mask,
+  classId: number,
   scale: number,
 ): void {
-  const mask = prediction.mask!;
-  const map = result.mapping!;
   const bits = decodeRuns(mask.runs, mask.width * mask.height);
-  const [r, g, b] = hexToRgb(paletteColor(prediction.classId));
-  // Model-input pixel → decoded pixel: undo the letterbox offset, then scale to the decoded image.
-  const gainX = map.resizedWidth / (result.image.width * scale);
-  const gainY = map.resizedHeight / (result.image.height * scale);
-  const x0 = Math.max(0, Math.floor((mask.x - map.left) / gainX));
-  const y0 = Math.max(0, Math.floor((mask.y - map.top) / gainY));
-  const x1 = Math.min(width, Math.ceil((mask.x + mask.width - map.left) / gainX));
-  const y1 = Math.min(height, Math.ceil((mask.y + mask.height - map.top) / gainY));
+  const [r, g, b] = hexToRgb(paletteColor(classId));
+  // The mask is in the photo's pixels; the decoded image is `scale` times its size (1 unless it was shrunk).
+  const x0 = Math.max(0, Math.floor(mask.x * scale));
+  const y0 = Math.max(0, Math.floor(mask.y * scale));
+  const x1 = Math.min(width, Math.ceil((mask.x + mask.width) * scale));
+  const y1 = Math.min(height, Math.ceil((mask.y + mask.height) * scale));
   for (let y = y0; y < y1; y++) {
-    const my = Math.floor((y + 0.5) * gainY + map.top) - mask.y;
+    const my = Math.floor((y + 0.5) / scale) - mask.y;
     if (my < 0 || my >= mask.height) continue;
     for (let x = x0; x < x1; x++) {
-      const mx = Math.floor((x + 0.5) * gainX + map.left) - mask.x;
+      const mx = Math.floor((x + 0.5) / scale) - mask.x;
       if (mx < 0 || mx >= mask.width || !bits[my * mask.width + mx]) continue;
       const at = (y * width + x) * 3;
       pixels[at] = (pixels[at]! + r) >> 1;
@@ -73,9 +77,10 @@ function overlaySvg(result: PreviewResult, width: number, height: number, scale:
   const font = Math.max(12, Math.round(Math.max(width, height) / 60));
   const parts: string[] = [];
   for (const p of result.predictions) {
-    const color = paletteColor(p.classId);
-    const [x1, y1, x2, y2] = p.box.map((v) => v * scale) as [number, number, number, number];
-    const label = escapeXml(`${p.className} ${p.confidence.toFixed(2)}`);
+    if (!isDetection(p)) continue;
+    const color = paletteColor(p.class_id);
+    const [x1, y1, x2, y2] = p.bbox.map((v) => v * scale) as [number, number, number, number];
+    const label = escapeXml(`${p.class} ${p.confidence.toFixed(2)}`);
     const labelWidth = Math.round(label.length * font * 0.6 + 8);
     const labelY = y1 - font - 6 >= 0 ? y1 - font - 6 : y1;
     parts.push(
@@ -85,8 +90,9 @@ function overlaySvg(result: PreviewResult, width: number, height: number, scale:
     );
     if (p.keypoints) parts.push(...keypointsSvg(p.keypoints, scale, line, color));
   }
-  result.top.forEach((c, i) => {
-    const text = escapeXml(`${c.className} ${c.confidence.toFixed(3)}`);
+  const classes = result.task === 'classify' ? result.predictions : [];
+  classes.forEach((c, i) => {
+    const text = escapeXml(`${c.class} ${c.confidence.toFixed(3)}`);
     parts.push(
       `<text x="${font / 2}" y="${(i + 1) * (font + 6)}" font-family="DejaVu Sans, sans-serif" font-size="${font}" fill="#ffffff" stroke="#000000" stroke-width="${Math.max(1, font / 8)}" paint-order="stroke">${text}</text>`,
     );
@@ -95,12 +101,12 @@ function overlaySvg(result: PreviewResult, width: number, height: number, scale:
 }
 
 function keypointsSvg(
-  keypoints: NonNullable<PreviewResult['predictions'][number]['keypoints']>,
+  keypoints: NonNullable<Detection['keypoints']>,
   scale: number,
   line: number,
   color: string,
 ): string[] {
-  const visible = (k: (typeof keypoints)[number]) => k.score === null || k.score >= 0.5;
+  const visible = ([, , v]: Keypoint) => v === null || v >= 0.5;
   const parts: string[] = [];
   if (keypoints.length === 17) {
     for (const [a, b] of COCO_SKELETON) {
@@ -108,14 +114,14 @@ function keypointsSvg(
       const q = keypoints[b]!;
       if (visible(p) && visible(q))
         parts.push(
-          `<line x1="${p.x * scale}" y1="${p.y * scale}" x2="${q.x * scale}" y2="${q.y * scale}" stroke="${color}" stroke-width="${line}"/>`,
+          `<line x1="${p[0] * scale}" y1="${p[1] * scale}" x2="${q[0] * scale}" y2="${q[1] * scale}" stroke="${color}" stroke-width="${line}"/>`,
         );
     }
   }
   for (const k of keypoints) {
     if (visible(k))
       parts.push(
-        `<circle cx="${k.x * scale}" cy="${k.y * scale}" r="${line + 2}" fill="#ff3838" stroke="#ffffff" stroke-width="1"/>`,
+        `<circle cx="${k[0] * scale}" cy="${k[1] * scale}" r="${line + 2}" fill="#ff3838" stroke="#ffffff" stroke-width="1"/>`,
       );
   }
   return parts;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTinyOnnx } from '../../../native-runtimes/typescript/test-support/tiny-onnx';
+import type { Detection } from '../../contract';
 import { writeHugePng } from './test-support/huge-png';
 import { previewService, scratch, solidPng, tinyDetector } from './test-support';
 
@@ -55,7 +56,8 @@ describe('bad images', () => {
     const dot = work.write('dot.png', await solidPng(1, 1));
     const result = await preview.service.predict(model, dot, {});
     expect(result.image).toMatchObject({ width: 1, height: 1 });
-    for (const p of result.predictions) for (const v of p.box) expect(v >= 0 && v <= 1).toBe(true);
+    for (const p of result.predictions as Detection[])
+      for (const v of p.bbox) expect(v >= 0 && v <= 1).toBe(true);
   });
 
   it('shrinks a 20 000 × 20 000 image while reading it, says so, keeps memory bounded and boxes in its pixels', async () => {
@@ -76,7 +78,7 @@ describe('bad images', () => {
     // Decoded whole, its pixels alone would take 1.2 GB.
     expect((peak - before) / 1024 ** 2).toBeLessThan(500);
     // The cat spans input columns 8–40 of 64: in the original, 2 500 to 12 500.
-    const [x1, , x2] = result.predictions[0]!.box;
+    const [x1, , x2] = (result.predictions[0] as Detection).bbox;
     expect(x1).toBeCloseTo(2500, -1);
     expect(x2).toBeCloseTo(12_500, -1);
   });
@@ -149,7 +151,7 @@ describe('a plain ONNX file without metadata', () => {
       source: 'answers',
     });
     const result = await preview.service.predict(plain, image, {});
-    expect(result.predictions.map((p) => p.className)).toEqual(['cat', 'dog']);
+    expect(result.predictions.map((p) => p.class)).toEqual(['cat', 'dog']);
 
     // Another service on the same database (the app restarted) and a renamed copy of the file: still known.
     const copy = path.join(work.dir, 'plain', 'renamed.onnx');

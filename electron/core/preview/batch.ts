@@ -92,8 +92,8 @@ export class BatchRunner {
       try {
         const result = await this.engine.predict(model, file, options, { next: files[index + 1] });
         item.summary = {
-          count: result.task === 'classify' ? result.top.length : result.predictions.length,
-          top: result.task === 'classify' ? result.top.slice(0, 1) : [],
+          count: result.predictions.length,
+          top: result.task === 'classify' ? result.predictions.slice(0, 1) : [],
           totalMs: result.timings.total,
           reused: result.reused,
         };

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Detection, PreviewResult } from '../../contract';
 import {
   buildTinyOnnx,
   ultralyticsMetadata,
@@ -29,8 +30,8 @@ afterEach(async () => {
   work.cleanup();
 });
 
-const boxes = (result: { predictions: { className: string; box: number[] }[] }) =>
-  result.predictions.map((p) => [p.className, ...p.box.map((v) => Math.round(v))]);
+const boxes = (result: PreviewResult) =>
+  (result.predictions as Detection[]).map((p) => [p.class, ...p.bbox.map((v) => Math.round(v))]);
 
 describe('preview engine', () => {
   it('describes a model from its Ultralytics metadata', async () => {
@@ -85,8 +86,8 @@ describe('preview engine', () => {
     expect([strict.reused, loose.reused, dogs.reused]).toEqual([true, true, true]);
     expect(strict.timings.inference).toBe(0);
     expect(boxes(strict)).toEqual([['cat', 16, 32, 80, 96]]);
-    expect(loose.predictions.map((p) => p.className)).toEqual(['cat', 'dog', 'cat']);
-    expect(dogs.predictions.map((p) => p.className)).toEqual(['dog']);
+    expect(loose.predictions.map((p) => p.class)).toEqual(['cat', 'dog', 'cat']);
+    expect(dogs.predictions.map((p) => p.class)).toEqual(['dog']);
     expect(strict.options).toEqual({ conf: 0.7, iou: 0.7, maxDet: 300, agnostic: false });
   });
 
@@ -140,8 +141,8 @@ describe('preview engine', () => {
     const classifier = work.write('cls.onnx', tinyClassifier());
     const result = await preview.service.predict(classifier, square, { topK: 2 });
     expect(result.task).toBe('classify');
-    expect(result.predictions).toEqual([]);
-    expect(result.top.map((t) => [t.className, Number(t.confidence.toFixed(3))])).toEqual([
+    // A classifier's predictions are its top classes, without boxes.
+    expect(result.predictions.map((t) => [t.class, Number(t.confidence.toFixed(3))])).toEqual([
       ['dog', 0.7],
       ['cat', 0.2],
     ]);

@@ -131,7 +131,6 @@ export class PreviewEngine {
       },
       task: ready.info.task,
       predictions: result.predictions,
-      top: result.top,
       mapping: result.mapping,
       timings,
       reused,

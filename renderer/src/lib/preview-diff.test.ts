@@ -1,20 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { PreviewPrediction, PreviewResult } from '../../../electron/contract';
+import type { ClassPrediction, Detection, PreviewResult } from '../../../electron/contract';
 import { compareResults } from './preview-diff';
 
-function result(predictions: Partial<PreviewPrediction>[], top: PreviewResult['top'] = []): PreviewResult {
+function result(predictions: Partial<Detection>[], top: ClassPrediction[] = []): PreviewResult {
   return {
     model: 'm.onnx',
     image: { path: '/i.png', name: 'i.png', width: 100, height: 100, format: 'png' },
     task: top.length ? 'classify' : 'detect',
-    predictions: predictions.map((p) => ({
-      classId: 0,
-      className: 'cat',
-      confidence: 0.9,
-      box: [0, 0, 10, 10],
-      ...p,
-    })),
-    top,
+    predictions: top.length
+      ? top
+      : predictions.map((p) => ({
+          class: 'cat',
+          class_id: 0,
+          confidence: 0.9,
+          bbox: [0, 0, 10, 10],
+          ...p,
+        })),
     mapping: null,
     timings: { load: 0, decode: 1, preprocess: 1, inference: 1, postprocess: 1, total: 4 },
     reused: false,
@@ -26,13 +27,13 @@ function result(predictions: Partial<PreviewPrediction>[], top: PreviewResult['t
 describe('compareResults', () => {
   it('pairs boxes of the same class that overlap, and lists what only one model found', () => {
     const a = result([
-      { box: [0, 0, 10, 10], confidence: 0.9 },
-      { box: [50, 50, 60, 60], confidence: 0.6 },
-      { box: [80, 80, 90, 90], classId: 1, className: 'dog', confidence: 0.5 },
+      { bbox: [0, 0, 10, 10], confidence: 0.9 },
+      { bbox: [50, 50, 60, 60], confidence: 0.6 },
+      { bbox: [80, 80, 90, 90], class_id: 1, class: 'dog', confidence: 0.5 },
     ]);
     const b = result([
-      { box: [1, 0, 11, 10], confidence: 0.85 },
-      { box: [80, 80, 90, 90], classId: 0, confidence: 0.4 },
+      { bbox: [1, 0, 11, 10], confidence: 0.85 },
+      { bbox: [80, 80, 90, 90], class_id: 0, confidence: 0.4 },
     ]);
     const diff = compareResults(a, b);
     expect(diff.matched).toBe(1);
@@ -46,15 +47,15 @@ describe('compareResults', () => {
     const a = result(
       [],
       [
-        { classId: 1, className: 'dog', confidence: 0.7 },
-        { classId: 0, className: 'cat', confidence: 0.2 },
+        { class: 'dog', class_id: 1, confidence: 0.7 },
+        { class: 'cat', class_id: 0, confidence: 0.2 },
       ],
     );
     const b = result(
       [],
       [
-        { classId: 0, className: 'cat', confidence: 0.55 },
-        { classId: 1, className: 'dog', confidence: 0.4 },
+        { class: 'cat', class_id: 0, confidence: 0.55 },
+        { class: 'dog', class_id: 1, confidence: 0.4 },
       ],
     );
     const diff = compareResults(a, b);

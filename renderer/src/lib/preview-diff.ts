@@ -1,4 +1,4 @@
-import type { PreviewResult } from '../../../electron/contract';
+import { isDetection, type PreviewResult } from '../../../electron/contract';
 
 export interface PreviewDifference {
   kind: 'detections' | 'classes';
@@ -30,37 +30,42 @@ export function boxIou(a: readonly number[], b: readonly number[]): number {
  */
 export function compareResults(a: PreviewResult, b: PreviewResult): PreviewDifference {
   if (a.task === 'classify' || b.task === 'classify') {
-    const deltas = a.top.map((t) => {
-      const other = b.top.find((u) => u.classId === t.classId);
+    const [topA, topB] = [
+      a.task === 'classify' ? a.predictions : [],
+      b.task === 'classify' ? b.predictions : [],
+    ];
+    const deltas = topA.map((t) => {
+      const other = topB.find((u) => u.class_id === t.class_id);
       return other ? Math.abs(other.confidence - t.confidence) : t.confidence;
     });
     return {
       kind: 'classes',
-      matched: a.top.filter((t) => b.top.some((u) => u.classId === t.classId)).length,
-      onlyA: a.top.flatMap((t, i) => (b.top.some((u) => u.classId === t.classId) ? [] : [i])),
-      onlyB: b.top.flatMap((t, i) => (a.top.some((u) => u.classId === t.classId) ? [] : [i])),
+      matched: topA.filter((t) => topB.some((u) => u.class_id === t.class_id)).length,
+      onlyA: topA.flatMap((t, i) => (topB.some((u) => u.class_id === t.class_id) ? [] : [i])),
+      onlyB: topB.flatMap((t, i) => (topA.some((u) => u.class_id === t.class_id) ? [] : [i])),
       maxConfidenceDelta: Math.max(0, ...deltas),
       meanConfidenceDelta: deltas.length ? deltas.reduce((s, d) => s + d, 0) / deltas.length : 0,
       meanIou: 1,
-      sameTop: (a.top[0]?.classId ?? -1) === (b.top[0]?.classId ?? -1),
+      sameTop: (topA[0]?.class_id ?? -1) === (topB[0]?.class_id ?? -1),
     };
   }
-  const freeB = new Set(b.predictions.keys());
+  const [detectionsA, detectionsB] = [a.predictions.filter(isDetection), b.predictions.filter(isDetection)];
+  const freeB = new Set(detectionsB.keys());
   const onlyA: number[] = [];
   const deltas: number[] = [];
   const ious: number[] = [];
-  a.predictions.forEach((p, i) => {
+  detectionsA.forEach((p, i) => {
     let best = -1;
     let bestIou = 0.5;
     for (const j of freeB) {
-      const q = b.predictions[j]!;
-      const overlap = q.classId === p.classId ? boxIou(p.box, q.box) : 0;
+      const q = detectionsB[j]!;
+      const overlap = q.class_id === p.class_id ? boxIou(p.bbox, q.bbox) : 0;
       if (overlap >= bestIou) [best, bestIou] = [j, overlap];
     }
     if (best < 0) onlyA.push(i);
     else {
       freeB.delete(best);
-      deltas.push(Math.abs(p.confidence - b.predictions[best]!.confidence));
+      deltas.push(Math.abs(p.confidence - detectionsB[best]!.confidence));
       ious.push(bestIou);
     }
   });

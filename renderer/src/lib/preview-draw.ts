@@ -1,7 +1,10 @@
 import {
   COCO_SKELETON,
+  isDetection,
   paletteColor,
-  type PreviewMask,
+  type Detection,
+  type Keypoint,
+  type Mask,
   type PreviewResult,
 } from '../../../electron/contract';
 
@@ -28,28 +31,28 @@ export function drawResult(
   const height = result.image.height * scale;
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   ctx.drawImage(image, 0, 0, width, height);
-  if (result.mapping) {
-    for (const p of result.predictions) if (p.mask) drawMask(ctx, p.mask, p.classId, result, scale);
-  }
+  for (const p of result.predictions) if (isDetection(p) && p.mask) drawMask(ctx, p.mask, p.class_id, scale);
   const line = Math.max(2, Math.round(Math.max(width, height) / 320));
   const font = Math.max(12, Math.round(Math.max(width, height) / 50));
   result.predictions.forEach((p, index) => {
-    const color = paletteColor(p.classId);
-    const [x1, y1, x2, y2] = p.box.map((v) => v * scale) as [number, number, number, number];
+    if (!isDetection(p)) return;
+    const color = paletteColor(p.class_id);
+    const [x1, y1, x2, y2] = p.bbox.map((v) => v * scale) as [number, number, number, number];
     ctx.lineWidth = options.unmatched?.has(index) ? line + 1 : line;
     ctx.setLineDash(options.unmatched?.has(index) ? [line * 3, line * 2] : []);
     ctx.strokeStyle = color;
     ctx.strokeRect(x1, y1, x2 - x1, y2 - y1);
     ctx.setLineDash([]);
-    label(ctx, `${p.className} ${p.confidence.toFixed(2)}`, x1, y1, font, color);
+    label(ctx, `${p.class} ${p.confidence.toFixed(2)}`, x1, y1, font, color);
     if (p.keypoints) drawKeypoints(ctx, p.keypoints, scale, line, color);
   });
-  result.top.forEach((c, i) => {
+  const classes = result.task === 'classify' ? result.predictions : [];
+  classes.forEach((c, i) => {
     ctx.font = `600 ${font}px system-ui, sans-serif`;
     ctx.lineWidth = Math.max(2, font / 6);
     ctx.strokeStyle = 'rgba(0, 0, 0, 0.8)';
     ctx.fillStyle = i === 0 ? '#ffffff' : '#e8e8e8';
-    const text = `${c.className} ${c.confidence.toFixed(3)}`;
+    const text = `${c.class} ${c.confidence.toFixed(3)}`;
     const y = (i + 1) * (font + 6);
     ctx.strokeText(text, font / 2, y);
     ctx.fillText(text, font / 2, y);
@@ -75,15 +78,8 @@ function label(
   ctx.textBaseline = 'alphabetic';
 }
 
-/** The mask lives in model-input pixels; undo the letterbox to lay it over the original image. */
-function drawMask(
-  ctx: CanvasRenderingContext2D,
-  mask: PreviewMask,
-  classId: number,
-  result: PreviewResult,
-  scale: number,
-) {
-  const map = result.mapping!;
+/** The mask is in the photo's pixels, over its rectangle: drawn there, scaled like the image. */
+function drawMask(ctx: CanvasRenderingContext2D, mask: Mask, classId: number, scale: number) {
   const pixels = new ImageData(mask.width, mask.height);
   const [r, g, b] = hexToRgb(paletteColor(classId));
   let at = 0;
@@ -97,21 +93,19 @@ function drawMask(
   tile.width = mask.width;
   tile.height = mask.height;
   tile.getContext('2d')!.putImageData(pixels, 0, 0);
-  const sx = (result.image.width / map.resizedWidth) * scale;
-  const sy = (result.image.height / map.resizedHeight) * scale;
   ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(tile, (mask.x - map.left) * sx, (mask.y - map.top) * sy, mask.width * sx, mask.height * sy);
+  ctx.drawImage(tile, mask.x * scale, mask.y * scale, mask.width * scale, mask.height * scale);
   ctx.imageSmoothingEnabled = true;
 }
 
 function drawKeypoints(
   ctx: CanvasRenderingContext2D,
-  keypoints: NonNullable<PreviewResult['predictions'][number]['keypoints']>,
+  keypoints: NonNullable<Detection['keypoints']>,
   scale: number,
   line: number,
   color: string,
 ) {
-  const visible = (k: (typeof keypoints)[number]) => k.score === null || k.score >= 0.5;
+  const visible = ([, , v]: Keypoint) => v === null || v >= 0.5;
   if (keypoints.length === 17) {
     ctx.strokeStyle = color;
     ctx.lineWidth = line;
@@ -120,15 +114,15 @@ function drawKeypoints(
       const q = keypoints[b]!;
       if (!visible(p) || !visible(q)) continue;
       ctx.beginPath();
-      ctx.moveTo(p.x * scale, p.y * scale);
-      ctx.lineTo(q.x * scale, q.y * scale);
+      ctx.moveTo(p[0] * scale, p[1] * scale);
+      ctx.lineTo(q[0] * scale, q[1] * scale);
       ctx.stroke();
     }
   }
   for (const k of keypoints) {
     if (!visible(k)) continue;
     ctx.beginPath();
-    ctx.arc(k.x * scale, k.y * scale, line + 2, 0, 2 * Math.PI);
+    ctx.arc(k[0] * scale, k[1] * scale, line + 2, 0, 2 * Math.PI);
     ctx.fillStyle = '#ff3838';
     ctx.fill();
     ctx.lineWidth = 1;

@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PreviewPrediction, PreviewResult } from '../../../electron/contract';
+import { maskToSource } from '../../../native-runtimes/typescript/segment';
+import type { Detection, Mask, PreviewResult } from '../../../electron/contract';
 import { cli, fixture, freshHome, manifest, removeHomes, repo } from '../helpers';
 import {
   boxIou,
@@ -76,21 +77,21 @@ function edgepackPredict(model: string): PreviewResult[] {
 }
 
 /** Pairs each reference box with the Edgepack box of the same class that overlaps it most. */
-function pairBoxes(reference: ReferenceResult, ours: PreviewPrediction[]) {
+function pairBoxes(reference: ReferenceResult, ours: Detection[]) {
   const free = new Set(ours.keys());
   return reference.boxes!.map((box, i) => {
     let best = -1;
     let bestIou = 0;
     for (const j of free) {
-      const overlap = boxIou(box, ours[j]!.box);
-      if (ours[j]!.classId === reference.cls![i] && overlap > bestIou) [best, bestIou] = [j, overlap];
+      const overlap = boxIou(box, ours[j]!.bbox);
+      if (ours[j]!.class_id === reference.cls![i] && overlap > bestIou) [best, bestIou] = [j, overlap];
     }
     free.delete(best);
     return { i, ours: ours[best], iou: bestIou };
   });
 }
 
-function expectSameDetections(name: string, reference: ReferenceResult, ours: PreviewPrediction[]) {
+function expectSameDetections(name: string, reference: ReferenceResult, ours: Detection[]) {
   expect(ours.length, `${name}: number of detections`).toBe(reference.boxes!.length);
   for (const { i, ours: p, iou } of pairBoxes(reference, ours)) {
     expect(p, `${name}: no ${reference.cls![i]} box matching reference box ${i}`).toBeDefined();
@@ -99,6 +100,22 @@ function expectSameDetections(name: string, reference: ReferenceResult, ours: Pr
       1e-3,
     );
   }
+}
+
+/** Pixels inside both masks and inside either (photo pixels; a null mask is empty). */
+function overlap(a: Mask | null, b: Mask | null): { inter: number; union: number } {
+  const inside = (m: Mask | null) => {
+    const set = new Set<number>();
+    if (!m) return set;
+    const bits = fromRuns(m.runs, m.width * m.height);
+    for (let r = 0; r < m.height; r++)
+      for (let c = 0; c < m.width; c++) if (bits[r * m.width + c]) set.add((m.y + r) * 1e6 + m.x + c);
+    return set;
+  };
+  const [mine, theirs] = [inside(a), inside(b)];
+  let inter = 0;
+  for (const p of mine) if (theirs.has(p)) inter++;
+  return { inter, union: mine.size + theirs.size - inter };
 }
 
 describe.each<Task>(['detect', 'segment', 'classify', 'pose'])(
@@ -121,12 +138,12 @@ describe.each<Task>(['detect', 'segment', 'classify', 'pose'])(
         expect([result.image.height, result.image.width], `${name}: image size`).toEqual(ref.shape);
         if (task === 'classify') {
           const refTop = ref.probs!.map((p, classId) => ({ p, classId })).sort((a, b) => b.p - a.p);
-          expect(result.top[0]!.classId, `${name}: top-1 class`).toBe(refTop[0]!.classId);
-          for (const t of result.top)
-            expect(Math.abs(t.confidence - ref.probs![t.classId]!)).toBeLessThanOrEqual(1e-3);
-          compared += result.top.length;
+          expect(result.predictions[0]!.class_id, `${name}: top-1 class`).toBe(refTop[0]!.classId);
+          for (const t of result.predictions)
+            expect(Math.abs(t.confidence - ref.probs![t.class_id]!)).toBeLessThanOrEqual(1e-3);
+          compared += result.predictions.length;
         } else {
-          expectSameDetections(name, ref, result.predictions);
+          expectSameDetections(name, ref, result.predictions as Detection[]);
           compared += result.predictions.length;
         }
       }
@@ -135,25 +152,21 @@ describe.each<Task>(['detect', 'segment', 'classify', 'pose'])(
     });
 
     if (task === 'segment') {
-      it('draws the same masks (IoU ≥ 0.98 over the model input)', () => {
+      it('draws the same masks (IoU ≥ 0.98 over the photo, Ultralytics’ input-size masks carried there)', () => {
         for (const result of results) {
           const ref = reference[result.image.path]!;
           const [height, width] = ref.mask_shape ?? [0, 0];
-          for (const { i, ours } of pairBoxes(ref, result.predictions)) {
-            const theirs = fromRuns(ref.masks![i]!, height * width);
-            const mask = ours!.mask!;
-            const bits = fromRuns(mask.runs, mask.width * mask.height);
-            let inter = 0;
-            let union = 0;
-            for (let y = 0; y < height; y++)
-              for (let x = 0; x < width; x++) {
-                const inside =
-                  x >= mask.x && x < mask.x + mask.width && y >= mask.y && y < mask.y + mask.height;
-                const mine = inside ? bits[(y - mask.y) * mask.width + (x - mask.x)]! : 0;
-                const their = theirs[y * width + x]!;
-                inter += mine & their;
-                union += mine | their;
-              }
+          const { width: photoWidth, height: photoHeight } = result.image;
+          for (const { i, ours } of pairBoxes(ref, result.predictions as Detection[])) {
+            // Ours are in the photo's pixels; theirs (model input) go through the same documented mapping.
+            const theirs = maskToSource(
+              { x: 0, y: 0, width, height, data: fromRuns(ref.masks![i]!, height * width) },
+              result.mapping!,
+              photoWidth,
+              photoHeight,
+            );
+            const { inter, union } = overlap(ours!.mask ?? null, theirs);
+            if (union === 0) continue; // both empty where the photo's pixels sample them (a 1 × 1 photo)
             expect(inter / union, `${path.basename(result.image.path)}: mask ${i}`).toBeGreaterThanOrEqual(
               0.98,
             );
@@ -166,11 +179,11 @@ describe.each<Task>(['detect', 'segment', 'classify', 'pose'])(
       it('places the same keypoints (within 0.5 px, visibility within 1e-3)', () => {
         for (const result of results) {
           const ref = reference[result.image.path]!;
-          for (const { i, ours } of pairBoxes(ref, result.predictions)) {
+          for (const { i, ours } of pairBoxes(ref, result.predictions as Detection[])) {
             ref.keypoints![i]!.forEach(([x, y, score], k) => {
-              const point = ours!.keypoints![k]!;
-              expect(Math.hypot(point.x - x!, point.y - y!)).toBeLessThanOrEqual(0.5);
-              if (score !== undefined) expect(Math.abs(point.score! - score)).toBeLessThanOrEqual(1e-3);
+              const [px, py, visibility] = ours!.keypoints![k]!;
+              expect(Math.hypot(px - x!, py - y!)).toBeLessThanOrEqual(0.5);
+              if (score !== undefined) expect(Math.abs(visibility! - score)).toBeLessThanOrEqual(1e-3);
             });
           }
         }

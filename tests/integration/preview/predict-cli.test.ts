@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PreviewResult } from '../../../electron/contract';
+import type { Detection, PreviewResult } from '../../../electron/contract';
 import { cli, fixture, freshHome, removeHomes, toolchainPython } from '../helpers';
 import { exportedOnnx } from './support';
 
@@ -57,7 +57,11 @@ describe('edgepack predict', () => {
     const original = await sharp(shapes).raw().toBuffer({ resolveWithObject: true });
     expect([saved.info.width, saved.info.height]).toEqual([original.info.width, original.info.height]);
     // The box outline is drawn on the image: pixels along the first box's top edge changed.
-    const [x1, y1, x2] = result!.predictions[0]!.box.map(Math.round) as [number, number, number];
+    const [x1, y1, x2] = (result!.predictions[0] as Detection).bbox.map(Math.round) as [
+      number,
+      number,
+      number,
+    ];
     const edge = Array.from({ length: x2 - x1 }, (_, i) => ((y1 + 1) * original.info.width + x1 + i) * 3);
     const changed = edge.filter(
       (at) => saved.data[at] !== original.data[at] || saved.data[at + 2] !== original.data[at + 2],
@@ -117,7 +121,11 @@ describe('edgepack predict', () => {
     const original = cli(home, ['predict', detect, shapes, '--json']);
     expect(remembered.code).toBe(0);
     const predictionRows = (r: typeof remembered) =>
-      (r.json.results[0] as PreviewResult).predictions.map((p) => [p.className, p.confidence, p.box]);
+      ((r.json.results[0] as PreviewResult).predictions as Detection[]).map((p) => [
+        p.class,
+        p.confidence,
+        p.bbox,
+      ]);
     expect(predictionRows(remembered)).toEqual(predictionRows(original));
   });
 });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Deployment } from '../../../../electron/contract';
+import { isDetection, type Deployment } from '../../../../electron/contract';
 import { useApp } from '../../store/context';
 
 const COLOURS = ['#e4572e', '#29335c', '#17bebb', '#f3a712', '#669bbc', '#8338ec'];
@@ -75,7 +75,7 @@ export function EndpointPlayground({
             <img src={test.imageUrl} alt={`Sent: ${test.imageName}`} />
             {result.image &&
               result.predictions.map((p, i) => {
-                if (!p.bbox) return null;
+                if (!isDetection(p)) return null;
                 const [x1, y1, x2, y2] = p.bbox;
                 const { width, height } = result.image!;
                 return (
@@ -116,7 +116,7 @@ export function EndpointPlayground({
                   <tr key={i}>
                     <td>{p.class}</td>
                     <td>{p.confidence.toFixed(3)}</td>
-                    <td>{p.bbox ? p.bbox.map((v) => Math.round(v)).join(', ') : '—'}</td>
+                    <td>{isDetection(p) ? p.bbox.map((v) => Math.round(v)).join(', ') : '—'}</td>
                   </tr>
                 ))}
               </tbody>

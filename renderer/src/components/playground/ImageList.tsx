@@ -41,7 +41,7 @@ export function ImageList() {
                     slots.map((slot, i) => {
                       const summary = image.path ? slot.summaries[image.path] : undefined;
                       if (!summary) return null;
-                      const text = summary.top[0] ? summary.top[0].className : String(summary.count);
+                      const text = summary.top[0] ? summary.top[0].class : String(summary.count);
                       return (
                         <span key={i} className="badge badge-neutral">
                           {text}

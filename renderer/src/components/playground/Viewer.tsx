@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { PreviewResult } from '../../../../electron/contract';
+import { isDetection, type PreviewResult } from '../../../../electron/contract';
 import { drawResult, fitScale } from '../../lib/preview-draw';
 import { ErrorDetails } from '../ErrorDetails';
 import { useApp } from '../../store/context';
@@ -95,8 +95,11 @@ export function Viewer({ slot, image, unmatched, maxWidth }: ViewerProps) {
             ref={canvas}
             className="viewer-canvas"
             data-predictions={result.predictions.length}
-            data-masks={result.predictions.filter((p) => p.mask).length}
-            data-keypoints={result.predictions.reduce((n, p) => n + (p.keypoints?.length ?? 0), 0)}
+            data-masks={result.predictions.filter((p) => isDetection(p) && p.mask).length}
+            data-keypoints={result.predictions.reduce(
+              (n, p) => n + ((isDetection(p) && p.keypoints?.length) || 0),
+              0,
+            )}
           />
           {drawError && (
             <p className="muted small">
@@ -124,9 +127,9 @@ function PredictionList({ result, unmatched }: { result: PreviewResult; unmatche
     return (
       <table className="table predictions" aria-label="Top classes">
         <tbody>
-          {result.top.map((c) => (
-            <tr key={c.classId}>
-              <td>{c.className}</td>
+          {result.predictions.map((c) => (
+            <tr key={c.class_id}>
+              <td>{c.class}</td>
               <td className="numeric">{(c.confidence * 100).toFixed(1)}%</td>
             </tr>
           ))}
@@ -145,17 +148,20 @@ function PredictionList({ result, unmatched }: { result: PreviewResult; unmatche
         </tr>
       </thead>
       <tbody>
-        {result.predictions.slice(0, 100).map((p, i) => (
-          <tr key={i} className={unmatched?.has(i) ? 'unmatched' : undefined}>
-            <td>
-              {p.className}
-              {p.keypoints ? ` · ${p.keypoints.length} keypoints` : ''}
-              {unmatched?.has(i) ? ' · only here' : ''}
-            </td>
-            <td className="numeric">{p.confidence.toFixed(3)}</td>
-            <td className="numeric">{p.box.map((v) => Math.round(v)).join(', ')}</td>
-          </tr>
-        ))}
+        {result.predictions
+          .filter(isDetection)
+          .slice(0, 100)
+          .map((p, i) => (
+            <tr key={i} className={unmatched?.has(i) ? 'unmatched' : undefined}>
+              <td>
+                {p.class}
+                {p.keypoints ? ` · ${p.keypoints.length} keypoints` : ''}
+                {unmatched?.has(i) ? ' · only here' : ''}
+              </td>
+              <td className="numeric">{p.confidence.toFixed(3)}</td>
+              <td className="numeric">{p.bbox.map((v) => Math.round(v)).join(', ')}</td>
+            </tr>
+          ))}
       </tbody>
     </table>
   );
