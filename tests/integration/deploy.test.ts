@@ -56,6 +56,8 @@ const home = freshHome();
 let exportId: string;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let deployed: any;
+/** The deployment's current key (regenerated below). */
+let liveKey: string;
 
 beforeAll(async () => {
   const run = cli(home, ['export', fixture('models/detect.pt'), '--format', 'onnx', '--json']);
@@ -167,31 +169,6 @@ describe('edgepack deploy', () => {
     });
   });
 
-  it('gives the same JSON as `edgepack predict <export> bus.jpg --json` for the same photo', async () => {
-    // Low thresholds so the shapes model finds something on a street photo; the same options on both sides.
-    const answer = await curl(
-      `${deployed.endpointUrl}?confidence_threshold=0.01`,
-      deployed.apiKey,
-      BUS,
-      'jpeg',
-    );
-    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-    const local = await edgepack(['predict', exportId, BUS, '--conf', '0.01', '--json']);
-    expect(local.code, local.stderr).toBe(0);
-    const result = local.json.results[0];
-    expect(result.predictions.length).toBeGreaterThan(0);
-    // One vocabulary: {class, class_id, confidence, bbox}, the same keys and the same numbers, to the bit.
-    expect(Object.keys(answer.body.predictions[0]).sort()).toEqual([
-      'bbox',
-      'class',
-      'class_id',
-      'confidence',
-    ]);
-    expect(JSON.stringify(answer.body.predictions)).toBe(JSON.stringify(result.predictions));
-    expect(answer.body.task).toBe(result.task);
-    expect(answer.body.image).toEqual({ width: result.image.width, height: result.image.height });
-  });
-
   it('refuses a wrong key with 401', async () => {
     const answer = await curl(deployed.endpointUrl, `epk_live_${'x'.repeat(32)}`);
     expect(answer.status).toBe(401);
@@ -221,6 +198,7 @@ describe('edgepack deploy', () => {
     expect(run.stdout).toContain(`Bearer ${newKey}`);
     expect((await curl(deployed.endpointUrl, deployed.apiKey)).status).toBe(401);
     expect((await curl(deployed.endpointUrl, newKey!)).status).toBe(200);
+    liveKey = newKey!;
     deployed.apiKey = newKey;
   });
 
@@ -244,6 +222,31 @@ describe('edgepack deploy', () => {
     expect(shown.history[2]).toMatchObject({ statusBefore: 'active', statusAfter: 'inactive' });
     const text = await edgepack(['deployments', 'show', deployed.id]);
     expect(text.stdout).toContain('3 requests');
+  });
+
+  it('gives the same JSON as `edgepack predict <export> bus.jpg --json` for the same photo', async () => {
+    // Low thresholds so the shapes model finds something on a street photo; the same options on both sides.
+    const answer = await curl(
+      `${deployed.endpointUrl}?confidence_threshold=0.01`,
+      deployed.apiKey,
+      BUS,
+      'jpeg',
+    );
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const local = await edgepack(['predict', exportId, BUS, '--conf', '0.01', '--json']);
+    expect(local.code, local.stderr).toBe(0);
+    const result = local.json.results[0];
+    expect(result.predictions.length).toBeGreaterThan(0);
+    // One vocabulary: {class, class_id, confidence, bbox}, the same keys and the same numbers, to the bit.
+    expect(Object.keys(answer.body.predictions[0]).sort()).toEqual([
+      'bbox',
+      'class',
+      'class_id',
+      'confidence',
+    ]);
+    expect(JSON.stringify(answer.body.predictions)).toBe(JSON.stringify(result.predictions));
+    expect(answer.body.task).toBe(result.task);
+    expect(answer.body.image).toEqual({ width: result.image.width, height: result.image.height });
   });
 
   it('deletes the endpoint on the platform and keeps the local history', async () => {
