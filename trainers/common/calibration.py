@@ -45,8 +45,8 @@ def sample_photos_folder() -> Path:
     if folder is None or not folder.is_dir() or not _images_in(folder):
         raise ExportError(
             errors.INVALID_CONFIG,
-            "INT8 needs calibration images: no calibDir was given and Ultralytics' sample photos are not installed.",
-            f"Set calibDir to a folder of representative images ({RECOMMENDED} or more), "
+            "INT8 needs calibration images: no calib_dir was given and Ultralytics' sample photos are not installed.",
+            f"Set calib_dir to a folder of representative images ({RECOMMENDED} or more), "
             "or run `npx edgepack doctor --fix` to repair the toolchain.",
         )
     return folder
@@ -60,7 +60,7 @@ def calibration_set(calib_dir: str | None) -> CalibrationSet:
         raise ExportError(
             errors.INVALID_CONFIG,
             f"Calibration folder not found: {folder}",
-            "Choose an existing folder of images for calibDir.",
+            "Choose an existing folder of images for calib_dir.",
         )
     files = _images_in(folder)
     if not files:

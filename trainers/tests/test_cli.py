@@ -94,7 +94,7 @@ def test_int8_is_calibrated_on_the_given_images_and_checked(tmp_path, config_dir
         "--output-dir",
         str(tmp_path),
         "--optimization-config",
-        json.dumps({"int8": True, "calibDir": str(FIXTURES / "images")}),
+        json.dumps({"int8": True, "calib_dir": str(FIXTURES / "images")}),
         config_dir=config_dir,
     )
     assert run.returncode == 0, run.stderr[-3000:]
@@ -137,7 +137,7 @@ def test_failure_is_posted_to_the_callback_too(callback_server, config_dir):
         (["--export-config", '{"imgsize": 320}'], "INVALID_CONFIG", "imgsize"),
         (["--export-config", '{"opset": 5}'], "INVALID_CONFIG", "at least 11"),
         (["--export-config", '{"dynamic": "yes"}'], "INVALID_CONFIG", "true or false"),
-        (["--optimization-config", '{"int8": true, "calibDir": "/nonexistent"}'], "INVALID_CONFIG", "/nonexistent"),
+        (["--optimization-config", '{"int8": true, "calib_dir": "/nonexistent"}'], "INVALID_CONFIG", "/nonexistent"),
         (["--optimization-config", '{"int8": true, "half": true}'], "INVALID_CONFIG", "not both"),
         (["--export-format", "onnx,paddle"], "UNSUPPORTED_FORMAT", "paddle"),
     ],
@@ -163,7 +163,7 @@ def test_unused_options_left_off_are_not_errors(tmp_path, config_dir):
         "--output-dir",
         str(tmp_path),
         "--optimization-config",
-        '{"half": false, "int8": false, "calibDir": null}',
+        '{"half": false, "int8": false, "calib_dir": null}',
         config_dir=config_dir,
     )
     assert run.returncode == 0, run.stderr[-2000:]

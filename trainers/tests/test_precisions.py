@@ -38,7 +38,7 @@ def fp32_onnx(tmp_path_factory, config_dir):
 @pytest.fixture(scope="module")
 def int8(tmp_path_factory, config_dir, tflite_python):
     out = tmp_path_factory.mktemp("int8")
-    run = _export(out, ALL, {"int8": True, "calibDir": CALIB}, config_dir, {"EDGEPACK_TFLITE_PYTHON": tflite_python})
+    run = _export(out, ALL, {"int8": True, "calib_dir": CALIB}, config_dir, {"EDGEPACK_TFLITE_PYTHON": tflite_python})
     assert run.returncode == 0, run.stderr[-3000:]
     return out, run.result["formats"]
 
@@ -117,8 +117,8 @@ def test_fp16_where_it_cannot_be_made_is_refused_with_the_reason(fp16, fmt, word
     [
         ("torchscript", {"half": True}, "FP16"),
         ("tflite", {"half": True}, "FP16"),
-        ("torchscript", {"int8": True, "calibDir": CALIB}, "INT8"),
-        (ALL, {"half": True, "int8": True, "calibDir": CALIB}, "not both"),
+        ("torchscript", {"int8": True, "calib_dir": CALIB}, "INT8"),
+        (ALL, {"half": True, "int8": True, "calib_dir": CALIB}, "not both"),
     ],
 )
 def test_nonsensical_combinations_are_refused_before_anything_starts(
@@ -148,7 +148,7 @@ def test_calibration_folder_without_images(tmp_path, config_dir):
     empty = tmp_path / "calib"
     empty.mkdir()
     (empty / "notes.txt").write_text("no pictures here")
-    run = _export(tmp_path / "out", "onnx", {"int8": True, "calibDir": str(empty)}, config_dir)
+    run = _export(tmp_path / "out", "onnx", {"int8": True, "calib_dir": str(empty)}, config_dir)
     assert run.returncode == 1 and run.error["code"] == "INVALID_CONFIG"
     assert "No images in the calibration folder" in run.error["message"] and ".jpg" in run.error["hint"]
     assert not (tmp_path / "out" / "model.onnx").exists()
@@ -161,7 +161,7 @@ def test_calibration_folder_with_a_broken_image(tmp_path, config_dir, tflite_pyt
     calib.mkdir()
     (calib / "good.png").write_bytes((FIXTURES / "images" / "shapes-1.png").read_bytes())
     (calib / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not really a jpeg")
-    optimization = {"int8": True, "calibDir": str(calib)}
+    optimization = {"int8": True, "calib_dir": str(calib)}
     run = _export(tmp_path / "out", fmt, optimization, config_dir, {"EDGEPACK_TFLITE_PYTHON": tflite_python})
     assert run.returncode == 1 and run.error["code"] == "INVALID_CONFIG"
     assert "broken.jpg" in run.error["message"] and "Remove or replace" in run.error["hint"]

@@ -1,4 +1,4 @@
-"""INT8 calibration on the person's own images (calibDir; Ultralytics' sample photos when none is given), fed to
+"""INT8 calibration on the person's own images (calib_dir; Ultralytics' sample photos when none is given), fed to
 whichever quantizer a format uses.
 
 Ultralytics' exporters read calibration batches from a dataset YAML (`data=`); Edgepack calibrates on a plain folder
@@ -23,7 +23,7 @@ def refuse_half_and_int8(optimization: dict) -> None:
 
 def chosen_calibration(ctx) -> CalibrationSet:
     """The job's calibration images (checked), said in the log with any warning and recorded on ctx.calibration."""
-    calibration = calibration_set(ctx.optimization_options.get("calibDir"))
+    calibration = calibration_set(ctx.optimization_options.get("calib_dir"))
     if calibration.warning:
         ctx.log("warning", calibration.warning)
     ctx.log("info", f"INT8: calibrating on {len(calibration.files)} images from {calibration.folder}")

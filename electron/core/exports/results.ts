@@ -72,8 +72,8 @@ export function toFormatResults(
         path: null,
         bytes: null,
         parity: null,
-        latencyMs: null,
-        durationMs: null,
+        latency_ms: null,
+        duration_ms: null,
         error: {
           code: 'FORMAT_NOT_REPORTED',
           message: `The trainer reported no result for ${format}.`,
@@ -92,8 +92,8 @@ export function toFormatResults(
       path: relocate(entry.path, staging, final),
       bytes: typeof entry.bytes === 'number' ? Math.round(entry.bytes) : null,
       parity: entry.parity ?? null,
-      latencyMs: entry.latency_ms ?? null,
-      durationMs: entry.duration_ms ?? null,
+      latency_ms: entry.latency_ms ?? null,
+      duration_ms: entry.duration_ms ?? null,
       error: toError(entry.error, format),
       note: entry.note ?? null,
       calibration: toCalibration(entry.calibration),
@@ -106,7 +106,7 @@ function toCalibration(record: z.infer<typeof formatEntry>['calibration']): Cali
   return {
     images: Math.round(record.images),
     source: record.source,
-    samplePhotos: record.sample_photos ?? false,
+    sample_photos: record.sample_photos ?? false,
     warning: record.warning ?? null,
     method: record.method ?? null,
   };

@@ -83,7 +83,7 @@ export class ExportsService {
         'Remove the model and add the checkpoint again.',
       );
     }
-    const calibDir = request.optimizationConfig.calibDir;
+    const calibDir = request.optimizationConfig.calib_dir;
     if (calibDir && !fs.statSync(calibDir, { throwIfNoEntry: false })?.isDirectory()) {
       throw new AppError(
         'CALIB_DIR_NOT_FOUND',

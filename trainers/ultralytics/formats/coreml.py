@@ -30,8 +30,8 @@ def export(ctx) -> Path:
     if optimization.get("half"):
         kwargs["quantize"] = 16
     if optimization.get("int8"):
-        if optimization.get("calibDir"):
-            ctx.log("warning", "CoreML INT8 quantizes weights only (8-bit palettization); calibDir is not used")
+        if optimization.get("calib_dir"):
+            ctx.log("warning", "CoreML INT8 quantizes weights only (8-bit palettization); calib_dir is not used")
         kwargs["quantize"] = 8
         ctx.calibration = {"images": 0, "method": "8-bit k-means weight palettization (no activation calibration)"}
     _allow_numpy_2_4()
@@ -174,7 +174,7 @@ SPEC = register(
         optimization_options={
             "half": Option(bool, False, "FP16 weights"),
             "int8": Option(bool, False, "8-bit weight palettization (no calibration images needed)"),
-            "calibDir": Option(str, None, "not used by CoreML (weights only)"),
+            "calib_dir": Option(str, None, "not used by CoreML (weights only)"),
         },
         tasks=TASKS,
         rank=4,

@@ -220,8 +220,8 @@ SPEC = register(
         },
         optimization_options={
             "half": Option(bool, False, "FP16 weights (inputs and outputs stay float32)"),
-            "int8": Option(bool, False, "INT8 weights and activations, calibrated on calibDir's images"),
-            "calibDir": CALIB_DIR,
+            "int8": Option(bool, False, "INT8 weights and activations, calibrated on calib_dir's images"),
+            "calib_dir": CALIB_DIR,
         },
         tasks=TASKS,
         rank=1,

@@ -122,8 +122,8 @@ SPEC = register(
         },
         optimization_options={
             "half": Option(bool, False, "FP16 weights (compressed IR)"),
-            "int8": Option(bool, False, "INT8 through nncf, calibrated on calibDir's images"),
-            "calibDir": CALIB_DIR,
+            "int8": Option(bool, False, "INT8 through nncf, calibrated on calib_dir's images"),
+            "calib_dir": CALIB_DIR,
         },
         tasks=TASKS,
         rank=3,

@@ -71,7 +71,7 @@ def _deferred_package(ctx, target: Path) -> None:
         },
         # FP16 is TensorRT's own build flag (the ONNX stays FP32); INT8 ships a calibrated QDQ ONNX
         # (explicit quantization)
-        optimization_options={"half": False, "int8": optimization["int8"], "calibDir": optimization.get("calibDir")},
+        optimization_options={"half": False, "int8": optimization["int8"], "calib_dir": optimization.get("calib_dir")},
     )
     onnx_path = onnx_format.export(onnx_ctx, qdq_for="tensorrt")
     ctx.calibration = onnx_ctx.calibration
@@ -211,8 +211,8 @@ SPEC = register(
         },
         optimization_options={
             "half": Option(bool, False, "FP16 engine (trtexec --fp16)"),
-            "int8": Option(bool, False, "INT8 engine from a QDQ ONNX calibrated on calibDir's images"),
-            "calibDir": CALIB_DIR,
+            "int8": Option(bool, False, "INT8 engine from a QDQ ONNX calibrated on calib_dir's images"),
+            "calib_dir": CALIB_DIR,
         },
         tasks=TASKS,
         rank=6,

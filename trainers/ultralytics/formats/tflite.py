@@ -1,6 +1,6 @@
 """TFLite through the LiteRT route (litert-torch), in its own environment: litert-torch needs torch < 2.14, so the
 conversion runs in `<toolchains>/tflite-<hash>` (trainers/requirements/tflite.txt), made by the app on first use and
-passed in as EDGEPACK_TFLITE_PYTHON. INT8 is LiteRT's static quantizer (ai-edge-quantizer) on calibDir's images.
+passed in as EDGEPACK_TFLITE_PYTHON. INT8 is LiteRT's static quantizer (ai-edge-quantizer) on calib_dir's images.
 Parity runs here, in the main environment, on the LiteRT interpreter (ai-edge-litert)."""
 
 from __future__ import annotations
@@ -286,8 +286,8 @@ SPEC = register(
             "batch": BATCH,
         },
         optimization_options={
-            "int8": Option(bool, False, "static INT8 (LiteRT quantizer), calibrated on calibDir's images"),
-            "calibDir": CALIB_DIR,
+            "int8": Option(bool, False, "static INT8 (LiteRT quantizer), calibrated on calib_dir's images"),
+            "calib_dir": CALIB_DIR,
         },
         tasks=TASKS,
         rank=5,
