@@ -56,8 +56,6 @@ const home = freshHome();
 let exportId: string;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let deployed: any;
-/** The deployment's current key (regenerated below). */
-let liveKey: string;
 
 beforeAll(async () => {
   const run = cli(home, ['export', fixture('models/detect.pt'), '--format', 'onnx', '--json']);
@@ -198,7 +196,6 @@ describe('edgepack deploy', () => {
     expect(run.stdout).toContain(`Bearer ${newKey}`);
     expect((await curl(deployed.endpointUrl, deployed.apiKey)).status).toBe(401);
     expect((await curl(deployed.endpointUrl, newKey!)).status).toBe(200);
-    liveKey = newKey!;
     deployed.apiKey = newKey;
   });
 
