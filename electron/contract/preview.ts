@@ -14,10 +14,11 @@ export type {
   Detection,
   Keypoint,
   Mask,
+  MaskBitmap,
   Prediction,
   PreviewInputMapping,
 } from '../../native-runtimes/typescript/predictions';
-export { isDetection } from '../../native-runtimes/typescript/predictions';
+export { isDetection, rasterizeMask } from '../../native-runtimes/typescript/predictions';
 
 /** Thresholds and filters; anything left out is the model's default (metadata.json, else Ultralytics'). */
 export const previewOptionsSchema = z

@@ -76,3 +76,46 @@ export function roundTo(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/** A mask drawn at some scale of the photo: a bitmap over [x, y, width, height] of the scaled photo, 1 inside. */
+export interface MaskBitmap {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/**
+ * A mask as a bitmap at `scale` (at most 1) of the photo's pixels: photo pixel (u, v) marks scaled pixel
+ * (⌊u·scale⌋, ⌊v·scale⌋). Walks the runs row by row, so a mask over a huge photo drawn small costs the small bitmap
+ * only (what the playground's canvas and the CLI's `--save` draw).
+ */
+export function rasterizeMask(mask: Mask, scale = 1): MaskBitmap {
+  const s = Math.min(1, scale);
+  const x = Math.floor(mask.x * s);
+  const y = Math.floor(mask.y * s);
+  const width = Math.floor((mask.x + mask.width - 1) * s) - x + 1;
+  const height = Math.floor((mask.y + mask.height - 1) * s) - y + 1;
+  const data = new Uint8Array(Math.max(0, width * height));
+  let at = 0;
+  mask.runs.forEach((length, i) => {
+    if (i % 2 === 1) {
+      const end = at + length;
+      for (let start = at; start < end;) {
+        const r = Math.floor(start / mask.width);
+        const c0 = start - r * mask.width;
+        const c1 = Math.min(end - r * mask.width, mask.width);
+        const row = (Math.floor((mask.y + r) * s) - y) * width;
+        data.fill(
+          1,
+          row + Math.floor((mask.x + c0) * s) - x,
+          row + Math.floor((mask.x + c1 - 1) * s) - x + 1,
+        );
+        start = r * mask.width + c1;
+      }
+    }
+    at += length;
+  });
+  return { x, y, width, height, data };
+}

@@ -66,6 +66,30 @@ describe('maskToSource', () => {
     expect(out.filter((b) => b === 0).length).toBe(3 * 3);
   });
 
+  it('is the documented nearest-neighbour mapping, pixel for pixel, shrinking or enlarging', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const [photoWidth, photoHeight] of [
+      [200, 100],
+      [37, 19],
+      [1000, 500],
+    ] as const) {
+      const data = new Uint8Array(20 * 12).map(() => (random() < 0.6 ? 1 : 0));
+      const input = { x: 5, y: 20, width: 20, height: 12, data };
+      const mask = maskToSource(input, placement, photoWidth, photoHeight)!;
+      const bits = decodeRuns(mask.runs, mask.width * mask.height);
+      for (let v = 0; v < photoHeight; v++)
+        for (let u = 0; u < photoWidth; u++) {
+          const xi = Math.floor(placement.left + ((u + 0.5) * placement.resizedWidth) / photoWidth) - input.x;
+          const yi =
+            Math.floor(placement.top + ((v + 0.5) * placement.resizedHeight) / photoHeight) - input.y;
+          const want = xi >= 0 && yi >= 0 && xi < input.width && yi < input.height ? data[yi * 20 + xi]! : 0;
+          const inRect = u >= mask.x && v >= mask.y && u < mask.x + mask.width && v < mask.y + mask.height;
+          expect(inRect ? bits[(v - mask.y) * mask.width + (u - mask.x)] : 0, `${u},${v}`).toBe(want);
+        }
+    }
+  });
+
   it('is null for a mask that lies wholly in the padding', () => {
     expect(maskToSource(square(10, 2, 6), placement, 200, 100)).toBeNull();
   });

@@ -172,14 +172,54 @@ export function maskToSource(
     sourceHeight,
   );
   if (columns.indices.length === 0 || rows.indices.length === 0) return null;
-  const width = columns.indices.length;
-  const height = rows.indices.length;
-  const out = new Uint8Array(width * height);
-  for (let r = 0; r < height; r++) {
-    const row = rows.indices[r]! * mask.width;
-    for (let c = 0; c < width; c++) out[r * width + c] = mask.data[row + columns.indices[c]!]!;
+  // Run-length encoded row by row, never as a photo-sized bitmap (a photo can be far larger than the model input):
+  // each photo row is its input row sampled at the same columns, so consecutive rows on one input row share runs.
+  const runs: number[] = [];
+  let bit = 0;
+  let length = 0;
+  let rowRuns: number[] = [];
+  let lastInputRow = -1;
+  for (const inputRow of rows.indices) {
+    if (inputRow !== lastInputRow) {
+      rowRuns = sampledRowRuns(mask, inputRow, columns.indices);
+      lastInputRow = inputRow;
+    }
+    rowRuns.forEach((n, i) => {
+      if (n === 0) return;
+      if (i % 2 === bit) length += n;
+      else {
+        runs.push(length);
+        bit = i % 2;
+        length = n;
+      }
+    });
   }
-  return { x: columns.first, y: rows.first, width, height, runs: encodeRuns(out) };
+  runs.push(length);
+  return {
+    x: columns.first,
+    y: rows.first,
+    width: columns.indices.length,
+    height: rows.indices.length,
+    runs,
+  };
+}
+
+/** Run lengths (starting with 0s) of one input row of a mask, sampled at the given columns. */
+function sampledRowRuns(mask: InstanceMask, inputRow: number, columns: readonly number[]): number[] {
+  const row = inputRow * mask.width;
+  const runs: number[] = [];
+  let bit = 0;
+  let length = 0;
+  for (const c of columns) {
+    if (mask.data[row + c] === bit) length++;
+    else {
+      runs.push(length);
+      bit = mask.data[row + c]!;
+      length = 1;
+    }
+  }
+  runs.push(length);
+  return runs;
 }
 
 /** Photo positions whose centres land in [from, from + size) of the input, and where in it they land. */

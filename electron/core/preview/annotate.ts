@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodeImageBounded } from '../../../native-runtimes/typescript/decode-bounded';
-import { decodeRuns } from '../../../native-runtimes/typescript/segment';
 import { loadSharp } from '../../../native-runtimes/typescript/sharp';
 import {
   COCO_SKELETON,
   isDetection,
   paletteColor,
+  rasterizeMask,
   type Detection,
   type Keypoint,
   type Mask,
@@ -51,19 +51,15 @@ function blendMask(
   classId: number,
   scale: number,
 ): void {
-  const bits = decodeRuns(mask.runs, mask.width * mask.height);
-  const [r, g, b] = hexToRgb(paletteColor(classId));
   // The mask is in the photo's pixels; the decoded image is `scale` times its size (1 unless it was shrunk).
-  const x0 = Math.max(0, Math.floor(mask.x * scale));
-  const y0 = Math.max(0, Math.floor(mask.y * scale));
-  const x1 = Math.min(width, Math.ceil((mask.x + mask.width) * scale));
-  const y1 = Math.min(height, Math.ceil((mask.y + mask.height) * scale));
-  for (let y = y0; y < y1; y++) {
-    const my = Math.floor((y + 0.5) / scale) - mask.y;
-    if (my < 0 || my >= mask.height) continue;
-    for (let x = x0; x < x1; x++) {
-      const mx = Math.floor((x + 0.5) / scale) - mask.x;
-      if (mx < 0 || mx >= mask.width || !bits[my * mask.width + mx]) continue;
+  const bitmap = rasterizeMask(mask, scale);
+  const [r, g, b] = hexToRgb(paletteColor(classId));
+  for (let row = 0; row < bitmap.height; row++) {
+    const y = bitmap.y + row;
+    if (y < 0 || y >= height) continue;
+    for (let column = 0; column < bitmap.width; column++) {
+      const x = bitmap.x + column;
+      if (x < 0 || x >= width || !bitmap.data[row * bitmap.width + column]) continue;
       const at = (y * width + x) * 3;
       pixels[at] = (pixels[at]! + r) >> 1;
       pixels[at + 1] = (pixels[at + 1]! + g) >> 1;

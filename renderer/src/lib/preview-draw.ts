@@ -2,6 +2,7 @@ import {
   COCO_SKELETON,
   isDetection,
   paletteColor,
+  rasterizeMask,
   type Detection,
   type Keypoint,
   type Mask,
@@ -78,23 +79,29 @@ function label(
   ctx.textBaseline = 'alphabetic';
 }
 
-/** The mask is in the photo's pixels, over its rectangle: drawn there, scaled like the image. */
+/** The mask is in the photo's pixels: drawn as a bitmap at the display's scale (never larger than the photo's). */
 function drawMask(ctx: CanvasRenderingContext2D, mask: Mask, classId: number, scale: number) {
-  const pixels = new ImageData(mask.width, mask.height);
+  const bitmap = rasterizeMask(mask, scale);
+  if (bitmap.width <= 0 || bitmap.height <= 0) return;
+  const pixels = new ImageData(bitmap.width, bitmap.height);
   const [r, g, b] = hexToRgb(paletteColor(classId));
-  let at = 0;
-  mask.runs.forEach((length, i) => {
-    if (i % 2 === 1) {
-      for (let p = at; p < at + length; p++) pixels.data.set([r, g, b, 115], p * 4);
-    }
-    at += length;
+  bitmap.data.forEach((bit, p) => {
+    if (bit) pixels.data.set([r, g, b, 115], p * 4);
   });
   const tile = document.createElement('canvas');
-  tile.width = mask.width;
-  tile.height = mask.height;
+  tile.width = bitmap.width;
+  tile.height = bitmap.height;
   tile.getContext('2d')!.putImageData(pixels, 0, 0);
+  // The bitmap is at min(scale, 1) of the photo; enlarged photos (scale > 1) stretch it the rest of the way.
+  const stretch = scale / Math.min(1, scale);
   ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(tile, mask.x * scale, mask.y * scale, mask.width * scale, mask.height * scale);
+  ctx.drawImage(
+    tile,
+    bitmap.x * stretch,
+    bitmap.y * stretch,
+    bitmap.width * stretch,
+    bitmap.height * stretch,
+  );
   ctx.imageSmoothingEnabled = true;
 }
 
