@@ -22,7 +22,7 @@ const SCHEMA_DIR = path.resolve(
 let ajv: Ajv2020 | null = null;
 function validator(id: string): ValidateFunction {
   if (!ajv) {
-    ajv = new Ajv2020({ allErrors: true, strict: true });
+    ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
     addFormats(ajv);
     for (const file of fs.readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json'))) {
       ajv.addSchema(JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, file), 'utf8')));
@@ -44,8 +44,15 @@ export function commandKeyOf(args: readonly string[]): CliCommandKey | null {
   return outputKeyOf(words.slice(0, 2)) ?? outputKeyOf(words.slice(0, 1));
 }
 
+/** A failure's answer is `{"error": {…}}` alone (an export job has an `error` member too). */
 export function isErrorOutput(json: unknown): boolean {
-  return typeof json === 'object' && json !== null && !Array.isArray(json) && 'error' in json;
+  return (
+    typeof json === 'object' &&
+    json !== null &&
+    !Array.isArray(json) &&
+    Object.keys(json).length === 1 &&
+    'error' in json
+  );
 }
 
 /** Why `json` does not follow the schema of what `args` ran (null when it does). */
@@ -62,6 +69,23 @@ export function cliJsonProblems(args: readonly string[], json: unknown): string 
     .join('\n')}`;
 }
 
+/**
+ * Members whose own keys are data or another vocabulary, not ours: the trainer's parity figures (metadata.json's
+ * `validation_metrics`), package names, an ONNX file's own metadata properties, and prediction objects (being unified
+ * with the endpoint's `{class, class_id, confidence, bbox}`).
+ */
+const NOT_OUR_KEYS = new Set(['parity', 'packages', 'metadata', 'predictions', 'top']);
+
+/** The keys of the CLI's JSON that are not camelCase (outside NOT_OUR_KEYS), as JSON paths. */
+export function casingProblems(json: unknown, at = ''): string[] {
+  if (Array.isArray(json)) return json.flatMap((item, i) => casingProblems(item, `${at}[${i}]`));
+  if (typeof json !== 'object' || json === null) return [];
+  return Object.entries(json).flatMap(([key, value]) => [
+    ...(/^[a-z][a-zA-Z0-9]*$/.test(key) ? [] : [`${at}.${key}`]),
+    ...(NOT_OUR_KEYS.has(key) ? [] : casingProblems(value, `${at}.${key}`)),
+  ]);
+}
+
 /** Throws when a --json run printed something other than one JSON document of its documented shape. */
 export function assertCliJson(args: readonly string[], stdout: string, json: unknown): void {
   if (!args.includes('--json') || stdout.trim() === '') return; // nothing printed: killed before it answered
@@ -72,4 +96,10 @@ export function assertCliJson(args: readonly string[], stdout: string, json: unk
   }
   const problems = cliJsonProblems(args, json);
   if (problems) throw new Error(problems);
+  const casing = casingProblems(json);
+  if (casing.length) {
+    throw new Error(
+      `\`edgepack ${args.join(' ')}\` printed keys that are not camelCase: ${casing.join(', ')}`,
+    );
+  }
 }
