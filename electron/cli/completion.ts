@@ -121,16 +121,17 @@ _edgepack_path() {
 }
 
 _edgepack() {
+  # The words offered have no spaces nor glob characters, so plain word splitting is safe (and bash 3.2 has no mapfile).
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" cmdpath
   cmdpath="$(_edgepack_path)"
   COMPREPLY=()
   if ((COMP_CWORD > 1)) && [[ "$prev" == -* && " $(_edgepack_value_options "$cmdpath") " == *" $prev "* ]]; then
     # An option's value: its choices, else file names (complete -o default).
-    mapfile -t COMPREPLY < <(compgen -W "$(_edgepack_choices "$cmdpath" "$prev")" -- "$cur")
+    COMPREPLY=($(compgen -W "$(_edgepack_choices "$cmdpath" "$prev")" -- "$cur"))
   elif [[ "$cur" == -* ]]; then
-    mapfile -t COMPREPLY < <(compgen -W "$(_edgepack_options "$cmdpath")" -- "$cur")
+    COMPREPLY=($(compgen -W "$(_edgepack_options "$cmdpath")" -- "$cur"))
   else
-    mapfile -t COMPREPLY < <(compgen -W "$(_edgepack_commands "$cmdpath") $(_edgepack_choices "$cmdpath" '')" -- "$cur")
+    COMPREPLY=($(compgen -W "$(_edgepack_commands "$cmdpath") $(_edgepack_choices "$cmdpath" '')" -- "$cur"))
   fi
 }
 
@@ -158,7 +159,7 @@ function zshScript(nodes: Node[]): string {
   ];
   return `#compdef edgepack
 # edgepack completion for zsh, generated from its command tree by \`edgepack completion zsh\`.
-# Install: edgepack completion zsh > "\${fpath[1]}/_edgepack"   (then start a new shell)
+# Install: edgepack completion zsh > ~/.zfunc/_edgepack, with fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc
 #      or: echo 'source <(edgepack completion zsh)' >> ~/.zshrc   (after compinit)
 
 _edgepack_commands() {
