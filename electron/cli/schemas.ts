@@ -3,7 +3,8 @@
  * has them). `npm run gen:cli-schemas` writes them as JSON Schemas to resources/schemas/cli/<command>.schema.json;
  * the tests run the commands and validate what they print against those files. The CLI's JSON is camelCase, as the
  * contract is; the exceptions are data whose vocabulary is not ours: `parity` (the trainer's validation metrics,
- * as metadata.json's `validation_metrics` has them), package names and the ONNX file's own metadata.
+ * as metadata.json's `validation_metrics` has them), package names, an ONNX file's own metadata and opset domains, and
+ * prediction objects (their fields are being unified with the endpoint's).
  */
 import { z } from 'zod';
 import {

@@ -71,10 +71,10 @@ export function cliJsonProblems(args: readonly string[], json: unknown): string 
 
 /**
  * Members whose own keys are data or another vocabulary, not ours: the trainer's parity figures (metadata.json's
- * `validation_metrics`), package names, an ONNX file's own metadata properties, and prediction objects (being unified
- * with the endpoint's `{class, class_id, confidence, bbox}`).
+ * `validation_metrics`), package names, an ONNX file's own metadata properties and opset domains (`ai.onnx`), and
+ * prediction objects (being unified with the endpoint's `{class, class_id, confidence, bbox}`).
  */
-const NOT_OUR_KEYS = new Set(['parity', 'packages', 'metadata', 'predictions', 'top']);
+const NOT_OUR_KEYS = new Set(['parity', 'packages', 'metadata', 'opsets', 'predictions', 'top']);
 
 /** The keys of the CLI's JSON that are not camelCase (outside NOT_OUR_KEYS), as JSON paths. */
 export function casingProblems(json: unknown, at = ''): string[] {
