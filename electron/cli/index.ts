@@ -55,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (['commander.helpDisplayed', 'commander.version'].includes(error.code)) return 0;
-      // `edgepack` or a group needing a subcommand, alone: the help went to stderr (not with --json).
+      // commander.help exits 0 when help was asked for, 1 for `edgepack` alone (its help went to stderr, not with --json).
       if (error.code === 'commander.help' && error.exitCode === 0) return 0;
       if (!out.json) return 2; // commander has already said what is wrong, with the usage
       out.error({

@@ -29,19 +29,16 @@ export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
 const optionDescriptionSchema = z
   .object({
-    /** As written in the help, e.g. `-f, --format <formats>`. */
-    flags: z.string(),
+    flags: z.string().describe('As written in the help, e.g. `-f, --format <formats>`.'),
     long: z.string().nullable(),
     short: z.string().nullable(),
     description: z.string(),
-    /** The name of its value (`formats`), null for a switch. */
-    value: z.string().nullable(),
-    /** True when a value must follow it (false: a switch, or an optional value). */
-    valueRequired: z.boolean(),
-    /** The option must be given. */
-    mandatory: z.boolean(),
-    /** A `--no-…` option. */
-    negate: z.boolean(),
+    value: z.string().nullable().describe('The name of its value (`formats`), null for a switch.'),
+    valueRequired: z
+      .boolean()
+      .describe('True when a value must follow it (false: a switch, or an optional value).'),
+    mandatory: z.boolean().describe('The option must be given.'),
+    negate: z.boolean().describe('A `--no-…` option.'),
     default: z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]).nullable(),
     choices: z.array(z.string()).nullable(),
   })
@@ -53,8 +50,7 @@ const argumentDescriptionSchema = z
     name: z.string(),
     description: z.string(),
     required: z.boolean(),
-    /** Takes one or more values (`<images...>`). */
-    variadic: z.boolean(),
+    variadic: z.boolean().describe('Takes one or more values (`<images...>`).'),
     choices: z.array(z.string()).nullable(),
   })
   .strict();
@@ -68,19 +64,24 @@ export interface CommandDescription {
   usage: string;
   arguments: ArgumentDescription[];
   options: OptionDescription[];
-  /** The `$id` of the JSON Schema its --json output follows; null for a group (see its commands). */
+  /** The `$id` of the JSON Schema its --json output follows (a group's is its list's); null for `edgepack` itself. */
   jsonSchema: string | null;
   commands: CommandDescription[];
 }
 export const commandDescriptionSchema: z.ZodType<CommandDescription> = z
   .object({
     name: z.string(),
-    command: z.string(),
+    command: z.string().describe('The whole command line to type, e.g. `edgepack models list`.'),
     description: z.string(),
     usage: z.string(),
     arguments: z.array(argumentDescriptionSchema),
     options: z.array(optionDescriptionSchema),
-    jsonSchema: z.string().nullable(),
+    jsonSchema: z
+      .string()
+      .nullable()
+      .describe(
+        "The `$id` of the JSON Schema its --json output follows (a group's is its list's); null for `edgepack` itself.",
+      ),
     get commands() {
       return z.array(commandDescriptionSchema);
     },
@@ -104,8 +105,9 @@ const capabilityMatrixSchema = z
           converter: z
             .object({
               installed: z.boolean(),
-              /** Package name → installed version (null: not installed). */
-              packages: z.record(z.string(), z.string().nullable()),
+              packages: z
+                .record(z.string(), z.string().nullable())
+                .describe('Package name → installed version (null: not installed).'),
             })
             .strict(),
           buildableHere: z.boolean(),
@@ -114,13 +116,15 @@ const capabilityMatrixSchema = z
           reason: z.string().nullable(),
           precisions: z.array(z.enum(['fp32', 'fp16', 'int8'])),
           note: z.string(),
-          /** Task → whether the format exports it and how well. */
-          tasks: z.record(
-            z.string(),
-            z.object({ supported: z.boolean(), quality: qualitySchema.nullable() }).strict(),
-          ),
-          /** Option name → its type, default and limits (the trainers' registry). */
-          exportOptions: z.record(z.string(), z.unknown()),
+          tasks: z
+            .record(
+              z.string(),
+              z.object({ supported: z.boolean(), quality: qualitySchema.nullable() }).strict(),
+            )
+            .describe('Task → whether the format exports it and how well.'),
+          exportOptions: z
+            .record(z.string(), z.unknown())
+            .describe("Option name → its type, default and limits (the trainers' registry)."),
           optimizationOptions: z.record(z.string(), z.unknown()),
         })
         .strict(),
@@ -171,10 +175,9 @@ const keyedDeploymentSchema = z
   .object({
     id: z.string(),
     endpointUrl: z.string().nullable(),
-    apiKey: z.string(),
+    apiKey: z.string().describe('The endpoint key: shown this once, never stored (only its prefix).'),
     apiKeyNotice: z.string(),
-    /** The curl command with the key in it. */
-    curl: z.string(),
+    curl: z.string().describe('The curl command with the key in it.'),
     deployment: deploymentSchema,
   })
   .strict();
@@ -229,8 +232,10 @@ const failedImageSchema = z
 // ---- each command's --json answer ---------------------------------------------------------------------------------
 
 const exportJobWithMetadata = exportJobSchema.extend({
-  /** metadata.json beside the exported files (null when the job wrote none). */
-  metadataPath: z.string().nullable(),
+  metadataPath: z
+    .string()
+    .nullable()
+    .describe('metadata.json beside the exported files (null when the job wrote none).'),
 });
 
 /** Command (as typed, without `edgepack`) → what it prints with --json on success, and a sentence about it. */
@@ -265,8 +270,7 @@ export const CLI_OUTPUTS = {
   export: {
     schema: exportJobWithMetadata.extend({
       model: z.object({ id: z.string(), name: z.string() }).strict(),
-      /** With --out: the files copied there. */
-      copiedTo: z.array(z.string()).optional(),
+      copiedTo: z.array(z.string()).optional().describe('With --out: the files copied there.'),
     }),
     about: 'the finished job (exit 0 completed, 3 partial, 1 failed, 130 cancelled)',
   },
@@ -286,10 +290,10 @@ export const CLI_OUTPUTS = {
     schema: z
       .object({
         model: previewModelSchema,
-        /** One per image, in order: its predictions, or why it failed. */
-        results: z.array(z.union([previewResultSchema, failedImageSchema])),
-        /** With --save: the annotated images written. */
-        saved: z.array(z.string()).optional(),
+        results: z
+          .array(z.union([previewResultSchema, failedImageSchema]))
+          .describe('One per image, in order: its predictions, or why it failed.'),
+        saved: z.array(z.string()).optional().describe('With --save: the annotated images written.'),
         summary: z
           .object({
             images: z.number().int(),

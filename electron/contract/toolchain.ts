@@ -11,8 +11,7 @@ export const packageStatusSchema = z.object({
 export const edgepackVersionSchema = z.object({
   version: z.string(),
   node: z.string(),
-  /** `<os>-<arch>`, e.g. linux-x64. */
-  platform: z.string(),
+  platform: z.string().describe('`<os>-<arch>`, e.g. linux-x64.'),
 });
 
 export const doctorReportSchema = z.object({
@@ -82,8 +81,9 @@ export const versionReportSchema = z.object({
     path: z.string(),
     ready: z.boolean(),
     python: z.string().nullable(),
-    /** Package name → installed version. */
-    packages: z.record(z.string(), z.string()),
+    packages: z
+      .record(z.string(), z.string())
+      .describe('Package name → installed version, as recorded when the environment was made and verified.'),
   }),
 });
 export type VersionReport = z.infer<typeof versionReportSchema>;
