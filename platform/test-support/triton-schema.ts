@@ -11,17 +11,21 @@ export interface ParsedTritonConfig {
   outputs?: [string, string, number[]][];
   instance_groups?: [number, string][];
   dynamic_batching?: boolean;
+  /** String parameters by key (`parameters { key value { string_value } }`). */
+  parameters?: Record<string, string>;
+  /** The whole config as Triton's HTTP API returns it (`GET /v2/models/<name>/config`: proto field names). */
+  json?: Record<string, unknown>;
 }
 
 /** Parses config.pbtxt files with Triton's own schema (tritonclient's model_config_pb2, strict text format). */
 const SCRIPT = `
 import json, sys
-from google.protobuf import text_format
+from google.protobuf import json_format, text_format
 from tritonclient.grpc import model_config_pb2 as mc
 out = []
 for path in sys.argv[1:]:
     try:
-        c = text_format.Parse(open(path).read(), mc.ModelConfig())
+        c = text_format.Parse(open(path, encoding="utf-8").read(), mc.ModelConfig())
     except text_format.ParseError as e:
         out.append({"ok": False, "error": str(e)})
         continue
@@ -31,6 +35,8 @@ for path in sys.argv[1:]:
         "inputs": t(c.input), "outputs": t(c.output),
         "instance_groups": [[g.count, mc.ModelInstanceGroup.Kind.Name(g.kind)] for g in c.instance_group],
         "dynamic_batching": c.HasField("dynamic_batching"),
+        "parameters": {k: v.string_value for k, v in c.parameters.items()},
+        "json": json_format.MessageToDict(c, preserving_proto_field_name=True),
     })
 print(json.dumps(out))
 `;
