@@ -5,15 +5,19 @@
  * (tests/support/ultralytics_triton_reader.py: AutoBackend → TritonRemoteModel → apply_metadata) from the JSON form
  * Triton's HTTP API serves. A real tritonserver loading such a config is in backends/triton.int.test.ts.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOnnxSummary } from '@edgepack/runtime';
-import { platformPython, repo, runPython, toolchainPython, ultralyticsEnv } from '../test-support/services';
+import { platformPython, repo, runPython, toolchainPython } from '../test-support/services';
 import { tinyDetector } from '../test-support/tiny-models';
-import { parseWithTritonSchema, type ParsedTritonConfig } from '../test-support/triton-schema';
+import {
+  parseWithTritonSchema,
+  readWithUltralytics,
+  type ParsedTritonConfig,
+  type UltralyticsReadBack,
+} from '../test-support/triton-schema';
 import { renderConfigPbtxt, tritonModelConfig } from './config-pbtxt';
 import type { TritonModelFacts } from './triton-metadata';
 
@@ -54,17 +58,6 @@ for i, case in enumerate(cases):
         fh.write(triton_config(io, case["facts"]))
 `;
 
-interface ReadBack {
-  format: string;
-  names: [number, string][];
-  imgsz: number[];
-  task: string;
-  stride: number;
-  batch: number;
-  end2end: boolean;
-  kpt_shape: number[] | null;
-}
-
 let platformPy: string;
 let toolchainPy: string;
 let dir: string;
@@ -75,23 +68,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function readWithUltralytics(configs: Record<string, unknown>[]): ReadBack[] {
-  const file = path.join(dir, `configs-${Date.now()}.json`);
-  writeFileSync(file, JSON.stringify(configs));
-  const r = spawnSync(
-    toolchainPy,
-    [path.join(repo, 'tests', 'support', 'ultralytics_triton_reader.py'), file],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, ...ultralyticsEnv() },
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  if (r.status !== 0) throw new Error(`the Ultralytics reader failed (exit ${r.status}):\n${r.stderr}`);
-  return JSON.parse(r.stdout) as ReadBack[];
-}
-
-function expectFacts(read: ReadBack, facts: FixtureFacts, label: string): void {
+function expectFacts(read: UltralyticsReadBack, facts: FixtureFacts, label: string): void {
   expect(read.format, label).toBe('triton');
   expect(read.names, label).toEqual(facts.names.map((n, i) => [i, n]));
   expect([read.imgsz, read.task], label).toEqual([facts.imgsz, facts.task]);
@@ -153,7 +130,7 @@ describe("the metadata parameter through model_config_pb2 and Ultralytics' Trito
     });
     expect(parsed.filter((p) => p.platform === 'tensorrt_plan')).toHaveLength(fixture.cases.length);
 
-    const read = readWithUltralytics(configs);
+    const read = readWithUltralytics(toolchainPy, configs);
     read.forEach((r, k) => expectFacts(r, expected[k]!, labels[k]!));
   });
 

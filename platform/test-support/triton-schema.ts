@@ -1,4 +1,8 @@
-import { runPython } from './services';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repo, runPython, ultralyticsEnv } from './services';
 
 export interface ParsedTritonConfig {
   ok: boolean;
@@ -43,4 +47,38 @@ print(json.dumps(out))
 
 export function parseWithTritonSchema(python: string, files: string[]): ParsedTritonConfig[] {
   return JSON.parse(runPython(python, SCRIPT, files)) as ParsedTritonConfig[];
+}
+
+/** What Ultralytics' own Triton reading path made of one served config (tests/support/ultralytics_triton_reader.py). */
+export interface UltralyticsReadBack {
+  format: string;
+  /** [class id, name] pairs, as AutoBackend's `names` holds them (integer ids). */
+  names: [number, string][];
+  imgsz: number[];
+  task: string;
+  stride: number;
+  batch: number;
+  end2end: boolean;
+  kpt_shape: number[] | null;
+}
+
+/**
+ * Hands model configs, in the JSON form Triton's HTTP API serves (`GET /v2/models/<name>/config`), to Ultralytics'
+ * AutoBackend → TritonRemoteModel → apply_metadata, in the trainers' toolchain (`python`, which has Ultralytics).
+ */
+export function readWithUltralytics(python: string, configs: object[]): UltralyticsReadBack[] {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ultralytics-triton-'));
+  try {
+    const file = path.join(dir, 'configs.json');
+    writeFileSync(file, JSON.stringify(configs));
+    const r = spawnSync(python, [path.join(repo, 'tests', 'support', 'ultralytics_triton_reader.py'), file], {
+      encoding: 'utf8',
+      env: { ...process.env, ...ultralyticsEnv() },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (r.status !== 0) throw new Error(`the Ultralytics reader failed (exit ${r.status}):\n${r.stderr}`);
+    return JSON.parse(r.stdout) as UltralyticsReadBack[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
