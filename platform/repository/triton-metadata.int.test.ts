@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOnnxSummary } from '@edgepack/runtime';
-import { platformPython, repo, runPython, toolchainPython } from '../test-support/services';
+import { readOnnxSummary, resolveModelInfo } from '@edgepack/runtime';
+import { exportedPackage, platformPython, repo, runPython, toolchainPython } from '../test-support/services';
 import { tinyDetector } from '../test-support/tiny-models';
 import {
   parseWithTritonSchema,
@@ -19,7 +19,7 @@ import {
   type UltralyticsReadBack,
 } from '../test-support/triton-schema';
 import { renderConfigPbtxt, tritonModelConfig } from './config-pbtxt';
-import type { TritonModelFacts } from './triton-metadata';
+import { metadataParameter, tritonModelFacts, type TritonModelFacts } from './triton-metadata';
 
 interface FixtureFacts {
   task: string;
@@ -132,6 +132,37 @@ describe("the metadata parameter through model_config_pb2 and Ultralytics' Trito
 
     const read = readWithUltralytics(toolchainPy, configs);
     read.forEach((r, k) => expectFacts(r, expected[k]!, labels[k]!));
+  });
+
+  it('for real export packages, the platform and the trainers derive the same parameter (metadata.json, then the ONNX)', async () => {
+    const script = `
+import json, sys
+from pathlib import Path
+from trainers.common.triton import facts_from_metadata, metadata_parameter
+from trainers.ultralytics.formats.tensorrt import ultralytics_onnx_props
+parameters = []
+for d in map(Path, sys.argv[1:]):
+    meta = json.loads((d / "metadata.json").read_text(encoding="utf-8"))
+    parameters.append(metadata_parameter(facts_from_metadata(meta, ultralytics_onnx_props(d / "model.onnx"))))
+print(json.dumps(parameters))
+`;
+    const packages = await Promise.all(
+      (['detect', 'segment', 'classify', 'pose'] as const).map((task) => exportedPackage(task)),
+    );
+    const fromTrainers = JSON.parse(
+      runPython(
+        toolchainPy,
+        script,
+        packages.map((p) => p.dir),
+        { PYTHONPATH: repo },
+      ),
+    ) as string[];
+    packages.forEach((p, i) => {
+      const summary = readOnnxSummary(p.onnx);
+      const info = resolveModelInfo({ metadataJson: p.metadata, onnx: summary });
+      expect(metadataParameter(tritonModelFacts(info, summary))).toBe(fromTrainers[i]);
+    });
+    expect(fromTrainers[3]).toContain("'kpt_shape': [3, 3]");
   });
 
   it("Ultralytics' guide's naive string_value does not even parse with such names (ultralytics#22111)", () => {

@@ -14,6 +14,7 @@ only, `\\xhh`/`\\uhhhh`/`\\Uhhhhhhhh` for the rest), then as a protobuf text-for
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 # Keys in Ultralytics' own exporter order (stride, task, batch, imgsz, names, channels, end2end, kpt_shape).
@@ -107,8 +108,11 @@ def metadata_parameter(facts: dict) -> str:
     return f'parameters {{\n  key: "metadata"\n  value {{\n    string_value: {pbtxt_string(literal)}\n  }}\n}}\n'
 
 
-def facts_from_metadata(meta: dict) -> dict:
-    """The facts an Edgepack metadata.json holds (the platform reads the same ones from it, or from the ONNX)."""
+def facts_from_metadata(meta: dict, onnx_props: dict | None = None) -> dict:
+    """The facts an Edgepack metadata.json holds, then what Ultralytics' own ONNX metadata_props say (`onnx_props`)
+    for what it leaves out: the precedence the platform's resolveModelInfo has, so both write the same parameter for
+    one package (a classify model's stride, for one, is only in the ONNX: Ultralytics writes 1)."""
+    props = onnx_props or {}
     shape = meta.get("input", {}).get("shape") or []
     resize = meta.get("preprocessing", {}).get("resize", {})
     post = meta.get("postprocessing", {})
@@ -118,12 +122,19 @@ def facts_from_metadata(meta: dict) -> dict:
     if isinstance(imgsz, int):
         imgsz = [imgsz, imgsz]
     batch = shape[0] if shape and isinstance(shape[0], int) and shape[0] > 0 else 1
+    stride = resize.get("stride", meta.get("stride"))
+    if stride is None:
+        stride = int(props["stride"]) if "stride" in props else 32
+    end2end = decoder.get("nms_applied") is True or post.get("nms", {}).get("embedded") is True
+    kpt_shape = (decoder.get("keypoints") or {}).get("shape") or meta.get("kpt_shape")
+    if kpt_shape is None and "kpt_shape" in props:
+        kpt_shape = ast.literal_eval(props["kpt_shape"])
     return {
         "task": meta["task"],
         "names": list(meta["names"]),
         "imgsz": list(imgsz),
-        "stride": resize.get("stride", 32),
+        "stride": stride,
         "batch": batch,
-        "end2end": bool(decoder.get("nms_applied") or post.get("nms", {}).get("embedded")),
-        "kpt_shape": (decoder.get("keypoints") or {}).get("shape"),
+        "end2end": end2end or props.get("end2end") == "True",
+        "kpt_shape": list(kpt_shape) if kpt_shape else None,
     }

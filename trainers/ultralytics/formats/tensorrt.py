@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import stat
 from pathlib import Path
 
@@ -179,7 +180,7 @@ def _build_engine(ctx, target: Path) -> None:
     meta = json.loads(raw[4 : 4 + size].decode("utf-8"))
     (target / PLAN).write_bytes(raw[4 + size :])
     (target / ULTRALYTICS_METADATA).write_text(json.dumps(meta, indent=2))
-    produced.replace(target / ENGINE)
+    shutil.move(produced, target / ENGINE)  # Ultralytics writes it beside the checkpoint: maybe another file system
 
 
 def describe_io(path: Path) -> dict:
@@ -200,10 +201,18 @@ def embed_metadata(path: Path, meta: dict) -> None:
     (path / "metadata.json").write_text(json.dumps({k: v for k, v in meta.items() if k != "validation"}, indent=2))
     if (path / "model.onnx").exists():
         onnx_format.embed_metadata(path / "model.onnx", meta)
-        facts = facts_from_metadata(meta)
+        facts = facts_from_metadata(meta, ultralytics_onnx_props(path / "model.onnx"))
         (path / "config.pbtxt").write_text(triton_config({"input": meta["input"], "outputs": meta["outputs"]}, facts))
         # ASCII JSON, so its byte count is the length Ultralytics' header states (as its exporter writes it)
         (path / ULTRALYTICS_METADATA).write_text(json.dumps(ultralytics_metadata(facts), ensure_ascii=True))
+
+
+def ultralytics_onnx_props(onnx_path: Path) -> dict:
+    """Ultralytics' own keys in the ONNX's metadata_props (stride, kpt_shape, end2end… as str() of the value)."""
+    import onnx
+
+    props = onnx.load(str(onnx_path), load_external_data=False).metadata_props
+    return {p.key: p.value for p in props if p.key != onnx_format.METADATA_KEY}
 
 
 def structural_check(path: Path) -> dict:
