@@ -101,7 +101,7 @@ def test_coreml_says_it_cannot_run_here(job):
 
 
 def test_tensorrt_without_gpu_is_a_labeled_deferred_build(job):
-    _task, out, run = job
+    task, out, run = job
     result = run.result["formats"]["tensorrt"]
     assert "built on the target device" in result["note"]
     package = out / "model_tensorrt"
@@ -111,7 +111,8 @@ def test_tensorrt_without_gpu_is_a_labeled_deferred_build(job):
     assert "--fp16" not in script.read_text() and "--int8" not in script.read_text(), "FP32 asks for no precision"
     config = (package / "config.pbtxt").read_text()
     assert 'platform: "tensorrt_plan"' in config and 'name: "images"' in config
-    assert not (package / "model.plan").exists()
+    assert 'key: "metadata"' in config and f"'task': '{task}'" in config, "names, imgsz and task for Ultralytics"
+    assert not (package / "model.plan").exists() and not (package / "model.engine").exists(), "built on the target"
 
 
 def test_one_model_load_for_all_formats(job):
