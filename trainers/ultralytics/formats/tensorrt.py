@@ -11,6 +11,7 @@ import json
 import stat
 from pathlib import Path
 
+from trainers.common.metadata import embedded_copy
 from trainers.common.registry import CALIB_DIR, IMGSZ, TASKS, FormatSpec, Option, register
 
 from ..calibration_feed import refuse_half_and_int8
@@ -164,7 +165,7 @@ def describe_io(path: Path) -> dict:
 
 def embed_metadata(path: Path, meta: dict) -> None:
     """An engine file holds no metadata: metadata.json goes beside it, in the package; the ONNX carries it too."""
-    (path / "metadata.json").write_text(json.dumps({k: v for k, v in meta.items() if k != "validation"}, indent=2))
+    (path / "metadata.json").write_text(json.dumps(embedded_copy(meta), indent=2))
     if (path / "model.onnx").exists():
         onnx_format.embed_metadata(path / "model.onnx", meta)
 
