@@ -46,6 +46,7 @@ export * from './toolchain';
 export * from './preview';
 export * from './capabilities';
 export * from './deploy';
+export * from './metadata';
 
 const empty = z.object({}).strict();
 

@@ -5,6 +5,7 @@ import { preprocessSpecFrom } from '../../electron/core/vision/preprocess';
 import type { ServingFacts } from '../store/types';
 import { PlatformError } from './errors';
 import { isServableTask } from '../../electron/contract/tasks';
+import { metadataForFormat } from '../../electron/contract/metadata';
 
 export interface ModelPackage {
   onnx: Uint8Array;
@@ -31,7 +32,9 @@ export function validateModelPackage(onnx: Uint8Array, metadataText: string | nu
   let metadataJson: unknown = undefined;
   if (metadataText !== null) {
     try {
-      metadataJson = JSON.parse(metadataText);
+      // An export's metadata.json describes each of its formats: the ONNX model's document is this package's.
+      const parsed: unknown = JSON.parse(metadataText);
+      metadataJson = metadataForFormat(parsed, 'onnx') ?? parsed;
     } catch (error) {
       throw new PlatformError(
         400,

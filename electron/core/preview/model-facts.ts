@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PreviewFact, PreviewModel } from '../../contract';
+import { METADATA_FILE, metadataForModelFile } from '../../contract/metadata';
 import { AppError } from '../errors';
 import type { ModelInfo } from '../vision/model-info';
 import { resolveModelInfo } from '../vision/model-info';
@@ -179,14 +180,13 @@ function checkImageInput(file: string, summary: OnnxModelSummary) {
 }
 
 function readSidecar(file: string): Record<string, unknown> | null {
-  const candidate = path.join(path.dirname(file), 'metadata.json');
+  const candidate = path.join(path.dirname(file), METADATA_FILE);
   if (!fs.existsSync(candidate)) return null;
   try {
     const json = JSON.parse(fs.readFileSync(candidate, 'utf8')) as unknown;
-    if (!isRecord(json)) return null;
-    // A metadata.json describing another file of the folder is not this model's.
-    if (typeof json['model_file'] === 'string' && json['model_file'] !== path.basename(file)) return null;
-    return json;
+    // This model's document: an export's metadata.json describes each of its formats' files; one describing only
+    // other files of the folder is not this model's.
+    return metadataForModelFile(json, path.basename(file));
   } catch {
     throw new AppError(
       'INVALID_MODEL_METADATA',
