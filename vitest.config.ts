@@ -9,6 +9,7 @@ export default defineConfig({
           name: 'unit',
           include: [
             'electron/**/*.test.ts',
+            'native-runtimes/typescript/**/*.test.ts',
             'platform/**/*.test.ts',
             'renderer/**/*.test.ts',
             'tests/unit/**/*.test.ts',

@@ -1,12 +1,15 @@
-// The CLI runs from one esbuild bundle of electron/cli + core + contract (npm packages stay external), rebuilt
-// whenever any TypeScript source it is made from is newer than the bundle. Loading one prebuilt file instead of
-// transpiling ~150 modules through tsx on every call takes a `edgepack` command from ~1 s to ~0.2 s of start-up.
+// The CLI runs from one esbuild bundle of electron/cli + core + contract and the reference runtime they use
+// (native-runtimes/typescript); npm packages stay external. It is rebuilt whenever any TypeScript source it is made
+// from is newer than the bundle. Loading one prebuilt file instead of transpiling ~150 modules through tsx on every
+// call takes a `edgepack` command from ~1 s to ~0.2 s of start-up.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const sources = ['electron/cli', 'electron/core', 'electron/contract'].map((d) => path.join(repo, d));
+const sources = ['electron/cli', 'electron/core', 'electron/contract', 'native-runtimes/typescript'].map(
+  (d) => path.join(repo, d),
+);
 const bundle = path.join(repo, '.cache', 'cli', 'edgepack.mjs');
 
 function newestSource(dir) {

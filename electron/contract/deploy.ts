@@ -7,6 +7,8 @@ const platformUrl = z
   .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://');
 const token = z.string().trim().min(8, 'is too short to be an account token').max(512);
 const deploymentId = z.string().min(1).max(128);
+/** A deployment's name: 1–100 characters (the platform refuses longer ones too: its own DEPLOYMENT_NAME_MAX). */
+export const DEPLOYMENT_NAME_MAX = 100;
 
 /** Where the platform is and the account token it wants; the token goes to the SecretStore, never the database. */
 export const deploySettingsRequest = z.object({ endpoint: platformUrl, token: token.optional() }).strict();
@@ -18,7 +20,12 @@ export const deployCreateRequest = z
     /** Platform URL and token for this deploy; stored for later calls when given. */
     endpoint: platformUrl.optional(),
     token: token.optional(),
-    name: z.string().trim().min(1).max(100).optional(),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'is empty: leave it out to name the deployment after its classes')
+      .max(DEPLOYMENT_NAME_MAX, `is longer than ${DEPLOYMENT_NAME_MAX} characters`)
+      .optional(),
   })
   .strict();
 export type DeployCreateRequest = z.input<typeof deployCreateRequest>;

@@ -13,6 +13,15 @@ export type JobStatus = z.infer<typeof jobStatusSchema>;
 export const exportConfigSchema = z.object(exportOptionsShape).strict();
 export type ExportConfig = z.infer<typeof exportConfigSchema>;
 
+/** The accepted range of a numeric export setting, read from the schema above (so the CLI and UI say the same). */
+export function exportConfigRange(key: 'imgsz' | 'opset' | 'batch' | 'workspace'): {
+  min: number;
+  max: number;
+} {
+  const number = exportConfigSchema.shape[key].unwrap();
+  return { min: number.minValue ?? 1, max: number.maxValue ?? Number.MAX_SAFE_INTEGER };
+}
+
 export const optimizationConfigSchema = z.object(optimizationOptionsShape).strict();
 export type OptimizationConfig = z.infer<typeof optimizationConfigSchema>;
 

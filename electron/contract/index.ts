@@ -6,13 +6,14 @@ import { z } from 'zod';
 import type { ModelRecord } from './models';
 import { modelIdRequest, modelsAddRequest } from './models';
 import type { ExportJob } from './exports';
-import { exportIdRequest, exportsCreateRequest, exportsListRequest } from './exports';
+import { exportConfigRange, exportIdRequest, exportsCreateRequest, exportsListRequest } from './exports';
 import type { ToolchainProgress, ToolchainReport } from './toolchain';
 import { toolchainRequest } from './toolchain';
 import type { CapabilityMatrix } from './capabilities';
 import { capabilitiesRequest } from './capabilities';
 import type { Deployment, DeploymentWithKey, DeploySettings, DeployTestResult } from './deploy';
 import {
+  DEPLOYMENT_NAME_MAX,
   deployCreateRequest,
   deployIdRequest,
   deployListRequest,
@@ -46,7 +47,6 @@ export * from './toolchain';
 export * from './preview';
 export * from './capabilities';
 export * from './deploy';
-export * from './metadata';
 
 const empty = z.object({}).strict();
 
@@ -109,11 +109,39 @@ export function parseRequest<C extends Channel>(
     const error: AppErrorShape = {
       code: 'INVALID_REQUEST',
       message: `Invalid ${channel} request: ${where}: ${issue?.message ?? 'invalid'}`,
-      hint: 'This is a bug in the caller; the request was not run.',
+      hint: hintFor(issue, where),
     };
     throw Object.assign(new Error(error.message), error);
   }
   return parsed.data as z.output<(typeof channels)[C]['request']>;
+}
+
+/**
+ * What to do about a refused request. A value out of range (a size, an opset, a name's length) is something a person
+ * typed: the hint gives the accepted range. Anything else is a request no screen or command should have sent.
+ */
+function hintFor(issue: z.core.$ZodIssue | undefined, where: string): string {
+  const field = where.split('.').pop() ?? where;
+  if (issue?.code === 'too_small' || issue?.code === 'too_big') {
+    const bound = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+    const other = issue.code === 'too_small' ? 'at least' : 'at most';
+    const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : '';
+    const range = rangeOf(where);
+    return range
+      ? `Give ${field} a value from ${range.min} to ${range.max}${unit}, e.g. ${range.example}.`
+      : `Give ${field} ${other} ${bound}${unit}.`;
+  }
+  return 'This is a bug in the caller; the request was not run.';
+}
+
+/** The full range of the settings people type, so a hint can say both ends (and give a value that works). */
+function rangeOf(where: string): { min: number; max: number; example: string } | null {
+  const examples: Record<string, string> = { imgsz: '640', opset: '17', batch: '1' };
+  const key = where.replace(/^exportConfig\./, '');
+  if (where.startsWith('exportConfig.') && (key === 'imgsz' || key === 'opset' || key === 'batch'))
+    return { ...exportConfigRange(key), example: examples[key]! };
+  if (where === 'name') return { min: 1, max: DEPLOYMENT_NAME_MAX, example: '"pets-v2"' };
+  return null;
 }
 
 /** Events pushed from core to renderer. */

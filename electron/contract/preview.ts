@@ -1,6 +1,20 @@
 import { z } from 'zod';
+import type {
+  PreviewClassScore,
+  PreviewInputMapping,
+  PreviewPrediction,
+} from '../../native-runtimes/typescript/predictions';
 import { appErrorSchema } from './errors';
 import { servableTaskSchema, taskSchema } from './tasks';
+
+// The prediction types are the reference runtime's: the preview, `predict --json` and the endpoint answer with them.
+export type {
+  PreviewClassScore,
+  PreviewInputMapping,
+  PreviewKeypoint,
+  PreviewMask,
+  PreviewPrediction,
+} from '../../native-runtimes/typescript/predictions';
 
 /** Thresholds and filters; anything left out is the model's default (metadata.json, else Ultralytics'). */
 export const previewOptionsSchema = z
@@ -40,47 +54,6 @@ export const previewModelSchema = z.object({
   defaults: z.object({ conf: z.number(), iou: z.number(), maxDet: z.number(), agnostic: z.boolean() }),
 });
 export type PreviewModel = z.infer<typeof previewModelSchema>;
-
-export interface PreviewKeypoint {
-  x: number;
-  y: number;
-  score: number | null;
-}
-
-/** A binary mask in model-input pixels over [x, y, width, height]; runs alternate 0s and 1s, row-major. */
-export interface PreviewMask {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  runs: number[];
-}
-
-export interface PreviewPrediction {
-  classId: number;
-  className: string;
-  confidence: number;
-  /** [x1, y1, x2, y2] in original-image pixels. */
-  box: [number, number, number, number];
-  keypoints?: PreviewKeypoint[];
-  mask?: PreviewMask;
-}
-
-export interface PreviewClassScore {
-  classId: number;
-  className: string;
-  confidence: number;
-}
-
-/** How model-input pixels map to the original image (for drawing masks): x = (xi - left) * sourceWidth / resizedWidth. */
-export interface PreviewInputMapping {
-  inputWidth: number;
-  inputHeight: number;
-  left: number;
-  top: number;
-  resizedWidth: number;
-  resizedHeight: number;
-}
 
 export interface PreviewTimings {
   /** Loading the model into onnxruntime (first use only). */

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildTinyOnnx } from '../../native-runtimes/typescript/test-support/tiny-onnx';
 import type { ExportJob } from '../contract';
-import { tinyOnnx } from '../../tests/unit/helpers/tiny-onnx';
 import { createCore, resolveHome, type CoreWithServices } from './index';
 
 let home: string;
@@ -23,7 +23,11 @@ const onnxFile = (name = 'shapes.onnx') => {
   const file = path.join(home, name);
   fs.writeFileSync(
     file,
-    tinyOnnx({ task: 'detect', names: "{0: 'circle', 1: 'square'}", imgsz: '[32, 32]' }),
+    buildTinyOnnx({
+      inputShape: [1, 3, 32, 32],
+      output: { dims: [1, 1], data: new Float32Array(1) },
+      metadata: { task: 'detect', names: "{0: 'circle', 1: 'square'}", imgsz: '[32, 32]' },
+    }),
   );
   return file;
 };

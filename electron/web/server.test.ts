@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CONTENT_SECURITY_POLICY } from '../main/csp';
-import { startWebServer, type WebServer } from './server';
+import { HARNESS_CONTENT_SECURITY_POLICY, startWebServer, type WebServer } from './server';
 
 let server: WebServer;
 let root: string;
@@ -17,6 +17,8 @@ beforeAll(async () => {
   const rendererDir = path.join(root, 'renderer');
   fs.mkdirSync(rendererDir);
   fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Edgepack</title>');
+  fs.mkdirSync(path.join(rendererDir, 'assets'));
+  fs.writeFileSync(path.join(rendererDir, 'assets', 'index.js'), 'console.log(1);\n');
   server = await startWebServer({
     home,
     port: 0,
@@ -57,7 +59,80 @@ describe('web harness', () => {
     const response = await fetch(server.url);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<title>Edgepack</title>');
-    expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(response.headers.get('content-security-policy')).toBe(HARNESS_CONTENT_SECURITY_POLICY);
+  });
+
+  it("keeps the renderer's CSP and adds frame-ancestors 'none' to it", () => {
+    const directives = HARNESS_CONTENT_SECURITY_POLICY.split(';').map((d) => d.trim());
+    for (const directive of CONTENT_SECURITY_POLICY.split(';').map((d) => d.trim()))
+      expect(directives).toContain(directive);
+    expect(directives).toContain("frame-ancestors 'none'");
+  });
+
+  it('forbids framing on every response: pages, assets, API answers, errors and refusals', async () => {
+    const port = new URL(server.url).port;
+    const responses: [string, { status: number; headers: Record<string, string | string[] | undefined> }][] =
+      [];
+    const raw = (
+      what: string,
+      method: string,
+      url: string,
+      headers: Record<string, string> = {},
+      body?: string,
+    ) =>
+      new Promise<void>((resolve, reject) => {
+        const request = http.request(
+          { host: '127.0.0.1', port, method, path: url, headers: { host: `127.0.0.1:${port}`, ...headers } },
+          (response) => {
+            response.resume();
+            response.on('end', () => {
+              responses.push([what, { status: response.statusCode ?? 0, headers: response.headers }]);
+              resolve();
+            });
+          },
+        );
+        request.on('error', reject);
+        request.end(body);
+      });
+    const json = { 'content-type': 'application/json' };
+    await raw('the page', 'GET', '/');
+    await raw('index.html', 'GET', '/index.html');
+    await raw('a script', 'GET', '/assets/index.js');
+    await raw('a missing file', 'GET', '/no/such/file.js');
+    await raw('a HEAD request', 'HEAD', '/');
+    await raw('a channel', 'POST', '/api/invoke/models:list', json, '{}');
+    await raw('an invalid request', 'POST', '/api/invoke/exports:get', json, '{"id":5}');
+    await raw('an unknown channel', 'POST', '/api/invoke/models:explode', json, '{}');
+    await raw('malformed JSON', 'POST', '/api/invoke/models:list', json, '{');
+    await raw(
+      'an upload without a file',
+      'POST',
+      '/api/upload',
+      { 'content-type': 'multipart/form-data; boundary=x' },
+      '--x--\r\n',
+    );
+    await raw('the event socket without an upgrade', 'GET', '/api/events');
+    await raw(
+      'a cross-site request',
+      'POST',
+      '/api/invoke/models:list',
+      { ...json, origin: 'https://evil.example' },
+      '{}',
+    );
+    await raw('a forged Host', 'GET', '/', { host: `evil.example:${port}` });
+    await raw('a refused event socket', 'GET', '/api/events', {
+      connection: 'Upgrade',
+      upgrade: 'websocket',
+      origin: 'https://evil.example',
+      'sec-websocket-version': '13',
+      'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    });
+    const statuses = new Set(responses.map(([, r]) => r.status));
+    for (const status of [200, 400, 403, 404]) expect(statuses).toContain(status);
+    for (const [what, response] of responses) {
+      expect(response.headers['content-security-policy'], what).toBe(HARNESS_CONTENT_SECURITY_POLICY);
+      expect(response.headers['x-frame-options'], what).toBe('DENY');
+    }
   });
 
   it('answers contract channels from the core', async () => {

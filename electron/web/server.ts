@@ -37,6 +37,13 @@ export interface WebServer {
 
 const LOOPBACK = '127.0.0.1';
 
+/**
+ * The renderer's CSP plus `frame-ancestors 'none'`: no other page (another local server, a site the person visits)
+ * may frame the harness and trick clicks into it. Only a header can say this (browsers ignore frame-ancestors in the
+ * renderer's <meta> CSP), so it is added here; X-Frame-Options: DENY says the same to browsers without CSP 2.
+ */
+export const HARNESS_CONTENT_SECURITY_POLICY = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
+
 async function buildApp(
   core: Core,
   options: WebServerOptions,
@@ -46,7 +53,8 @@ async function buildApp(
   const app = Fastify({ logger: { level: 'warn' }, bodyLimit: 1024 * 1024, forceCloseConnections: true });
   let port = options.port;
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    reply.header('Content-Security-Policy', HARNESS_CONTENT_SECURITY_POLICY);
+    reply.header('X-Frame-Options', 'DENY');
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     return payload;

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
-import { PREVIEW_SESSION_OPTIONS } from '../../electron/core/preview/inference-worker';
-import type { OutputTensor } from '../../electron/core/vision';
+import type { OutputTensor } from '@edgepack/runtime';
+import { PREVIEW_SESSION_OPTIONS } from '@edgepack/runtime/session-options';
 import type { InferenceBackend, InputTensor, LoadRequest } from './types';
 import { InferenceFailedError, ModelLoadError } from './types';
 

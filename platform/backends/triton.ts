@@ -1,5 +1,5 @@
 import { promises as dns } from 'node:dns';
-import type { OutputTensor } from '../../electron/core/vision';
+import type { OutputTensor } from '@edgepack/runtime';
 import type { TritonModelBackend } from '../repository/config-pbtxt';
 import { tritonModelConfig } from '../repository/config-pbtxt';
 import {

@@ -1,4 +1,4 @@
-import type { OnnxModelSummary, OutputTensor } from '../../electron/core/vision';
+import type { OnnxModelSummary, OutputTensor } from '@edgepack/runtime';
 
 export interface LoadRequest {
   deploymentId: string;

@@ -17,7 +17,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { benchCheckpoint, toolchainEnvPath } from '../../scripts/bench/toolchain';
+import { benchCheckpoint, toolchainEnvPath } from '../../tests/support/toolchain';
 import { freePort, packageForm } from '../test-support/harness';
 import {
   createPgSchema,
@@ -42,7 +42,7 @@ const flag = (name: string, fallback: string) => {
 };
 const secondsFlag = args.includes('--seconds') ? Number(flag('seconds', '8')) : null;
 const limitSeconds = Number(flag('limit-seconds', '120'));
-const image = path.join(repo, 'electron', 'core', 'vision', 'test-images', 'bus.jpg');
+const image = path.join(repo, 'native-runtimes', 'typescript', 'test-images', 'bus.jpg');
 const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readOnnxSummary } from '../../electron/core/vision';
+import { readOnnxSummary } from '@edgepack/runtime';
 import { tinyDetector } from '../test-support/tiny-models';
 import { renderConfigPbtxt, tritonModelConfig } from './config-pbtxt';
 import { removeTritonVersion, tritonVersions, writeTritonModel } from './layout';

@@ -1,4 +1,4 @@
-import type { OnnxElemType, OnnxModelSummary, OnnxTensorInfo } from '../../electron/core/vision';
+import type { OnnxElemType, OnnxModelSummary, OnnxTensorInfo } from '@edgepack/runtime';
 
 /** How Triton runs the model: its ONNX Runtime backend (production image), or a Python-backend model that runs
  * the same ONNX on onnxruntime (the tritonserver bundled with nvidia-pytriton ships only the Python backend). */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOnnxSummary } from '../../electron/core/vision';
+import { readOnnxSummary } from '@edgepack/runtime';
 import { exportedPackage, platformPython } from '../test-support/services';
 import { tinyDetector } from '../test-support/tiny-models';
 import { parseWithTritonSchema } from '../test-support/triton-schema';

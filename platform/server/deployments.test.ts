@@ -241,6 +241,29 @@ describe('bad packages', () => {
     );
   });
 
+  it('caps a deployment name at 100 characters: a 100 000-character one is a 400 naming the limit, nothing is made', async () => {
+    const before = (await json(await t.request('GET', '/api/v1/deployments'))).deployments.length;
+    for (const name of ['n'.repeat(100_000), 'n'.repeat(101), '   ']) {
+      const refused = await t.request('POST', '/api/v1/deployments', {
+        body: packageForm(tinyDetector(), undefined, { name }),
+      });
+      expect(refused.status).toBe(400);
+      const { error } = await json(refused);
+      expect(error).toMatchObject({
+        code: 'INVALID_NAME',
+        hint: expect.stringContaining('1 to 100 characters'),
+      });
+      if (name.trim()) expect(error.message).toContain(`${name.length} characters long`);
+    }
+    expect((await json(await t.request('GET', '/api/v1/deployments'))).deployments.length).toBe(before);
+
+    const longest = await t.request('POST', '/api/v1/deployments', {
+      body: packageForm(tinyDetector(), undefined, { name: ` ${'n'.repeat(100)} ` }),
+    });
+    expect(longest.status).toBe(201);
+    expect((await json(longest)).deployment.name).toBe('n'.repeat(100));
+  });
+
   it('names a package key that does not exist in storage', async () => {
     const response = await t.request('POST', '/api/v1/deployments', {
       json: { package_key: 'exports/nothing-here' },

@@ -1,7 +1,7 @@
+import { readOnnxSummary } from '@edgepack/runtime';
 import { DEPLOYMENT_KEY_PREFIX, displayPrefix, generateSecret, type KeyHasher } from '../auth/keys';
 import type { InferenceBackend } from '../backends/types';
 import { BackendUnavailableError, ModelLoadError } from '../backends/types';
-import { readOnnxSummary } from '../../electron/core/vision';
 import type { ObjectStore } from '../storage/types';
 import { ObjectNotFoundError, InvalidKeyError, assertSafeKey } from '../storage/types';
 import type { PlatformStore } from '../store/platform-store';
@@ -9,6 +9,13 @@ import type { Account, Deployment, DeploymentVersion } from '../store/types';
 import { PlatformError } from './errors';
 import type { ModelPackage } from './packages';
 import { validateModelPackage } from './packages';
+
+/**
+ * The longest deployment name the service takes. The app's contract refuses longer names before sending them (its
+ * own DEPLOYMENT_NAME_MAX: the service is deployed apart from the app); tests/unit/platform-limits.test.ts keeps
+ * the two equal.
+ */
+export const DEPLOYMENT_NAME_MAX = 100;
 
 export interface DeploymentServiceDeps {
   store: PlatformStore;
@@ -42,9 +49,10 @@ export class DeploymentService {
     input: { name?: string; replicas?: number; model: ModelPackage; metadataText: string | null },
   ): Promise<CreatedDeployment> {
     const replicas = checkReplicas(input.replicas ?? 1);
+    const name = checkName(input.name);
     const id = await this.deps.store.createDeployment({
       accountId: account.id,
-      name: (input.name ?? '').trim() || input.model.info.names.slice(0, 3).join(', ') || 'model',
+      name: name ?? (input.model.info.names.slice(0, 3).join(', ').slice(0, DEPLOYMENT_NAME_MAX) || 'model'),
       replicas,
       endpointUrl: (deploymentId) => new URL(`/v1/infer/${deploymentId}`, this.deps.publicUrl).toString(),
     });
@@ -401,6 +409,23 @@ export class DeploymentService {
       this.deps.onChange?.(id);
     }
   }
+}
+
+/** A deployment's name, trimmed: 1–100 characters, or none (then it is named after its classes). */
+function checkName(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > DEPLOYMENT_NAME_MAX) {
+    throw new PlatformError(
+      400,
+      'INVALID_NAME',
+      trimmed.length === 0
+        ? 'The deployment name is empty.'
+        : `The deployment name is ${trimmed.length} characters long; a name is 1 to ${DEPLOYMENT_NAME_MAX} characters.`,
+      `Send a name of 1 to ${DEPLOYMENT_NAME_MAX} characters (e.g. "pets-v2"), or leave the field out to name the deployment after its classes.`,
+    );
+  }
+  return trimmed;
 }
 
 function checkReplicas(replicas: number): number {

@@ -1,5 +1,4 @@
-import { AppError } from '../../electron/core/errors';
-import { isVisionError } from '../../electron/core/vision';
+import { isVisionError } from '@edgepack/runtime';
 
 /** Every error the service answers with: an HTTP status and {code, message, hint}. */
 export class PlatformError extends Error {
@@ -39,7 +38,7 @@ interface FastifyLikeError {
 /** Maps anything thrown inside a request to the PlatformError the client sees. */
 export function toPlatformError(error: unknown): PlatformError {
   if (error instanceof PlatformError) return error;
-  if (isVisionError(error) || error instanceof AppError)
+  if (isVisionError(error))
     return new PlatformError(VISION_STATUS[error.code] ?? 400, error.code, error.message, error.hint);
   const e = error as FastifyLikeError;
   switch (e.code) {

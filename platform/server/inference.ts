@@ -1,5 +1,4 @@
-import type { PreviewClassScore, PreviewPrediction } from '../../electron/contract';
-import type { OutputTensor } from '../../electron/core/vision';
+import type { OutputTensor, PreviewClassScore, PreviewPrediction } from '@edgepack/runtime';
 import { bearerToken, type KeyHasher } from '../auth/keys';
 import type { InferenceBackend, InputTensor } from '../backends/types';
 import { BackendUnavailableError, InferenceFailedError } from '../backends/types';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRuns, encodeRuns } from '../../electron/core/vision/segment';
+import { decodeRuns, encodeRuns } from '@edgepack/runtime/segment';
 import { maskToSource } from './mask-to-source';
 
 // A 200×100 photo letterboxed into 64×64: scale 0.32, 64×32 resized, 16 px padding above and below.

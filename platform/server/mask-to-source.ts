@@ -1,5 +1,5 @@
-import type { PreviewInputMapping, PreviewMask } from '../../electron/contract';
-import { decodeRuns, encodeRuns } from '../../electron/core/vision/segment';
+import type { PreviewInputMapping, PreviewMask } from '@edgepack/runtime/predictions';
+import { decodeRuns, encodeRuns } from '@edgepack/runtime/segment';
 
 /** A binary mask in original-image pixels over [x, y, width, height]; runs alternate 0s and 1s, row-major. */
 export interface SourceMask {

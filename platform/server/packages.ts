@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { ModelInfo, OnnxModelSummary } from '../../electron/core/vision';
-import { readOnnxSummary, resolveModelInfo } from '../../electron/core/vision';
-import { preprocessSpecFrom } from '../../electron/core/vision/preprocess';
+import type { ModelInfo, OnnxModelSummary } from '@edgepack/runtime';
+import { readOnnxSummary, resolveModelInfo } from '@edgepack/runtime';
+import { preprocessSpecFrom } from '@edgepack/runtime/preprocess';
+import { isServableTask } from '@edgepack/runtime/tasks';
+import { metadataForFormat } from '@edgepack/runtime/metadata';
 import type { ServingFacts } from '../store/types';
 import { PlatformError } from './errors';
-import { isServableTask } from '../../electron/contract/tasks';
-import { metadataForFormat } from '../../electron/contract/metadata';
 
 export interface ModelPackage {
   onnx: Uint8Array;

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import type { PreviewOptions } from '../../electron/contract';
-import { postprocess, type Postprocessed } from '../../electron/core/preview/postprocess';
-import type { ModelInfo, OutputTensor } from '../../electron/core/vision';
-import { decodeImage } from '../../electron/core/vision';
-import { prepareInput, type InputFacts } from '../../electron/core/vision/preprocess';
+import type { ModelInfo, OutputTensor } from '@edgepack/runtime';
+import { decodeImage } from '@edgepack/runtime';
+import { postprocess, type Postprocessed } from '@edgepack/runtime/postprocess';
+import type { PostprocessOptions } from '@edgepack/runtime/predictions';
+import { prepareInput, type InputFacts } from '@edgepack/runtime/preprocess';
 import type { InputTensor } from '../backends/types';
 import type { ServingFacts } from '../store/types';
 
@@ -32,7 +32,7 @@ export async function runPipeline(
   image: Uint8Array,
   model: ServedModel,
   infer: (input: InputTensor) => Promise<OutputTensor[]>,
-  options: PreviewOptions,
+  options: PostprocessOptions,
   maxPixels?: number,
 ): Promise<PipelineResult> {
   const { info, serving } = model;

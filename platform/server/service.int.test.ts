@@ -103,7 +103,7 @@ describe('npm run platform → deploy → curl', () => {
   for (const variant of ['curl', 'curl_json'] as const) {
     it(`answers the returned ${variant} command on a real photo with what Ultralytics predicts`, async () => {
       const photo = path.join(workDir, 'photo.jpg');
-      await fs.copyFile(path.join(repo, 'electron', 'core', 'vision', 'test-images', 'bus.jpg'), photo);
+      await fs.copyFile(path.join(repo, 'native-runtimes', 'typescript', 'test-images', 'bus.jpg'), photo);
       const r = spawnSync('sh', ['-c', `${created[variant]} --silent --show-error`], {
         cwd: workDir,
         encoding: 'utf8',

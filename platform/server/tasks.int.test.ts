@@ -7,17 +7,29 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PreviewResult } from '../../electron/contract';
-import { decodeRuns } from '../../electron/core/vision/segment';
+import type {
+  PreviewClassScore,
+  PreviewInputMapping,
+  PreviewPrediction,
+} from '@edgepack/runtime/predictions';
+import { decodeRuns } from '@edgepack/runtime/segment';
 import { deploy, infer, startTestPlatform, type TestPlatform } from '../test-support/harness';
 import { exportedPackage, repo } from '../test-support/services';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** One photo's result in `edgepack predict --json` (the app's PreviewResult), as far as it is compared here. */
+interface PreviewResult {
+  image: { width: number; height: number };
+  predictions: PreviewPrediction[];
+  top: PreviewClassScore[];
+  mapping: PreviewInputMapping | null;
+}
+
 const photos = [
   path.join(repo, 'tests', 'fixtures', 'images', 'shapes-1.png'),
   path.join(repo, 'tests', 'fixtures', 'images', 'triangles-2.png'),
-  path.join(repo, 'electron', 'core', 'vision', 'test-images', 'bus.jpg'),
+  path.join(repo, 'native-runtimes', 'typescript', 'test-images', 'bus.jpg'),
 ];
 
 let t: TestPlatform;

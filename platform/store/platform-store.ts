@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ModelInfo } from '../../electron/core/vision';
-import { ultralyticsPreprocessSpec } from '../../electron/core/vision/preprocess';
+import type { ModelInfo } from '@edgepack/runtime';
+import { ultralyticsPreprocessSpec } from '@edgepack/runtime/preprocess';
 import type { Tier } from '../limits/tiers';
 import type { SqlDb } from './db';
 import { migrate } from './migrations';

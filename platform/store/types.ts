@@ -1,5 +1,5 @@
-import type { ModelInfo } from '../../electron/core/vision';
-import type { PreprocessSpec } from '../../electron/core/vision/preprocess';
+import type { ModelInfo } from '@edgepack/runtime';
+import type { PreprocessSpec } from '@edgepack/runtime/preprocess';
 import type { Tier } from '../limits/tiers';
 
 export type DeploymentStatus = 'deploying' | 'active' | 'inactive' | 'failed' | 'deleted';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { toolchainEnvPath } from '../../scripts/bench/toolchain';
+import { toolchainEnvPath } from '../../tests/support/toolchain';
 import { freePort } from './harness';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -1,4 +1,4 @@
-import { buildTinyOnnx, ultralyticsMetadata } from '../../electron/core/vision/test-support/tiny-onnx';
+import { buildTinyOnnx, ultralyticsMetadata } from '@edgepack/runtime/test-support/tiny-onnx';
 
 export const TINY_NAMES = ['cat', 'dog'];
 export const TINY_IMGSZ: [number, number] = [64, 64];

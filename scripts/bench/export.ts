@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchCheckpoint, offlineEnv, toolchainEnvPath } from './toolchain';
+import { benchCheckpoint, offlineEnv, toolchainEnvPath } from '../../tests/support/toolchain';
 
 const { values } = parseArgs({
   options: {

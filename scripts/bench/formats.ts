@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { offlineEnv, toolchainEnvPath } from './toolchain';
+import { offlineEnv, toolchainEnvPath } from '../../tests/support/toolchain';
 
 const { values } = parseArgs({
   options: {

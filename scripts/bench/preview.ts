@@ -20,10 +20,10 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { PreviewEngine } from '../../electron/core/preview/engine';
-import { PREVIEW_SESSION_OPTIONS } from '../../electron/core/preview/inference-worker';
-import { decodeImageBounded } from '../../electron/core/vision/decode-bounded';
-import { prepareInput } from '../../electron/core/vision/preprocess';
-import { benchCheckpoint, offlineEnv, toolchainEnvPath } from './toolchain';
+import { decodeImageBounded } from '../../native-runtimes/typescript/decode-bounded';
+import { prepareInput } from '../../native-runtimes/typescript/preprocess';
+import { PREVIEW_SESSION_OPTIONS } from '../../native-runtimes/typescript/session-options';
+import { benchCheckpoint, offlineEnv, toolchainEnvPath } from '../../tests/support/toolchain';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
 const runs = Number(values.runs);
@@ -39,7 +39,7 @@ const env = {
 };
 
 const photos = [
-  ...['bus.jpg', 'zidane.jpg'].map((f) => path.join(repo, 'electron/core/vision/test-images', f)),
+  ...['bus.jpg', 'zidane.jpg'].map((f) => path.join(repo, 'native-runtimes/typescript/test-images', f)),
   ...['shapes-1.png', 'triangles-2.png'].map((f) => path.join(repo, 'tests/fixtures/images', f)),
 ];
 

@@ -10,7 +10,8 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOnnxProps, parseNames } from '../../electron/core/models/onnx-metadata';
+import { parseNames } from '../../electron/core/models/onnx-metadata';
+import { readOnnxSummary } from '../../native-runtimes/typescript/onnx-proto';
 import { cli, fixture, freshHome, manifest, modelFixtures, removeHomes, repo } from './helpers';
 
 const schema = JSON.parse(
@@ -102,7 +103,7 @@ describe.each(modelFixtures.map((e) => [e.expect.task!, e] as const))(
     });
 
     it("embeds Ultralytics' keys in the ONNX metadata_props (names, imgsz, task)", () => {
-      const { metadata } = readOnnxProps(fs.readFileSync(job.results[0].path));
+      const { metadata } = readOnnxSummary(fs.readFileSync(job.results[0].path));
       expect(metadata['task']).toBe(task);
       expect(parseNames(metadata['names'])).toEqual(entry.expect.names);
       expect(metadata['imgsz']).toBeDefined();

@@ -155,7 +155,7 @@ def test_calibration_folder_without_images(tmp_path, config_dir):
     assert not (tmp_path / "out" / "model.onnx").exists()
 
 
-@pytest.mark.parametrize("fmt, artifact", [("openvino", "model_openvino"), ("tflite", "model.tflite")])
+@pytest.mark.parametrize("fmt, artifact", [("openvino", "model_openvino_model"), ("tflite", "model.tflite")])
 def test_calibration_folder_with_a_broken_image(tmp_path, config_dir, tflite_python, fmt, artifact):
     """TFLite reads the folder in its own environment, started before the model loads here: the same error."""
     calib = tmp_path / "calib"

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import { exportFormatSchema, type ExportFormat, type ExportJob } from '../../contract';
+import { exportConfigRange, exportFormatSchema, type ExportFormat, type ExportJob } from '../../contract';
 import { AppError, type LocalCore } from '../../core';
-import { findModel, withCore, type CommandContext } from '../context';
+import { checkOutputFolder, findModel, withCore, type CommandContext } from '../context';
 import { jobDetails } from '../format';
 import { ProgressView } from '../progress';
 import { FORMATS, imgszProblem, imgszRounding, modelStride } from '../../contract';
@@ -74,7 +74,17 @@ async function runExport(
   opts: ExportOptions,
   out: CommandContext['out'],
 ): Promise<number> {
+  // Everything the person typed is checked before anything starts (no model added, no job stored).
   const formats = parseFormats(opts.format);
+  const exportConfig = {
+    ...(opts.imgsz ? { imgsz: inRange(opts.imgsz, '--imgsz', 'imgsz', 640) } : {}),
+    ...(opts.opset ? { opset: inRange(opts.opset, '--opset', 'opset', 17) } : {}),
+    ...(opts.batch ? { batch: inRange(opts.batch, '--batch', 'batch', 1) } : {}),
+    ...(opts.workspace ? { workspace: inRange(opts.workspace, '--workspace', 'workspace', 4) } : {}),
+    ...(opts.dynamic ? { dynamic: true } : {}),
+    ...(opts.simplify === false ? { simplify: false } : {}),
+  };
+  if (opts.out) checkOutputFolder(opts.out, '--out');
   const model = fs.existsSync(target)
     ? await core.handle('models:add', { path: target, trustUnsafe: Boolean(opts.trustUnsafe) })
     : await findModel(core, target);
@@ -110,14 +120,7 @@ async function runExport(
       modelId: model.id,
       formats,
       ...(opts.trustUnsafe ? { trustUnsafe: true } : {}),
-      exportConfig: {
-        ...(opts.imgsz ? { imgsz: toInt(opts.imgsz, '--imgsz') } : {}),
-        ...(opts.opset ? { opset: toInt(opts.opset, '--opset') } : {}),
-        ...(opts.batch ? { batch: toInt(opts.batch, '--batch') } : {}),
-        ...(opts.workspace ? { workspace: toInt(opts.workspace, '--workspace') } : {}),
-        ...(opts.dynamic ? { dynamic: true } : {}),
-        ...(opts.simplify === false ? { simplify: false } : {}),
-      },
+      exportConfig,
       optimizationConfig: {
         ...(opts.half ? { half: true } : {}),
         ...(opts.int8 ? { int8: true } : {}),
@@ -168,13 +171,20 @@ function parseFormats(text: string): ExportFormat[] {
   return [...new Set(formats)] as ExportFormat[];
 }
 
-function toInt(text: string, flag: string): number {
+/** A whole number within the contract's range for that setting (the range and an example are in the error). */
+function inRange(
+  text: string,
+  flag: string,
+  key: 'imgsz' | 'opset' | 'batch' | 'workspace',
+  example: number,
+): number {
+  const { min, max } = exportConfigRange(key);
   const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) {
+  if (!Number.isInteger(n) || n < min || n > max) {
     throw new AppError(
       'INVALID_OPTION',
-      `${flag} must be a positive whole number, not ${JSON.stringify(text)}.`,
-      `e.g. ${flag} 640`,
+      `${flag} must be a whole number from ${min} to ${max}, not ${JSON.stringify(text)}.`,
+      `Give a value from ${min} to ${max}, e.g. ${flag} ${example}.${key === 'imgsz' ? ' Leave it out to export at the size the model was trained at.' : ''}`,
     );
   }
   return n;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import readline from 'node:readline/promises';
 import type { AppErrorShape, PreviewModel, PreviewOptions, PreviewResult } from '../../contract';
 import { AppError, toAppError, type LocalCore } from '../../core';
-import { findExport, withCore, type CommandContext } from '../context';
+import { checkOutputFolder, findExport, withCore, type CommandContext } from '../context';
 import { ProgressView } from '../progress';
 import { isServableTask, SERVABLE_TASKS } from '../../contract';
 
@@ -64,8 +64,10 @@ async function runPredict(
   opts: PredictOptions,
   out: CommandContext['out'],
 ): Promise<number> {
-  const modelPath = await resolveModelPath(core, modelArg);
+  // What the person typed is checked before any image is read.
   const options = parseOptions(opts);
+  if (opts.save) checkOutputFolder(opts.save, '--save');
+  const modelPath = await resolveModelPath(core, modelArg);
   let model = await core.handle('preview:open', { path: modelPath });
   if (opts.task || opts.names || opts.imgsz)
     model = await core.handle('preview:describe', parseAnswers(modelPath, opts));

@@ -215,6 +215,19 @@ export class ExportJobsRepo {
   }
 
   /**
+   * Gives the disk back what the write-ahead log holds (a checkpoint that truncates the -wal file), so that on a full
+   * disk the one small write still needed, a job's end, can be made. False when even that could not be done.
+   */
+  releaseJournal(): boolean {
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
    * Moves a job out of an active status. Returns false (and changes nothing) when someone else already finished it,
    * e.g. another process cancelled it: the first terminal status wins.
    */

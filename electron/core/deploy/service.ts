@@ -10,7 +10,7 @@ import type {
   DeployTestResult,
   ExportJob,
 } from '../../contract';
-import { metadataForFormat } from '../../contract/metadata';
+import { metadataForFormat } from '../../../native-runtimes/typescript/metadata';
 import type { DeploymentTarget, DeploymentsRepo } from '../db';
 import { AppError } from '../errors';
 import type { ExportsService } from '../exports/service';

@@ -14,6 +14,8 @@ export class JobLog {
     private readonly jobs: ExportJobsRepo,
     initial: string,
     private readonly onLine: (line: string) => void,
+    /** A timed write that failed (e.g. the disk is full): the job's owner decides what it means for the run. */
+    private readonly onWriteError: (error: unknown) => void,
     private readonly flushMs = 1000,
   ) {
     this.lines = initial ? initial.split('\n') : [];
@@ -25,7 +27,11 @@ export class JobLog {
     this.dirty = true;
     this.timer ??= setTimeout(() => {
       this.timer = null;
-      this.flush();
+      try {
+        this.flush();
+      } catch (error) {
+        this.onWriteError(error);
+      }
     }, this.flushMs);
   }
 
@@ -37,11 +43,19 @@ export class JobLog {
     return this.lines.join('\n');
   }
 
+  /** Writes the log to the job's row now; throws what the database threw (the lines stay in memory, still dirty). */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (!this.dirty) return;
-    this.dirty = false;
     this.jobs.update(this.jobId, { log: this.text() });
+    this.dirty = false;
+  }
+
+  /** Stops timed writes (the job's row is being finished by its owner, who writes the log with it). */
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.dirty = false;
   }
 }

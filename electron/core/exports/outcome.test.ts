@@ -98,4 +98,32 @@ describe('what a trainer exit means for the job', () => {
       error: { code: 'TRAINER_PROTOCOL' },
     });
   });
+
+  it('a converter that ran out of disk (OSError errno 28) is said as DISK_FULL, with what to do, not its own hint', () => {
+    const enospc = {
+      code: 'EXPORT_FAILED',
+      message: 'ONNX export failed: OSError: [Errno 28] No space left on device',
+      hint: 'Try the default options, or another opset.',
+    };
+    const result = {
+      event: 'result',
+      formats: { onnx: { status: 'failed', path: null, error: enospc } },
+    } as const;
+    const o = outcomeOf(exit({ code: 1, result, error: enospc }), false, ['onnx'], staging, final);
+    const said = {
+      code: 'DISK_FULL',
+      message: expect.stringContaining('[Errno 28] No space left on device'),
+      hint: expect.stringMatching(/Free some space/),
+    };
+    expect(o).toMatchObject({ kind: 'failed', error: said, results: [{ format: 'onnx', error: said }] });
+    // A crash whose last words were the OS's ENOSPC, too.
+    const crash = outcomeOf(
+      exit({ code: 1, stderrTail: ["OSError: [Errno 28] No space left on device: 'model.onnx'"] }),
+      false,
+      ['onnx'],
+      staging,
+      final,
+    );
+    expect(crash).toMatchObject({ kind: 'failed', error: { code: 'DISK_FULL' } });
+  });
 });

@@ -1,4 +1,5 @@
 import type { AppErrorShape, FormatResult, JobStatus } from '../../contract';
+import { reportsDiskFull } from '../errors';
 import type { TrainerExit } from '../toolchain';
 import { failureFor } from './reasons';
 import { exportResultSchema, jobErrorFor, jobStatusFor, relocate, toFormatResults } from './results';
@@ -21,6 +22,35 @@ export type Outcome =
  * format failed exits non-zero after its result); a signal means the run was cut short, result or not.
  */
 export function outcomeOf(
+  exit: TrainerExit,
+  cancelled: boolean,
+  formats: string[],
+  staging: string,
+  final: string,
+): Outcome {
+  const outcome = readOutcome(exit, cancelled, formats, staging, final);
+  if (outcome.kind === 'cancelled') return outcome;
+  return {
+    ...outcome,
+    error: outcome.error && namingDiskFull(outcome.error),
+    results: outcome.results.map((r) => (r.error ? { ...r, error: namingDiskFull(r.error) } : r)),
+  } as Outcome;
+}
+
+/**
+ * A trainer that ran out of disk says so in a converter's own words (e.g. EXPORT_FAILED: "OSError: [Errno 28] No
+ * space left on device", with a hint about opsets): that is said as DISK_FULL, with what to do about it.
+ */
+function namingDiskFull(error: AppErrorShape): AppErrorShape {
+  if (error.code === 'DISK_FULL' || !reportsDiskFull(error)) return error;
+  return {
+    code: 'DISK_FULL',
+    message: `The disk is full: the export could not write its files (${error.message}).`,
+    hint: "Free some space on the disk holding Edgepack's data folder (or set EDGEPACK_HOME to a folder on a disk with room), then start the export again.",
+  };
+}
+
+function readOutcome(
   exit: TrainerExit,
   cancelled: boolean,
   formats: string[],

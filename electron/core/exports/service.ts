@@ -15,7 +15,8 @@ import {
   type ExportJobsRepo,
   type ModelsRepo,
 } from '../db';
-import { AppError } from '../errors';
+import { onFullDisk } from '../db/open';
+import { AppError, diskFull, toAppError } from '../errors';
 import type { EventHub } from '../events';
 import { modelNotFound } from '../models/service';
 import type { DataPaths } from '../paths';
@@ -27,7 +28,7 @@ import { moveIntoPlace, removeQuietly } from './artifacts';
 import { JobLog } from './job-log';
 import { APP_CLOSED, CANCELLED } from './reasons';
 import { ownerIsGone, reconcileJobs } from './reconcile';
-import { outcomeOf } from './outcome';
+import { outcomeOf, type Outcome } from './outcome';
 
 export interface ExportsDeps {
   jobs: ExportJobsRepo;
@@ -51,6 +52,8 @@ interface Run {
   log: JobLog;
   finished: Promise<ExportJob>;
   cancelReason: AppErrorShape | null;
+  /** Why Edgepack itself stopped the run: its database could not be written (a full disk, most often). */
+  failure: AppErrorShape | null;
 }
 
 const PROGRESS_WRITE_MS = 500;
@@ -97,20 +100,71 @@ export class ExportsService {
     }
     await this.reconcile();
 
-    const row = jobs.create({
-      id: randomUUID(),
-      modelId: model.id,
-      formats: request.formats,
-      checkpointPath: model.storedPath,
-      checkpointSha256: model.sha256,
-      exportConfig: request.exportConfig,
-      optimizationConfig: request.optimizationConfig,
-      versionTag: request.versionTag ?? null,
-      ownerPid: process.pid,
-      ownerStarted: this.ownerStarted,
-    });
-    this.start(row, location.python, extraEnv, request.trustUnsafe === true || trustedAtAdd(model));
+    const row = this.recording(() =>
+      jobs.create({
+        id: randomUUID(),
+        modelId: model.id,
+        formats: request.formats,
+        checkpointPath: model.storedPath,
+        checkpointSha256: model.sha256,
+        exportConfig: request.exportConfig,
+        optimizationConfig: request.optimizationConfig,
+        versionTag: request.versionTag ?? null,
+        ownerPid: process.pid,
+        ownerStarted: this.ownerStarted,
+      }),
+    );
+    try {
+      this.start(row, location.python, extraEnv, request.trustUnsafe === true || trustedAtAdd(model));
+    } catch (error) {
+      // Nothing runs (the staging folder could not be made, say): the job ends here, failed with the reason.
+      const reason = this.writeFailure(error);
+      removeQuietly(this.deps.paths.staging(row.id));
+      removeQuietly(this.deps.paths.scratch(`export-${row.id}`));
+      try {
+        jobs.finish(row.id, { status: 'failed', error: reason, progress_stage: 'failed' });
+      } catch {
+        /* still unrecorded: the next start reconciles it */
+      }
+      throw new AppError(reason.code, reason.message, reason.hint, { cause: error });
+    }
     return this.get(row.id);
+  }
+
+  /** Runs a database write outside a run; a full disk is said as DISK_FULL, naming the data folder. */
+  private recording<T>(write: () => T): T {
+    try {
+      return write();
+    } catch (error) {
+      if (onFullDisk(error, this.deps.paths.home)) throw diskFull(error, this.deps.paths.home);
+      throw error;
+    }
+  }
+
+  /** What a failed write (database or files) means for an export, as the reason its job ends with. */
+  private writeFailure(error: unknown): AppErrorShape {
+    const { paths } = this.deps;
+    if (onFullDisk(error, paths.home)) {
+      return {
+        code: 'DISK_FULL',
+        message: `The disk holding the data folder (${paths.home}) is full, so the export could not go on (${(error as Error).message}). It was stopped and its files removed.`,
+        hint: 'Free some space on that disk (or set EDGEPACK_HOME to a folder on a disk with room), then start the export again.',
+      };
+    }
+    const e = toAppError(error);
+    return {
+      code: 'EXPORT_NOT_RECORDED',
+      message: `Edgepack could not record the export in ${paths.database} (${e.message}), so it was stopped.`,
+      hint: 'Check that the data folder is writable (EDGEPACK_HOME sets another one), then start the export again.',
+    };
+  }
+
+  /** Stops a run Edgepack cannot keep a record of: the trainer is ended and the job fails with the reason. */
+  private abort(run: Run, error: unknown): void {
+    if (run.failure || run.cancelReason) return;
+    run.failure = this.writeFailure(error);
+    run.log.append(`Edgepack stopped the export: ${run.failure.code}: ${run.failure.message}`);
+    void run.trainer.cancel();
   }
 
   private start(
@@ -125,7 +179,30 @@ export class ExportsService {
     fs.mkdirSync(staging, { recursive: true });
     fs.mkdirSync(workDir, { recursive: true });
     const formats = JSON.parse(row.formats) as string[];
-    const log = new JobLog(row.id, jobs, '', (line) => events.emit('exports:log', { jobId: row.id, line }));
+    // Every database write of a running job goes through `write`: one that fails stops the run (never a crash).
+    const run: Run = {
+      trainer: null as unknown as TrainerProcess,
+      log: null as unknown as JobLog,
+      cancelReason: null,
+      failure: null,
+      finished: Promise.resolve(null as unknown as ExportJob),
+    };
+    const write = (patch: Parameters<ExportJobsRepo['update']>[1]) => {
+      if (run.failure) return;
+      try {
+        jobs.update(row.id, patch);
+      } catch (error) {
+        this.abort(run, error);
+      }
+    };
+    const log = new JobLog(
+      row.id,
+      jobs,
+      '',
+      (line) => events.emit('exports:log', { jobId: row.id, line }),
+      (error) => this.abort(run, error),
+    );
+    run.log = log;
     let lastProgressWrite = 0;
     let lastStage = '';
 
@@ -154,13 +231,14 @@ export class ExportsService {
         if (event.stage !== lastStage || now - lastProgressWrite >= PROGRESS_WRITE_MS) {
           lastProgressWrite = now;
           lastStage = event.stage;
-          jobs.update(row.id, { progress_stage: event.stage, progress_fraction: fraction });
+          write({ progress_stage: event.stage, progress_fraction: fraction });
         }
       },
     });
+    run.trainer = trainer;
     log.append(`Export v${row.version} of ${formats.join(', ')} started (trainer pid ${trainer.pid}).`);
     if (trustUnsafe) log.append(trustNotice(trainer.sandboxed));
-    jobs.update(row.id, {
+    write({
       status: 'running',
       pid: trainer.pid > 0 ? trainer.pid : null,
       pgid: trainer.pgid > 0 ? trainer.pgid : null,
@@ -168,14 +246,11 @@ export class ExportsService {
       progress_stage: 'starting',
       progress_fraction: 0,
     });
-    const run: Run = {
-      trainer,
-      log,
-      cancelReason: null,
-      finished: Promise.resolve(null as unknown as ExportJob),
-    };
     run.finished = trainer.exited
-      .then((exit) => this.finalize(row, run, exit, staging))
+      .then((exit) => {
+        removeQuietly(workDir); // before the job's end is written: on a full disk every byte counts
+        this.finalize(row, run, exit, staging);
+      })
       .catch((error: unknown) => this.finalizeBroken(row, run, error, staging))
       .finally(() => {
         removeQuietly(workDir);
@@ -186,6 +261,9 @@ export class ExportsService {
         events.emit('exports:updated', job);
         return job;
       });
+    // When even the failure could not be recorded, `finished` rejects with the reason: waitFor's callers see it, and
+    // an app that started the export and moved on is not brought down by it.
+    run.finished.catch(() => undefined);
     this.runs.set(row.id, run);
     events.emit('exports:updated', this.get(row.id));
   }
@@ -196,22 +274,21 @@ export class ExportsService {
     const current = jobs.getRow(row.id);
     const endedElsewhere = !current || !ACTIVE_STATUSES.includes(current.status);
     const cancelled = Boolean(run.cancelReason) || endedElsewhere;
-    const outcome = outcomeOf(exit, cancelled, JSON.parse(row.formats) as string[], staging, final);
+    const outcome: Outcome =
+      run.failure && !cancelled
+        ? { kind: 'failed', error: run.failure, results: [] }
+        : outcomeOf(exit, cancelled, JSON.parse(row.formats) as string[], staging, final);
 
     if (outcome.kind !== 'produced') {
       removeQuietly(staging);
       if (outcome.kind === 'cancelled') {
-        run.log.append('The export was cancelled; its files were removed.');
-        run.log.flush();
-        jobs.finish(row.id, {
+        this.record(row, run, 'The export was cancelled; its files were removed.', {
           status: 'cancelled',
           error: run.cancelReason ?? CANCELLED,
           progress_stage: 'cancelled',
         });
       } else {
-        run.log.append(`Export failed: ${outcome.error.code}: ${outcome.error.message}`);
-        run.log.flush();
-        jobs.finish(row.id, {
+        this.record(row, run, `Export failed: ${outcome.error.code}: ${outcome.error.message}`, {
           status: 'failed',
           error: outcome.error,
           format_results: outcome.results,
@@ -224,38 +301,85 @@ export class ExportsService {
     const { results, status } = outcome;
     const withFiles = results.filter((r) => r.path);
     moveIntoPlace(staging, final);
-    run.log.append(`Export ${status}: ${results.map((r) => `${r.format} ${r.status}`).join(', ')}.`);
-    run.log.flush();
-    const finished = jobs.finish(row.id, {
-      status,
-      format_results: results,
-      error: outcome.error,
-      output_dir: final,
-      exported_model_path: withFiles[0]?.path ?? null,
-      metadata_path:
-        outcome.metadataPath && fs.existsSync(outcome.metadataPath) ? outcome.metadataPath : null,
-      model_size_bytes: withFiles.length ? withFiles.reduce((sum, r) => sum + (r.bytes ?? 0), 0) : null,
-      validation_metrics: Object.fromEntries(results.map((r) => [r.format, r.parity])),
-      optimization_stats: outcome.optimizationStats,
-      progress_stage: 'done',
-      progress_fraction: 1,
-    });
+    let finished: boolean;
+    try {
+      finished = this.record(
+        row,
+        run,
+        `Export ${status}: ${results.map((r) => `${r.format} ${r.status}`).join(', ')}.`,
+        {
+          status,
+          format_results: results,
+          error: outcome.error,
+          output_dir: final,
+          exported_model_path: withFiles[0]?.path ?? null,
+          metadata_path:
+            outcome.metadataPath && fs.existsSync(outcome.metadataPath) ? outcome.metadataPath : null,
+          model_size_bytes: withFiles.length ? withFiles.reduce((sum, r) => sum + (r.bytes ?? 0), 0) : null,
+          validation_metrics: Object.fromEntries(results.map((r) => [r.format, r.parity])),
+          optimization_stats: outcome.optimizationStats,
+          progress_stage: 'done',
+          progress_fraction: 1,
+        },
+      );
+    } catch (error) {
+      // An export that cannot be recorded as done is not kept: its files go, which also gives the space back.
+      removeQuietly(final);
+      throw error;
+    }
     // Cancelled from another process in the last moment: its files go with it.
     if (!finished) removeQuietly(final);
   }
 
+  /**
+   * Ends the job's row with `patch` and the full log. On a full disk the write-ahead log is given back first, and if
+   * the full log still does not fit the end is recorded without it (what was written of it stays); when even that
+   * fails, the reason is thrown.
+   */
+  private record(
+    row: ExportJobRow,
+    run: Run,
+    line: string,
+    patch: Parameters<ExportJobsRepo['finish']>[1],
+  ): boolean {
+    run.log.append(line);
+    run.log.stop();
+    try {
+      return this.deps.jobs.finish(row.id, { ...patch, log: run.log.text() });
+    } catch (error) {
+      if (!onFullDisk(error, this.deps.paths.home)) throw error;
+      // The export's own files are gone by now; the write-ahead log gives back what it holds, and the end is written
+      // without the log (what was written of it stays).
+      this.deps.jobs.releaseJournal();
+      try {
+        return this.deps.jobs.finish(row.id, { ...patch, log: run.log.text() });
+      } catch (again) {
+        if (!onFullDisk(again, this.deps.paths.home)) throw again;
+        return this.deps.jobs.finish(row.id, patch);
+      }
+    }
+  }
+
   private finalizeBroken(row: ExportJobRow, run: Run, error: unknown, staging: string): void {
     removeQuietly(staging);
-    run.log.append(`Edgepack could not finish the export: ${(error as Error).message}`);
-    run.log.flush();
-    this.deps.jobs.finish(row.id, {
-      status: 'failed',
-      error: {
-        code: 'EXPORT_FINALIZE_FAILED',
-        message: `The export ran but its files could not be moved into place: ${(error as Error).message}`,
-        hint: 'Check the free disk space and that the data folder is writable, then export again.',
-      },
-    });
+    const reason: AppErrorShape = onFullDisk(error, this.deps.paths.home)
+      ? this.writeFailure(error)
+      : {
+          code: 'EXPORT_FINALIZE_FAILED',
+          message: `The export ran but its files could not be moved into place: ${(error as Error).message}`,
+          hint: 'Check the free disk space and that the data folder is writable, then export again.',
+        };
+    try {
+      this.record(row, run, `Edgepack could not finish the export: ${reason.message}`, {
+        status: 'failed',
+        error: reason,
+        progress_stage: 'failed',
+      });
+    } catch (second) {
+      // Not even that could be written: the caller hears the reason, the next start reconciles the row.
+      const why = onFullDisk(second, this.deps.paths.home) ? this.writeFailure(second) : reason;
+      throw new AppError(why.code, why.message, why.hint, { cause: second });
+    }
   }
 
   list(modelId?: string): ExportJob[] {

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import { AppError } from '../errors';
+import { INSPECT_MAX_MS } from '../scratch';
 import { startTrainer, type Toolchain } from '../toolchain';
 import { fromInspectResult, type InspectedModel } from './inspected';
 import { trustedArgs } from './trust';
 
-const INSPECT_TIMEOUT_MS = 10 * 60_000;
+const INSPECT_TIMEOUT_MS = INSPECT_MAX_MS;
 
 /**
  * Asks the trainer to describe a checkpoint (`export.py --inspect`): only the trainer subprocess ever unpickles one,
@@ -21,7 +22,12 @@ export async function inspectCheckpoint(
   const trainer = startTrainer({
     python: location.python,
     script: toolchain.trainerScript(),
-    args: ['--inspect', '--checkpoint-path', file, ...(options.trustUnsafe ? trustedArgs(options.workDir) : [])],
+    args: [
+      '--inspect',
+      '--checkpoint-path',
+      file,
+      ...(options.trustUnsafe ? trustedArgs(options.workDir) : []),
+    ],
     env: toolchain.trainerEnv({ CHECKPOINT_PATH: file, OUTPUT_DIR: options.workDir }),
     cwd: options.workDir,
     ...(options.trustUnsafe ? { sandbox: { writable: [options.workDir] } } : {}),

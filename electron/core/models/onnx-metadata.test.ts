@@ -2,11 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tinyOnnx } from '../../../tests/unit/helpers/tiny-onnx';
-import { inspectOnnx, parseImgsz, parseNames, readOnnxProps } from './onnx-metadata';
+import { buildTinyOnnx } from '../../../native-runtimes/typescript/test-support/tiny-onnx';
+import { inspectOnnx, parseImgsz, parseNames } from './onnx-metadata';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-onnx-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** A real, loadable ONNX model with this metadata_props and image input. */
+const tinyOnnx = (metadata: Record<string, string>, inputShape = [1, 3, 32, 32]) =>
+  buildTinyOnnx({ inputShape, output: { dims: [1, 1], data: new Float32Array(1) }, metadata });
 
 describe('ONNX metadata', () => {
   it("parses Ultralytics' names (a Python dict repr) and imgsz", () => {
@@ -20,14 +24,6 @@ describe('ONNX metadata', () => {
     expect(parseNames(undefined)).toEqual([]);
     expect(parseImgsz('[480, 640]')).toEqual([480, 640]);
     expect(parseImgsz('320')).toEqual([320, 320]);
-  });
-
-  it('reads metadata_props, producer and opsets from the model file', () => {
-    const props = readOnnxProps(tinyOnnx({ task: 'detect', names: "{0: 'cat'}" }));
-    expect(props.metadata).toEqual({ task: 'detect', names: "{0: 'cat'}" });
-    expect(props.producer).toBe('edgepack-test');
-    expect(props.opsets).toEqual({ 'ai.onnx': 13 });
-    expect(props.irVersion).toBe(8);
   });
 
   it('describes a model it opens in onnxruntime: task, classes, input size, inputs and outputs', async () => {

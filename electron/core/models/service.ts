@@ -5,6 +5,7 @@ import type { ModelRecord } from '../../contract';
 import type { ExportJobsRepo, ModelsRepo } from '../db';
 import { AppError } from '../errors';
 import type { DataPaths } from '../paths';
+import { inspectScratch } from '../scratch';
 import type { Toolchain } from '../toolchain';
 import { sha256File } from './hash-file';
 import { inspectCheckpoint } from './inspect-checkpoint';
@@ -36,7 +37,7 @@ export class ModelsService {
         ? await inspectOnnx(source)
         : await inspectCheckpoint(this.deps.toolchain, source, {
             trustUnsafe: request.trustUnsafe ?? false,
-            workDir: this.deps.paths.scratch(`inspect-${id}`),
+            workDir: inspectScratch(this.deps.paths, id),
           });
     const storedPath = this.store(id, source);
     try {

@@ -2,18 +2,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tinyOnnx } from '../../../tests/unit/helpers/tiny-onnx';
+import { buildTinyOnnx } from '../../../native-runtimes/typescript/test-support/tiny-onnx';
 import { tinyZip } from '../../../tests/unit/helpers/tiny-zip';
 import { sniffModelFile } from './sniff';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-sniff-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const write = (name: string, content: string | Buffer) => {
+const write = (name: string, content: string | Uint8Array) => {
   const file = path.join(dir, name);
   fs.writeFileSync(file, content);
   return file;
 };
+const tinyOnnx = (metadata: Record<string, string>) =>
+  buildTinyOnnx({
+    inputShape: [1, 3, 32, 32],
+    output: { dims: [1, 1], data: new Float32Array(1) },
+    metadata,
+  });
 const torchZip = () =>
   tinyZip({
     'best/data.pkl': Buffer.alloc(4000, 1),
@@ -31,6 +37,17 @@ describe('fast checks of a dropped file', () => {
 
   it.each([
     ['a missing file', () => path.join(dir, 'nope.pt'), 'CHECKPOINT_NOT_FOUND', /No file at/],
+    [
+      'a symlink loop',
+      () => {
+        const a = path.join(dir, 'loop-a.pt');
+        fs.symlinkSync(path.join(dir, 'loop-b.pt'), a);
+        fs.symlinkSync(a, path.join(dir, 'loop-b.pt'));
+        return a;
+      },
+      'SYMLINK_LOOP',
+      /symbolic link loop \(ELOOP/,
+    ],
     ['a folder', () => fs.mkdtempSync(path.join(dir, 'folder-')), 'NOT_A_CHECKPOINT', /is a folder/],
     ['an empty file', () => write('empty.pt', ''), 'NOT_A_CHECKPOINT', /empty \(0 bytes\)/],
     [

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
+import { symlinkLoop } from '../file-errors';
 
 export type ModelFileKind = 'pytorch' | 'onnx';
 
@@ -26,7 +27,8 @@ export function sniffModelFile(file: string): ModelFileKind {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkLoop(file);
     throw new AppError(
       'CHECKPOINT_NOT_FOUND',
       `No file at ${file}.`,

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { decodeImageBounded } from '../../../native-runtimes/typescript/decode-bounded';
+import { decodeRuns } from '../../../native-runtimes/typescript/segment';
+import { loadSharp } from '../../../native-runtimes/typescript/sharp';
 import { COCO_SKELETON, paletteColor, type PreviewResult } from '../../contract';
-import { decodeImageBounded } from '../vision/decode-bounded';
-import { loadSharp } from '../vision/sharp';
-import { decodeRuns } from '../vision/segment';
 
 /**
  * Draws a preview result onto its image (boxes with labels, translucent masks, keypoints; classification: the top

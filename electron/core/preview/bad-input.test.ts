@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTinyOnnx } from '../vision/test-support/tiny-onnx';
+import { buildTinyOnnx } from '../../../native-runtimes/typescript/test-support/tiny-onnx';
 import { writeHugePng } from './test-support/huge-png';
 import { previewService, scratch, solidPng, tinyDetector } from './test-support';
 

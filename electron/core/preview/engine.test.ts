@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTinyOnnx, ultralyticsMetadata } from '../vision/test-support/tiny-onnx';
+import {
+  buildTinyOnnx,
+  ultralyticsMetadata,
+} from '../../../native-runtimes/typescript/test-support/tiny-onnx';
 import {
   detectorOutput,
   previewService,

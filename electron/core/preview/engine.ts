@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { decodeImageBounded } from '../../../native-runtimes/typescript/decode-bounded';
+import { inputTensor, outputTensor, type WireTensor } from '../../../native-runtimes/typescript/io-tensors';
+import { postprocess, type RawOutputs } from '../../../native-runtimes/typescript/postprocess';
+import { prepareInput } from '../../../native-runtimes/typescript/preprocess';
 import type { PreviewNotice, PreviewOptions, PreviewResult } from '../../contract';
 import { AppError } from '../errors';
-import { decodeImageBounded } from '../vision/decode-bounded';
-import { prepareInput } from '../vision/preprocess';
 import type { ModelAnswers } from './answers-repo';
-import { InferenceWorker, type SessionOptions, type WireTensor } from './inference-worker';
+import { InferenceWorker, type SessionOptions } from './inference-worker';
 import { SizedLru } from './lru';
 import { fileKey, openModelFile, type OpenedModel } from './model-facts';
-import { postprocess, type RawOutputs } from './postprocess';
 import { SessionCache } from './sessions';
-import { inputTensor, outputTensor } from './tensors';
 
 export interface PreviewEngineOptions {
   answersFor: (sha256: string) => ModelAnswers | null;

@@ -1,29 +1,12 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { InferenceSession } from 'onnxruntime-node';
+import type { WireTensor } from '../../../native-runtimes/typescript/io-tensors';
+import { PREVIEW_SESSION_OPTIONS } from '../../../native-runtimes/typescript/session-options';
 import { AppError } from '../errors';
-
-/** A tensor crossing the worker boundary; `data` is transferred, not copied. */
-export interface WireTensor {
-  type: string;
-  data: ArrayBuffer;
-  dims: number[];
-}
 
 export interface SessionOptions {
   intraOpNumThreads?: number;
 }
-
-/**
- * Options of every preview session (the benchmark's raw session uses them too). ONNX Runtime's idle pool threads
- * keep spinning for work: measured on 2 shared cores, letting them sleep (allow_spinning 0, as the platform's server
- * does) made session.run of YOLO11n 640 ~35 -> ~50 ms when the machine was otherwise idle, though it helped under
- * heavy load; a desktop preview is usually the busy program, so they spin.
- */
-export const PREVIEW_SESSION_OPTIONS = {
-  executionMode: 'sequential',
-  graphOptimizationLevel: 'all',
-} satisfies InferenceSession.SessionOptions;
 
 type Request =
   | { op: 'load'; key: string; path: string; options: SessionOptions }

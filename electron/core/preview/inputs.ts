@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
+import { unreadablePath } from '../file-errors';
 
 /** Extensions taken from folders; files named one by one are tried whatever their name. */
 export const IMAGE_EXTENSIONS = new Set([
@@ -31,6 +32,8 @@ export function expandInputs(inputs: readonly string[]): ExpandedInputs {
   let skipped = 0;
   for (const input of inputs) {
     const resolved = path.resolve(input);
+    const loop = unreadablePath(resolved);
+    if (loop) throw loop;
     const stat = fs.statSync(resolved, { throwIfNoEntry: false });
     if (!stat) {
       throw new AppError(

@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ModelInfo } from '../../../native-runtimes/typescript/model-info';
+import { resolveModelInfo } from '../../../native-runtimes/typescript/model-info';
+import type { OnnxModelSummary } from '../../../native-runtimes/typescript/onnx-proto';
+import { readOnnxSummary } from '../../../native-runtimes/typescript/onnx-proto';
+import type { ReadyModel } from '../../../native-runtimes/typescript/postprocess';
+import { preprocessSpecFrom } from '../../../native-runtimes/typescript/preprocess';
 import type { PreviewFact, PreviewModel } from '../../contract';
-import { METADATA_FILE, metadataForModelFile } from '../../contract/metadata';
+import { METADATA_FILE, metadataForModelFile } from '../../../native-runtimes/typescript/metadata';
 import { AppError } from '../errors';
-import type { ModelInfo } from '../vision/model-info';
-import { resolveModelInfo } from '../vision/model-info';
-import type { OnnxModelSummary } from '../vision/onnx-proto';
-import { readOnnxSummary } from '../vision/onnx-proto';
-import type { InputFacts } from '../vision/preprocess';
-import { preprocessSpecFrom } from '../vision/preprocess';
+import { symlinkLoop } from '../file-errors';
 import type { ModelAnswers } from './answers-repo';
 
 /** An ONNX file as the preview sees it: what it is, and either how to run it or what is still missing. */
@@ -25,12 +26,7 @@ export interface OpenedModel {
   inputType: 'float32' | 'float16';
   needs: PreviewFact[];
   /** Set once nothing is missing. */
-  ready: {
-    info: ModelInfo;
-    /** Input size (the graph's, when fixed), and metadata.json's preprocessing. */
-    input: InputFacts;
-    outputNames: string[];
-  } | null;
+  ready: ReadyModel | null;
   source: PreviewModel['source'];
   precision: string | null;
   metadata: Record<string, unknown> | null;
@@ -120,7 +116,8 @@ function statModel(file: string): fs.Stats {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkLoop(file);
     throw new AppError(
       'MODEL_FILE_NOT_FOUND',
       `No model file at ${file}.`,

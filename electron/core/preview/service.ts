@@ -1,3 +1,4 @@
+import { loadSharp } from '../../../native-runtimes/typescript/sharp';
 import type {
   PreviewBatchStarted,
   PreviewModel,
@@ -13,7 +14,6 @@ import { ModelAnswersRepo, type ModelAnswers } from './answers-repo';
 import { BatchRunner } from './batch';
 import { PreviewEngine, type PredictHow, type PreviewEngineOptions } from './engine';
 import { toPreviewModel } from './model-facts';
-import { loadSharp } from '../vision/sharp';
 
 const FACT_WORDS = { task: 'its task', names: 'its class names', imgsz: 'its input size' } as const;
 

@@ -1,5 +1,6 @@
+import type { WireTensor } from '../../../native-runtimes/typescript/io-tensors';
 import { AppError } from '../errors';
-import type { InferenceWorker, SessionOptions, WireTensor } from './inference-worker';
+import type { InferenceWorker, SessionOptions } from './inference-worker';
 
 export interface SessionCacheOptions {
   /** A session nobody used for this long is released. */

@@ -49,7 +49,7 @@ beforeAll(async () => {
       .toFile(path.join(variants, 'wide.png')),
   ]);
   const photos = ['bus.jpg', 'zidane.jpg'].map((name) =>
-    path.join(repo, 'electron/core/vision/test-images', name),
+    path.join(repo, 'native-runtimes/typescript/test-images', name),
   );
   images = [
     ...manifest.images.map((name) => fixture(`images/${name}`)),

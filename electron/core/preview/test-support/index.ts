@@ -2,9 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import {
+  buildTinyOnnx,
+  ultralyticsMetadata,
+} from '../../../../native-runtimes/typescript/test-support/tiny-onnx';
 import { openDatabase } from '../../db';
 import { EventHub } from '../../events';
-import { buildTinyOnnx, ultralyticsMetadata } from '../../vision/test-support/tiny-onnx';
 import { PreviewService } from '../service';
 
 export const NAMES = ['cat', 'dog'];

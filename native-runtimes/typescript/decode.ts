@@ -1,0 +1,139 @@
+import type Sharp from 'sharp';
+import type { RgbImage } from './image';
+import { VisionError } from './errors';
+import { loadSharp } from './sharp';
+
+/** 40 megapixels: far above any camera a model is run on, far below what exhausts memory when decoded. */
+export const DEFAULT_MAX_PIXELS = 40_000_000;
+
+const SUPPORTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', 'avif']);
+
+export interface DecodeOptions {
+  /** Refuse images with more pixels than this (image bombs). */
+  maxPixels?: number;
+}
+
+export interface DecodedImage extends RgbImage {
+  /** The container format sharp recognised (jpeg, png, …). */
+  format: string;
+}
+
+/**
+ * Decodes any common photo into 8-bit sRGB RGB, upright per its EXIF orientation. Grey, palette, alpha, CMYK and
+ * 16-bit inputs all come out as 3 × 8-bit channels; alpha is dropped the way cv2.imread(IMREAD_COLOR) drops it, and
+ * CMYK/YCCK JPEGs get exactly the pixels cv2.imread gives them (see cmykToRgb).
+ */
+export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
+  return decodeImageWithHeader(input, await readImageHeader(input), options.maxPixels ?? DEFAULT_MAX_PIXELS);
+}
+
+export type ImageHeader = Awaited<ReturnType<ReturnType<typeof Sharp>['metadata']>>;
+
+/** The image's header (format, stored size, EXIF orientation), or a clear error when it is not an image. */
+export async function readImageHeader(input: Uint8Array): Promise<ImageHeader> {
+  if (input.byteLength === 0) {
+    throw new VisionError(
+      'NOT_AN_IMAGE',
+      'The image is empty (0 bytes).',
+      'Send the bytes of a JPEG, PNG or WebP.',
+    );
+  }
+  const sharp = await loadSharp();
+  try {
+    return await sharp(input, { limitInputPixels: false }).metadata();
+  } catch {
+    throw new VisionError(
+      'NOT_AN_IMAGE',
+      'The data is not an image in any format this service reads.',
+      'Send the bytes of a JPEG, PNG or WebP photo (base64-encoded in JSON requests).',
+    );
+  }
+}
+
+/** decodeImage once the header has been read (callers that looked at it first need not read it twice). */
+export async function decodeImageWithHeader(
+  input: Uint8Array,
+  header: ImageHeader,
+  maxPixels: number,
+): Promise<DecodedImage> {
+  const format = header.format ?? 'unknown';
+  if (!SUPPORTED_FORMATS.has(format)) {
+    throw new VisionError(
+      'UNSUPPORTED_IMAGE_FORMAT',
+      `Images in ${format.toUpperCase()} format are not accepted.`,
+      'Convert it to JPEG, PNG, WebP, GIF, TIFF or AVIF.',
+    );
+  }
+  const width = header.width ?? 0;
+  const height = header.height ?? 0;
+  if (width * height > maxPixels) {
+    throw new VisionError(
+      'IMAGE_TOO_LARGE',
+      `The image is ${width}×${height} (${formatMegapixels(width * height)}), above the ${formatMegapixels(maxPixels)} limit.`,
+      'Resize it before sending; detection models see it at a few hundred pixels anyway.',
+    );
+  }
+  const sharp = await loadSharp();
+  try {
+    if (isCmykJpeg(header)) {
+      // The ink values as libvips reads them, with no colour management: converted below as OpenCV converts them.
+      const { data, info } = await sharp(input, {
+        limitInputPixels: maxPixels,
+        failOn: 'error',
+        ignoreIcc: true,
+      })
+        .rotate()
+        .pipelineColourspace('cmyk')
+        .toColourspace('cmyk')
+        .raw({ depth: 'uchar' })
+        .toBuffer({ resolveWithObject: true });
+      if (info.channels !== 4) throw new Error(`expected 4 CMYK channels, got ${info.channels}`);
+      return { width: info.width, height: info.height, data: cmykToRgb(data), format };
+    }
+    const { data, info } = await sharp(input, { limitInputPixels: maxPixels, failOn: 'error' })
+      .rotate()
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
+    const rgb = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return { width: info.width, height: info.height, data: rgb, format };
+  } catch (error) {
+    throw new VisionError(
+      'IMAGE_DECODE_FAILED',
+      `The ${format.toUpperCase()} image could not be decoded: ${(error as Error).message}.`,
+      'The file may be truncated or corrupt; export it again from the original.',
+    );
+  }
+}
+
+/** A JPEG stored as CMYK or YCCK (libjpeg hands both over as CMYK). */
+export function isCmykJpeg(header: Pick<ImageHeader, 'format' | 'space' | 'channels'>): boolean {
+  return header.format === 'jpeg' && header.space === 'cmyk' && header.channels === 4;
+}
+
+/**
+ * CMYK (libvips' ink values, 255 = full ink) to RGB exactly as OpenCV's JPEG decoder does it, which is what
+ * cv2.imread — and so Ultralytics — sees. libjpeg hands OpenCV the stored values, which for Adobe files (Photoshop,
+ * Pillow, YCCK) are inverted, 255 = no ink; libvips inverts them back, here whether or not the APP14 marker is there
+ * (decode.test.ts holds it to a file without one). OpenCV's icvCvt_CMYK2BGR_8u_C4C3R then applies no colour
+ * management: with c, k the stored values, R = k - ((255 - c) * k >> 8), and likewise G from m, B from y. A
+ * colour-managed conversion (libvips with its CMYK profile) gives noticeably different colours, enough to lose
+ * detections Ultralytics finds.
+ */
+export function cmykToRgb(cmyk: Uint8Array): Uint8Array {
+  const pixels = cmyk.length >> 2;
+  const rgb = new Uint8Array(pixels * 3);
+  for (let i = 0, o = 0, p = 0; p < pixels; p++, i += 4, o += 3) {
+    const k = 255 - cmyk[i + 3]!; // the stored (inverted) black
+    rgb[o] = k - ((cmyk[i]! * k) >> 8); // 255 - c (stored) = the ink value libvips gives
+    rgb[o + 1] = k - ((cmyk[i + 1]! * k) >> 8);
+    rgb[o + 2] = k - ((cmyk[i + 2]! * k) >> 8);
+  }
+  return rgb;
+}
+
+function formatMegapixels(pixels: number): string {
+  return `${(pixels / 1e6).toFixed(1)} MP`;
+}

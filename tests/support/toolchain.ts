@@ -1,0 +1,44 @@
+// The trainers' toolchain, for the benchmarks (scripts/bench, platform/bench) and the platform's integration tests:
+// its environment, made by the CLI exactly as the app makes it, Ultralytics' offline settings and a cached benchmark
+// checkpoint. Run from the repository root.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The toolchain environment, made (if missing) by the CLI exactly as the app makes it. */
+export function toolchainEnvPath(): string {
+  const r = spawnSync(process.execPath, ['bin/edgepack.mjs', 'doctor', '--fix', '--json'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const report = JSON.parse(r.stdout) as { ok: boolean; environment: { path: string } };
+  if (!report.ok) throw new Error(`toolchain not ready: ${r.stdout}`);
+  return report.environment.path;
+}
+
+/** Ultralytics' offline settings, so that neither side of a benchmark touches the network. */
+export function offlineEnv(home: string): Record<string, string> {
+  return {
+    YOLO_OFFLINE: 'true',
+    YOLO_AUTOINSTALL: 'false',
+    ULTRALYTICS_SKIP_REQUIREMENTS_CHECKS: '1',
+    YOLO_CONFIG_DIR: path.join(home, 'ultralytics-config'),
+  };
+}
+
+/**
+ * A full-size YOLO11n detection checkpoint built from Ultralytics' yaml (no download), cached in .cache/bench.
+ * Its weights are untrained: the benchmark measures export cost, which depends on architecture, not on weights.
+ */
+export function benchCheckpoint(venv: string): string {
+  const file = path.resolve('.cache/bench/yolo11n-untrained.pt');
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const code = `import torch; torch.manual_seed(0)\nfrom ultralytics import YOLO\nYOLO('yolo11n.yaml').save(${JSON.stringify(file)})`;
+  const r = spawnSync(path.join(venv, 'bin', 'python'), ['-c', code], {
+    env: { ...process.env, ...offlineEnv(path.resolve('.cache/bench')) },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`could not build the benchmark checkpoint:\n${r.stderr}`);
+  return file;
+}
