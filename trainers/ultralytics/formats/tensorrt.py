@@ -17,6 +17,7 @@ import shutil
 import stat
 from pathlib import Path
 
+from trainers.common.metadata import embedded_copy
 from trainers.common.registry import CALIB_DIR, IMGSZ, TASKS, FormatSpec, Option, register
 from trainers.common.triton import facts_from_metadata, metadata_parameter, pbtxt_string, ultralytics_metadata
 
@@ -198,7 +199,7 @@ def describe_io(path: Path) -> dict:
 def embed_metadata(path: Path, meta: dict) -> None:
     """metadata.json goes beside the engine, in the package. A deferred build also gets the ONNX's metadata, the
     Triton config with its `metadata` parameter, and the JSON build_engine.sh puts in front of model.engine."""
-    (path / "metadata.json").write_text(json.dumps({k: v for k, v in meta.items() if k != "validation"}, indent=2))
+    (path / "metadata.json").write_text(json.dumps(embedded_copy(meta), indent=2))
     if (path / "model.onnx").exists():
         onnx_format.embed_metadata(path / "model.onnx", meta)
         facts = facts_from_metadata(meta, ultralytics_onnx_props(path / "model.onnx"))
