@@ -104,6 +104,7 @@ export function jobDetails(j: ExportJob, metadataPath: string | null): string {
 
 export function doctorText(r: DoctorReport): string {
   const lines = [
+    `edgepack     ${r.edgepack.version} (Node ${r.edgepack.node}, ${r.edgepack.platform})`,
     `python       ${r.python.path ?? 'not found'}${r.python.version ? ` (${r.python.version})` : ''} ${r.python.ok ? 'ok' : 'NOT OK'}`,
     `environment  ${r.environment.path}`,
     `             ${r.environment.exists ? 'exists' : 'missing'}, ${r.environment.healthy ? 'healthy' : 'not healthy'} (requirements ${r.environment.requirementsHash.slice(0, 12)})`,

@@ -7,7 +7,15 @@ export const packageStatusSchema = z.object({
   ok: z.boolean(),
 });
 
+/** Edgepack itself: its version (package.json) and the Node.js and OS it runs on. */
+export const edgepackVersionSchema = z.object({
+  version: z.string(),
+  node: z.string(),
+  platform: z.string().describe('`<os>-<arch>`, e.g. linux-x64.'),
+});
+
 export const doctorReportSchema = z.object({
+  edgepack: edgepackVersionSchema,
   ok: z.boolean(),
   python: z.object({ path: z.string().nullable(), version: z.string().nullable(), ok: z.boolean() }),
   environment: z.object({
@@ -61,3 +69,21 @@ export const toolchainRequest = z
 
 /** Their answer: the report (`ok` is the main environment's), plus `environments` only when some were named. */
 export type ToolchainReport = DoctorReport & { environments?: EnvironmentStatus[] };
+
+/**
+ * `edgepack version`: Edgepack's version, and the main toolchain environment's package versions as recorded when it
+ * was made and verified (`doctor` checks them for real). `packages` is empty and `python` null when it is not ready.
+ */
+export const versionReportSchema = z.object({
+  edgepack: edgepackVersionSchema,
+  toolchain: z.object({
+    framework: z.string(),
+    path: z.string(),
+    ready: z.boolean(),
+    python: z.string().nullable(),
+    packages: z
+      .record(z.string(), z.string())
+      .describe('Package name → installed version, as recorded when the environment was made and verified.'),
+  }),
+});
+export type VersionReport = z.infer<typeof versionReportSchema>;

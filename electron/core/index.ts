@@ -15,6 +15,7 @@ import {
   type DoctorReport,
   type ResponseOf,
   type ToolchainReport,
+  type VersionReport,
 } from '../contract';
 import { DeploymentsRepo, ExportJobsRepo, ModelsRepo, openDatabase } from './db';
 import { CapabilitiesService } from './capabilities/service';
@@ -33,16 +34,32 @@ import { removeStaleScratch } from './scratch';
 import { Toolchain } from './toolchain';
 import { formatBytes } from './toolchain/protocol';
 import type { CoreOptions, LocalCore, LocalOperations } from './types';
+import { versionReport } from './version';
 
 export type { Core, CoreOptions, LocalCore, LocalOperations } from './types';
 export { AppError, toAppError } from './errors';
 export { unreadablePath } from './file-errors';
 export { formatBytes };
+export { EDGEPACK_VERSION } from './version';
 
 /** The data folder: EDGEPACK_HOME when set, else the OS app-data folder (e.g. ~/.local/share/Edgepack). */
 export function resolveHome(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env['EDGEPACK_HOME'];
   return fromEnv ? path.resolve(fromEnv) : envPaths('Edgepack', { suffix: '' }).data;
+}
+
+/** Where the toolchain environments live: EDGEPACK_TOOLCHAINS, else `<home>/toolchains`. */
+export function resolveToolchainsDir(home: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env['EDGEPACK_TOOLCHAINS'] ?? path.join(home, 'toolchains');
+}
+
+/** `edgepack version`: Edgepack's and the toolchain's versions, without opening the data folder (nothing is made). */
+export function versions(env: NodeJS.ProcessEnv = process.env): VersionReport {
+  return versionReport({
+    toolchainsDir: resolveToolchainsDir(resolveHome(env), env),
+    resourcesDir: defaultResourcesDir(),
+    externalVenv: env['EDGEPACK_VENV'] || undefined,
+  });
 }
 
 /** The folder holding `trainers/`: the repository in development (found upwards from this file). */
@@ -79,8 +96,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
   const events = new EventHub();
   const resourcesDir = options.resourcesDir ?? defaultResourcesDir();
   const toolchain = new Toolchain({
-    toolchainsDir:
-      options.toolchainsDir ?? process.env['EDGEPACK_TOOLCHAINS'] ?? path.join(paths.home, 'toolchains'),
+    toolchainsDir: options.toolchainsDir ?? resolveToolchainsDir(paths.home),
     resourcesDir,
     python: options.python ?? process.env['EDGEPACK_PYTHON'] ?? 'python3',
     ultralyticsConfigDir: paths.ultralyticsConfig,

@@ -14,6 +14,7 @@ export * from './detect';
 export * from './python-literal';
 export * from './onnx-proto';
 export * from './model-info';
+export * from './metadata';
 export * from './preprocess';
 export * from './output-tensor';
 export * from './io-tensors';

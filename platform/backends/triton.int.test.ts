@@ -15,10 +15,12 @@ import {
   platformPython,
   repo,
   startTriton,
+  toolchainPython,
   type ChildService,
   type ExportedPackage,
 } from '../test-support/services';
 import { tinyDetector } from '../test-support/tiny-models';
+import { readWithUltralytics } from '../test-support/triton-schema';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -83,6 +85,34 @@ describe('the Triton path, end to end against a real tritonserver', () => {
     );
     const ready = await fetch(`${triton.url}/v2/models/deployment-${deployed.id}/versions/1/ready`);
     expect(ready.status).toBe(200);
+  });
+
+  it('loads the config with its metadata parameter; from the live config Ultralytics reads back hostile names, imgsz and task', async () => {
+    const names = ['say "cheese"', "back\\slash\nnew line } {'task': 'x'}", '猫 🐈 café'];
+    const hostile = await deploy(
+      viaTriton,
+      pkg.onnx,
+      { ...(pkg.metadata as Json), names },
+      { name: 'hostile' },
+    );
+    const served = await fetch(`${triton.url}/v2/models/deployment-${hostile.id}/config`);
+    expect(served.status).toBe(200);
+    const config = (await served.json()) as Json;
+    expect(typeof config.parameters.metadata.string_value).toBe('string');
+    const [read] = readWithUltralytics(toolchainPython(), [config]);
+    expect(read!.names).toEqual(names.map((n, i) => [i, n]));
+    expect([read!.imgsz, read!.task, read!.format]).toEqual([[160, 160], 'detect', 'triton']);
+    expect((await fetch(`${triton.url}/v2/models/deployment-${hostile.id}/versions/1/ready`)).status).toBe(
+      200,
+    );
+  });
+
+  it('onnxruntime_onnx and tensorrt_plan configs are only parsed (repository/triton-metadata.int.test.ts), not loaded: the bundled tritonserver has the Python backend only', async () => {
+    const venv = path.dirname(path.dirname(python));
+    const site = (await fs.readdir(path.join(venv, 'lib')))[0]!;
+    const bundled = path.join(venv, 'lib', site, 'site-packages', 'pytriton', 'tritonserver', 'backends');
+    // When a bundle brings onnxruntime (or tensorrt), load the platform's onnxruntime config here as well.
+    expect(await fs.readdir(bundled)).toEqual(['python']);
   });
 
   it('answers with the same predictions as the embedded ONNX Runtime backend (binary and JSON tensors)', async () => {

@@ -2,6 +2,7 @@ import { promises as dns } from 'node:dns';
 import type { OutputTensor } from '@edgepack/runtime';
 import type { TritonModelBackend } from '../repository/config-pbtxt';
 import { tritonModelConfig } from '../repository/config-pbtxt';
+import { tritonModelFacts } from '../repository/triton-metadata';
 import {
   removeTritonModel,
   removeTritonVersion,
@@ -47,6 +48,7 @@ export class TritonBackend implements InferenceBackend {
       summary: request.summary,
       backend: this.options.modelBackend,
       instances: request.replicas,
+      facts: tritonModelFacts(request.info, request.summary),
     });
     await writeTritonModel(this.options.repositoryDir, config, request.version, request.onnx);
     const targets = await this.repositoryClients();

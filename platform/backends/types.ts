@@ -1,10 +1,12 @@
-import type { OnnxModelSummary, OutputTensor } from '@edgepack/runtime';
+import type { ModelInfo, OnnxModelSummary, OutputTensor } from '@edgepack/runtime';
 
 export interface LoadRequest {
   deploymentId: string;
   version: number;
   onnx: Uint8Array;
   summary: OnnxModelSummary;
+  /** The model's facts (task, names, input size): Triton's config carries them for Ultralytics' client. */
+  info: ModelInfo;
   /** Model instances (Triton instance_group count). */
   replicas: number;
 }

@@ -1,4 +1,5 @@
 import type { OnnxElemType, OnnxModelSummary, OnnxTensorInfo } from '@edgepack/runtime';
+import { metadataParameter, pbtxtString, type TritonModelFacts } from './triton-metadata';
 
 /** How Triton runs the model: its ONNX Runtime backend (production image), or a Python-backend model that runs
  * the same ONNX on onnxruntime (the tritonserver bundled with nvidia-pytriton ships only the Python backend). */
@@ -13,6 +14,8 @@ export interface TritonConfigOptions {
   /** Largest batch the dynamic batcher may form when the model's batch dimension is free. */
   maxBatchSize?: number;
   maxQueueDelayMicroseconds?: number;
+  /** Names, input size and task for Ultralytics' Triton client (the `metadata` parameter); none leaves it out. */
+  facts?: TritonModelFacts | null;
 }
 
 const TRITON_TYPES: Record<OnnxElemType, string> = {
@@ -47,6 +50,7 @@ export interface TritonModelConfig {
   outputs: TritonTensorConfig[];
   dynamicBatching: { maxQueueDelayMicroseconds: number } | null;
   instances: number;
+  facts: TritonModelFacts | null;
 }
 
 /**
@@ -81,20 +85,21 @@ export function tritonModelConfig(options: TritonConfigOptions): TritonModelConf
       ? { maxQueueDelayMicroseconds: options.maxQueueDelayMicroseconds ?? 500 }
       : null,
     instances: Math.max(1, options.instances),
+    facts: options.facts ?? null,
   };
 }
 
-/** Renders config.pbtxt (protobuf text format of inference.ModelConfig). */
+/** Renders config.pbtxt (protobuf text format of inference.ModelConfig); every string is escaped for it. */
 export function renderConfigPbtxt(config: TritonModelConfig): string {
   const tensors = (items: TritonTensorConfig[]) =>
     items
       .map(
         (t) =>
-          `  {\n    name: ${quote(t.name)}\n    data_type: ${t.dataType}\n    dims: [ ${t.dims.join(', ')} ]\n  }`,
+          `  {\n    name: ${pbtxtString(t.name)}\n    data_type: ${t.dataType}\n    dims: [ ${t.dims.join(', ')} ]\n  }`,
       )
       .join(',\n');
   const lines = [
-    `name: ${quote(config.name)}`,
+    `name: ${pbtxtString(config.name)}`,
     config.backend === 'onnxruntime' ? 'platform: "onnxruntime_onnx"' : 'backend: "python"',
     `max_batch_size: ${config.maxBatchSize}`,
     'version_policy: { latest: { num_versions: 1 } }',
@@ -107,13 +112,10 @@ export function renderConfigPbtxt(config: TritonModelConfig): string {
       `dynamic_batching {\n  max_queue_delay_microseconds: ${config.dynamicBatching.maxQueueDelayMicroseconds}\n}`,
     );
   }
-  return `${lines.join('\n')}\n`;
+  const text = `${lines.join('\n')}\n`;
+  return config.facts ? text + metadataParameter(config.facts) : text;
 }
 
 function isFree(dim: number | string | undefined): boolean {
   return typeof dim === 'string' || (typeof dim === 'number' && dim <= 0);
-}
-
-function quote(text: string): string {
-  return JSON.stringify(text);
 }

@@ -381,6 +381,7 @@ export class DeploymentService {
       version,
       onnx: model.onnx,
       summary: model.summary,
+      info: model.info,
       replicas,
     });
     this.loaded.set(id, version);
@@ -393,6 +394,7 @@ export class DeploymentService {
       version: version.version,
       onnx,
       summary: readOnnxSummary(onnx),
+      info: version.modelInfo,
       replicas,
     });
     this.loaded.set(version.deploymentId, version.version);

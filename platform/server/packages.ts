@@ -3,6 +3,7 @@ import type { ModelInfo, OnnxModelSummary } from '@edgepack/runtime';
 import { readOnnxSummary, resolveModelInfo } from '@edgepack/runtime';
 import { preprocessSpecFrom } from '@edgepack/runtime/preprocess';
 import { isServableTask } from '@edgepack/runtime/tasks';
+import { metadataForFormat } from '@edgepack/runtime/metadata';
 import type { ServingFacts } from '../store/types';
 import { PlatformError } from './errors';
 
@@ -31,7 +32,9 @@ export function validateModelPackage(onnx: Uint8Array, metadataText: string | nu
   let metadataJson: unknown = undefined;
   if (metadataText !== null) {
     try {
-      metadataJson = JSON.parse(metadataText);
+      // An export's metadata.json describes each of its formats: the ONNX model's document is this package's.
+      const parsed: unknown = JSON.parse(metadataText);
+      metadataJson = metadataForFormat(parsed, 'onnx') ?? parsed;
     } catch (error) {
       throw new PlatformError(
         400,

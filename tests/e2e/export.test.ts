@@ -92,6 +92,7 @@ describe('export in the browser', () => {
     await alert.getByRole('button', { name: /I trust this file/ }).click();
     const confirm = alert.getByRole('group', { name: 'Confirm loading an unsafe checkpoint' });
     expect(await confirm.innerText()).toMatch(/run the code named above[\s\S]*sandbox/);
+    await page.screenshot({ path: SCREENSHOT.replace('.png', '-trust-confirm.png') });
     await confirm.getByRole('button', { name: 'Load it anyway' }).click();
 
     const card = page.getByRole('article', { name: 'Model unlisted_global' });

@@ -84,7 +84,13 @@ describe('exporting the detect test checkpoint to all six formats in one job', (
   it('says plainly that the TensorRT engine is built on the target device, and ships what it needs', () => {
     const trt = job.results.find((r: { format: string }) => r.format === 'tensorrt');
     expect(trt.note).toContain('built on the target device');
-    for (const file of ['model.onnx', 'build_engine.sh', 'config.pbtxt', 'metadata.json']) {
+    for (const file of [
+      'model.onnx',
+      'build_engine.sh',
+      'config.pbtxt',
+      'ultralytics_metadata.json',
+      'metadata.json',
+    ]) {
       expect(fs.existsSync(path.join(trt.path, file)), file).toBe(true);
     }
     const coreml = job.results.find((r: { format: string }) => r.format === 'coreml');

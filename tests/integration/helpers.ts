@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertCliJson } from './cli-json';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const fixturesDir = path.join(repo, 'tests', 'fixtures');
@@ -49,7 +50,10 @@ export interface CliRun {
   json: any;
 }
 
-/** Runs `edgepack <args>` to completion (as a person would, through bin/edgepack.mjs). */
+/**
+ * Runs `edgepack <args>` to completion (as a person would, through bin/edgepack.mjs). With --json, what it printed is
+ * checked against the command's JSON Schema (resources/schemas/cli/; see cli-json.ts).
+ */
 export function cli(home: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): CliRun {
   const r = spawnSync(process.execPath, [bin, ...args], {
     cwd: repo,
@@ -58,7 +62,9 @@ export function cli(home: string, args: string[], extraEnv: NodeJS.ProcessEnv = 
     timeout: 600_000,
     maxBuffer: 64 * 1024 * 1024,
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: parseJson(r.stdout) };
+  const json = parseJson(r.stdout);
+  assertCliJson(args, r.stdout, json);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json };
 }
 
 function parseJson(text: string): unknown {
@@ -74,7 +80,7 @@ export interface Background {
   done: Promise<CliRun>;
 }
 
-/** Starts `edgepack <args>` in the background, so a test can act while it runs. */
+/** Starts `edgepack <args>` in the background, so a test can act while it runs (its --json checked as cli's). */
 export function startCli(home: string, args: string[]): Background {
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: repo,
@@ -85,8 +91,17 @@ export function startCli(home: string, args: string[]): Background {
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<CliRun>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr, json: parseJson(stdout) })),
+  const done = new Promise<CliRun>((resolve, reject) =>
+    child.on('close', (code) => {
+      const json = parseJson(stdout);
+      try {
+        assertCliJson(args, stdout, json);
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      resolve({ code, stdout, stderr, json });
+    }),
   );
   return { child, done };
 }

@@ -16,6 +16,10 @@ Tolerances (documented, per precision) — `passed` when all that apply hold:
   boxes:     box_match >= min_box_match (when the reference found any box at all; invented boxes alone fail)
   keypoints: keypoints_max_px <= max_kpt_px;  masks: mask_iou_min >= min_mask_iou
   class:     top1_agreement >= min_top1
+
+The tolerance is that of the export's precision, or of the precision the runtime computed in when that is coarser:
+OpenVINO runs an FP32 IR in bf16 on CPUs with AMX / AVX512-BF16 unless told otherwise, and parity measures it as a
+loader runs it (`inference_precision` in the result says which precision ran).
 """
 
 from __future__ import annotations
@@ -47,8 +51,28 @@ TOLERANCES = {
         "min_mask_iou": 0.8,
         "min_top1": 0.9,
     },
+    # bf16 keeps 8 bits of mantissa (fp16 keeps 10): OpenVINO's default on CPUs with AMX / AVX512-BF16
+    "bf16": {
+        "atol": 3e-2,
+        "rtol": 3e-2,
+        "min_box_match": 0.85,
+        "max_kpt_px": 4.0,
+        "min_mask_iou": 0.8,
+        "min_top1": 0.9,
+    },
     "int8": {"atol": INF, "rtol": 0.0, "min_box_match": 0.6, "max_kpt_px": INF, "min_mask_iou": 0.5, "min_top1": 0.7},
 }
+
+
+# From the finest to the coarsest: parity holds an export to the coarser of its own precision and the runtime's.
+COARSENESS = ("fp32", "fp16", "bf16", "int8")
+
+
+def judged_precision(precision: str, inference_precision: str | None) -> str:
+    """The precision whose tolerance applies: the export's, or the runtime's when that is coarser."""
+    if inference_precision not in COARSENESS:
+        return precision
+    return max(precision, inference_precision, key=COARSENESS.index)
 
 
 class _Tally:
@@ -107,10 +131,13 @@ def check_parity(
     end2end: bool = False,
     settings: NmsSettings | None = None,
     kpt_shape: list[int] | None = None,
+    inference_precision: str | None = None,
 ) -> dict:
-    """Compare the two runners on each [1, 3, h, w] input; returns the parity figures and `passed`."""
+    """Compare the two runners on each [1, 3, h, w] input; returns the parity figures and `passed`.
+    `inference_precision`: what the exported model's runtime computed in, when it chooses that itself (OpenVINO)."""
     settings = settings or NmsSettings()
-    tol = TOLERANCES[precision]
+    judged = judged_precision(precision, inference_precision)
+    tol = TOLERANCES[judged]
     tally = _Tally()
     for x in inputs:
         ref_out, exp_out = reference(x), exported(x)
@@ -120,7 +147,11 @@ def check_parity(
             tally.classes(ref_out[0][0], exp_out[0][0])
         else:
             _boxes(task, x, ref_out, exp_out, tally, nc, settings, nms_embedded, end2end, kpt_shape)
-    return _summary(task, tally, len(inputs), precision, tol, settings, raw_comparable=not nms_embedded)
+    result = _summary(task, tally, len(inputs), precision, tol, settings, raw_comparable=not nms_embedded)
+    if inference_precision is not None:
+        result["inference_precision"] = inference_precision
+        result["tolerance"]["precision"] = judged
+    return result
 
 
 def _summary(task, t: _Tally, images: int, precision: str, tol: dict, settings, raw_comparable: bool) -> dict:

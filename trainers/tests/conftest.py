@@ -105,3 +105,29 @@ def tflite_python() -> str:
             f"the TFLite environment could not be made:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
         )
     return str(env_dir / "bin" / "python")
+
+
+# Every format Edgepack writes, in the order of a job that asks for all of them (the first is metadata.json's top).
+EVERY_FORMAT = ("onnx", "torchscript", "openvino", "coreml", "tflite", "tensorrt")
+TEST_TASKS = ("detect", "segment", "classify", "pose")
+
+
+@pytest.fixture(scope="session", params=TEST_TASKS)
+def every_format_export(request, tmp_path_factory, config_dir, tflite_python):
+    """ONE multi-format job per task (one model load, shared reference outputs), kept for the session: the formats
+    tests (test_formats.py) and the loader tests (test_loaders.py) read the same export. -> (task, folder, run)."""
+    task = request.param
+    out = tmp_path_factory.mktemp(f"formats-{task}")
+    run = run_export(
+        "--checkpoint-path",
+        str(FIXTURES / "models" / f"{task}.pt"),
+        "--export-format",
+        ",".join(EVERY_FORMAT),
+        "--output-dir",
+        str(out),
+        env={"EDGEPACK_TFLITE_PYTHON": tflite_python},
+        config_dir=config_dir,
+        timeout=1200,
+    )
+    assert run.returncode == 0, run.stderr[-4000:]
+    return task, out, run

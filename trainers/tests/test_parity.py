@@ -59,6 +59,21 @@ def test_raw_difference_beyond_tolerance_fails_even_with_matching_boxes():
     assert fp16["passed"], "fp16 allows 2e-2 + 2e-2 * 120"
 
 
+def test_a_runtime_computing_coarser_than_the_export_is_judged_at_its_own_precision():
+    """OpenVINO runs an FP32 IR in bf16 on CPUs with AMX: parity says so and holds it to bf16's tolerance."""
+    exp = _detect(REF)
+    exp[0, 0, 0] += 2.0  # 2 px: beyond fp32's 1e-3 + 1e-4 * 120, within bf16's 3e-2 + 3e-2 * 120
+    fp32 = check_parity("detect", _runner(_detect(REF)), _runner(exp), X, NC)
+    assert not fp32["passed"] and "inference_precision" not in fp32
+    bf16 = check_parity("detect", _runner(_detect(REF)), _runner(exp), X, NC, inference_precision="bf16")
+    assert bf16["passed"] and bf16["precision"] == "fp32" and bf16["inference_precision"] == "bf16"
+    assert bf16["tolerance"]["precision"] == "bf16" and bf16["tolerance"]["atol"] == 3e-2
+    same = check_parity("detect", _runner(_detect(REF)), _runner(exp), X, NC, inference_precision="fp32")
+    assert not same["passed"] and same["tolerance"]["precision"] == "fp32", "a finer runtime changes nothing"
+    int8 = check_parity("detect", _runner(_detect(REF)), _runner(exp), X, NC, "int8", inference_precision="bf16")
+    assert int8["tolerance"]["precision"] == "int8", "an INT8 export keeps its own (looser) tolerance"
+
+
 def test_invented_boxes_fail_when_the_reference_sees_none():
     unsure = [(cx, cy, w, h, cls, 0.01) for cx, cy, w, h, cls, _score in REF]
     result = check_parity("detect", _runner(_detect(unsure)), _runner(_detect(REF)), X, NC, precision="int8")

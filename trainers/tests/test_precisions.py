@@ -11,6 +11,7 @@ import onnx
 import pytest
 from jsonschema import Draft202012Validator
 
+from trainers.common.metadata import document_for
 from trainers.common.registry import FormatSpec, run_format
 
 from .conftest import FIXTURES, run_export
@@ -57,7 +58,7 @@ def test_int8_runs_here_and_passes_its_parity_gate(int8, fmt):
     result = formats[fmt]
     assert result["status"] == "passed", result
     assert result["parity"]["precision"] == "int8" and result["parity"]["boxes_reference"] > 0
-    meta = json.loads(Path(result["metadata"]).read_text())
+    meta = document_for(json.loads(Path(result["metadata"]).read_text()), fmt)
     assert meta["quantization"]["precision"] == "int8"
     assert meta["quantization"]["calibration"]["images"] == len(list(Path(CALIB).glob("*.png")))
 
@@ -78,7 +79,7 @@ def test_int8_tensorrt_ships_a_calibrated_qdq_onnx_and_int8_flags(int8):
 def test_int8_coreml_quantizes_weights_without_running(int8):
     result = int8[1]["coreml"]
     assert result["status"] == "not_runnable" and all(c["passed"] for c in result["checks"])
-    meta = json.loads(Path(result["metadata"]).read_text())
+    meta = document_for(json.loads(Path(result["metadata"]).read_text()), "coreml")
     assert (
         meta["quantization"]["precision"] == "int8" and "palettization" in meta["quantization"]["calibration"]["method"]
     )
@@ -154,7 +155,7 @@ def test_calibration_folder_without_images(tmp_path, config_dir):
     assert not (tmp_path / "out" / "model.onnx").exists()
 
 
-@pytest.mark.parametrize("fmt, artifact", [("openvino", "model_openvino"), ("tflite", "model.tflite")])
+@pytest.mark.parametrize("fmt, artifact", [("openvino", "model_openvino_model"), ("tflite", "model.tflite")])
 def test_calibration_folder_with_a_broken_image(tmp_path, config_dir, tflite_python, fmt, artifact):
     """TFLite reads the folder in its own environment, started before the model loads here: the same error."""
     calib = tmp_path / "calib"
@@ -200,14 +201,16 @@ def test_a_conversion_failing_midway_leaves_nothing_and_carries_the_converters_m
     result = run.result["formats"]["tflite"]
     assert result["status"] == "failed" and result["error"]["code"] == "EXPORT_FAILED"
     assert "litert" in result["error"]["message"].lower() and result["error"]["hint"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["metadata.onnx.json", "model.onnx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["metadata.json", "model.onnx"]
+    assert list(json.loads((tmp_path / "metadata.json").read_text())["formats"]) == ["onnx"], "only what was made"
 
 
 def test_every_optimized_metadata_json_validates_against_the_schema(int8, fp16, schema):
     checked = 0
-    for _out, formats in (int8, fp16):
-        for result in formats.values():
-            if result.get("metadata"):
-                Draft202012Validator(schema).validate(json.loads(Path(result["metadata"]).read_text()))
-                checked += 1
-    assert checked >= 8, "every format that produced a model has its metadata.json checked"
+    for out, formats in (int8, fp16):
+        meta = json.loads((out / "metadata.json").read_text())
+        Draft202012Validator(schema).validate(meta)
+        made = [fmt for fmt, result in formats.items() if result.get("metadata")]
+        assert list(meta["formats"]) == made, "metadata.json has every format that produced a model, and only those"
+        checked += len(made)
+    assert checked >= 8, "every format that produced a model has its metadata checked"

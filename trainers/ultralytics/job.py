@@ -1,4 +1,4 @@
-"""One export job: scan → load → per format (export → parity) → metadata.json → result."""
+"""One export job: scan → load → per format (export → parity) → metadata.json (one per export) → result."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from trainers.common import errors
 from trainers.common.checkpoint_file import scan_checkpoint
 from trainers.common.errors import ExportError
-from trainers.common.metadata import sha256_file
+from trainers.common.metadata import METADATA_FILE, metadata_file, sha256_file, write_metadata
 from trainers.common.picklescan import ScanReport
 from trainers.common.protocol import Protocol
 from trainers.common.registry import FormatSpec, get_format, resolve_job_options
@@ -157,6 +157,7 @@ def export(settings: JobSettings, protocol: Protocol, scan: ScanReport, job: Pre
             reference.start(ctx.imgsz)
         job.start_formats()  # those that needed the loaded model
         formats: dict[str, dict] = {}
+        documents: list[dict] = []
         share = (EXPORT_SPAN[1] - EXPORT_SPAN[0]) / len(job.specs)
         for i, spec in enumerate(job.specs):
             if spec.id in job.refused:  # this format cannot take the job's options: said on its own, nothing run
@@ -170,7 +171,10 @@ def export(settings: JobSettings, protocol: Protocol, scan: ScanReport, job: Pre
                     f"{spec.label} supports: {', '.join(spec.tasks)}.",
                 )
             span = (EXPORT_SPAN[0] + i * share, EXPORT_SPAN[0] + (i + 1) * share)
-            formats[spec.id] = export_one_format(spec, job.contexts[spec.id], settings, card, protocol, span)
+            formats[spec.id], document = export_one_format(spec, job.contexts[spec.id], settings, card, protocol, span)
+            if document is not None:
+                documents.append(document)
+        meta_path = _write_metadata_file(job.output_dir, documents, formats, protocol)
     except BaseException:
         abandon(job)
         raise
@@ -179,6 +183,17 @@ def export(settings: JobSettings, protocol: Protocol, scan: ScanReport, job: Pre
         if reference:
             reference.close()
         shutil.rmtree(job.work_dir, ignore_errors=True)
-    first_meta = next((r["metadata"] for r in formats.values() if r.get("metadata")), None)
     protocol.progress("done", 1.0)
-    return {"job_id": settings.job_id, "model": card, "formats": formats, "metadata": first_meta}
+    return {"job_id": settings.job_id, "model": card, "formats": formats, "metadata": meta_path}
+
+
+def _write_metadata_file(output_dir: Path, documents: list[dict], formats: dict, protocol: Protocol) -> str | None:
+    """The export's one metadata.json: every format that produced a model, the first one at the top level."""
+    if not documents:
+        return None
+    protocol.progress("metadata", EXPORT_SPAN[1], f"writing {METADATA_FILE}")
+    path = str(write_metadata(metadata_file(documents), output_dir / METADATA_FILE))
+    for document in documents:
+        formats[document["format"]]["metadata"] = path
+        protocol.artifact(document["format"], path, "metadata")
+    return path

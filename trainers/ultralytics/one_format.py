@@ -1,10 +1,11 @@
-"""One format of a job: run its exporter, describe the artifact in metadata.json, check it against PyTorch."""
+"""One format of a job: run its exporter, describe the artifact (its metadata.json document), check it against
+PyTorch. The job writes the one metadata.json from every format's document (trainers/common/metadata.py)."""
 
 from __future__ import annotations
 
 from trainers.common import errors
 from trainers.common.errors import ExportError
-from trainers.common.metadata import build_metadata, sha256_file, toolchain_versions, write_metadata
+from trainers.common.metadata import build_metadata, embedded_copy, sha256_file, toolchain_versions
 from trainers.common.protocol import Protocol
 from trainers.common.registry import FormatOutcome, FormatSpec, artifact_size, remove_path, run_format
 
@@ -50,12 +51,13 @@ def _source(checkpoint, card: dict) -> dict:
 
 def export_one_format(
     spec: FormatSpec, ctx: ExportContext, settings, card: dict, protocol: Protocol, span: tuple
-) -> dict:
+) -> tuple[dict, dict | None]:
+    """(the format's result, its metadata.json document — None when it produced no model)."""
     start, end = span
     protocol.progress(spec.id, start, f"exporting {spec.label}")
     outcome = run_format(spec, ctx, lambda level, msg: protocol.log(msg, level))
     if outcome.status == "failed":
-        return _format_result(outcome, None)
+        return _format_result(outcome, None), None
     protocol.artifact(spec.id, outcome.path, "model")
     task = ctx.loaded.task
     names = class_names(ctx.loaded.yolo)
@@ -74,6 +76,7 @@ def export_one_format(
         nms_embedded=bool(ctx.export_options.get("nms")) and task != "classify",
         end2end=bool(getattr(model, "end2end", False)),
         kpt_shape=[int(k) for k in head.kpt_shape] if task == "pose" else None,
+        kpt_names=getattr(model, "kpt_names", None) if task == "pose" else None,
         toolchain=toolchain_versions(),
     )
     meta["quantization"]["calibration"] = ctx.calibration
@@ -81,7 +84,7 @@ def export_one_format(
     # metadata.json still describes its method.
     outcome.extra["calibration"] = ctx.calibration if ctx.calibration and ctx.calibration.get("images") else None
     if spec.embed_metadata:
-        spec.embed_metadata(outcome.path, meta)
+        spec.embed_metadata(outcome.path, embedded_copy(meta))
         outcome.bytes = artifact_size(outcome.path)
     parity = None
     if spec.structural_check:
@@ -103,21 +106,16 @@ def export_one_format(
             remove_path(outcome.path)
             outcome.path = None
             outcome.bytes = None
-            return _format_result(outcome, None)
+            return _format_result(outcome, None), None
         verdict = "passed" if parity["passed"] else "FAILED"
         protocol.log(
             f"{spec.label} parity {verdict}: max_abs={parity['max_abs']}, box_match={parity['box_match']}, "
             f"top1={parity['top1_agreement']}, latency {parity['latency_ms']} ms"
         )
-    protocol.progress("metadata", end - 0.01, "writing metadata.json")
     meta["validation"] = _validation_block(spec, parity)  # null: not run here; the structural checks say what was
     if outcome.extra.get("structural"):
         meta["export"]["structural_checks"] = outcome.extra["structural"]
-    name = "metadata.json" if len(settings.formats) == 1 else f"metadata.{spec.id}.json"
-    meta_path = write_metadata(meta, ctx.output_dir / name)
-    protocol.artifact(spec.id, meta_path, "metadata")
-    outcome.extra["metadata"] = str(meta_path)
-    return _format_result(outcome, parity)
+    return _format_result(outcome, parity), meta
 
 
 def _describe_io(spec: FormatSpec, ctx: ExportContext, path) -> dict:

@@ -16,7 +16,8 @@ def validate(ctx: ExportContext, artifact: Path, load_runner) -> dict:
     task = loaded.task
     inputs, names, reference_outputs = ctx.reference.get(ctx.imgsz)
     by_input = {id(x): out for x, out in zip(inputs, reference_outputs, strict=True)}
-    exported = TimedRunner(load_runner(artifact))
+    run = load_runner(artifact)
+    exported = TimedRunner(run)
     nms_embedded = bool(ctx.export_options.get("nms"))
     model = loaded.yolo.model
     result = check_parity(
@@ -29,6 +30,7 @@ def validate(ctx: ExportContext, artifact: Path, load_runner) -> dict:
         nms_embedded=nms_embedded and task != "classify",
         end2end=bool(getattr(model, "end2end", False)),
         kpt_shape=[int(k) for k in model.model[-1].kpt_shape] if task == "pose" else None,
+        inference_precision=getattr(run, "inference_precision", None),
     )
     result["image_names"] = names
     result["latency_ms"] = round(exported.latency_ms(), 3)

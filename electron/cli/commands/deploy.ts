@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Deployment, DeploymentWithKey } from '../../contract';
 import { findExport, withCore, type CommandContext } from '../context';
+import { listByDefault } from './meta';
 
 interface DeployOptions {
   endpoint?: string;
@@ -42,21 +43,24 @@ export function registerDeploy(
 
   const deployments = program
     .command('deployments')
-    .description('hosted endpoints: list, show, deactivate, reactivate, regenerate-key, delete');
+    .description(
+      'hosted endpoints: list, show, deactivate, reactivate, regenerate-key, delete; alone, lists them',
+    );
   const json = (c: Command) => c.option('--json', 'print one JSON document');
 
-  json(
-    deployments.command('list').description('deployments, newest first, with fresh status and usage'),
-  ).action(async () => {
+  const list = async () => {
     const { out } = ctx();
     done(
       await withCore(async (core) => {
-        const list = await core.handle('deploy:list', { refresh: true });
-        out.result(list, () => (list.length ? list.map(oneLine).join('\n') : 'No deployments yet.'));
+        const all = await core.handle('deploy:list', { refresh: true });
+        out.result(all, () => (all.length ? all.map(oneLine).join('\n') : 'No deployments yet.'));
         return 0;
       }),
     );
-  });
+  };
+  json(
+    deployments.command('list').description('deployments, newest first, with fresh status and usage'),
+  ).action(list);
 
   const simple = (
     name: string,
@@ -92,6 +96,7 @@ export function registerDeploy(
       }),
     );
   });
+  listByDefault(deployments, list);
 }
 
 function keyedJson(k: DeploymentWithKey) {

@@ -1,21 +1,19 @@
 import type { Command } from 'commander';
 import { findExport, findModel, withCore, type CommandContext } from '../context';
 import { exportsTable, jobDetails } from '../format';
+import { listByDefault } from './meta';
 
 export function registerExports(
   program: Command,
   ctx: () => CommandContext,
   done: (code: number) => void,
 ): void {
-  const exports = program.command('exports').description('export jobs: list, show, set the default, delete');
+  const exports = program
+    .command('exports')
+    .description('export jobs: list, show, set the default, delete; alone, lists them');
   const json = (c: Command) => c.option('--json', 'print one JSON document');
 
-  json(
-    exports
-      .command('list')
-      .description('list export jobs, newest first')
-      .option('--model <id>', 'only this model'),
-  ).action(async (opts: { model?: string }) => {
+  const list = async (opts: { model?: string }) => {
     const { out } = ctx();
     done(
       await withCore(async (core) => {
@@ -25,7 +23,13 @@ export function registerExports(
         return 0;
       }),
     );
-  });
+  };
+  json(
+    exports
+      .command('list')
+      .description('list export jobs, newest first')
+      .option('--model <id>', 'only this model'),
+  ).action(list);
 
   json(
     exports
@@ -107,4 +111,6 @@ export function registerExports(
       }),
     );
   });
+
+  listByDefault(exports, () => list({}));
 }

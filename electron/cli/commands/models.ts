@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { findModel, withCore, type CommandContext } from '../context';
 import { modelCard, modelsTable } from '../format';
+import { listByDefault } from './meta';
 
 export function registerModels(
   program: Command,
@@ -9,7 +10,7 @@ export function registerModels(
 ): void {
   const models = program
     .command('models')
-    .description('models (checkpoints and ONNX files) in the data folder');
+    .description('models (checkpoints and ONNX files) in the data folder; alone, lists them');
 
   models
     .command('add <file>')
@@ -30,20 +31,21 @@ export function registerModels(
       );
     });
 
+  const list = async () => {
+    const { out } = ctx();
+    done(
+      await withCore(async (core) => {
+        const all = await core.handle('models:list', {});
+        out.result(all, () => modelsTable(all));
+        return 0;
+      }),
+    );
+  };
   models
     .command('list')
     .description('list the models')
     .option('--json', 'print one JSON document')
-    .action(async () => {
-      const { out } = ctx();
-      done(
-        await withCore(async (core) => {
-          const list = await core.handle('models:list', {});
-          out.result(list, () => modelsTable(list));
-          return 0;
-        }),
-      );
-    });
+    .action(list);
 
   models
     .command('show <id>')
@@ -78,4 +80,6 @@ export function registerModels(
         }),
       );
     });
+
+  listByDefault(models, list);
 }

@@ -126,7 +126,7 @@ export const FORMATS = {
   },
   openvino: {
     label: 'OpenVINO',
-    artifact: 'model_openvino',
+    artifact: 'model_openvino_model',
     environment: 'ultralytics',
     runtime: 'OpenVINO runtime (CPU)',
     quality: 'excellent',

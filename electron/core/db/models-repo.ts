@@ -1,4 +1,5 @@
 import type { ModelRecord } from '../../contract';
+import { camelCaseKeys } from '../models/inspected';
 import type { Db } from './open';
 import { nowIso, readJson } from './json';
 
@@ -29,7 +30,7 @@ function toModel(row: ModelRow): ModelRecord {
     imgsz: readJson<number[]>(row.imgsz, []),
     sha256: row.sha256,
     sizeBytes: row.size_bytes,
-    details: readJson<Record<string, unknown>>(row.details, {}),
+    details: camelCaseKeys(readJson<Record<string, unknown>>(row.details, {})),
     createdAt: row.created_at,
   };
 }

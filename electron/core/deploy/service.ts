@@ -10,6 +10,7 @@ import type {
   DeployTestResult,
   ExportJob,
 } from '../../contract';
+import { metadataForFormat } from '../../../native-runtimes/typescript/metadata';
 import type { DeploymentTarget, DeploymentsRepo } from '../db';
 import { AppError } from '../errors';
 import type { ExportsService } from '../exports/service';
@@ -71,11 +72,7 @@ export class DeployService {
     if (request.endpoint) await this.configure({ endpoint: request.endpoint, token: request.token });
     const client = await this.client(request.endpoint, request.token);
     const name = request.name ?? `model-${job.modelId.slice(0, 8)}-v${job.version}`;
-    const keyed = await client.createDeployment(
-      fs.readFileSync(model),
-      metadata ? fs.readFileSync(metadata, 'utf8') : null,
-      name,
-    );
+    const keyed = await client.createDeployment(fs.readFileSync(model), metadata, name);
     const d = keyed.deployment;
     this.deps.repo.create({
       id: d.id,
@@ -191,7 +188,7 @@ export class DeployService {
     this.deps.repo.setUsage(target.id, usageOf(d));
   }
 
-  /** The ONNX file and metadata.json of a finished export. */
+  /** The ONNX file of a finished export, and its document from the export's metadata.json (the text uploaded). */
   private packageOf(job: ExportJob): { model: string; metadata: string | null } {
     const onnx = job.results.find((r) => r.format === 'onnx' && r.path);
     if (!onnx?.path || !['passed', 'failed_parity'].includes(onnx.status)) {
@@ -209,7 +206,10 @@ export class DeployService {
       );
     }
     const metadata = this.deps.exports.metadataPath(job.id);
-    return { model: onnx.path, metadata: metadata && fs.existsSync(metadata) ? metadata : null };
+    return {
+      model: onnx.path,
+      metadata: metadata && fs.existsSync(metadata) ? onnxDocument(metadata) : null,
+    };
   }
 
   private async client(endpoint?: string, token?: string): Promise<PlatformClient> {
@@ -285,4 +285,21 @@ function usageOf(d: PlatformDeployment) {
     lastRequestAt: d.usage.last_request_at,
     totalInferenceTimeMs: d.usage.total_inference_time_ms,
   };
+}
+
+/**
+ * The ONNX model's document from an export's metadata.json (which describes every format of the export): the
+ * platform gets model.onnx + metadata.json for that model alone. A file that is not JSON goes as it is, for the
+ * platform to refuse by name.
+ */
+function onnxDocument(file: string): string | null {
+  const text = fs.readFileSync(file, 'utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  const document = metadataForFormat(parsed, 'onnx');
+  return document ? `${JSON.stringify(document, null, 2)}\n` : null;
 }

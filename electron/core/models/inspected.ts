@@ -33,6 +33,20 @@ export function fromInspectResult(result: unknown): InspectedModel | null {
     task: isTask(m.task) ? m.task : null,
     classNames: names,
     imgsz: imgsz.map((n) => Math.round(n)).filter((n) => n > 0),
-    details: m.details ?? {},
+    details: camelCaseKeys(m.details ?? {}),
   };
+}
+
+/**
+ * A model card's facts with camelCase names, as the rest of the contract has them: the trainer (Python) reports
+ * `ultralytics_version`, `train_data`, `kpt_shape`… Only the top level: values (the ONNX file's own metadata
+ * properties, the pickle scan) are kept as they are. Cards stored before this are renamed as they are read.
+ */
+export function camelCaseKeys(details: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(details).map(([key, value]) => [
+      key.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
+      value,
+    ]),
+  );
 }

@@ -8,6 +8,7 @@ import { readOnnxSummary } from '../../../native-runtimes/typescript/onnx-proto'
 import type { ReadyModel } from '../../../native-runtimes/typescript/postprocess';
 import { preprocessSpecFrom } from '../../../native-runtimes/typescript/preprocess';
 import type { PreviewFact, PreviewModel } from '../../contract';
+import { METADATA_FILE, metadataForModelFile } from '../../../native-runtimes/typescript/metadata';
 import { AppError } from '../errors';
 import { symlinkLoop } from '../file-errors';
 import type { ModelAnswers } from './answers-repo';
@@ -176,14 +177,13 @@ function checkImageInput(file: string, summary: OnnxModelSummary) {
 }
 
 function readSidecar(file: string): Record<string, unknown> | null {
-  const candidate = path.join(path.dirname(file), 'metadata.json');
+  const candidate = path.join(path.dirname(file), METADATA_FILE);
   if (!fs.existsSync(candidate)) return null;
   try {
     const json = JSON.parse(fs.readFileSync(candidate, 'utf8')) as unknown;
-    if (!isRecord(json)) return null;
-    // A metadata.json describing another file of the folder is not this model's.
-    if (typeof json['model_file'] === 'string' && json['model_file'] !== path.basename(file)) return null;
-    return json;
+    // This model's document: an export's metadata.json describes each of its formats' files; one describing only
+    // other files of the folder is not this model's.
+    return metadataForModelFile(json, path.basename(file));
   } catch {
     throw new AppError(
       'INVALID_MODEL_METADATA',

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { DoctorReport } from '../../contract';
+import { edgepackVersion } from '../version';
 import { devPins, isMarkedReady, type ToolchainLocation } from './environment';
 import { probePython, type PythonInfo } from './python';
 import { sandboxStatus } from './sandbox';
@@ -79,6 +80,7 @@ export async function runDoctor({
   }
 
   return {
+    edgepack: edgepackVersion(),
     ok: problems.length === 0,
     python: { path: pythonInfo.path, version: pythonInfo.version, ok: pythonInfo.ok },
     environment: {

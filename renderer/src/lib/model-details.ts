@@ -2,7 +2,7 @@ import { formatDate } from './format';
 
 /** How the model card shows the framework-specific facts the trainer reported (unknown keys still appear). */
 const LABELS: Record<string, string> = {
-  ultralytics_version: 'Ultralytics',
+  ultralyticsVersion: 'Ultralytics',
   architecture: 'Architecture',
   scale: 'Scale',
   head: 'Head',
@@ -15,13 +15,20 @@ const LABELS: Record<string, string> = {
   scan: 'Pickle scan',
   opset: 'Opset',
   producer: 'Producer',
+  producerVersion: 'Producer version',
+  irVersion: 'IR version',
+  trainedEpochs: 'Trained epochs',
+  trainData: 'Training data',
+  kptShape: 'Keypoints',
 };
 
 /** Facts already on the card under another name. */
 const HIDDEN = new Set(['nc', 'names', 'imgsz', 'task']);
 
 function humanize(key: string): string {
-  const spaced = key.replace(/_/g, ' ');
+  const spaced = key
+    .replace(/_/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, (_, a: string, b: string) => `${a} ${b.toLowerCase()}`);
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from trainers.common import errors
 from trainers.common.errors import ExportError
+from trainers.common.metadata import embedded_copy
 from trainers.common.registry import BATCH, IMGSZ, TASKS, FormatSpec, Option, register
 
 from ..calibration_feed import refuse_half_and_int8
@@ -100,7 +101,19 @@ def describe_io(path: Path) -> dict:
 
     spec = _load_spec(path)
     first = spec.description.input[0]
+    outputs = list(spec.description.output)
+    probabilities = [o.name for o in outputs if o.type.WhichOneof("Type") == "dictionaryType"]
+    labels = [o.name for o in outputs if o.type.WhichOneof("Type") == "stringType"]
+    classifier = (
+        {
+            "decoder_layout": f"{labels[0]}: the top class name; {probabilities[0]}: {{class name: probability}} "
+            "(softmax applied)"
+        }
+        if probabilities and labels
+        else {}
+    )
     return {
+        **classifier,
         "input": {
             "name": first.name,
             "shape": _shape(first),
@@ -120,9 +133,7 @@ def describe_io(path: Path) -> dict:
 def embed_metadata(path: Path, meta: dict) -> None:
     """CoreML user-defined metadata (Xcode shows it; MLModel.user_defined_metadata reads it), beside Ultralytics'."""
     spec = _load_spec(path)
-    spec.description.metadata.userDefined[METADATA_KEY] = json.dumps(
-        {k: v for k, v in meta.items() if k != "validation"}, separators=(",", ":")
-    )
+    spec.description.metadata.userDefined[METADATA_KEY] = json.dumps(embedded_copy(meta), separators=(",", ":"))
     (path / SPEC_FILE).write_bytes(spec.SerializeToString())
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from trainers.common import errors
 from trainers.common.errors import ExportError
+from trainers.common.metadata import embedded_copy
 from trainers.common.registry import BATCH, CALIB_DIR, DYNAMIC, IMGSZ, TASKS, FormatSpec, Option, register
 
 ARTIFACT = "model.onnx"
@@ -192,7 +193,7 @@ def embed_metadata(path: Path, meta: dict) -> None:
     model.metadata_props.extend(kept)
     entry = model.metadata_props.add()
     entry.key = METADATA_KEY
-    entry.value = json.dumps({k: v for k, v in meta.items() if k != "validation"}, separators=(",", ":"))
+    entry.value = json.dumps(embedded_copy(meta), separators=(",", ":"))
     onnx.save(model, str(path))
 
 

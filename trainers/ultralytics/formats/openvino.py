@@ -1,5 +1,13 @@
 """OpenVINO IR through Ultralytics' exporter (FP16 = compressed weights, INT8 = nncf post-training quantization with
-the decode head kept float); metadata in the IR's rt_info and metadata.yaml (Ultralytics') plus ours."""
+the decode head kept float); metadata in the IR's rt_info and metadata.yaml (Ultralytics') plus ours.
+
+The folder is named `*_openvino_model`: that suffix is how Ultralytics' `YOLO(path)` recognises an OpenVINO IR.
+
+Inference precision: OpenVINO chooses it per device when the model is compiled (`INFERENCE_PRECISION_HINT`): bf16 on
+CPUs with AMX or AVX512-BF16, f32 on other CPUs. An IR cannot pin it for the CPU plugin (rt_info `runtime_options` is
+read there only for KV-cache and dynamic-quantization settings, not for the inference precision), so parity compiles
+the IR the way a loader does — OpenVINO's defaults, as `YOLO(folder)` and `ov.Core().compile_model(xml, "CPU")` —
+and records the precision that ran (`inference_precision`), judged by that precision's tolerance."""
 
 from __future__ import annotations
 
@@ -9,11 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
+from trainers.common.metadata import embedded_copy
 from trainers.common.registry import BATCH, CALIB_DIR, DYNAMIC, IMGSZ, TASKS, FormatSpec, Option, register
 
 from ..calibration_feed import calibration_arrays, exporter_calibration, refuse_half_and_int8
 
-ARTIFACT = "model_openvino"
+ARTIFACT = "model_openvino_model"  # the suffix YOLO() recognises an OpenVINO folder by
 RT_INFO_KEY = "edgepack_metadata"
 
 
@@ -41,11 +50,25 @@ def _xml(path: Path) -> Path:
     return next(path.glob("*.xml"))
 
 
+# Compile options of a loader: Ultralytics' OpenVINO backend compiles for latency and leaves the precision to
+# OpenVINO (it pins f32 only on Windows and ARM64 Linux, where reduced-precision kernels misbehave).
+LOADER_CONFIG = {"PERFORMANCE_HINT": "LATENCY"}
+PRECISION_NAMES = {"f32": "fp32", "bf16": "bf16", "f16": "fp16"}
+
+
+def inference_precision(compiled) -> str:
+    """The floating-point precision a compiled model computes in (fp32, bf16 or fp16)."""
+    kind = compiled.get_property("INFERENCE_PRECISION_HINT")
+    name = kind.get_type_name() if hasattr(kind, "get_type_name") else str(kind)
+    return PRECISION_NAMES.get(name, name)
+
+
 def load_runner(path: Path):
+    """The IR as a loader runs it: compiled on the CPU with OpenVINO's defaults (no precision hint)."""
     import openvino as ov
 
     core = ov.Core()
-    compiled = core.compile_model(str(_xml(path)), "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
+    compiled = core.compile_model(str(_xml(path)), "CPU", dict(LOADER_CONFIG))
     fixed_batch = compiled.inputs[0].get_partial_shape()[0]
     batch = fixed_batch.get_length() if fixed_batch.is_static else None
 
@@ -55,6 +78,7 @@ def load_runner(path: Path):
         result = compiled(x.astype(np.float32))
         return [np.asarray(result[o][:1], dtype=np.float32) for o in compiled.outputs]
 
+    run.inference_precision = inference_precision(compiled)
     return run
 
 
@@ -93,7 +117,7 @@ def embed_metadata(path: Path, meta: dict) -> None:
     xml = _xml(path)
     core = ov.Core()
     model = core.read_model(str(xml))
-    model.set_rt_info(json.dumps({k: v for k, v in meta.items() if k != "validation"}), [RT_INFO_KEY])
+    model.set_rt_info(json.dumps(embedded_copy(meta)), [RT_INFO_KEY])
     scratch = path / "rewrite"
     scratch.mkdir()
     ov.save_model(model, str(scratch / xml.name), compress_to_fp16=False)

@@ -1,23 +1,33 @@
 """TensorRT. An engine is specific to the GPU and TensorRT version that build it, so on a machine without an NVIDIA GPU
 and TensorRT, the export is a deferred build: the ONNX, a ready `trtexec` script with the precision flags, and a Triton
 `tensorrt_plan` config — the engine is built on the target device. With a GPU and TensorRT, a real engine is built and
-its metadata written beside it (Ultralytics prepends it to the engine bytes; Edgepack strips it off again).
+its metadata written beside it.
+
+One engine, two names, one per consumer: `model.plan` is the bare engine, the name Triton's TensorRT backend loads
+(`<repository>/<model>/1/model.plan`); `model.engine` is the same engine behind Ultralytics' metadata header (4-byte
+little-endian length, then JSON), the name and layout `YOLO("model.engine")` recognises and reads names, imgsz and
+task from. The Triton config carries the same facts in its `metadata` parameter (trainers/common/triton.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import stat
 from pathlib import Path
 
+from trainers.common.metadata import embedded_copy
 from trainers.common.registry import CALIB_DIR, IMGSZ, TASKS, FormatSpec, Option, register
+from trainers.common.triton import facts_from_metadata, metadata_parameter, pbtxt_string, ultralytics_metadata
 
 from ..calibration_feed import refuse_half_and_int8
 from . import onnx as onnx_format
 
 ARTIFACT = "model_tensorrt"
-ENGINE = "model.plan"
+PLAN = "model.plan"  # Triton's name for a TensorRT engine: the bare engine bytes
+ENGINE = "model.engine"  # Ultralytics' name: the same engine behind its metadata header
+ULTRALYTICS_METADATA = "ultralytics_metadata.json"  # that header's JSON
 BUILD_SCRIPT = "build_engine.sh"
 DEFERRED_NOTE = (
     "Deferred build: no NVIDIA GPU with TensorRT here, and an engine only runs on the GPU model and TensorRT version "
@@ -73,13 +83,12 @@ def _deferred_package(ctx, target: Path) -> None:
         # (explicit quantization)
         optimization_options={"half": False, "int8": optimization["int8"], "calib_dir": optimization.get("calib_dir")},
     )
-    onnx_path = onnx_format.export(onnx_ctx, qdq_for="tensorrt")
+    onnx_format.export(onnx_ctx, qdq_for="tensorrt")
     ctx.calibration = onnx_ctx.calibration
-    io = onnx_format.describe_io(onnx_path)
     script = target / BUILD_SCRIPT
     script.write_text(build_script(ctx.precision, ctx.export_options["workspace"]))
     script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    (target / "config.pbtxt").write_text(triton_config(io))
+    # config.pbtxt and ultralytics_metadata.json carry the model's names, imgsz and task: written by embed_metadata
 
 
 def trtexec_flags(precision: str) -> list[str]:
@@ -90,20 +99,37 @@ def trtexec_flags(precision: str) -> list[str]:
 
 def build_script(precision: str, workspace_gib: int) -> str:
     flags = " ".join([*trtexec_flags(precision), f"--memPoolSize=workspace:{workspace_gib * 1024}M"])
-    return f"""#!/usr/bin/env sh
-# Builds the TensorRT engine for THIS device (NVIDIA GPU + TensorRT's trtexec on PATH).
-# Precision: {precision}. Output: model.plan, and a Triton model repository in ./triton/model/1/model.plan.
+    return (
+        _BUILD_SCRIPT.replace("@PRECISION@", precision)
+        .replace("@FLAGS@", flags)
+        .replace("@PLAN@", PLAN)
+        .replace("@ENGINE@", ENGINE)
+        .replace("@METADATA@", ULTRALYTICS_METADATA)
+    )
+
+
+_BUILD_SCRIPT = r"""#!/usr/bin/env sh
+# Builds the TensorRT engine for THIS device (NVIDIA GPU + TensorRT's trtexec on PATH). Precision: @PRECISION@.
+# Output, one engine under two names, one per consumer:
+#   @PLAN@      the bare engine, Triton's name; also laid out as a Triton repository: ./triton/model/1/@PLAN@
+#               with ./triton/model/config.pbtxt (names, imgsz and task in its "metadata" parameter)
+#   @ENGINE@    the same engine behind Ultralytics' metadata header (4-byte little-endian length, then
+#               @METADATA@): YOLO("@ENGINE@") reads names, imgsz and task from it
 set -eu
 cd "$(dirname "$0")"
 if ! command -v trtexec >/dev/null 2>&1; then
   echo "trtexec not found: install TensorRT (it ships trtexec) and retry" >&2
   exit 2
 fi
-trtexec --onnx=model.onnx --saveEngine={ENGINE} {flags} "$@"
+trtexec --onnx=model.onnx --saveEngine=@PLAN@ @FLAGS@ "$@"
+n=$(($(wc -c < @METADATA@)))
+header=$(printf '\\%03o' $((n % 256)) $((n / 256 % 256)) $((n / 65536 % 256)) $((n / 16777216)))
+printf "$header" > @ENGINE@
+cat @METADATA@ @PLAN@ >> @ENGINE@
 mkdir -p triton/model/1
-cp {ENGINE} triton/model/1/model.plan
+cp @PLAN@ triton/model/1/@PLAN@
 cp config.pbtxt triton/model/config.pbtxt
-echo "Built {ENGINE} ({precision}); Triton repository: $(pwd)/triton"
+echo "Built @PLAN@ (Triton) and @ENGINE@ (Ultralytics), @PRECISION@; Triton repository: $(pwd)/triton"
 """
 
 
@@ -118,22 +144,27 @@ _TRITON_TYPES = {
 }
 
 
-def triton_config(io: dict) -> str:
+def triton_config(io: dict, facts: dict | None = None) -> str:
+    """Triton's config.pbtxt for the engine, every string escaped for protobuf text format; with `facts` (task, names,
+    imgsz…), the `metadata` parameter Ultralytics' Triton client reads them from."""
+
     def tensor(entry: dict) -> str:
         dims = ", ".join(str(d if isinstance(d, int) else -1) for d in entry["shape"])
         kind = _TRITON_TYPES.get(entry["dtype"], "TYPE_FP32")
-        return f'  {{\n    name: "{entry["name"]}"\n    data_type: {kind}\n    dims: [ {dims} ]\n  }}'
+        return f"  {{\n    name: {pbtxt_string(entry['name'])}\n    data_type: {kind}\n    dims: [ {dims} ]\n  }}"
 
     outputs = ",\n".join(tensor(o) for o in io["outputs"])
-    return (
+    text = (
         'name: "model"\nplatform: "tensorrt_plan"\nmax_batch_size: 0\n'
         f"input [\n{tensor(io['input'])}\n]\noutput [\n{outputs}\n]\n"
         "instance_group [\n  {\n    kind: KIND_GPU\n    count: 1\n  }\n]\n"
     )
+    return text + metadata_parameter(facts) if facts else text
 
 
 def _build_engine(ctx, target: Path) -> None:
-    """On a GPU machine: Ultralytics' engine export, with its metadata prefix moved out of the engine bytes."""
+    """On a GPU machine: Ultralytics' engine export, kept as model.engine (its metadata header in front), and the
+    bare engine after that header as model.plan for Triton."""
     kwargs = {
         "format": "engine",
         "imgsz": ctx.imgsz,
@@ -148,32 +179,48 @@ def _build_engine(ctx, target: Path) -> None:
     raw = produced.read_bytes()
     size = int.from_bytes(raw[:4], "little", signed=True)
     meta = json.loads(raw[4 : 4 + size].decode("utf-8"))
-    (target / ENGINE).write_bytes(raw[4 + size :])
-    (target / "ultralytics_metadata.json").write_text(json.dumps(meta, indent=2))
-    produced.unlink()
+    (target / PLAN).write_bytes(raw[4 + size :])
+    (target / ULTRALYTICS_METADATA).write_text(json.dumps(meta, indent=2))
+    shutil.move(produced, target / ENGINE)  # Ultralytics writes it beside the checkpoint: maybe another file system
 
 
 def describe_io(path: Path) -> dict:
     onnx_path = path / "model.onnx"
     if onnx_path.exists():
         io = onnx_format.describe_io(onnx_path)
-        io["format_details"] = {**io["format_details"], "engine": "deferred: built on the target with trtexec"}
+        io["format_details"] = {
+            **io["format_details"],
+            "engine": f"deferred: {PLAN} (Triton) and {ENGINE} (Ultralytics), built on the target with trtexec",
+        }
         return io
-    return {"input": {}, "outputs": [], "format_details": {"engine": ENGINE}}
+    return {"input": {}, "outputs": [], "format_details": {"engine": ENGINE, "triton_plan": PLAN}}
 
 
 def embed_metadata(path: Path, meta: dict) -> None:
-    """An engine file holds no metadata: metadata.json goes beside it, in the package; the ONNX carries it too."""
-    (path / "metadata.json").write_text(json.dumps({k: v for k, v in meta.items() if k != "validation"}, indent=2))
+    """metadata.json goes beside the engine, in the package. A deferred build also gets the ONNX's metadata, the
+    Triton config with its `metadata` parameter, and the JSON build_engine.sh puts in front of model.engine."""
+    (path / "metadata.json").write_text(json.dumps(embedded_copy(meta), indent=2))
     if (path / "model.onnx").exists():
         onnx_format.embed_metadata(path / "model.onnx", meta)
+        facts = facts_from_metadata(meta, ultralytics_onnx_props(path / "model.onnx"))
+        (path / "config.pbtxt").write_text(triton_config({"input": meta["input"], "outputs": meta["outputs"]}, facts))
+        # ASCII JSON, so its byte count is the length Ultralytics' header states (as its exporter writes it)
+        (path / ULTRALYTICS_METADATA).write_text(json.dumps(ultralytics_metadata(facts), ensure_ascii=True))
+
+
+def ultralytics_onnx_props(onnx_path: Path) -> dict:
+    """Ultralytics' own keys in the ONNX's metadata_props (stride, kpt_shape, end2end… as str() of the value)."""
+    import onnx
+
+    props = onnx.load(str(onnx_path), load_external_data=False).metadata_props
+    return {p.key: p.value for p in props if p.key != onnx_format.METADATA_KEY}
 
 
 def structural_check(path: Path) -> dict:
     import onnx
 
-    if (path / ENGINE).exists():
-        ok = (path / ENGINE).stat().st_size > 0
+    if (path / PLAN).exists():
+        ok = (path / PLAN).stat().st_size > 0 and (path / ENGINE).is_file()
         return {"status": "passed" if ok else "failed", "passed": ok, "checks": [], "note": "Engine built here."}
     checks = []
 
@@ -193,6 +240,8 @@ def structural_check(path: Path) -> dict:
     )
     config = (path / "config.pbtxt").read_text() if (path / "config.pbtxt").exists() else ""
     check("Triton config for tensorrt_plan", 'platform: "tensorrt_plan"' in config)
+    check("Triton config names the model's classes", 'key: "metadata"' in config)
+    check(f"{ULTRALYTICS_METADATA} for {ENGINE}'s header", (path / ULTRALYTICS_METADATA).is_file())
     check("metadata.json beside the model", (path / "metadata.json").is_file())
     passed = all(c["passed"] for c in checks)
     return {"status": "deferred", "passed": passed, "checks": checks, "note": DEFERRED_NOTE}

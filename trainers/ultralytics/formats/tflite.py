@@ -15,6 +15,7 @@ import numpy as np
 
 from trainers.common import errors
 from trainers.common.errors import ExportError
+from trainers.common.metadata import embedded_copy
 from trainers.common.registry import BATCH, CALIB_DIR, IMGSZ, TASKS, FormatSpec, Option, python_variable, register
 
 from ..calibration_feed import calibration_arrays, chosen_calibration, refuse_half_and_int8
@@ -263,7 +264,7 @@ def embed_metadata(path: Path, meta: dict) -> None:
     offset buffers past its end (INT8 ones do)."""
     import zipfile
 
-    payload = json.dumps({k: v for k, v in meta.items() if k != "validation"}, separators=(",", ":"))
+    payload = json.dumps(embedded_copy(meta), separators=(",", ":"))
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
         if METADATA_NAME not in archive.namelist():
             archive.writestr(METADATA_NAME, payload)

@@ -12,6 +12,7 @@ import numpy as np
 
 from trainers.common import errors
 from trainers.common.errors import ExportError
+from trainers.common.metadata import embedded_copy
 from trainers.common.registry import IMGSZ, TASKS, FormatSpec, Option, register
 
 ARTIFACT = "model.torchscript"
@@ -93,7 +94,7 @@ def embed_metadata(path: Path, meta: dict) -> None:
     """A torch.jit extra file beside Ultralytics' config.txt: metadata.json minus validation, appended to the zip
     archive as torch.jit.save(_extra_files=...) would store it (torch.jit.load reads it back), without a load and
     re-save of the whole module."""
-    text = json.dumps({k: v for k, v in meta.items() if k != "validation"}, separators=(",", ":"))
+    text = json.dumps(embedded_copy(meta), separators=(",", ":"))
     with zipfile.ZipFile(path, "a") as archive:
         entry = _archive_entry(archive, METADATA_FILE)
         if entry in archive.namelist():
