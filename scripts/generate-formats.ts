@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
+import { camelName } from '../electron/core/toolchain/names';
 
 /** One option as `--list-formats` gives it (registry.Option.to_dict). */
 export interface ListedOption {
@@ -128,7 +129,8 @@ function optionSpec(option: ListedOption): ListedOption {
 function shape(formats: ListedFormat[], group: 'export_options' | 'optimization_options'): string {
   const byKey = new Map<string, ListedOption[]>();
   for (const format of formats) {
-    for (const [key, option] of Object.entries(format[group])) {
+    for (const [name, option] of Object.entries(format[group])) {
+      const key = camelName(name);
       byKey.set(key, [...(byKey.get(key) ?? []), option]);
     }
   }
@@ -150,11 +152,13 @@ export async function render(listing: Listing): Promise<string> {
         runnableHere: f.runnable_here,
         note: f.note,
         tasks: f.tasks,
+        // Option names as TypeScript has them (calib_dir → calibDir); the trainer gets them back as its own
+        // through electron/core/toolchain/names.ts.
         exportOptions: Object.fromEntries(
-          Object.entries(f.export_options).map(([k, o]) => [k, optionSpec(o)]),
+          Object.entries(f.export_options).map(([k, o]) => [camelName(k), optionSpec(o)]),
         ),
         optimizationOptions: Object.fromEntries(
-          Object.entries(f.optimization_options).map(([k, o]) => [k, optionSpec(o)]),
+          Object.entries(f.optimization_options).map(([k, o]) => [camelName(k), optionSpec(o)]),
         ),
       },
     ]),

@@ -89,7 +89,7 @@ export function jobDetails(j: ExportJob, metadataPath: string | null): string {
   for (const r of j.results) {
     lines.push(`  ${r.format.padEnd(11)} ${r.status}${r.path ? `  ${r.path}` : ''}`);
     lines.push(
-      `              ${parityLine(r)}${r.latency_ms !== null ? `, CPU latency ${r.latency_ms.toFixed(1)} ms` : ''}`,
+      `              ${parityLine(r)}${r.latencyMs !== null ? `, CPU latency ${r.latencyMs.toFixed(1)} ms` : ''}`,
     );
     if (r.error) lines.push(`              ${r.error.code}: ${r.error.message}`);
     if (r.note) lines.push(`              note: ${r.note}`);

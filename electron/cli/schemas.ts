@@ -4,7 +4,7 @@
  * the tests run the commands and validate what they print against those files. The CLI's JSON is camelCase, as the
  * contract is; the exceptions are data whose vocabulary is not ours: `parity` (the trainer's validation metrics,
  * as metadata.json's `validation_metrics` has them), package names, an ONNX file's own metadata and opset domains, and
- * prediction objects (their fields are being unified with the endpoint's).
+ * prediction objects (the seed's `class`, `class_id`, `confidence`, `bbox`: what the endpoint answers too).
  */
 import { z } from 'zod';
 import {
@@ -183,10 +183,40 @@ const keyedDeploymentSchema = z
   .strict();
 
 /**
- * Prediction objects are described loosely on purpose: their fields are being unified with the endpoint's
- * (`class`, `class_id`, `confidence`, `bbox`); see the contract's PreviewPrediction and PreviewClassScore.
+ * Prediction objects: the one vocabulary of the runtime (native-runtimes/typescript/predictions.ts), the same objects
+ * `POST /v1/infer` answers. A detection (detect, segment, pose) or one of a classifier's top classes.
  */
-const predictionSchema = z.record(z.string(), z.unknown());
+const classPredictionSchema = z
+  .object({
+    class: z.string().describe('The class name.'),
+    class_id: z.number().int(),
+    confidence: z.number().describe('Rounded to 5 decimals.'),
+  })
+  .strict();
+const detectionSchema = classPredictionSchema
+  .extend({
+    bbox: z
+      .tuple([z.number(), z.number(), z.number(), z.number()])
+      .describe("[x1, y1, x2, y2] in the photo's pixels, to 0.01 px."),
+    mask: z
+      .object({
+        x: z.number().int(),
+        y: z.number().int(),
+        width: z.number().int(),
+        height: z.number().int(),
+        runs: z.array(z.number().int()),
+      })
+      .strict()
+      .nullable()
+      .optional()
+      .describe("Segment: run lengths (0s first) over a rectangle of the photo's pixels."),
+    keypoints: z
+      .array(z.tuple([z.number(), z.number(), z.number().nullable()]))
+      .optional()
+      .describe('Pose: [x, y, visibility] per keypoint.'),
+  })
+  .strict();
+const predictionSchema = z.union([detectionSchema, classPredictionSchema]);
 const imageSchema = z
   .object({ path: z.string(), name: z.string(), width: z.number(), height: z.number(), format: z.string() })
   .strict();
@@ -195,8 +225,9 @@ const previewResultSchema = z
     model: z.string(),
     image: imageSchema,
     task: z.string(),
-    predictions: z.array(predictionSchema),
-    top: z.array(predictionSchema),
+    predictions: z
+      .array(predictionSchema)
+      .describe('Detect, segment, pose: the objects found; classify: the top classes, most probable first.'),
     mapping: z
       .object({
         inputWidth: z.number(),
@@ -350,10 +381,5 @@ type Assert<T extends true> = T;
 export type _Checks = [
   Assert<Same<z.infer<typeof capabilityMatrixSchema>, CapabilityMatrix>>,
   Assert<Same<z.infer<typeof deploymentSchema>, Deployment>>,
-  Assert<
-    Same<
-      Omit<z.infer<typeof previewResultSchema>, 'predictions' | 'top'>,
-      Omit<PreviewResult, 'predictions' | 'top'>
-    >
-  >,
+  Assert<Same<z.infer<typeof previewResultSchema>, PreviewResult>>,
 ];

@@ -39,21 +39,16 @@ export const parityMetricsSchema = z
 export type ParityMetrics = z.infer<typeof parityMetricsSchema>;
 
 /** What an INT8 export was calibrated on; `warning` when too few images (e.g. the sample photos, used when no
- * calibration folder was given). The trainer's record, with its names (as in metadata.json). */
+ * calibration folder was given). */
 export const calibrationRecordSchema = z.object({
   images: z.number().int(),
   source: z.string(),
-  sample_photos: z.boolean(),
+  samplePhotos: z.boolean(),
   warning: z.string().nullable(),
   method: z.string().nullable(),
 });
 export type CalibrationRecord = z.infer<typeof calibrationRecordSchema>;
 
-/**
- * One format's result: the trainer's record with the trainer's names (snake_case, as in its protocol and
- * metadata.json: `latency_ms`, `parity.max_abs`, …), completed with nulls; see the README's "Names across
- * Python and TypeScript".
- */
 export const formatResultSchema = z.object({
   format: z.string(),
   /** passed | failed_parity | failed | deferred (built on the target) | not_runnable (checked structurally only) */
@@ -61,8 +56,8 @@ export const formatResultSchema = z.object({
   path: z.string().nullable(),
   bytes: z.number().int().nullable(),
   parity: parityMetricsSchema.nullable(),
-  latency_ms: z.number().nullable(),
-  duration_ms: z.number().nullable(),
+  latencyMs: z.number().nullable(),
+  durationMs: z.number().nullable(),
   error: appErrorSchema.nullable(),
   note: z.string().nullable(),
   /** INT8 only; absent on results recorded before calibration was reported. */

@@ -137,8 +137,8 @@ interface Result {
   path: string | null;
   status: string;
   bytes: number | null;
-  latency_ms: number | null;
-  duration_ms: number | null;
+  latencyMs: number | null;
+  durationMs: number | null;
   parity: {
     box_match?: number | null;
     passed?: boolean;
@@ -233,8 +233,8 @@ const rows = new Map<string, { result: Result; seconds: number; yolo: ReturnType
 /** Edgepack's conversion step vs yolo's Exporter call ("Export complete"). TFLite has none to compare: it converts in its
  * own environment from the job's start, beside the rest of the job, so its step time is only what is left to wait. */
 function convertStepRatio(format: string, result: Result, y: ReturnType<typeof yolo>): number | null {
-  if (format === 'tflite' || !y?.convert || !result.duration_ms) return null;
-  return result.duration_ms / 1000 / y.convert;
+  if (format === 'tflite' || !y?.convert || !result.durationMs) return null;
+  return result.durationMs / 1000 / y.convert;
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 for (const [format, precision] of CASES) {
@@ -263,7 +263,7 @@ for (const [format, precision] of CASES) {
       fmtNum(ratio).padStart(6),
       fmtNum(convertRatio).padStart(14),
       ` ${fmtBytes(result.bytes).padEnd(10)}`,
-      `${fmtNum(result.latency_ms)} ms`.padStart(12),
+      `${fmtNum(result.latencyMs)} ms`.padStart(12),
       ` ${parity.padEnd(17)}`,
       result.status,
     ].join(' '),

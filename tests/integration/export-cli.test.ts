@@ -74,7 +74,7 @@ describe.each(modelFixtures.map((e) => [e.expect.task!, e] as const))(
       expect(typeof parity.mean_abs).toBe('number');
       if (task === 'classify') expect(parity.top1_agreement).toBe(1);
       else expect(parity.box_match).toBeGreaterThanOrEqual(0.95);
-      expect(job.results[0].latency_ms).toBeGreaterThan(0);
+      expect(job.results[0].latencyMs).toBeGreaterThan(0);
     });
 
     it('writes a metadata.json that validates against the schema in the repo', () => {

@@ -75,7 +75,7 @@ describe('exporting the detect test checkpoint to all six formats in one job', (
     for (const r of job.results.filter((x: { status: string }) => x.status === 'passed')) {
       expect(r.parity.passed, r.format).toBe(true);
       expect(r.parity.box_match, r.format).toBeGreaterThanOrEqual(0.95);
-      expect(r.latency_ms, r.format).toBeGreaterThan(0);
+      expect(r.latencyMs, r.format).toBeGreaterThan(0);
       expect(r.bytes, r.format).toBeGreaterThan(0);
       expect(fs.existsSync(r.path), r.format).toBe(true);
     }

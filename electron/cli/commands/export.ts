@@ -124,7 +124,7 @@ async function runExport(
       optimizationConfig: {
         ...(opts.half ? { half: true } : {}),
         ...(opts.int8 ? { int8: true } : {}),
-        ...(opts.calib ? { calib_dir: path.resolve(opts.calib) } : {}),
+        ...(opts.calib ? { calibDir: path.resolve(opts.calib) } : {}),
       },
       ...(opts.tag ? { versionTag: opts.tag } : {}),
     });

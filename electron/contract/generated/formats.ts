@@ -99,9 +99,9 @@ export const FORMATS = {
       int8: {
         type: 'boolean',
         default: false,
-        help: "INT8 weights and activations, calibrated on calib_dir's images",
+        help: "INT8 weights and activations, calibrated on the calibration folder's images",
       },
-      calib_dir: { type: 'string', help: 'folder of representative images for INT8 calibration' },
+      calibDir: { type: 'string', help: 'folder of representative images for INT8 calibration' },
     },
   },
   torchscript: {
@@ -151,8 +151,12 @@ export const FORMATS = {
     },
     optimizationOptions: {
       half: { type: 'boolean', default: false, help: 'FP16 weights (compressed IR)' },
-      int8: { type: 'boolean', default: false, help: "INT8 through nncf, calibrated on calib_dir's images" },
-      calib_dir: { type: 'string', help: 'folder of representative images for INT8 calibration' },
+      int8: {
+        type: 'boolean',
+        default: false,
+        help: "INT8 through nncf, calibrated on the calibration folder's images",
+      },
+      calibDir: { type: 'string', help: 'folder of representative images for INT8 calibration' },
     },
   },
   coreml: {
@@ -187,7 +191,7 @@ export const FORMATS = {
         default: false,
         help: '8-bit weight palettization (no calibration images needed)',
       },
-      calib_dir: { type: 'string', help: 'not used by CoreML (weights only)' },
+      calibDir: { type: 'string', help: 'not used by CoreML (weights only)' },
     },
   },
   tflite: {
@@ -218,9 +222,9 @@ export const FORMATS = {
       int8: {
         type: 'boolean',
         default: false,
-        help: "static INT8 (LiteRT quantizer), calibrated on calib_dir's images",
+        help: "static INT8 (LiteRT quantizer), calibrated on the calibration folder's images",
       },
-      calib_dir: { type: 'string', help: 'folder of representative images for INT8 calibration' },
+      calibDir: { type: 'string', help: 'folder of representative images for INT8 calibration' },
     },
   },
   tensorrt: {
@@ -254,9 +258,9 @@ export const FORMATS = {
       int8: {
         type: 'boolean',
         default: false,
-        help: "INT8 engine from a QDQ ONNX calibrated on calib_dir's images",
+        help: "INT8 engine from a QDQ ONNX calibrated on the calibration folder's images",
       },
-      calib_dir: { type: 'string', help: 'folder of representative images for INT8 calibration' },
+      calibDir: { type: 'string', help: 'folder of representative images for INT8 calibration' },
     },
   },
 } as const satisfies Record<(typeof FORMAT_IDS)[number], FormatSpec>;
@@ -297,5 +301,5 @@ export const exportOptionsShape = {
 export const optimizationOptionsShape = {
   half: z.boolean().optional(),
   int8: z.boolean().optional(),
-  calib_dir: z.string().optional(),
+  calibDir: z.string().optional(),
 };

@@ -9,11 +9,13 @@ import {
   type FormatCapability,
 } from '../../contract';
 import { FIX_COMMAND } from '../toolchain/doctor';
+import { camelName, renameKeys } from '../toolchain/names';
 
 type Raw = Record<string, unknown>;
 
-/** The trainer's `--capabilities` answer (snake_case) as the contract's FormatCapability. */
-export function toFormatCapability(raw: Raw): FormatCapability {
+/** The trainer's `--capabilities` answer (snake_case, renamed at the one boundary) as the contract's FormatCapability. */
+export function toFormatCapability(python: Raw): FormatCapability {
+  const raw = renameKeys(python, camelName) as Raw;
   const converter = (raw['converter'] ?? {}) as Raw;
   return {
     id: String(raw['id']),
@@ -24,15 +26,15 @@ export function toFormatCapability(raw: Raw): FormatCapability {
       installed: Boolean(converter['installed']),
       packages: (converter['packages'] ?? {}) as Record<string, string | null>,
     },
-    buildableHere: Boolean(raw['buildable_here']),
+    buildableHere: Boolean(raw['buildableHere']),
     deferred: Boolean(raw['deferred']),
-    runnableHere: Boolean(raw['runnable_here']),
+    runnableHere: Boolean(raw['runnableHere']),
     reason: typeof raw['reason'] === 'string' ? raw['reason'] : null,
     precisions: (raw['precisions'] ?? ['fp32']) as FormatCapability['precisions'],
     note: String(raw['note'] ?? ''),
     tasks: (raw['tasks'] ?? {}) as FormatCapability['tasks'],
-    exportOptions: (raw['export_options'] ?? {}) as Record<string, unknown>,
-    optimizationOptions: (raw['optimization_options'] ?? {}) as Record<string, unknown>,
+    exportOptions: (raw['exportOptions'] ?? {}) as Record<string, unknown>,
+    optimizationOptions: (raw['optimizationOptions'] ?? {}) as Record<string, unknown>,
   };
 }
 

@@ -53,63 +53,6 @@ describe('migrations', () => {
     again.close();
   });
 
-  it('gives stored export jobs the trainer’s names (migration 3): latency_ms, duration_ms, sample_photos, calib_dir', () => {
-    const db = new Database(':memory:');
-    migrate(db, migrations.slice(0, 2));
-    db.prepare(
-      "INSERT INTO models (id, name, source_path, stored_path, framework, sha256, size_bytes, created_at) VALUES ('m', 'n', 's', 's', 'ultralytics', 'h', 1, 't')",
-    ).run();
-    const before = [
-      {
-        format: 'onnx',
-        status: 'passed',
-        parity: { max_abs: 2e-5, box_match: 1 },
-        latencyMs: 12.5,
-        durationMs: 3000,
-        calibration: { images: 3, source: '/photos', samplePhotos: true, warning: 'few', method: null },
-      },
-      {
-        format: 'tflite',
-        status: 'failed',
-        parity: null,
-        latencyMs: null,
-        durationMs: null,
-        calibration: null,
-      },
-    ];
-    const insert = db.prepare(
-      "INSERT INTO export_jobs (id, model_id, formats, checkpoint_path, checkpoint_sha256, optimization_config, version, status, format_results, created_at) VALUES (?, 'm', '[]', 'c', 'h', ?, ?, 'completed', ?, 't')",
-    );
-    insert.run('a', JSON.stringify({ int8: true, calibDir: '/photos' }), 1, JSON.stringify(before));
-    insert.run('b', JSON.stringify({ half: true }), 2, '[]');
-    expect(migrate(db, migrations)).toEqual([3]);
-    const row = (id: string) =>
-      db.prepare('SELECT optimization_config, format_results FROM export_jobs WHERE id = ?').get(id) as {
-        optimization_config: string;
-        format_results: string;
-      };
-    expect(JSON.parse(row('a').optimization_config)).toEqual({ int8: true, calib_dir: '/photos' });
-    expect(JSON.parse(row('a').format_results)).toEqual([
-      {
-        format: 'onnx',
-        status: 'passed',
-        parity: { max_abs: 2e-5, box_match: 1 },
-        latency_ms: 12.5,
-        duration_ms: 3000,
-        calibration: { images: 3, source: '/photos', sample_photos: true, warning: 'few', method: null },
-      },
-      {
-        format: 'tflite',
-        status: 'failed',
-        parity: null,
-        latency_ms: null,
-        duration_ms: null,
-        calibration: null,
-      },
-    ]);
-    expect(row('b')).toEqual({ optimization_config: '{"half":true}', format_results: '[]' });
-  });
-
   it('runs a later migration in order after the earlier ones', () => {
     const db = new Database(':memory:');
     migrate(db, migrations);

@@ -84,6 +84,6 @@ function readOutcome(
     results,
     error: jobErrorFor(results),
     metadataPath: relocate(parsed.data.metadata, staging, final),
-    optimizationStats: parsed.data.optimization_stats ?? null,
+    optimizationStats: parsed.data.optimizationStats ?? null,
   };
 }

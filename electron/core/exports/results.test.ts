@@ -35,8 +35,8 @@ describe('trainer results', () => {
       path: `${final}/model.onnx`,
       bytes: 1234,
       parity: { max_abs: 2e-5, box_match: 1 },
-      latency_ms: 12.5,
-      duration_ms: 3000,
+      latencyMs: 12.5,
+      durationMs: 3000,
       error: null,
       note: null,
       calibration: null,
@@ -70,7 +70,7 @@ describe('trainer results', () => {
     expect(toFormatResults(result, ['onnx'], staging, final)[0]?.calibration).toEqual({
       images: 2,
       source: '/py/ultralytics/assets',
-      sample_photos: true,
+      samplePhotos: true,
       warning,
       method: 'QDQ',
     });

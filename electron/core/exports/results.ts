@@ -1,14 +1,16 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { AppErrorShape, CalibrationRecord, FormatResult, JobStatus } from '../../contract';
+import { fromPython } from '../toolchain/names';
 
+/** One format's entry in the trainer's result, in TypeScript's names (`latency_ms` arrives as `latencyMs`). */
 const formatEntry = z.looseObject({
   status: z.string().optional(),
   path: z.string().nullable().optional(),
   bytes: z.number().nullable().optional(),
   parity: z.record(z.string(), z.unknown()).nullable().optional(),
-  latency_ms: z.number().nullable().optional(),
-  duration_ms: z.number().nullable().optional(),
+  latencyMs: z.number().nullable().optional(),
+  durationMs: z.number().nullable().optional(),
   error: z
     .union([
       z.string(),
@@ -21,7 +23,7 @@ const formatEntry = z.looseObject({
     .looseObject({
       images: z.number(),
       source: z.string(),
-      sample_photos: z.boolean().optional(),
+      samplePhotos: z.boolean().optional(),
       warning: z.string().nullable().optional(),
       method: z.string().nullable().optional(),
     })
@@ -29,12 +31,17 @@ const formatEntry = z.looseObject({
     .optional(),
 });
 
-/** The trainer's export result: {"event":"result","formats":{"onnx":{…}},"metadata":"<path>"}. */
-export const exportResultSchema = z.looseObject({
-  formats: z.record(z.string(), formatEntry),
-  metadata: z.string().nullable().optional(),
-  optimization_stats: z.record(z.string(), z.unknown()).nullable().optional(),
-});
+/**
+ * The trainer's export result, {"event":"result","formats":{"onnx":{…}},"metadata":"<path>"}, read through the one
+ * Python ⇄ TypeScript boundary (toolchain/names.ts): snake_case in, camelCase out, parity figures as they are.
+ */
+export const exportResultSchema = fromPython(
+  z.looseObject({
+    formats: z.record(z.string(), formatEntry),
+    metadata: z.string().nullable().optional(),
+    optimizationStats: z.record(z.string(), z.unknown()).nullable().optional(),
+  }),
+);
 export type ExportResult = z.infer<typeof exportResultSchema>;
 
 const STATUSES = new Set<FormatResult['status']>([
@@ -72,8 +79,8 @@ export function toFormatResults(
         path: null,
         bytes: null,
         parity: null,
-        latency_ms: null,
-        duration_ms: null,
+        latencyMs: null,
+        durationMs: null,
         error: {
           code: 'FORMAT_NOT_REPORTED',
           message: `The trainer reported no result for ${format}.`,
@@ -92,8 +99,8 @@ export function toFormatResults(
       path: relocate(entry.path, staging, final),
       bytes: typeof entry.bytes === 'number' ? Math.round(entry.bytes) : null,
       parity: entry.parity ?? null,
-      latency_ms: entry.latency_ms ?? null,
-      duration_ms: entry.duration_ms ?? null,
+      latencyMs: entry.latencyMs ?? null,
+      durationMs: entry.durationMs ?? null,
       error: toError(entry.error, format),
       note: entry.note ?? null,
       calibration: toCalibration(entry.calibration),
@@ -106,7 +113,7 @@ function toCalibration(record: z.infer<typeof formatEntry>['calibration']): Cali
   return {
     images: Math.round(record.images),
     source: record.source,
-    sample_photos: record.sample_photos ?? false,
+    samplePhotos: record.samplePhotos ?? false,
     warning: record.warning ?? null,
     method: record.method ?? null,
   };

@@ -22,6 +22,7 @@ import { modelNotFound } from '../models/service';
 import type { DataPaths } from '../paths';
 import { trustedArgs, trustedAtAdd, trustNotice } from '../models/trust';
 import { startTrainer, type Toolchain, type TrainerExit, type TrainerProcess } from '../toolchain';
+import { toPython } from '../toolchain/names';
 import { groupBelongsToJob, processStartToken, terminateGroup } from '../toolchain/processes';
 import { logLineFor } from '../toolchain/protocol';
 import { moveIntoPlace, removeQuietly } from './artifacts';
@@ -83,7 +84,7 @@ export class ExportsService {
         'Remove the model and add the checkpoint again.',
       );
     }
-    const calibDir = request.optimizationConfig.calib_dir;
+    const calibDir = request.optimizationConfig.calibDir;
     if (calibDir && !fs.statSync(calibDir, { throwIfNoEntry: false })?.isDirectory()) {
       throw new AppError(
         'CALIB_DIR_NOT_FOUND',
@@ -216,8 +217,9 @@ export class ExportsService {
         EXPORT_JOB_ID: row.id,
         EXPORT_FORMAT: formats.join(','),
         CHECKPOINT_PATH: row.checkpoint_path,
-        EXPORT_CONFIG: row.export_config,
-        OPTIMIZATION_CONFIG: row.optimization_config,
+        // The options in the trainer's names (calibDir → calib_dir): the one boundary, toolchain/names.ts.
+        EXPORT_CONFIG: JSON.stringify(toPython(JSON.parse(row.export_config))),
+        OPTIMIZATION_CONFIG: JSON.stringify(toPython(JSON.parse(row.optimization_config))),
         OUTPUT_DIR: staging,
       }),
       cwd: workDir,

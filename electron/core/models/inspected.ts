@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isTask, type ModelRecord } from '../../contract';
+import { camelName } from '../toolchain/names';
 
 /** What inspecting a model file yields: the model card's facts. */
 export type InspectedModel = Pick<ModelRecord, 'framework' | 'task' | 'classNames' | 'imgsz' | 'details'>;
@@ -43,10 +44,5 @@ export function fromInspectResult(result: unknown): InspectedModel | null {
  * properties, the pickle scan) are kept as they are. Cards stored before this are renamed as they are read.
  */
 export function camelCaseKeys(details: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(details).map(([key, value]) => [
-      key.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
-      value,
-    ]),
-  );
+  return Object.fromEntries(Object.entries(details).map(([key, value]) => [camelName(key), value]));
 }

@@ -108,7 +108,7 @@ function ParityFigures({ result, name }: { result: FormatResult; name: string })
         />
         <Figure
           label="Latency (CPU)"
-          value={formatMs(result.latency_ms)}
+          value={formatMs(result.latencyMs)}
           sub={`${runtime ?? 'its runtime'}, batch 1`}
         />
         <Figure label="Size" value={formatBytes(result.bytes)} />
@@ -119,7 +119,7 @@ function ParityFigures({ result, name }: { result: FormatResult; name: string })
 }
 
 function CalibrationNote({ calibration }: { calibration: CalibrationRecord }) {
-  const source = calibration.sample_photos ? 'Ultralytics’ sample photos' : calibration.source;
+  const source = calibration.samplePhotos ? 'Ultralytics’ sample photos' : calibration.source;
   return (
     <>
       <p className="muted small">

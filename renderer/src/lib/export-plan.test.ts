@@ -143,12 +143,12 @@ describe('the create request', () => {
       modelId: 'm1',
       formats: ['onnx', 'tflite'],
       exportConfig: { imgsz: 160, simplify: false },
-      optimizationConfig: { int8: true, calib_dir: '/data/calib' },
+      optimizationConfig: { int8: true, calibDir: '/data/calib' },
       versionTag: 'rc1',
     });
   });
 
-  it('leaves calib_dir out when none is given (the sample photos are used) and options no chosen format takes', () => {
+  it('leaves calibDir out when none is given (the sample photos are used) and options no chosen format takes', () => {
     const request = toCreateRequest('m1', { ...draft, formats: ['torchscript'], calibDir: '' }, [
       torchscript,
     ]);

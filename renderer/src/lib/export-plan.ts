@@ -99,7 +99,7 @@ export function toCreateRequest(
     },
     optimizationConfig: {
       ...(draft.precision === 'fp16' ? { half: true } : {}),
-      ...(draft.precision === 'int8' ? { int8: true, ...(calibDir ? { calib_dir: calibDir } : {}) } : {}),
+      ...(draft.precision === 'int8' ? { int8: true, ...(calibDir ? { calibDir } : {}) } : {}),
     },
     ...(tag ? { versionTag: tag } : {}),
   };

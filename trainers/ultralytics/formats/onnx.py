@@ -221,7 +221,7 @@ SPEC = register(
         },
         optimization_options={
             "half": Option(bool, False, "FP16 weights (inputs and outputs stay float32)"),
-            "int8": Option(bool, False, "INT8 weights and activations, calibrated on calib_dir's images"),
+            "int8": Option(bool, False, "INT8 weights and activations, calibrated on the calibration folder's images"),
             "calib_dir": CALIB_DIR,
         },
         tasks=TASKS,

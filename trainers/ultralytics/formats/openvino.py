@@ -146,7 +146,7 @@ SPEC = register(
         },
         optimization_options={
             "half": Option(bool, False, "FP16 weights (compressed IR)"),
-            "int8": Option(bool, False, "INT8 through nncf, calibrated on calib_dir's images"),
+            "int8": Option(bool, False, "INT8 through nncf, calibrated on the calibration folder's images"),
             "calib_dir": CALIB_DIR,
         },
         tasks=TASKS,

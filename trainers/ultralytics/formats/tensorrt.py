@@ -260,7 +260,7 @@ SPEC = register(
         },
         optimization_options={
             "half": Option(bool, False, "FP16 engine (trtexec --fp16)"),
-            "int8": Option(bool, False, "INT8 engine from a QDQ ONNX calibrated on calib_dir's images"),
+            "int8": Option(bool, False, "INT8 engine from a QDQ ONNX calibrated on the calibration folder's images"),
             "calib_dir": CALIB_DIR,
         },
         tasks=TASKS,

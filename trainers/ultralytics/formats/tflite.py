@@ -287,7 +287,9 @@ SPEC = register(
             "batch": BATCH,
         },
         optimization_options={
-            "int8": Option(bool, False, "static INT8 (LiteRT quantizer), calibrated on calib_dir's images"),
+            "int8": Option(
+                bool, False, "static INT8 (LiteRT quantizer), calibrated on the calibration folder's images"
+            ),
             "calib_dir": CALIB_DIR,
         },
         tasks=TASKS,

@@ -1,6 +1,5 @@
 import initial from './0001_initial';
 import previewAnswers from './0002_preview_answers';
-import trainerNames from './0003_trainer_names';
 
 export interface Migration {
   version: number;
@@ -15,5 +14,4 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'preview_answers', sql: previewAnswers },
-  { version: 3, name: 'trainer_names', sql: trainerNames },
 ];
