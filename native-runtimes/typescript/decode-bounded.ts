@@ -57,11 +57,12 @@ export async function decodeImageBounded(
   const sharp = await loadSharp();
   try {
     const cmyk = isCmykJpeg(header);
+    // The embedded ICC profile is ignored, as decodeImage (and cv2.imread) ignore it.
     const pipeline = sharp(input, {
       limitInputPixels: false,
       sequentialRead: true,
       failOn: 'error',
-      ...(cmyk ? { ignoreIcc: true } : {}),
+      ignoreIcc: true,
     })
       .rotate()
       .resize({ width, height, fit: 'fill' });

@@ -19,9 +19,12 @@ export interface DecodedImage extends RgbImage {
 }
 
 /**
- * Decodes any common photo into 8-bit sRGB RGB, upright per its EXIF orientation. Grey, palette, alpha, CMYK and
- * 16-bit inputs all come out as 3 × 8-bit channels; alpha is dropped the way cv2.imread(IMREAD_COLOR) drops it, and
- * CMYK/YCCK JPEGs get exactly the pixels cv2.imread gives them (see cmykToRgb).
+ * Decodes any common photo into 8-bit RGB, upright per its EXIF orientation, with exactly the pixels cv2.imread
+ * gives (what Ultralytics and most Python pipelines see). Grey, palette, alpha, CMYK and 16-bit inputs all come out
+ * as 3 × 8-bit channels; alpha is dropped the way cv2.imread(IMREAD_COLOR) drops it, and CMYK/YCCK JPEGs get
+ * OpenCV's own conversion (see cmykToRgb). An embedded ICC profile is ignored, as OpenCV ignores it: converting
+ * through it (libvips' default) changes most pixels of a photo tagged Adobe RGB, Display P3 or even sRGB v4, by
+ * tens of levels — enough to flip a classifier's top-1 — and costs tens of milliseconds.
  */
 export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
   return decodeImageWithHeader(input, await readImageHeader(input), options.maxPixels ?? DEFAULT_MAX_PIXELS);
@@ -90,7 +93,11 @@ export async function decodeImageWithHeader(
       if (info.channels !== 4) throw new Error(`expected 4 CMYK channels, got ${info.channels}`);
       return { width: info.width, height: info.height, data: cmykToRgb(data), format };
     }
-    const { data, info } = await sharp(input, { limitInputPixels: maxPixels, failOn: 'error' })
+    const { data, info } = await sharp(input, {
+      limitInputPixels: maxPixels,
+      failOn: 'error',
+      ignoreIcc: true,
+    })
       .rotate()
       .toColourspace('srgb')
       .removeAlpha()
