@@ -4,7 +4,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeImage } from './decode';
+import { decodeImage, quickHeader } from './decode';
 import { decodeImageBounded } from './decode-bounded';
 import { VisionError } from './errors';
 
@@ -196,6 +196,40 @@ describe('decodeImage', () => {
       expect(downscaled).toEqual({ width: 51, height: 68 });
       expect(sha256(image.data)).toBe(sha256(shrunk));
     });
+  });
+
+  it('reads the format, size and components of JPEGs and PNGs from their first bytes (quickHeader)', async () => {
+    const progressive = await sharp(photo('zidane.jpg')).jpeg({ progressive: true }).toBuffer();
+    const grey = await sharp(photo('bus.jpg')).greyscale().jpeg().toBuffer();
+    const withExif = await sharp(photo('bus.jpg')).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const inputs = [
+      photo('bus.jpg'),
+      photo('icc-adobe-rgb.jpg'),
+      photo('icc-adobe-rgb.png'),
+      photo('cmyk-adobe.jpg'),
+      photo('ycck-adobe.jpg'),
+      progressive,
+      grey,
+      withExif,
+      withIccProfile(photo('zidane.jpg'), (await sharp(photo('icc-adobe-rgb.jpg')).metadata()).icc!),
+      await solid(4).toColourspace('b-w').png().toBuffer(),
+    ];
+    for (const input of inputs) {
+      const header = await sharp(input).metadata();
+      expect(quickHeader(input)).toEqual({
+        format: header.format,
+        width: header.width,
+        height: header.height,
+        components: header.format === 'png' ? 0 : header.channels,
+      });
+    }
+    for (const other of [
+      Buffer.from('{"not": "an image"}'),
+      await solid(3).webp().toBuffer(),
+      photo('bus.jpg').subarray(0, 100), // cut before its frame header
+      new Uint8Array(0),
+    ])
+      expect(quickHeader(other)).toBeNull();
   });
 
   it('refuses data that is not an image, naming the problem', async () => {
