@@ -350,12 +350,12 @@ for (const model of models) {
   const rows = await measure(model.file);
   console.log(`\n${model.label}`);
   console.log(
-    `${'image'.padEnd(16)}${'size'.padEnd(11)}${'edgepack'.padStart(10)}${'raw run'.padStart(10)}${'ratio'.padStart(7)}${'ultralytics'.padStart(13)}${'ratio'.padStart(7)}   edgepack stages (decode/pre/infer/post ms) · ultralytics (pre/infer/post)`,
+    `${'image'.padEnd(19)}${'size'.padEnd(11)}${'edgepack'.padStart(10)}${'raw run'.padStart(10)}${'ratio'.padStart(7)}${'ultralytics'.padStart(13)}${'ratio'.padStart(7)}   edgepack stages (decode/pre/infer/post ms) · ultralytics (pre/infer/post)`,
   );
   for (const row of rows) {
     const s = row.stages;
     console.log(
-      `${path.basename(row.image).padEnd(16)}${row.size.padEnd(11)}${`${row.edgepack.toFixed(1)} ms`.padStart(10)}${`${row.raw.toFixed(1)} ms`.padStart(10)}${(row.edgepack / row.raw).toFixed(2).padStart(7)}${`${row.ultralytics.toFixed(1)} ms`.padStart(13)}${(row.edgepack / row.ultralytics).toFixed(2).padStart(7)}   ${[s.decode, s.preprocess, s.inference, s.postprocess].map((v) => v!.toFixed(1)).join(' / ')} · ${row.theirStages.map((v) => v.toFixed(1)).join(' / ')}`,
+      `${path.basename(row.image).padEnd(19)}${row.size.padEnd(11)}${`${row.edgepack.toFixed(1)} ms`.padStart(10)}${`${row.raw.toFixed(1)} ms`.padStart(10)}${(row.edgepack / row.raw).toFixed(2).padStart(7)}${`${row.ultralytics.toFixed(1)} ms`.padStart(13)}${(row.edgepack / row.ultralytics).toFixed(2).padStart(7)}   ${[s.decode, s.preprocess, s.inference, s.postprocess].map((v) => v!.toFixed(1)).join(' / ')} · ${row.theirStages.map((v) => v.toFixed(1)).join(' / ')}`,
     );
   }
   const toRaw = rows.map((r) => r.edgepack / r.raw);
