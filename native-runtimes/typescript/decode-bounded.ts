@@ -1,5 +1,12 @@
 import type { DecodedImage, ImageHeader } from './decode';
-import { cmykToRgb, DEFAULT_MAX_PIXELS, decodeImageWithHeader, isCmykJpeg, readImageHeader } from './decode';
+import {
+  cmykToRgb,
+  decodeCommon,
+  DEFAULT_MAX_PIXELS,
+  decodeImageWithHeader,
+  isCmykJpeg,
+  readImageHeader,
+} from './decode';
 import { VisionError } from './errors';
 import { loadSharp } from './sharp';
 
@@ -36,6 +43,9 @@ export async function decodeImageBounded(
   options: BoundedDecodeOptions = {},
 ): Promise<BoundedImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const common = await decodeCommon(input, maxPixels);
+  if (common)
+    return { image: common, sourceWidth: common.width, sourceHeight: common.height, downscaled: null };
   const header = await readImageHeader(input);
   const size = uprightSize(header);
   if (!size || !STREAMABLE.has(size.format) || size.width * size.height <= maxPixels) {
@@ -57,11 +67,12 @@ export async function decodeImageBounded(
   const sharp = await loadSharp();
   try {
     const cmyk = isCmykJpeg(header);
+    // The embedded ICC profile is ignored, as decodeImage (and cv2.imread) ignore it.
     const pipeline = sharp(input, {
       limitInputPixels: false,
       sequentialRead: true,
       failOn: 'error',
-      ...(cmyk ? { ignoreIcc: true } : {}),
+      ignoreIcc: true,
     })
       .rotate()
       .resize({ width, height, fit: 'fill' });

@@ -4,13 +4,27 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeImage } from './decode';
+import { decodeImage, quickHeader } from './decode';
 import { decodeImageBounded } from './decode-bounded';
 import { VisionError } from './errors';
 
 const photo = (name: string) => readFileSync(path.join(import.meta.dirname, 'test-images', name));
 const solid = (channels: 3 | 4, width = 4, height = 3) =>
   sharp({ create: { width, height, channels, background: { r: 200, g: 100, b: 50, alpha: 0.25 } } });
+
+/** What cv2 would hold: BGR bytes, row by row. */
+const bgr = (rgb: Uint8Array) => {
+  const out = Buffer.alloc(rgb.length);
+  for (let i = 0; i < rgb.length; i += 3) out.set([rgb[i + 2]!, rgb[i + 1]!, rgb[i]!], i);
+  return out;
+};
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+/** The mean of channel c of RGB pixels. */
+const mean = (data: Uint8Array, c: number) => {
+  let sum = 0;
+  for (let i = c; i < data.length; i += 3) sum += data[i]!;
+  return sum / (data.length / 3);
+};
 
 async function expectVisionError(promise: Promise<unknown>, code: string): Promise<VisionError> {
   const error = await promise.then(
@@ -81,12 +95,6 @@ describe('decodeImage', () => {
         { shape: number[]; bgr_sha256: string; samples: { y: number; x: number; bgr: number[] }[] }
       >;
     };
-    /** What cv2 would hold: BGR bytes, row by row. */
-    const bgr = (rgb: Uint8Array) => {
-      const out = Buffer.alloc(rgb.length);
-      for (let i = 0; i < rgb.length; i += 3) out.set([rgb[i + 2]!, rgb[i + 1]!, rgb[i]!], i);
-      return out;
-    };
     const expectCv2Pixels = async (jpeg: Buffer, name: string) => {
       const want = expected.files[name]!;
       const image = await decodeImage(jpeg);
@@ -95,7 +103,7 @@ describe('decodeImage', () => {
         const i = (y * image.width + x) * 3;
         expect([image.data[i + 2], image.data[i + 1], image.data[i]], `${name} at ${x},${y}`).toEqual(pixel);
       }
-      expect(createHash('sha256').update(bgr(image.data)).digest('hex'), name).toBe(want.bgr_sha256);
+      expect(sha256(bgr(image.data)), name).toBe(want.bgr_sha256);
     };
 
     it.each(['cmyk-adobe.jpg', 'cmyk-plain.jpg', 'ycck-adobe.jpg'])('%s', async (name) => {
@@ -114,11 +122,6 @@ describe('decodeImage', () => {
         downscaleTo: 3000,
       });
       expect(downscaled).not.toBeNull();
-      const mean = (data: Uint8Array, c: number) => {
-        let sum = 0;
-        for (let i = c; i < data.length; i += 3) sum += data[i]!;
-        return sum / (data.length / 3);
-      };
       // Shrinking changes pixels, not colours: the means stay within a level or two (libvips' colour-managed
       // conversion is off by about six here).
       for (const c of [0, 1, 2]) expect(Math.abs(mean(image.data, c) - mean(exact.data, c))).toBeLessThan(2);
@@ -132,6 +135,101 @@ describe('decodeImage', () => {
       expect((await sharp(jpeg).metadata()).hasProfile).toBe(true);
       await expectCv2Pixels(jpeg, 'cmyk-adobe.jpg');
     });
+  });
+
+  describe('photos with or without an embedded ICC profile: exactly the pixels cv2.imread gives (test-images/make_icc.py, icc-expected.json)', () => {
+    const expected = JSON.parse(
+      readFileSync(path.join(import.meta.dirname, 'test-images', 'icc-expected.json'), 'utf8'),
+    ) as {
+      profile_sha256: string;
+      files: Record<
+        string,
+        { shape: number[]; bgr_sha256: string; samples: { y: number; x: number; bgr: number[] }[] }
+      >;
+    };
+    const expectCv2Pixels = (image: { width: number; height: number; data: Uint8Array }, name: string) => {
+      const want = expected.files[name]!;
+      expect([image.height, image.width, 3]).toEqual(want.shape);
+      for (const { y, x, bgr: pixel } of want.samples) {
+        const i = (y * image.width + x) * 3;
+        expect([image.data[i + 2], image.data[i + 1], image.data[i]], `${name} at ${x},${y}`).toEqual(pixel);
+      }
+      expect(sha256(bgr(image.data)), name).toBe(want.bgr_sha256);
+    };
+
+    it.each(['bus.jpg', 'zidane.jpg'])('%s (no profile)', async (name) => {
+      expect((await sharp(photo(name)).metadata()).hasProfile).toBe(false);
+      expectCv2Pixels(await decodeImage(photo(name)), name);
+    });
+
+    it.each(['icc-adobe-rgb.jpg', 'icc-adobe-rgb.png'])(
+      '%s: the profile (Adobe RGB) is ignored, not applied',
+      async (name) => {
+        const { icc } = await sharp(photo(name)).metadata();
+        expect(sha256(icc!)).toBe(expected.profile_sha256);
+        // Colour-managed, as libvips decodes by default, the picture would be another one.
+        const managed = await sharp(photo(name)).toColourspace('srgb').raw().toBuffer();
+        expect(sha256(bgr(managed))).not.toBe(expected.files[name]!.bgr_sha256);
+        expectCv2Pixels(await decodeImage(photo(name)), name);
+        expectCv2Pixels((await decodeImageBounded(photo(name))).image, name);
+      },
+    );
+
+    it('a profile added to a JPEG changes none of its decoded pixels', async () => {
+      const profile = (await sharp(photo('icc-adobe-rgb.jpg')).metadata()).icc!;
+      expectCv2Pixels(await decodeImage(withIccProfile(photo('zidane.jpg'), profile)), 'zidane.jpg');
+    });
+
+    it('nor the colours of a large one shrunk while decoding (decodeImageBounded)', async () => {
+      // cv2.imread's pixels, shrunk as decodeImageBounded shrinks (libvips' resize); through the profile they
+      // would differ by up to 59 levels.
+      const stored = await sharp(photo('icc-adobe-rgb.png'), { ignoreIcc: true }).raw().toBuffer();
+      expect(sha256(bgr(stored))).toBe(expected.files['icc-adobe-rgb.png']!.bgr_sha256);
+      const shrunk = await sharp(stored, { raw: { width: 96, height: 128, channels: 3 } })
+        .resize(51, 68, { fit: 'fill' })
+        .raw()
+        .toBuffer();
+      const { image, downscaled } = await decodeImageBounded(photo('icc-adobe-rgb.png'), {
+        maxPixels: 5000,
+        downscaleTo: 3500,
+      });
+      expect(downscaled).toEqual({ width: 51, height: 68 });
+      expect(sha256(image.data)).toBe(sha256(shrunk));
+    });
+  });
+
+  it('reads the format, size and components of JPEGs and PNGs from their first bytes (quickHeader)', async () => {
+    const progressive = await sharp(photo('zidane.jpg')).jpeg({ progressive: true }).toBuffer();
+    const grey = await sharp(photo('bus.jpg')).greyscale().jpeg().toBuffer();
+    const withExif = await sharp(photo('bus.jpg')).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const inputs = [
+      photo('bus.jpg'),
+      photo('icc-adobe-rgb.jpg'),
+      photo('icc-adobe-rgb.png'),
+      photo('cmyk-adobe.jpg'),
+      photo('ycck-adobe.jpg'),
+      progressive,
+      grey,
+      withExif,
+      withIccProfile(photo('zidane.jpg'), (await sharp(photo('icc-adobe-rgb.jpg')).metadata()).icc!),
+      await solid(4).toColourspace('b-w').png().toBuffer(),
+    ];
+    for (const input of inputs) {
+      const header = await sharp(input).metadata();
+      expect(quickHeader(input)).toEqual({
+        format: header.format,
+        width: header.width,
+        height: header.height,
+        components: header.format === 'png' ? 0 : header.channels,
+      });
+    }
+    for (const other of [
+      Buffer.from('{"not": "an image"}'),
+      await solid(3).webp().toBuffer(),
+      photo('bus.jpg').subarray(0, 100), // cut before its frame header
+      new Uint8Array(0),
+    ])
+      expect(quickHeader(other)).toBeNull();
   });
 
   it('refuses data that is not an image, naming the problem', async () => {

@@ -19,12 +19,89 @@ export interface DecodedImage extends RgbImage {
 }
 
 /**
- * Decodes any common photo into 8-bit sRGB RGB, upright per its EXIF orientation. Grey, palette, alpha, CMYK and
- * 16-bit inputs all come out as 3 × 8-bit channels; alpha is dropped the way cv2.imread(IMREAD_COLOR) drops it, and
- * CMYK/YCCK JPEGs get exactly the pixels cv2.imread gives them (see cmykToRgb).
+ * Decodes any common photo into 8-bit RGB, upright per its EXIF orientation, with exactly the pixels cv2.imread
+ * gives (what Ultralytics and most Python pipelines see). Grey, palette, alpha, CMYK and 16-bit inputs all come out
+ * as 3 × 8-bit channels; alpha is dropped the way cv2.imread(IMREAD_COLOR) drops it, and CMYK/YCCK JPEGs get
+ * OpenCV's own conversion (see cmykToRgb). An embedded ICC profile is ignored, as OpenCV ignores it: converting
+ * through it (libvips' default) changes most pixels of a photo tagged Adobe RGB, Display P3 or even sRGB v4, by
+ * tens of levels — enough to flip a classifier's top-1 — and costs tens of milliseconds.
  */
 export async function decodeImage(input: Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
-  return decodeImageWithHeader(input, await readImageHeader(input), options.maxPixels ?? DEFAULT_MAX_PIXELS);
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  return (
+    (await decodeCommon(input, maxPixels)) ??
+    decodeImageWithHeader(input, await readImageHeader(input), maxPixels)
+  );
+}
+
+/** What the first bytes of a JPEG or PNG say (a few hundred bytes read in JavaScript, no call into libvips). */
+export interface QuickHeader {
+  format: 'jpeg' | 'png';
+  /** As stored (before any EXIF rotation). */
+  width: number;
+  height: number;
+  /** JPEG: components in the frame (1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK). PNG: 0 (any PNG decodes the same way). */
+  components: number;
+}
+
+/**
+ * The format, size and (JPEG) number of components from the file's own header, or null when it is not a baseline or
+ * progressive 8-bit JPEG or a PNG, or the header cannot be read this way (libvips then reads it).
+ */
+export function quickHeader(input: Uint8Array): QuickHeader | null {
+  const n = input.length;
+  if (n > 24 && input[0] === 0x89 && input[1] === 0x50 && input[2] === 0x4e && input[3] === 0x47) {
+    // PNG: the signature, then IHDR (length, "IHDR", width, height).
+    const view = new DataView(input.buffer, input.byteOffset, n);
+    if (view.getUint32(12) !== 0x49484452) return null;
+    const width = view.getUint32(16);
+    const height = view.getUint32(20);
+    return width > 0 && height > 0 ? { format: 'png', width, height, components: 0 } : null;
+  }
+  if (n < 4 || input[0] !== 0xff || input[1] !== 0xd8) return null;
+  // JPEG: walk the marker segments up to the frame header (SOFn).
+  let i = 2;
+  while (i + 9 < n) {
+    if (input[i] !== 0xff) return null;
+    const marker = input[i + 1]!;
+    if (marker === 0xff) {
+      i++; // fill byte
+      continue;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      i += 2;
+      continue;
+    }
+    if (marker === 0xd9 || marker === 0xda) return null; // end of image or scan before any frame header
+    const length = (input[i + 2]! << 8) | input[i + 3]!;
+    const frame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (frame) {
+      const precision = input[i + 4];
+      const height = (input[i + 5]! << 8) | input[i + 6]!;
+      const width = (input[i + 7]! << 8) | input[i + 8]!;
+      const components = input[i + 9]!;
+      return precision === 8 && width > 0 && height > 0
+        ? { format: 'jpeg', width, height, components }
+        : null;
+    }
+    i += 2 + length;
+  }
+  return null;
+}
+
+/**
+ * The common case without asking libvips for the header first (one call instead of two): a JPEG (grey or colour)
+ * or a PNG within the pixel limit. Anything else, or anything libvips then refuses, is null: the caller decodes it
+ * the general way, which says precisely what is wrong.
+ */
+export async function decodeCommon(input: Uint8Array, maxPixels: number): Promise<DecodedImage | null> {
+  const quick = quickHeader(input);
+  if (!quick || quick.components === 4 || quick.width * quick.height > maxPixels) return null;
+  try {
+    return await decodeRgb(input, maxPixels, quick.format);
+  } catch {
+    return null;
+  }
 }
 
 export type ImageHeader = Awaited<ReturnType<ReturnType<typeof Sharp>['metadata']>>;
@@ -90,15 +167,7 @@ export async function decodeImageWithHeader(
       if (info.channels !== 4) throw new Error(`expected 4 CMYK channels, got ${info.channels}`);
       return { width: info.width, height: info.height, data: cmykToRgb(data), format };
     }
-    const { data, info } = await sharp(input, { limitInputPixels: maxPixels, failOn: 'error' })
-      .rotate()
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
-    const rgb = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    return { width: info.width, height: info.height, data: rgb, format };
+    return await decodeRgb(input, maxPixels, format);
   } catch (error) {
     throw new VisionError(
       'IMAGE_DECODE_FAILED',
@@ -106,6 +175,20 @@ export async function decodeImageWithHeader(
       'The file may be truncated or corrupt; export it again from the original.',
     );
   }
+}
+
+/** Any image but CMYK: upright, 8-bit RGB, the embedded ICC profile ignored (as cv2.imread ignores it). */
+async function decodeRgb(input: Uint8Array, maxPixels: number, format: string): Promise<DecodedImage> {
+  const sharp = await loadSharp();
+  const { data, info } = await sharp(input, { limitInputPixels: maxPixels, failOn: 'error', ignoreIcc: true })
+    .rotate()
+    .toColourspace('srgb')
+    .removeAlpha()
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
+  const rgb = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return { width: info.width, height: info.height, data: rgb, format };
 }
 
 /** A JPEG stored as CMYK or YCCK (libjpeg hands both over as CMYK). */

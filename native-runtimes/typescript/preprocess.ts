@@ -1,10 +1,11 @@
 import type { CenterCropTransform } from './classify';
-import { shortestEdgeCenterCrop } from './classify';
+import { centerCropTransform } from './classify';
 import { VisionError } from './errors';
 import type { RgbImage } from './image';
 import type { LetterboxTransform } from './letterbox';
 import { letterboxTransform } from './letterbox';
 import { resizeRowsBilinear } from './resize';
+import { resizePilBilinear } from './resize-pil';
 import type { Normalisation } from './tensor';
 import { NchwWriter } from './tensor';
 
@@ -81,12 +82,20 @@ export function prepareInput(image: RgbImage, model: InputFacts): PreparedInput 
   const spec = model.preprocess ?? ultralyticsPreprocessSpec(model.task, model.padValue);
   const inputShape = model.imgsz;
   if (spec.resize === 'shortest_edge_center_crop') {
-    const { image: cropped, transform } = shortestEdgeCenterCrop(image, inputShape);
-    const writer = new NchwWriter(cropped.width, cropped.height, spec);
-    writer.row(cropped.data, cropped.width * cropped.height, 0);
+    // torchvision's Resize (Pillow's) then CenterCrop, as shortestEdgeCenterCrop; only the crop is computed.
+    const transform = centerCropTransform(image.width, image.height, inputShape);
+    const [height, width] = inputShape;
+    const cropped = resizePilBilinear(image, transform.resizedWidth, transform.resizedHeight, {
+      left: transform.left,
+      top: transform.top,
+      width,
+      height,
+    });
+    const writer = new NchwWriter(width, height, spec);
+    writer.row(cropped.data, width * height, 0);
     return {
       tensor: writer.tensor,
-      dims: [1, 3, cropped.height, cropped.width],
+      dims: [1, 3, height, width],
       transform: { kind: 'center_crop', ...transform },
     };
   }

@@ -21,7 +21,8 @@ import {
 import { validateModelPackage } from './packages';
 import { runPipeline } from './pipeline';
 
-const photos = ['bus.jpg', 'zidane.jpg'].map((f) =>
+// Real photos, one tagged with an Adobe RGB ICC profile (cv2.imread, and so Ultralytics, ignores it).
+const photos = ['bus.jpg', 'zidane.jpg', 'icc-adobe-rgb.jpg'].map((f) =>
   path.join(repo, 'native-runtimes', 'typescript', 'test-images', f),
 );
 const fixtureImages = JSON.parse(

@@ -1,8 +1,8 @@
 /**
  * Exactness: on the same ONNX file and image, `edgepack predict --json` gives what Ultralytics' own predictor
  * (`YOLO('x.onnx').predict`) gives — same classes, box IoU ≥ 0.99, confidence within 1e-3 — for detect, segment,
- * classify and pose, on the fixture images, real photos and awkward encodings (EXIF-rotated, grey, alpha, 16-bit,
- * 1 × 1, very wide). Masks and keypoints are compared too.
+ * classify and pose, on the fixture images, real photos (one with an embedded ICC profile) and awkward encodings
+ * (EXIF-rotated, grey, alpha, 16-bit, 1 × 1, very wide). Masks and keypoints are compared too.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -49,7 +49,8 @@ beforeAll(async () => {
       .png()
       .toFile(path.join(variants, 'wide.png')),
   ]);
-  const photos = ['bus.jpg', 'zidane.jpg'].map((name) =>
+  // Real photos, and bus.jpg tagged with an Adobe RGB profile (as JPEG and PNG), which cv2.imread ignores.
+  const photos = ['bus.jpg', 'zidane.jpg', 'icc-adobe-rgb.jpg', 'icc-adobe-rgb.png'].map((name) =>
     path.join(repo, 'native-runtimes/typescript/test-images', name),
   );
   images = [
