@@ -89,12 +89,9 @@ describe('the Triton path, end to end against a real tritonserver', () => {
 
   it('loads the config with its metadata parameter; from the live config Ultralytics reads back hostile names, imgsz and task', async () => {
     const names = ['say "cheese"', "back\\slash\nnew line } {'task': 'x'}", '猫 🐈 café'];
-    const hostile = await deploy(
-      viaTriton,
-      pkg.onnx,
-      { ...(pkg.metadata as Json), names },
-      { name: 'hostile' },
-    );
+    const hostile = await deploy(viaTriton, pkg.onnx, withNames(pkg.metadata as Json, names), {
+      name: 'hostile',
+    });
     const served = await fetch(`${triton.url}/v2/models/deployment-${hostile.id}/config`);
     expect(served.status).toBe(200);
     const config = (await served.json()) as Json;
@@ -251,3 +248,15 @@ describe('the Triton path, end to end against a real tritonserver', () => {
     expect(detail.deployment.last_error).toContain('ECONNREFUSED');
   });
 });
+
+/** The package's metadata.json with other class names, in its top level and in every format's document. */
+function withNames(metadata: Json, names: string[]): Json {
+  const formats = metadata.formats as Record<string, Json> | undefined;
+  return {
+    ...metadata,
+    names,
+    ...(formats
+      ? { formats: Object.fromEntries(Object.entries(formats).map(([id, doc]) => [id, { ...doc, names }])) }
+      : {}),
+  };
+}
