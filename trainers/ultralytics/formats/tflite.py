@@ -50,9 +50,10 @@ def _converter_python() -> str:
 
 def _needs_loaded_model(ctx) -> bool:
     """The original file can go to the TFLite environment as it is, unless its pickle holds torchvision objects
-    (classify transforms: see _portable_checkpoint). INT8 calibration images are then prepared over there, at the
-    size the converter picks exactly as this job does."""
-    return any(g.startswith("torchvision.") for g in ctx.scan.globals)
+    (classify transforms: see _portable_checkpoint) or was pickled with dill (a legacy checkpoint the person trusted:
+    that environment has no dill). INT8 calibration images are then prepared over there, at the size the converter
+    picks exactly as this job does."""
+    return any(g.startswith(("torchvision.", "dill.")) for g in ctx.scan.globals)
 
 
 class _Conversion:
