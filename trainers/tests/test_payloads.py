@@ -116,3 +116,21 @@ def test_a_trusted_file_loads_unrestricted_and_its_card_names_what_was_trusted(t
     loaded = load_checkpoint(FIXTURES / "bad" / "unlisted_global.pt", tmp_path, trust_unsafe=True)
     assert not loaded.restricted
     assert describe(loaded)["details"]["scan"] == {"globals": 30, "unsafe": ["fractions.Fraction"], "loader": "trusted"}
+
+
+def test_a_checkpoint_holding_a_namespace_loads_restricted(tmp_path):
+    """IterableSimpleNamespace pickles as a call of its class: namespaces stay callable during the load."""
+    import torch
+
+    from trainers.common.env import import_ultralytics
+
+    import_ultralytics()
+    from ultralytics.utils import IterableSimpleNamespace
+
+    from trainers.ultralytics.restricted_load import load_restricted
+
+    ckpt = torch.load(FIXTURES / "models" / "detect.pt", weights_only=False)
+    ckpt["train_args_ns"] = IterableSimpleNamespace(imgsz=160, task="detect")
+    torch.save(ckpt, tmp_path / "namespace.pt")
+    loaded = load_restricted(tmp_path / "namespace.pt")
+    assert loaded["train_args_ns"].imgsz == 160

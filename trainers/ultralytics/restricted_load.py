@@ -53,6 +53,10 @@ NUMPY_REBUILDERS = (
 )
 CLASSIFY_TRANSFORMS = ("Compose", "Normalize", "Resize", "CenterCrop", "ToTensor")
 
+# Classes a pickle legitimately calls (REDUCE), whose constructors only store their arguments: enum members, and
+# namespaces (Ultralytics' IterableSimpleNamespace pickles as a call). Paths and numpy types are skipped by module.
+CALLABLE_CLASSES = (enum.Enum, types.SimpleNamespace)
+
 REFUSED_GLOBAL = re.compile(r"GLOBAL (\S+) was not an allowed global")
 REFUSED_CALL = re.compile(r"(?:unrecognized function|create new object for nn\.Parameter or classes allowlisted)")
 
@@ -198,9 +202,9 @@ def _constructors_refused(classes: list[object]):
     patched: list[tuple[type, object | None]] = []
     try:
         for cls in classes:
-            if not isinstance(cls, type) or issubclass(cls, enum.Enum) or cls.__module__ in ("pathlib", "numpy"):
+            if not isinstance(cls, type) or issubclass(cls, CALLABLE_CLASSES):
                 continue
-            if cls.__module__.startswith("numpy") or not hasattr(cls, "__dict__"):
+            if cls.__module__.startswith(("numpy", "pathlib")):
                 continue
             try:
                 original = cls.__dict__.get("__init__")
