@@ -15,7 +15,7 @@ from trainers.common.checkpoint_file import DROP_HINT, scan_checkpoint
 from trainers.common.errors import ExportError
 from trainers.common.picklescan import ScanReport
 
-from .restricted_load import RefusedGlobals, check_globals, load_restricted
+from .restricted_load import GlobalsCheck, RefusedGlobals, check_globals, load_restricted
 
 SUPPORTED_TASKS = registry.TASKS
 
@@ -120,7 +120,7 @@ def _loadable_path(path: Path, workdir: Path) -> Path:
 
 
 @contextlib.contextmanager
-def _ultralytics_loads_restricted(path: Path, fallback_globals: list[str]):
+def _ultralytics_loads_restricted(path: Path, check: GlobalsCheck):
     """Ultralytics' YOLO(...) reads the file through tasks.torch_safe_load; route that read through the restricted
     loader for the duration of one YOLO(...) call."""
     from ultralytics.nn import tasks
@@ -129,7 +129,7 @@ def _ultralytics_loads_restricted(path: Path, fallback_globals: list[str]):
 
     def restricted(weight, safe_only=None):
         try:
-            return load_restricted(weight, fallback_globals), weight
+            return load_restricted(weight, check=check), weight
         except RefusedGlobals as exc:
             raise unsafe_error(path, exc.names, exc.detail) from None
 
@@ -155,7 +155,7 @@ def load_checkpoint(
         raise unsafe_error(path, check.refused)
     scan = dataclasses.replace(scan, unsafe=check.refused)
     restricted = not check.refused
-    loading = _ultralytics_loads_restricted(path, scan.globals) if restricted else contextlib.nullcontext()
+    loading = _ultralytics_loads_restricted(path, check) if restricted else contextlib.nullcontext()
     try:
         with loading:
             yolo = YOLO(str(_loadable_path(path, workdir)))

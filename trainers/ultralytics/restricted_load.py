@@ -172,6 +172,7 @@ def allowlist(names: set[str] | list[str] = ()) -> dict[str, object]:
 class GlobalsCheck:
     needed: list[str]  # every non-default global the pickle names, as torch's own reader sees it
     refused: list[str]  # those outside the allowlist
+    table: dict[str, object]  # the allowlist for these names
 
 
 def needed_globals(path: Path, fallback: list[str]) -> list[str]:
@@ -189,7 +190,7 @@ def needed_globals(path: Path, fallback: list[str]) -> list[str]:
 def check_globals(path: Path, fallback: list[str]) -> GlobalsCheck:
     needed = needed_globals(path, fallback)
     table = allowlist(needed)
-    return GlobalsCheck(needed=needed, refused=[n for n in needed if n not in table])
+    return GlobalsCheck(needed=needed, refused=[n for n in needed if n not in table], table=table)
 
 
 @contextlib.contextmanager
@@ -221,16 +222,16 @@ def _constructors_refused(classes: list[object]):
                 cls.__init__ = original
 
 
-def load_restricted(path: str | Path, fallback_globals: list[str] = ()) -> dict:
-    """torch.load(weights_only=True) with the allowlist; RefusedGlobals names whatever the file needs beyond it."""
+def load_restricted(path: str | Path, fallback_globals: list[str] = (), check: GlobalsCheck | None = None) -> dict:
+    """torch.load(weights_only=True) with the allowlist; RefusedGlobals names whatever the file needs beyond it.
+    `check` is check_globals' answer for this file, when the caller already has it."""
     import torch
 
     path = Path(path)
-    needed = needed_globals(path, list(fallback_globals))
-    table = allowlist(needed)
-    refused = [n for n in needed if n not in table]
-    if refused:
-        raise RefusedGlobals(refused)
+    check = check or check_globals(path, list(fallback_globals))
+    if check.refused:
+        raise RefusedGlobals(check.refused)
+    needed, table = check.needed, check.table
     entries = [(table[n], n) for n in needed]
     try:
         with torch.serialization.safe_globals(entries), _constructors_refused([table[n] for n in needed]):
