@@ -21,22 +21,20 @@ from typing import Any
 FACT_KEYS = ("stride", "task", "batch", "imgsz", "names", "channels", "end2end", "kpt_shape")
 
 
+# The escapes both string forms below share, each with its own quote character.
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_PBTXT_ESCAPES = {**_ESCAPES, '"': '\\"'}
+_PY_ESCAPES = {**_ESCAPES, "'": "\\'"}
+
+
 def pbtxt_string(text: str) -> str:
     """A protobuf text-format string literal: protobuf's own CEscape of the UTF-8 bytes (octal for non-printable and
     non-ASCII bytes), except that `'` is left as is (its escape is optional inside double quotes)."""
     out = []
     for byte in text.encode("utf-8"):
         char = chr(byte)
-        if char == "\\":
-            out.append("\\\\")
-        elif char == '"':
-            out.append('\\"')
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\r":
-            out.append("\\r")
-        elif char == "\t":
-            out.append("\\t")
+        if char in _PBTXT_ESCAPES:
+            out.append(_PBTXT_ESCAPES[char])
         elif 0x20 <= byte < 0x7F:
             out.append(char)
         else:
@@ -48,16 +46,8 @@ def _py_string(text: str) -> str:
     out = []
     for char in text:
         code = ord(char)
-        if char == "\\":
-            out.append("\\\\")
-        elif char == "'":
-            out.append("\\'")
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\r":
-            out.append("\\r")
-        elif char == "\t":
-            out.append("\\t")
+        if char in _PY_ESCAPES:
+            out.append(_PY_ESCAPES[char])
         elif 0x20 <= code < 0x7F:
             out.append(char)
         elif code <= 0xFF:
