@@ -29,6 +29,7 @@ const steps = [
   ['unit', 'npx', ['vitest', 'run', '--project', 'unit']],
   ['integration', 'npx', ['vitest', 'run', '--project', 'integration']],
   ['e2e', 'npx', ['vitest', 'run', '--project', 'e2e']],
+  ['runtimes', process.execPath, ['native-runtimes/test-all.mjs']],
 ];
 
 const failed = steps.filter(([name, cmd, args]) => !run(name, cmd, args)).map(([name]) => name);
