@@ -1,7 +1,7 @@
 import Foundation
 
 /// The tasks this runtime decodes (the reference's SERVABLE_TASKS).
-public enum Task: String, Codable {
+public enum ModelTask: String, Codable {
     case detect, segment, classify, pose
 }
 
@@ -38,7 +38,7 @@ public struct KeypointShape: Equatable {
 
 /// Everything pre- and post-processing need to know about a model, checked once (the reference's ModelInfo).
 public struct ModelFacts: Equatable {
-    public let task: Task
+    public let task: ModelTask
     public let names: [String]
     public let inputName: String
     public let inputWidth: Int
@@ -57,7 +57,7 @@ public struct ModelFacts: Equatable {
                 .invalidModelMetadata, "\(file): field `\(field)` \(why).",
                 hint: "Use the metadata.json written beside the exported model, unchanged.")
         }
-        guard let task = Task(rawValue: metadata.task) else {
+        guard let task = ModelTask(rawValue: metadata.task) else {
             throw invalid("task", "is \"\(metadata.task)\"; this wrapper decodes detect, segment, classify and pose")
         }
         let shape = metadata.input.shape.map { dimension -> Int? in

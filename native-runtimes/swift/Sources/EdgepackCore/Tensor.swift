@@ -10,7 +10,7 @@ public struct Tensor: Equatable {
         guard shape.allSatisfy({ $0 >= 0 }), count == values.count else {
             throw EdgepackError(
                 .unsupportedModelOutput,
-                "An output of shape \(shape) holds \(shape.allSatisfy { $0 >= 0 } ? count : 0) values; \(values.count) were given.",
+                "An output of shape \(shape) cannot hold the \(values.count) values given.",
                 hint: "Pass the output's values in C order with the shape it has.")
         }
         self.shape = shape
