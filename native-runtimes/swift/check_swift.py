@@ -1,6 +1,7 @@
 """Static checks of the Swift package, run by test.mjs (no Swift compiler can be had where the suite runs).
 
-  python check_swift.py parse FILE...        every syntax error (tree-sitter ERROR or MISSING node) as file:line:col
+  python check_swift.py parse FILE...        every syntax error (tree-sitter ERROR or MISSING node) as file:line:col,
+                                             and every `try` right of an operator (parses, does not compile)
   python check_swift.py metadata FILE SCHEMA every `metadata.json: <pointer>` type of FILE against the schema
   python check_swift.py package DIR SCHEMA   parse every .swift file of DIR, and check what a compiler would not see
                                              either: metadata keys against the schema, the core's imports, the
@@ -41,6 +42,46 @@ def syntax_errors(path):
             if node.is_error:
                 continue
         stack.extend(node.children)
+    return [message for _, _, message in sorted(problems)]
+
+
+# Operators after which Swift refuses a `try` ("'try' cannot appear to the right of a non-assignment operator"),
+# which parses fine: the one compile error of this kind a parser can still see.
+OPERATOR_EXPRESSIONS = {
+    "additive_expression",
+    "multiplicative_expression",
+    "comparison_expression",
+    "equality_expression",
+    "conjunction_expression",
+    "disjunction_expression",
+    "nil_coalescing_expression",
+    "infix_expression",
+    "range_expression",
+    "bitwise_operation",
+    "ternary_expression",
+}
+
+
+def misplaced_try(path):
+    """file:line:col lines for every `try` that is an operand right of an operator."""
+    source = Path(path).read_bytes()
+    problems = []
+    stack = [PARSER.parse(source).root_node]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        parent = node.parent
+        if (
+            node.type == "try_expression"
+            and parent is not None
+            and parent.type in OPERATOR_EXPRESSIONS
+            and parent.named_children.index(node) > 0
+        ):
+            line, column = node.start_point
+            where = f"{path}:{line + 1}:{column + 1}"
+            problems.append(
+                (line, column, f"{where}: `try` right of an operator does not compile; put one `try` before it all")
+            )
     return [message for _, _, message in sorted(problems)]
 
 
@@ -229,14 +270,14 @@ def package_problems(package_dir):
 
 def main(argv):
     if len(argv) >= 2 and argv[0] == "parse":
-        problems = [p for path in argv[1:] for p in syntax_errors(path)]
+        problems = [p for path in argv[1:] for p in syntax_errors(path) + misplaced_try(path)]
     elif len(argv) == 3 and argv[0] == "metadata":
         problems = metadata_key_problems(argv[1], json.loads(Path(argv[2]).read_text()))
     elif len(argv) == 3 and argv[0] == "package":
         root = Path(argv[1])
         schema = json.loads(Path(argv[2]).read_text())
         files = sorted(p for p in root.rglob("*.swift") if "Vectors" not in p.parts and ".build" not in p.parts)
-        problems = [p for path in files for p in syntax_errors(path)]
+        problems = [p for path in files for p in syntax_errors(path) + misplaced_try(path)]
         problems += metadata_key_problems(root / "Sources/EdgepackCore/Metadata.swift", schema)
         problems += import_problems(root / "Sources/EdgepackCore")
         problems += package_problems(root)

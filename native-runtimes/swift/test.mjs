@@ -67,6 +67,15 @@ try {
     unclosedRun.output,
   );
 
+  const lateTry = path.join(scratch, 'late-try.swift');
+  fs.writeFileSync(lateTry, 'func f() throws -> Int { 1 }\nlet x = true ? 0 : try f()\n');
+  const lateTryRun = run(python, [checker, 'parse', lateTry]);
+  check(
+    'checker fails a `try` right of an operator (parses, but Swift refuses it)',
+    lateTryRun.status === 1 && lateTryRun.output.includes(`${lateTry}:2:`),
+    lateTryRun.output,
+  );
+
   const wrongKeys = path.join(scratch, 'Metadata.swift');
   fs.writeFileSync(
     wrongKeys,

@@ -47,9 +47,14 @@ do {
     let wrapper = try ModelWrapper(bundleRoot: bundleRoot)
     let predictions = try wrapper.predict(imageAt: URL(fileURLWithPath: imageFile), options: options)
     if json {
+        // Shaped as one result of `edgepack predict --json`: the image and its predictions.
+        struct Result: Encodable {
+            let image: String
+            let predictions: [Prediction]
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        print(String(data: try encoder.encode(predictions), encoding: .utf8)!)
+        print(String(data: try encoder.encode(Result(image: imageFile, predictions: predictions)), encoding: .utf8)!)
     } else {
         for p in predictions {
             let box = p.bbox.map { " at [" + $0.map { String($0) }.joined(separator: ", ") + "]" } ?? ""
