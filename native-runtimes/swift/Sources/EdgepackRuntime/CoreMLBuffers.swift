@@ -1,5 +1,6 @@
 import CoreML
 import CoreVideo
+import EdgepackCore
 import Foundation
 
 /// Between the core's plain arrays and CoreML's types: the input pixel buffer or multi-array, the outputs' values.

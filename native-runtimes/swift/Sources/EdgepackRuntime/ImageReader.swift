@@ -1,5 +1,6 @@
 import CoreGraphics
 import CoreVideo
+import EdgepackCore
 import Foundation
 import ImageIO
 
