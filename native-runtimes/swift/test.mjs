@@ -41,74 +41,75 @@ if (packageCheck.status === 0) console.log(`     ${packageCheck.output.trim()}`)
 const fresh = run(process.execPath, [path.join(here, 'generate-tests.mjs'), '--check']);
 check('generated conformance tests and copied vectors are fresh', fresh.status === 0, fresh.output);
 
-// The checker itself: it must fail, naming file and line, on what a compiler would refuse.
+// The checker itself: it must pass a valid file, and fail, naming file and line, on what a compiler would refuse.
+const metadataWithWrongKeys = [
+  '/// metadata.json: #/$defs/document/properties/postprocessing/properties/nms',
+  'struct Nms: Codable {',
+  '    let conf: Double',
+  '    let maxDetections: Int',
+  '    enum CodingKeys: String, CodingKey {',
+  '        case conf',
+  '        case maxDetections = "max_detections"',
+  '    }',
+  '}',
+  '/// metadata.json: #/$defs/document/properties/preprocessing/properties/resize',
+  'struct Resize: Codable {',
+  '    let mode: String',
+  '    let padValue: Int',
+  '    enum CodingKeys: String, CodingKey {',
+  '        case mode',
+  '        case padValue = "pad_value"',
+  '    }',
+  '}',
+  '',
+].join('\n');
+const checkerCases = [
+  {
+    name: 'checker passes a valid file',
+    file: 'good.swift',
+    source: 'import Foundation\n\nfunc twice(_ x: Int) -> Int {\n    x * 2\n}\n',
+    fails: false,
+  },
+  {
+    name: 'checker fails a broken file with file:line',
+    file: 'broken.swift',
+    source: 'import Foundation\n\nfunc twice(_ x: Int -> Int {\n    x * 2\n}\n',
+    says: [':3:'],
+  },
+  {
+    name: 'checker fails a missing brace',
+    file: 'unclosed.swift',
+    source: 'struct A {\n    let x: Int\n',
+    says: [':'],
+  },
+  {
+    name: 'checker fails a `try` right of an operator (parses, but Swift refuses it)',
+    file: 'late-try.swift',
+    source: 'func f() throws -> Int { 1 }\nlet x = true ? 0 : try f()\n',
+    says: [':2:'],
+  },
+  {
+    name: 'checker fails a key the schema lacks, and a required read of an optional key',
+    file: 'Metadata.swift',
+    source: metadataWithWrongKeys,
+    mode: 'metadata',
+    says: ["'max_detections' is not a property", "'pad_value' is optional in the schema"],
+  },
+];
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-swift-check-'));
 try {
-  const good = path.join(scratch, 'good.swift');
-  fs.writeFileSync(good, 'import Foundation\n\nfunc twice(_ x: Int) -> Int {\n    x * 2\n}\n');
-  const goodRun = run(python, [checker, 'parse', good]);
-  check('checker passes a valid file', goodRun.status === 0, goodRun.output);
-
-  const broken = path.join(scratch, 'broken.swift');
-  fs.writeFileSync(broken, 'import Foundation\n\nfunc twice(_ x: Int -> Int {\n    x * 2\n}\n');
-  const brokenRun = run(python, [checker, 'parse', broken]);
-  check(
-    'checker fails a broken file with file:line',
-    brokenRun.status === 1 && brokenRun.output.includes(`${broken}:3:`),
-    `exit ${brokenRun.status}: ${brokenRun.output}`,
-  );
-
-  const unclosed = path.join(scratch, 'unclosed.swift');
-  fs.writeFileSync(unclosed, 'struct A {\n    let x: Int\n');
-  const unclosedRun = run(python, [checker, 'parse', unclosed]);
-  check(
-    'checker fails a missing brace',
-    unclosedRun.status === 1 && unclosedRun.output.includes(unclosed),
-    unclosedRun.output,
-  );
-
-  const lateTry = path.join(scratch, 'late-try.swift');
-  fs.writeFileSync(lateTry, 'func f() throws -> Int { 1 }\nlet x = true ? 0 : try f()\n');
-  const lateTryRun = run(python, [checker, 'parse', lateTry]);
-  check(
-    'checker fails a `try` right of an operator (parses, but Swift refuses it)',
-    lateTryRun.status === 1 && lateTryRun.output.includes(`${lateTry}:2:`),
-    lateTryRun.output,
-  );
-
-  const wrongKeys = path.join(scratch, 'Metadata.swift');
-  fs.writeFileSync(
-    wrongKeys,
-    [
-      '/// metadata.json: #/$defs/document/properties/postprocessing/properties/nms',
-      'struct Nms: Codable {',
-      '    let conf: Double',
-      '    let maxDetections: Int',
-      '    enum CodingKeys: String, CodingKey {',
-      '        case conf',
-      '        case maxDetections = "max_detections"',
-      '    }',
-      '}',
-      '/// metadata.json: #/$defs/document/properties/preprocessing/properties/resize',
-      'struct Resize: Codable {',
-      '    let mode: String',
-      '    let padValue: Int',
-      '    enum CodingKeys: String, CodingKey {',
-      '        case mode',
-      '        case padValue = "pad_value"',
-      '    }',
-      '}',
-      '',
-    ].join('\n'),
-  );
-  const keysRun = run(python, [checker, 'metadata', wrongKeys, schema]);
-  check(
-    'checker fails a key the schema lacks, and a required read of an optional key',
-    keysRun.status === 1 &&
-      keysRun.output.includes("'max_detections' is not a property") &&
-      keysRun.output.includes("'pad_value' is optional in the schema"),
-    keysRun.output,
-  );
+  for (const c of checkerCases) {
+    const file = path.join(scratch, c.file);
+    fs.writeFileSync(file, c.source);
+    const args = c.mode === 'metadata' ? [checker, 'metadata', file, schema] : [checker, 'parse', file];
+    const r = run(python, args);
+    const ok =
+      c.fails === false
+        ? r.status === 0
+        : r.status === 1 &&
+          c.says.every((text) => r.output.includes(text.startsWith(':') ? `${file}${text}` : text));
+    check(c.name, ok, `exit ${r.status}: ${r.output}`);
+  }
 } finally {
   fs.rmSync(scratch, { recursive: true, force: true });
 }
