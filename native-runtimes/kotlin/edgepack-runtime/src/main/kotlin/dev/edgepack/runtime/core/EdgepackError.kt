@@ -6,5 +6,6 @@ class EdgepackError(val code: String, message: String, val hint: String) : Runti
         const val INVALID_MODEL_METADATA = "INVALID_MODEL_METADATA"
         const val UNSUPPORTED_MODEL_OUTPUT = "UNSUPPORTED_MODEL_OUTPUT"
         const val INVALID_IMAGE = "INVALID_IMAGE"
+        const val MISSING_FILE = "MISSING_FILE"
     }
 }

@@ -30,6 +30,8 @@ class OutputSpec(val name: String, val shape: List<Int?>)
 class ModelMetadata(
     /** The export format this document describes (onnx, tflite, …). */
     val format: String,
+    /** The model file beside metadata.json that this document describes (`model_file`). */
+    val modelFile: String,
     val task: Task,
     val names: List<String>,
     val inputName: String,
@@ -112,6 +114,7 @@ class ModelMetadata(
             val embedded = f.boolean("postprocessing.nms.embedded")
             return ModelMetadata(
                 format = f.string("format"),
+                modelFile = f.string("model_file"),
                 task = task,
                 names = names,
                 inputName = f.string("input.name"),

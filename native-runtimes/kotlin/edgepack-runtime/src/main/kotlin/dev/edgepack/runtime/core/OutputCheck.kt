@@ -22,7 +22,7 @@ object OutputCheck {
     /** The outputs as the decoders read them (float32, the ONNX layout) against the task's layout in metadata.json. */
     fun check(metadata: ModelMetadata, outputs: List<FloatTensor>) {
         val needed = if (metadata.task == Task.SEGMENT) 2 else 1
-        if (outputs.size < needed) mismatch("A ${metadata.task.name.lowercase()} model has $needed output(s); this one gave ${outputs.size}.")
+        if (outputs.size < needed) mismatch("A ${metadata.task.name.lowercase()} model has $needed output(s); this model gave ${outputs.size}.")
         val first = outputs[0].shape
         val nc = metadata.numClasses
         if (metadata.task == Task.CLASSIFY) {
