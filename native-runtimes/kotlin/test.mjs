@@ -71,10 +71,14 @@ function comparePredictions(outDir) {
   for (const name of cases) {
     const expected = JSON.parse(fs.readFileSync(path.join(conformance, 'cases', name, 'case.json'), 'utf8')).predictions;
     const file = path.join(outDir, `${name}.json`);
-    const got = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : null;
-    if (JSON.stringify(canonical(got)) !== JSON.stringify(canonical(expected))) failures.push(`${name}: predictions re-read by node differ`);
+    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : 'null';
+    if (JSON.stringify(canonical(JSON.parse(text))) !== JSON.stringify(canonical(expected))) {
+      failures.push(`${name}: predictions re-read by node differ from case.json`);
+    } else if (text !== JSON.stringify(expected)) {
+      failures.push(`${name}: predictions equal but not written as JSON.stringify writes them (key order, number format)`);
+    }
   }
-  console.log(`kotlin: ${cases.length} cases' predictions re-read and compared by node`);
+  console.log(`kotlin: ${cases.length} cases' predictions re-read and compared by node (also as text)`);
 }
 
 try {

@@ -34,6 +34,9 @@ fun main(args: Array<String>) {
     }
     suite.equal("every case of index.json ran", names.size, vectors.size)
     suite.part("errors") { ErrorChecks(suite, vectors).run() }
+    var int8Predictions = 0
+    vectors.filter { it.task == "detect" || it.task == "segment" }.forEach { v -> suite.part("${v.name}: INT8") { int8Predictions += QuantizedChecks(suite, v).run() } }
+    suite.check("the INT8 replays decode some predictions", int8Predictions > 0)
     println("kotlin core: ${vectors.size} conformance vectors (${vectors.groupingBy { it.task }.eachCount()})")
     exitProcess(suite.finish())
 }
