@@ -30,27 +30,51 @@ function run(cmd, args, what) {
   if (r.error?.code === 'ENOENT') {
     throw new Error(`${cmd} not found: ${what} needs a JDK 17 (apt-get install -y default-jdk-headless).`);
   }
-  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status ?? r.signal}): ${[cmd, ...args].join(' ')}`);
+  if (r.status !== 0)
+    throw new Error(`${what} failed (exit ${r.status ?? r.signal}): ${[cmd, ...args].join(' ')}`);
 }
 
 /** The compiled test program (and stub classes), built once per version of the sources and of the compiler. */
 function build() {
   const compilerDir = path.dirname(createRequire(import.meta.url).resolve('kotlin-compiler/package.json'));
   const compilerVersion = JSON.parse(fs.readFileSync(path.join(compilerDir, 'package.json'), 'utf8')).version;
-  const kotlin = [...filesUnder(path.join(here, 'edgepack-runtime/src/main/kotlin'), '.kt'), ...filesUnder(path.join(here, 'jvm-test'), '.kt')];
+  const kotlin = [
+    ...filesUnder(path.join(here, 'edgepack-runtime/src/main/kotlin'), '.kt'),
+    ...filesUnder(path.join(here, 'jvm-test'), '.kt'),
+  ];
   const stubs = filesUnder(path.join(here, 'jvm-test/stubs'), '.java');
   const hash = crypto.createHash('sha256').update(compilerVersion);
-  for (const file of [...kotlin, ...stubs]) hash.update(path.relative(here, file)).update(fs.readFileSync(file));
+  for (const file of [...kotlin, ...stubs])
+    hash.update(path.relative(here, file)).update(fs.readFileSync(file));
   const dir = path.join(cacheRoot(), `kotlin-${hash.digest('hex').slice(0, 12)}`);
   if (fs.existsSync(path.join(dir, 'test.jar'))) {
     console.log(`kotlin: cached build ${dir}`);
     return dir;
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-kotlin-'));
-  console.log(`kotlin: compiling ${kotlin.length} Kotlin files with kotlinc ${compilerVersion} (a minute or two)`);
-  run('javac', ['--release', '17', '-d', path.join(work, 'stubs'), ...stubs], 'compiling the LiteRT/Android stubs');
+  console.log(
+    `kotlin: compiling ${kotlin.length} Kotlin files with kotlinc ${compilerVersion} (a minute or two)`,
+  );
+  run(
+    'javac',
+    ['--release', '17', '-d', path.join(work, 'stubs'), ...stubs],
+    'compiling the LiteRT/Android stubs',
+  );
   const kotlinc = path.join(compilerDir, 'bin', 'kotlinc');
-  run(kotlinc, ['-jvm-target', '17', '-cp', path.join(work, 'stubs'), '-include-runtime', '-d', path.join(work, 'test.jar'), ...kotlin], 'kotlinc');
+  run(
+    kotlinc,
+    [
+      '-jvm-target',
+      '17',
+      '-cp',
+      path.join(work, 'stubs'),
+      '-include-runtime',
+      '-d',
+      path.join(work, 'test.jar'),
+      ...kotlin,
+    ],
+    'kotlinc',
+  );
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(work, dir);
@@ -60,7 +84,11 @@ function build() {
 function canonical(value) {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical(value[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical(value[k])]),
+    );
   }
   return value;
 }
@@ -69,13 +97,17 @@ function canonical(value) {
 function comparePredictions(outDir) {
   const { cases } = JSON.parse(fs.readFileSync(path.join(conformance, 'index.json'), 'utf8'));
   for (const name of cases) {
-    const expected = JSON.parse(fs.readFileSync(path.join(conformance, 'cases', name, 'case.json'), 'utf8')).predictions;
+    const expected = JSON.parse(
+      fs.readFileSync(path.join(conformance, 'cases', name, 'case.json'), 'utf8'),
+    ).predictions;
     const file = path.join(outDir, `${name}.json`);
     const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : 'null';
     if (JSON.stringify(canonical(JSON.parse(text))) !== JSON.stringify(canonical(expected))) {
       failures.push(`${name}: predictions re-read by node differ from case.json`);
     } else if (text !== JSON.stringify(expected)) {
-      failures.push(`${name}: predictions equal but not written as JSON.stringify writes them (key order, number format)`);
+      failures.push(
+        `${name}: predictions equal but not written as JSON.stringify writes them (key order, number format)`,
+      );
     }
   }
   console.log(`kotlin: ${cases.length} cases' predictions re-read and compared by node (also as text)`);
@@ -83,14 +115,18 @@ function comparePredictions(outDir) {
 
 try {
   if (!fs.existsSync(path.join(conformance, 'index.json'))) {
-    throw new Error(`No conformance vectors at ${conformance}/index.json: generate them (npm run gen:conformance).`);
+    throw new Error(
+      `No conformance vectors at ${conformance}/index.json: generate them (npm run gen:conformance).`,
+    );
   }
   failures.push(...checkGradleProject(here));
   const dir = build();
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-kotlin-predictions-'));
   try {
     const classpath = [path.join(dir, 'test.jar'), path.join(dir, 'stubs')].join(path.delimiter);
-    const r = spawnSync('java', ['-cp', classpath, 'ConformanceMainKt', conformance, outDir], { stdio: 'inherit' });
+    const r = spawnSync('java', ['-cp', classpath, 'ConformanceMainKt', conformance, outDir], {
+      stdio: 'inherit',
+    });
     if (r.status !== 0) failures.push(`the JVM suite failed (exit ${r.status ?? r.signal})`);
     comparePredictions(outDir);
   } finally {
