@@ -87,18 +87,39 @@ class ErrorChecks(private val suite: Suite, private val vectors: List<Vector>) {
         val m = detect.metadata
         val wrongInput = ReplayInterpreter(ReplayTensor("images", intArrayOf(1, 3, m.inputHeight * 2, m.inputWidth * 2)), listOf(ReplayTensor("output0", detect.outputs[0].shape) to detect.outputs[0].data))
         suite.expectError("ModelWrapper: input size not the metadata's", OUTPUT, "${m.inputHeight * 2}", "metadata.json says") { ModelWrapper(wrongInput, m) }
-        val assets = Files.createTempDirectory("edgepack-assets").toFile()
+        val root = Files.createTempDirectory("edgepack-assets").toFile()
+        val bundle = File(root, "edgepack")
         try {
             suite.expectError("fromAssets: no metadata.json", EdgepackError.MISSING_FILE, "assets/edgepack/metadata.json") {
-                ModelWrapper.fromAssets(AssetManager(assets))
+                ModelWrapper.fromAssets(AssetManager(root))
             }
-            File(assets, "edgepack").mkdirs()
-            File(assets, "edgepack/metadata.json").writeText(Json.write(Json.parse(detect.metadataText)).replace("\"format\":\"onnx\"", "\"format\":\"tflite\"").replace("model.onnx", "model.tflite"))
+            suite.expectError("fromFolder: no metadata.json", EdgepackError.MISSING_FILE, "edgepack/metadata.json") {
+                ModelWrapper.fromFolder(bundle)
+            }
+            bundle.mkdirs()
+            File(bundle, "metadata.json").writeText(TfliteShapes.metadataText(detect))
             suite.expectError("fromAssets: no model file", EdgepackError.MISSING_FILE, "assets/edgepack/model.tflite") {
-                ModelWrapper.fromAssets(AssetManager(assets))
+                ModelWrapper.fromAssets(AssetManager(root))
+            }
+            suite.expectError("fromFolder: no model file", EdgepackError.MISSING_FILE, "edgepack/model.tflite", "model_file") {
+                ModelWrapper.fromFolder(bundle)
+            }
+            // With both files present the wrapper gets as far as LiteRT's InterpreterApi.create, a stub here.
+            File(bundle, "model.tflite").writeBytes(ByteArray(16))
+            for ((name, open) in listOf<Pair<String, () -> Unit>>(
+                "fromAssets" to { ModelWrapper.fromAssets(AssetManager(root)) },
+                "fromFolder" to { ModelWrapper.fromFolder(bundle) },
+            )) {
+                val reached = try {
+                    open()
+                    false
+                } catch (e: UnsupportedOperationException) {
+                    e.message?.startsWith("STUB") == true
+                }
+                suite.check("$name: both files found, the interpreter created from them", reached)
             }
         } finally {
-            assets.deleteRecursively()
+            root.deleteRecursively()
         }
     }
 

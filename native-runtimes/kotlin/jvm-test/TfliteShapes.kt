@@ -9,7 +9,10 @@ import dev.edgepack.runtime.core.Task
  * export's metadata.json with the TFLite document under `formats`.
  */
 object TfliteShapes {
-    fun metadata(v: Vector): ModelMetadata {
+    fun metadata(v: Vector): ModelMetadata = ModelMetadata.parse(metadataText(v), v.metadataPath, "tflite")
+
+    /** The export's metadata.json text: the ONNX document at the top, the TFLite one under `formats`. */
+    fun metadataText(v: Vector): String {
         @Suppress("UNCHECKED_CAST")
         val onnx = LinkedHashMap(Json.parse(v.metadataText) as Map<String, Any?>).apply { remove("formats") }
         val m = v.metadata
@@ -19,7 +22,7 @@ object TfliteShapes {
         tflite["input"] = linkedMapOf("name" to "serving_default_images:0", "shape" to listOf(1, m.inputHeight, m.inputWidth, 3), "dtype" to "float32", "layout" to "NHWC")
         tflite["outputs"] = outputs(v).map { (name, t) -> linkedMapOf("name" to name, "shape" to t.shape.asList(), "dtype" to "float32") }
         val export = LinkedHashMap(onnx).apply { put("formats", linkedMapOf("onnx" to onnx, "tflite" to tflite)) }
-        return ModelMetadata.parse(Json.write(export), v.metadataPath, "tflite")
+        return Json.write(export)
     }
 
     fun replay(v: Vector): ReplayInterpreter {

@@ -16,6 +16,8 @@ import dev.edgepack.runtime.core.RgbImage
 import org.tensorflow.lite.DataType
 import org.tensorflow.lite.InterpreterApi
 import org.tensorflow.lite.Tensor
+import java.io.File
+import java.io.IOException
 import java.nio.ByteBuffer
 import java.nio.ByteOrder
 
@@ -121,24 +123,38 @@ class ModelWrapper(private val interpreter: InterpreterApi, val metadata: ModelM
             options: InterpreterApi.Options = InterpreterApi.Options(),
             format: String = "tflite",
         ): ModelWrapper {
-            val metadataPath = if (folder.isEmpty()) "metadata.json" else "$folder/metadata.json"
-            val text = read(assets, metadataPath, "the bundle's metadata.json").toString(Charsets.UTF_8)
-            val metadata = ModelMetadata.parse(text, metadataPath, format)
-            val modelPath = if (folder.isEmpty()) metadata.modelFile else "$folder/${metadata.modelFile}"
-            val bytes = read(assets, modelPath, "the model metadata.json names (\"model_file\")")
+            val prefix = if (folder.isEmpty()) "" else "$folder/"
+            val metadata = ModelMetadata.parse(readAsset(assets, "${prefix}metadata.json").toString(Charsets.UTF_8), "${prefix}metadata.json", format)
+            val bytes = readAsset(assets, "$prefix${metadata.modelFile}")
             val model = ByteBuffer.allocateDirect(bytes.size).order(ByteOrder.nativeOrder())
             model.put(bytes).rewind()
             return ModelWrapper(InterpreterApi.create(model, options), metadata)
         }
 
-        private fun read(assets: AssetManager, path: String, what: String): ByteArray = try {
-            assets.open(path).use { it.readBytes() }
-        } catch (e: java.io.IOException) {
-            throw EdgepackError(
-                EdgepackError.MISSING_FILE,
-                "Cannot read $what: assets/$path (${e.message}).",
-                "Copy the bundle's model file and metadata.json into the app's assets folder, side by side.",
-            )
+        /** From a folder on disk holding metadata.json and its model (an unzipped bundle's root, a download). */
+        fun fromFolder(
+            folder: File,
+            options: InterpreterApi.Options = InterpreterApi.Options(),
+            format: String = "tflite",
+        ): ModelWrapper {
+            val metadataFile = File(folder, "metadata.json")
+            if (!metadataFile.isFile) throw missing(metadataFile.path, "no such file")
+            val metadata = ModelMetadata.parse(metadataFile.readText(), metadataFile.path, format)
+            val model = File(folder, metadata.modelFile)
+            if (!model.isFile) throw missing(model.path, "no such file; metadata.json names it in \"model_file\"")
+            return ModelWrapper(InterpreterApi.create(model, options), metadata)
         }
+
+        private fun readAsset(assets: AssetManager, path: String): ByteArray = try {
+            assets.open(path).use { it.readBytes() }
+        } catch (e: IOException) {
+            throw missing("assets/$path", e.message ?: "cannot be read")
+        }
+
+        private fun missing(path: String, why: String) = EdgepackError(
+            EdgepackError.MISSING_FILE,
+            "Cannot read $path ($why).",
+            "Put the export's model file and its metadata.json side by side, unchanged (for an app: in its assets folder).",
+        )
     }
 }
