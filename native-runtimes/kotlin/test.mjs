@@ -76,8 +76,13 @@ function build() {
     'kotlinc',
   );
   fs.mkdirSync(path.dirname(dir), { recursive: true });
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.renameSync(work, dir);
+  try {
+    fs.renameSync(work, dir);
+  } catch (error) {
+    // Another run finished the same build first: keep its copy.
+    if (!fs.existsSync(path.join(dir, 'test.jar'))) throw error;
+    fs.rmSync(work, { recursive: true, force: true });
+  }
   return dir;
 }
 
