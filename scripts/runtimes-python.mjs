@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const requirements = path.join(repo, 'native-runtimes/requirements-test.txt');
 
-function cacheRoot() {
+export function cacheRoot() {
   if (process.env.EDGEPACK_RUNTIMES_CACHE) return process.env.EDGEPACK_RUNTIMES_CACHE;
   return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'edgepack');
 }
