@@ -7,13 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  buildConformanceCase,
-  openConformanceModel,
-  placement,
-  postprocessOutputs,
-  type ConformanceModel,
-} from './conformance-case';
+import { buildConformanceCase, placement, postprocessOutputs } from './conformance-case';
+import { openConformanceModel, type ConformanceModel } from './conformance-model';
 import {
   readCaseModel,
   readCaseOutputs,
