@@ -18,6 +18,11 @@ function reference(...args: string[]) {
 
 const metadataOf = (vector: ConformanceCase) => `${vector.model}/metadata.json`;
 
+/** postprocess's file arguments for a case, with `outputs` as the raw output files. */
+const filesOf = (vector: ConformanceCase, outputs: string) => [
+  ...['--metadata', metadataOf(vector), '--image', vector.image, '--outputs', outputs],
+];
+
 describe('reference.ts postprocess', () => {
   it.each(['detect-bus', 'segment-edge', 'pose-zidane', 'classify-bus'])(
     'answers the committed predictions of %s from its raw outputs and metadata.json alone',
@@ -26,8 +31,7 @@ describe('reference.ts postprocess', () => {
       const { options } = vector;
       const r = reference(
         'postprocess',
-        ...['--metadata', metadataOf(vector), '--image', vector.image],
-        ...['--outputs', vector.outputs.map((o) => o.file).join(',')],
+        ...filesOf(vector, vector.outputs.map((o) => o.file).join(',')),
         ...[
           '--conf',
           String(options.conf),
@@ -48,15 +52,15 @@ describe('reference.ts postprocess', () => {
 
   it('answers differently for other thresholds (the options are applied, not ignored)', () => {
     const vector = readConformanceCase(HERE, 'detect-bus');
-    const args = [
-      '--metadata',
-      metadataOf(vector),
-      '--image',
-      vector.image,
-      '--outputs',
-      vector.outputs[0]!.file,
-    ];
-    const r = reference('postprocess', ...args, '--conf', '0.01', '--max-det', '3', '--json');
+    const r = reference(
+      'postprocess',
+      ...filesOf(vector, vector.outputs[0]!.file),
+      '--conf',
+      '0.01',
+      '--max-det',
+      '3',
+      '--json',
+    );
     expect(r.status).toBe(0);
     const predictions = (JSON.parse(r.stdout) as { predictions: unknown[] }).predictions;
     expect(predictions).toEqual(vector.predictions.slice(0, 3));
@@ -66,30 +70,14 @@ describe('reference.ts postprocess', () => {
     const vector = readConformanceCase(HERE, 'detect-bus');
     const short = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reference-')), 'output0.bin');
     fs.writeFileSync(short, fs.readFileSync(path.join(HERE, vector.outputs[0]!.file)).subarray(0, 100));
-    const r = reference(
-      'postprocess',
-      '--metadata',
-      metadataOf(vector),
-      '--image',
-      vector.image,
-      '--outputs',
-      short,
-    );
+    const r = reference('postprocess', ...filesOf(vector, short));
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('"output0" holds 100 bytes; float32 [1, 7, 525] needs 14700');
   });
 
   it('refuses as many output files as the model does not have, listing its outputs (exit 2)', () => {
     const vector = readConformanceCase(HERE, 'segment-edge');
-    const args = [
-      '--metadata',
-      metadataOf(vector),
-      '--image',
-      vector.image,
-      '--outputs',
-      vector.outputs[0]!.file,
-    ];
-    const r = reference('postprocess', ...args);
+    const r = reference('postprocess', ...filesOf(vector, vector.outputs[0]!.file));
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('the model has 2 output(s): output0, output1');
   });

@@ -17,7 +17,7 @@ import {
 } from './conformance-files';
 import { postprocessOptionsOf, sha256Hex, tensorBytes, tensorFromBytes } from './conformance-format';
 import { decodeImage } from './decode';
-import { inputTensor } from './io-tensors';
+import { inputTensor, type WireTensor } from './io-tensors';
 import { inputTransformFor, prepareInput } from './preprocess';
 
 const ROOT = path.resolve(import.meta.dirname, '..', 'conformance');
@@ -50,6 +50,15 @@ describe.each(index.cases)('conformance case %s', (name) => {
   const model = modelFor(vector.model);
   const options = postprocessOptionsOf(vector.options);
   const committedOutputs = readCaseOutputs(ROOT, vector);
+  /** The case built now: the model run, or from the raw outputs given. */
+  const build = (outputs?: WireTensor[]) =>
+    buildConformanceCase(model, {
+      name,
+      imagePath: vector.image,
+      imageBytes: read(vector.image),
+      options,
+      outputs,
+    });
 
   it('decodes the image to the committed pixels, and decoded.png holds them losslessly', async () => {
     const decoded = await decodeImage(read(vector.image));
@@ -78,25 +87,14 @@ describe.each(index.cases)('conformance case %s', (name) => {
   });
 
   it('gives the same predictions running model.onnx end to end', async () => {
-    const fresh = await buildConformanceCase(model, {
-      name,
-      imagePath: vector.image,
-      imageBytes: read(vector.image),
-      options,
-    });
+    const fresh = await build();
     // Raw outputs may differ in the last bits on another CPU's kernels; the answer may not.
     expect(fresh.caseJson.predictions).toEqual(vector.predictions);
     expect(fresh.caseJson.predictions.length).toBeGreaterThan(0);
   });
 
   it('is fresh: the builder makes the committed case from the committed raw outputs', async () => {
-    const rebuilt = await buildConformanceCase(model, {
-      name,
-      imagePath: vector.image,
-      imageBytes: read(vector.image),
-      options,
-      outputs: committedOutputs,
-    });
+    const rebuilt = await build(committedOutputs);
     expect(rebuilt.caseJson).toEqual(vector);
     for (const output of vector.outputs) expect(rebuilt.files.get(output.file)).toEqual(read(output.file));
     const png = await decodeImage(rebuilt.files.get(vector.decoded.png)!);
