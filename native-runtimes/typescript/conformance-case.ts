@@ -38,6 +38,11 @@ export async function buildConformanceCase(
   request: ConformanceCaseRequest,
 ): Promise<BuiltConformanceCase> {
   const { name } = request;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+    throw new Error(
+      `"${name}" cannot name a case: it becomes a folder, cases/<name>/. Use letters, digits, . _ -.`,
+    );
+  }
   const decoded = await decodeImage(request.imageBytes);
   const prepared = prepareInput(decoded, model.ready.input);
   const feed = inputTensor(prepared.tensor, [...prepared.dims], model.inputType);

@@ -119,6 +119,12 @@ describe('the freshness check', () => {
     expect(rebuilt.caseJson.predictions).not.toEqual(vector.predictions);
   });
 
+  it('refuses a case name that is not a plain folder name', async () => {
+    const vector = readConformanceCase(ROOT, 'detect-shapes');
+    const request = { name: '../escape', imagePath: vector.image, imageBytes: read(vector.image) };
+    await expect(buildConformanceCase(modelFor(vector.model), request)).rejects.toThrow(/cannot name a case/);
+  });
+
   it('refuses a raw output whose size does not match its shape, naming it', () => {
     expect(() =>
       tensorFromBytes(new Uint8Array(12), { name: 'output0', shape: [1, 7, 525], dtype: 'float32' }),
