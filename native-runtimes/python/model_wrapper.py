@@ -45,9 +45,9 @@ class ModelWrapper:
         everything = load_metadata(metadata_path)
         if model_path is None:
             model_path = _default_model(everything, metadata_path)
+        fmt = model_format(model_path)
         names = [model_path.name] + ([model_path.parent.name] if model_path.suffix.lower() == ".xml" else [])
         self.spec: ModelSpec = model_spec(document_for_model(everything, names, metadata_path), metadata_path)
-        fmt = model_format(model_path)
         if self.spec.format != fmt:
             raise MetadataError(
                 f"{metadata_path}: field `format` says {self.spec.format} for {model_path.name}, a {fmt} model."

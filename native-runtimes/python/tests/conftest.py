@@ -1,0 +1,82 @@
+"""Shared fixtures: the exported fixture models (made and cached by ../test.mjs), the conformance vectors, and the
+reference answers — `edgepack predict --json` through the real CLI, and the reference runtime's post-processing of
+raw outputs (scripts/reference-postprocess.ts)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+WRAPPER = Path(__file__).resolve().parent.parent
+REPO = WRAPPER.parent.parent
+sys.path.insert(0, str(WRAPPER))
+
+from check_conformance import Vectors  # noqa: E402
+
+VECTORS = REPO / "native-runtimes" / "conformance"
+PHOTOS = REPO / "native-runtimes" / "typescript" / "test-images"
+SCENES = REPO / "tests" / "fixtures" / "images"
+REAL_PHOTOS = [PHOTOS / "bus.jpg", PHOTOS / "zidane.jpg", PHOTOS / "icc-adobe-rgb.jpg"]
+SCENES_BY_TASK = {
+    "detect": ["shapes-1.png", "shapes-2.png", "shapes-3.png"],
+    "segment": ["shapes-1.png", "shapes-2.png", "shapes-3.png"],
+    "pose": ["triangles-1.png", "triangles-2.png"],
+    "classify": ["circle.png", "square.png", "triangle.png"],
+}
+TASKS = list(SCENES_BY_TASK)
+# On real photos the fixture models (synthetic shapes) find little at the default 0.25: a low threshold gives
+# predictions enough to compare.
+LOW_CONF = 0.01
+
+
+def images_for(task: str) -> list[Path]:
+    return [*REAL_PHOTOS, *(SCENES / name for name in SCENES_BY_TASK[task])]
+
+
+@pytest.fixture(scope="session")
+def exports() -> dict[str, Path]:
+    """task → the folder of its fixture exported to ONNX, OpenVINO and LiteRT (metadata.json beside the models)."""
+    raw = os.environ.get("EDGEPACK_PYTHON_WRAPPER_EXPORTS")
+    if not raw:
+        pytest.fail("No exports: run this suite through native-runtimes/python/test.mjs, which makes them.")
+    return {task: Path(folder) for task, folder in json.loads(raw).items()}
+
+
+@pytest.fixture(scope="session")
+def vectors() -> Vectors:
+    if not (VECTORS / "index.json").is_file():
+        pytest.fail(f"No conformance vectors in {VECTORS} (npm run gen:conformance makes them).")
+    return Vectors(VECTORS)
+
+
+def cli_predict(model: Path, images: list[Path], tmp: Path, *extra: str) -> str:
+    """`edgepack predict <model> <images> --json`'s stdout, with a throwaway data folder."""
+    env = {**os.environ, "EDGEPACK_HOME": str(tmp / "edgepack-home")}
+    args = ["node", "bin/edgepack.mjs", "predict", str(model), *map(str, images), "--json", *extra]
+    done = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"edgepack predict failed ({done.returncode}): {done.stdout}{done.stderr}"
+    return done.stdout
+
+
+def reference_postprocess(metadata: Path, fmt: str, items: list[dict], tmp: Path) -> list[list[dict]]:
+    """The reference runtime's predictions for raw outputs: items of {width, height, outputs: [ndarray], options}."""
+    request = {"metadata": str(metadata), "format": fmt, "items": []}
+    for i, item in enumerate(items):
+        files = []
+        for j, output in enumerate(item["outputs"]):
+            file = tmp / f"raw-{i}-{j}.bin"
+            np.ascontiguousarray(output, dtype="<f4").tofile(file)
+            files.append({"file": str(file), "shape": list(output.shape)})
+        request["items"].append({**item, "outputs": files})
+    request_file = tmp / "request.json"
+    request_file.write_text(json.dumps(request))
+    args = ["node", "bin/run-ts.mjs", "scripts/reference-postprocess.ts", str(request_file)]
+    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"reference post-processing failed: {done.stderr}"
+    return json.loads(done.stdout)
