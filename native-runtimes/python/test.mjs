@@ -57,13 +57,15 @@ function exportFixture(task) {
   const args = ['bin/edgepack.mjs', 'export', checkpoint, '--format', FORMATS, '--out', out, '--json'];
   console.log(`Exporting the ${task} fixture to ${FORMATS} (cached in ${target})`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: repo, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
+    // Quiet unless it fails: the export's progress lines would bury the test results.
+    const child = spawn(process.execPath, args, { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let printed = '';
+    child.stdout.on('data', (chunk) => (printed += chunk));
+    child.stderr.on('data', (chunk) => (printed += chunk));
     child.on('close', (code) => {
       if (code !== 0 || !fs.existsSync(path.join(out, 'metadata.json'))) {
         fs.rmSync(scratch, { recursive: true, force: true });
-        reject(new Error(`export of ${task}.pt failed (exit ${code}):\n${stdout}`));
+        reject(new Error(`export of ${task}.pt failed (exit ${code}):\n${printed.slice(-4000)}`));
         return;
       }
       fs.renameSync(out, target);
