@@ -80,3 +80,12 @@ def reference_postprocess(metadata: Path, fmt: str, items: list[dict], tmp: Path
     done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, check=False)
     assert done.returncode == 0, f"reference post-processing failed: {done.stderr}"
     return json.loads(done.stdout)
+
+
+def edit_metadata(folder: Path, edit) -> None:
+    """Applies `edit` to every document of folder/metadata.json (the top level and each format's)."""
+    path = folder / "metadata.json"
+    metadata = json.loads(path.read_text())
+    for document in [metadata, *metadata.get("formats", {}).values()]:
+        edit(document)
+    path.write_text(json.dumps(metadata))

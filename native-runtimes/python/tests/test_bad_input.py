@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REAL_PHOTOS, REPO, WRAPPER
+from conftest import REAL_PHOTOS, REPO, WRAPPER, edit_metadata
 
 from model_wrapper import ImageError, MetadataError, ModelFileError, ModelOutputError, ModelWrapper
 
@@ -20,14 +20,6 @@ def _copy(export: Path, tmp: Path, model: str = "model.onnx") -> Path:
     shutil.copy(export / model, tmp / model)
     shutil.copy(export / "metadata.json", tmp / "metadata.json")
     return tmp / model
-
-
-def _edit_metadata(folder: Path, edit) -> None:
-    path = folder / "metadata.json"
-    metadata = json.loads(path.read_text())
-    for document in [metadata, *metadata.get("formats", {}).values()]:
-        edit(document)
-    path.write_text(json.dumps(metadata))
 
 
 def test_metadata_json_missing(exports, tmp_path):
@@ -58,7 +50,7 @@ def test_metadata_json_missing_a_field(exports, tmp_path, field):
             document = document[key]
         del document[last]
 
-    _edit_metadata(tmp_path, drop)
+    edit_metadata(tmp_path, drop)
     with pytest.raises(MetadataError, match=rf"field `{field}` is missing") as error:
         ModelWrapper(model)
     assert str(error.value).startswith(str(tmp_path / "metadata.json"))
@@ -66,7 +58,7 @@ def test_metadata_json_missing_a_field(exports, tmp_path, field):
 
 def test_metadata_field_of_the_wrong_type(exports, tmp_path):
     model = _copy(exports["detect"], tmp_path)
-    _edit_metadata(tmp_path, lambda d: d["postprocessing"]["nms"].update(conf="0.25"))
+    edit_metadata(tmp_path, lambda d: d["postprocessing"]["nms"].update(conf="0.25"))
     with pytest.raises(MetadataError, match=r"field `postprocessing.nms.conf` must be float, not str"):
         ModelWrapper(model)
 
