@@ -23,6 +23,8 @@ VECTORS = REPO / "native-runtimes" / "conformance"
 PHOTOS = REPO / "native-runtimes" / "typescript" / "test-images"
 SCENES = REPO / "tests" / "fixtures" / "images"
 REAL_PHOTOS = [PHOTOS / "bus.jpg", PHOTOS / "zidane.jpg", PHOTOS / "icc-adobe-rgb.jpg"]
+# Photos cv2.imread converts (CMYK and YCCK JPEGs, an ICC-tagged PNG): the decoding must be OpenCV's too.
+CONVERTED_PHOTOS = [PHOTOS / "cmyk-adobe.jpg", PHOTOS / "ycck-adobe.jpg", PHOTOS / "icc-adobe-rgb.png"]
 SCENES_BY_TASK = {
     "detect": ["shapes-1.png", "shapes-2.png", "shapes-3.png"],
     "segment": ["shapes-1.png", "shapes-2.png", "shapes-3.png"],

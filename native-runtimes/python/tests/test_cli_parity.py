@@ -1,6 +1,7 @@
 """The wrapper's predictions are `edgepack predict --json`'s, byte for byte: the real CLI (the app's reference
-runtime) and the wrapper on the same ONNX export, real photos and the fixture scenes, every task (threshold 0.01:
-see LOW_CONF). example.py --json prints each image's predictions block exactly as the CLI prints it."""
+runtime) and the wrapper on the same ONNX export, on real photos (CMYK, YCCK and ICC-tagged too) and the fixture
+scenes, every task (threshold 0.01: see LOW_CONF). example.py --json prints each image's predictions block exactly as
+the CLI prints it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import LOW_CONF, TASKS, WRAPPER, cli_predict, images_for
+from conftest import CONVERTED_PHOTOS, LOW_CONF, TASKS, WRAPPER, cli_predict, images_for
 
 from model_wrapper import ModelWrapper
 from wrapper_json import js_stringify
@@ -18,7 +19,7 @@ from wrapper_json import js_stringify
 @pytest.mark.parametrize("task", TASKS)
 def test_predictions_equal_edgepack_predict(task, exports, tmp_path):
     model = exports[task] / "model.onnx"
-    images = images_for(task)
+    images = [*images_for(task), *CONVERTED_PHOTOS]
     reference = json.loads(cli_predict(model, images, tmp_path, "--conf", str(LOW_CONF)))["results"]
     wrapper = ModelWrapper(model)
     compared = 0
