@@ -11,10 +11,14 @@ import numpy as np
 from wrapper_image import Placement
 
 
-def instance_mask(prototypes: np.ndarray, coefficients: np.ndarray, box: np.ndarray, placement: Placement):
+def prototype_planes(prototypes: np.ndarray) -> np.ndarray:
+    """The [1, C, H, W] prototypes as float64 planes [C, H, W], converted once for every instance."""
+    return prototypes[0].astype(np.float64)
+
+
+def instance_mask(planes: np.ndarray, coefficients: np.ndarray, box: np.ndarray, placement: Placement):
     """(x0, y0, bitmap) in model-input pixels over the box's rectangle, or None when nothing of it is left."""
-    _, channels, proto_height, proto_width = prototypes.shape
-    planes = prototypes[0].astype(np.float64)
+    channels, proto_height, proto_width = planes.shape
     low = np.zeros((proto_height, proto_width), dtype=np.float32)
     for c in range(channels):  # float32 accumulation, channel by channel, as the reference
         low = (low.astype(np.float64) + float(coefficients[c]) * planes[c]).astype(np.float32)

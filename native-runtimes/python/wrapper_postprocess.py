@@ -10,7 +10,7 @@ import numpy as np
 from wrapper_decode import Detections, Thresholds, decode_anchors, decode_end_to_end
 from wrapper_errors import ModelOutputError
 from wrapper_image import Placement
-from wrapper_masks import instance_mask, mask_to_source
+from wrapper_masks import instance_mask, mask_to_source, prototype_planes
 from wrapper_metadata import ModelSpec
 
 
@@ -77,12 +77,13 @@ def _detections(found: Detections, outputs: list[np.ndarray], p: Placement, spec
     boxes = _to_source(found.boxes.reshape(-1, 2, 2), p).reshape(-1, 4)
     bboxes = js_round(boxes, 2)
     confidences = js_round(found.scores, 5)
+    planes = prototype_planes(outputs[1]) if spec.task == "segment" else None
     predictions = []
     for i in range(len(found.scores)):
         class_id = int(found.class_ids[i])
         prediction = {**_named(spec, class_id, confidences[i]), "bbox": bboxes[i]}
-        if spec.task == "segment":
-            mask = instance_mask(outputs[1], found.extras[i], found.boxes[i], p)
+        if planes is not None:
+            mask = instance_mask(planes, found.extras[i], found.boxes[i], p)
             if mask is None:
                 continue  # nothing of the instance is left: Ultralytics drops it
             prediction["mask"] = mask_to_source(*mask, p)
