@@ -1,6 +1,6 @@
 """Shared fixtures: the exported fixture models (made and cached by ../test.mjs), the conformance vectors, and the
 reference answers — `edgepack predict --json` through the real CLI, and the reference runtime's post-processing of
-raw outputs (scripts/reference-postprocess.ts)."""
+raw outputs (native-runtimes/conformance/reference.ts)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -67,21 +68,23 @@ def cli_predict(model: Path, images: list[Path], tmp: Path, *extra: str) -> str:
 
 
 def reference_postprocess(metadata: Path, fmt: str, items: list[dict], tmp: Path) -> list[list[dict]]:
-    """The reference runtime's predictions for raw outputs: items of {width, height, outputs: [ndarray], options}."""
-    request = {"metadata": str(metadata), "format": fmt, "items": []}
-    for i, item in enumerate(items):
+    """The reference runtime's predictions for raw outputs (native-runtimes/conformance/reference.ts postprocess),
+    one list per item {image, outputs: [ndarray], options: reference.ts flags}; the calls run four at a time."""
+
+    def ask(i: int, item: dict) -> list[dict]:
         files = []
         for j, output in enumerate(item["outputs"]):
-            file = tmp / f"raw-{i}-{j}.bin"
-            np.ascontiguousarray(output, dtype="<f4").tofile(file)
-            files.append({"file": str(file), "shape": list(output.shape)})
-        request["items"].append({**item, "outputs": files})
-    request_file = tmp / "request.json"
-    request_file.write_text(json.dumps(request))
-    args = ["node", "bin/run-ts.mjs", "scripts/reference-postprocess.ts", str(request_file)]
-    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, f"reference post-processing failed: {done.stderr}"
-    return json.loads(done.stdout)
+            files.append(tmp / f"raw-{i}-{j}.bin")
+            np.ascontiguousarray(output, dtype="<f4").tofile(files[-1])
+        args = ["node", "bin/run-ts.mjs", "native-runtimes/conformance/reference.ts", "postprocess", "--json"]
+        args += ["--metadata", str(metadata), "--format", fmt, "--image", str(item["image"])]
+        args += ["--outputs", ",".join(map(str, files)), *item.get("options", [])]
+        done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, f"reference.ts postprocess failed: {done.stdout}{done.stderr}"
+        return json.loads(done.stdout)["predictions"]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(ask, range(len(items)), items))
 
 
 def edit_metadata(folder: Path, edit) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import cv2
 import numpy as np
 import pytest
 from conftest import REAL_PHOTOS, SCENES, edit_metadata, reference_postprocess
@@ -16,10 +17,10 @@ from model_wrapper import ModelWrapper
 from wrapper_image import read_image
 from wrapper_json import js_stringify
 
-OPTIONS = [
-    ({"conf": 0.01, "agnostic": True}, {"conf": 0.01, "agnostic": True}),
-    ({"conf": 0.01, "classes": [0, 2], "iou": 0.3}, {"conf": 0.01, "classes": [0, 2], "iou": 0.3}),
-    ({"conf": 0.01, "max_det": 3}, {"conf": 0.01, "maxDet": 3}),
+OPTIONS = [  # the wrapper's keywords, reference.ts's flags
+    ({"conf": 0.01, "agnostic": True}, ["--conf", "0.01", "--agnostic"]),
+    ({"conf": 0.01, "classes": [0, 2], "iou": 0.3}, ["--conf", "0.01", "--classes", "0,2", "--iou", "0.3"]),
+    ({"conf": 0.01, "max_det": 3}, ["--conf", "0.01", "--max-det", "3"]),
 ]
 
 
@@ -31,7 +32,7 @@ def test_nms_options_as_the_reference(task, mine, theirs, exports, tmp_path):
     tensor, placement = wrapper.preprocess(rgb)
     outputs = wrapper.infer(tensor)
     ours = wrapper.postprocess(outputs, placement, **mine)
-    item = {"width": rgb.shape[1], "height": rgb.shape[0], "outputs": outputs, "options": theirs}
+    item = {"image": REAL_PHOTOS[0], "outputs": outputs, "options": theirs}
     [reference] = reference_postprocess(exports[task] / "metadata.json", "onnx", [item], tmp_path)
     assert js_stringify(ours) == js_stringify(reference)
     assert ours, "no predictions: the comparison would prove nothing"
@@ -39,11 +40,11 @@ def test_nms_options_as_the_reference(task, mine, theirs, exports, tmp_path):
 
 def test_top_k_and_a_class_filter_as_the_reference(exports, tmp_path):
     wrapper = ModelWrapper(exports["classify"] / "model.onnx")
-    rgb = read_image(SCENES / "circle.png")
-    tensor, placement = wrapper.preprocess(rgb)
+    image = SCENES / "circle.png"
+    tensor, placement = wrapper.preprocess(read_image(image))
     outputs = wrapper.infer(tensor)
-    cases = [({"top_k": 2}, {"topK": 2}), ({"classes": [1, 2]}, {"classes": [1, 2]})]
-    items = [{"width": rgb.shape[1], "height": rgb.shape[0], "outputs": outputs, "options": t} for _, t in cases]
+    cases = [({"top_k": 2}, ["--top-k", "2"]), ({"classes": [1, 2]}, ["--classes", "1,2"])]
+    items = [{"image": image, "outputs": outputs, "options": flags} for _, flags in cases]
     reference = reference_postprocess(exports["classify"] / "metadata.json", "onnx", items, tmp_path)
     for (mine, _), expected in zip(cases, reference, strict=True):
         assert js_stringify(wrapper.postprocess(outputs, placement, **mine)) == js_stringify(expected)
@@ -65,23 +66,26 @@ def test_end_to_end_outputs_as_the_reference(task, exports, tmp_path):
     folder = tmp_path / "model"
     shutil.copytree(exports[task], folder)
 
+    metadata = json.loads((folder / "metadata.json").read_text())
+    keypoints = int(np.prod(metadata["postprocessing"]["decoder"].get("keypoints", {}).get("shape", [0])))
+
     def end_to_end(document):
         document["postprocessing"]["decoder"]["nms_applied"] = True
         document["postprocessing"]["nms"]["embedded"] = True
+        document["outputs"][0]["shape"] = [1, 300, 6 + keypoints]
 
     edit_metadata(folder, end_to_end)
     wrapper = ModelWrapper(folder / "model.onnx")
-    metadata = json.loads((folder / "metadata.json").read_text())
-    keypoints = int(np.prod(metadata["postprocessing"]["decoder"].get("keypoints", {}).get("shape", [0])))
     rng = np.random.default_rng(13)
     items, ours = [], []
-    for width, height, options in [(810, 1080, {"conf": 0.25}), (1280, 720, {"conf": 0.5, "max_det": 7})]:
+    for width, height, conf, max_det in [(810, 1080, 0.25, 300), (1280, 720, 0.5, 7)]:
         outputs = [_end_to_end_rows(rng, 300, len(metadata["names"]), keypoints, wrapper.spec.width)]
-        rgb = np.zeros((height, width, 3), np.uint8)
-        _, placement = wrapper.preprocess(rgb)
-        ours.append(wrapper.postprocess(outputs, placement, **options))
-        theirs = {"conf": options["conf"], **({"maxDet": options["max_det"]} if "max_det" in options else {})}
-        items.append({"width": width, "height": height, "outputs": outputs, "options": theirs})
+        image = tmp_path / f"{width}x{height}.png"
+        cv2.imwrite(str(image), np.zeros((height, width, 3), np.uint8))
+        _, placement = wrapper.preprocess(read_image(image))
+        ours.append(wrapper.postprocess(outputs, placement, conf=conf, max_det=max_det))
+        options = ["--conf", str(conf), "--max-det", str(max_det)]
+        items.append({"image": image, "outputs": outputs, "options": options})
     reference = reference_postprocess(folder / "metadata.json", "onnx", items, tmp_path)
     assert [js_stringify(p) for p in ours] == [js_stringify(p) for p in reference]
     assert len(ours[1]) == 7 and all(ours)

@@ -9,7 +9,7 @@ boxes and keypoints within 0.5 px, confidences within 0.002, classes' probabilit
 from __future__ import annotations
 
 import pytest
-from conftest import TASKS, images_for, reference_postprocess
+from conftest import REAL_PHOTOS, SCENES, SCENES_BY_TASK, TASKS, images_for, reference_postprocess
 
 from model_wrapper import ModelWrapper
 from wrapper_image import read_image
@@ -26,15 +26,14 @@ def test_predictions_are_the_references_on_the_back_ends_outputs(task, fmt, expo
     wrapper = ModelWrapper(exports[task] / FORMATS[fmt])
     assert wrapper.spec.format == fmt
     items, mine = [], []
-    for image in images_for(task):
-        rgb = read_image(image)
-        tensor, placement = wrapper.preprocess(rgb)
+    for image in [REAL_PHOTOS[0], SCENES / SCENES_BY_TASK[task][0]]:  # the reference is asked once per image
+        tensor, placement = wrapper.preprocess(read_image(image))
         outputs = wrapper.infer(tensor)
         mine.append(wrapper.postprocess(outputs, placement, conf=0.01))
-        items.append({"width": rgb.shape[1], "height": rgb.shape[0], "outputs": outputs, "options": {"conf": 0.01}})
+        items.append({"image": image, "outputs": outputs, "options": ["--conf", "0.01"]})
     reference = reference_postprocess(exports[task] / "metadata.json", fmt, items, tmp_path)
     assert [js_stringify(p) for p in mine] == [js_stringify(p) for p in reference]
-    assert sum(map(len, mine)) >= len(items)
+    assert all(mine), "no predictions: the comparison would prove nothing"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
