@@ -42,7 +42,9 @@ class OnnxBackend:
     def __init__(self, path: Path, spec: ModelSpec) -> None:
         import onnxruntime as ort
 
-        options = ort.SessionOptions()
+        options = ort.SessionOptions()  # the app's preview session options (session-options.ts), said explicitly
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.input_name = self.session.get_inputs()[0].name
