@@ -19,9 +19,6 @@ def prototype_planes(prototypes: np.ndarray) -> np.ndarray:
 def instance_mask(planes: np.ndarray, coefficients: np.ndarray, box: np.ndarray, placement: Placement):
     """(x0, y0, bitmap) in model-input pixels over the box's rectangle, or None when nothing of it is left."""
     channels, proto_height, proto_width = planes.shape
-    low = np.zeros((proto_height, proto_width), dtype=np.float32)
-    for c in range(channels):  # float32 accumulation, channel by channel, as the reference
-        low = (low.astype(np.float64) + float(coefficients[c]) * planes[c]).astype(np.float32)
     x0, y0 = max(0, math.ceil(box[0])), max(0, math.ceil(box[1]))
     x1 = min(placement.input_width, math.ceil(box[2]))
     y1 = min(placement.input_height, math.ceil(box[3]))
@@ -29,8 +26,15 @@ def instance_mask(planes: np.ndarray, coefficients: np.ndarray, box: np.ndarray,
         return None
     c_first, c_second, wx0, wx1 = _axis_samples(proto_width, placement.input_width, x0, x1 - x0)
     r_first, r_second, wy0, wy1 = _axis_samples(proto_height, placement.input_height, y0, y1 - y0)
+    # Only the prototype window the box samples is combined: each value is the reference's, element by element.
+    top, left = int(r_first[0]), int(c_first[0])
+    window = planes[:, top : int(r_second[-1]) + 1, left : int(c_second[-1]) + 1]
+    low = np.zeros(window.shape[1:], dtype=np.float32)
+    for c in range(channels):  # float32 accumulation, channel by channel, as the reference
+        low = (low.astype(np.float64) + float(coefficients[c]) * window[c]).astype(np.float32)
     low64 = low.astype(np.float64)
-    upper, lower = low64[r_first], low64[r_second]
+    upper, lower = low64[r_first - top], low64[r_second - top]
+    c_first, c_second = c_first - left, c_second - left
     value = wy0[:, None] * (wx0 * upper[:, c_first] + wx1 * upper[:, c_second]) + wy1[:, None] * (
         wx0 * lower[:, c_first] + wx1 * lower[:, c_second]
     )
