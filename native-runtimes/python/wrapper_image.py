@@ -108,17 +108,22 @@ def resized_pixels(rgb: np.ndarray, spec: ModelSpec) -> tuple[np.ndarray, Placem
 
 def input_tensor(pixels: np.ndarray, spec: ModelSpec) -> np.ndarray:
     """The batch-of-one input tensor in the model's layout and dtype, normalised as metadata.json says."""
-    values = cv2.LUT(pixels, _value_table(spec.preprocess))  # HxWx3 float32, channels R, G, B
-    if spec.preprocess.color_order == "BGR":
-        values = values[:, :, ::-1]
-    laid_out = values.transpose(2, 0, 1) if spec.layout == "NCHW" else values
-    return np.ascontiguousarray(laid_out[None], dtype=np.float16 if spec.input_dtype == "float16" else np.float32)
+    tables = _value_tables(spec.preprocess)
+    bgr = spec.preprocess.color_order == "BGR"
+    if spec.layout == "NCHW":
+        tensor = np.empty((1, 3, *pixels.shape[:2]), dtype=np.float32)
+        for source, plane in enumerate(cv2.split(pixels)):  # each plane looked up straight into its place
+            cv2.LUT(plane, tables[source], dst=tensor[0, 2 - source if bgr else source])
+    else:
+        values = cv2.LUT(pixels, np.ascontiguousarray(tables.T[:, None, :]))
+        tensor = np.ascontiguousarray((values[:, :, ::-1] if bgr else values)[None])
+    return tensor.astype(np.float16) if spec.input_dtype == "float16" else tensor
 
 
 @lru_cache(maxsize=8)
-def _value_table(pre: Preprocess) -> np.ndarray:
-    """cv2.LUT's table (256 x 1 x 3): what 8-bit value v of channel R, G or B becomes, normalised in float64 and
-    stored as float32, as the reference's lookup table."""
+def _value_tables(pre: Preprocess) -> np.ndarray:
+    """[3, 256]: what 8-bit value v of channel R, G or B becomes, normalised in float64 and stored as float32, as the
+    reference's lookup table."""
     # Division, not multiplication by 1/255, so values equal torch's `im / 255` bit for bit.
     divisor = 255.0 if abs(pre.scale - 1 / 255) < 1e-12 else 1 / pre.scale
     values = np.arange(256, dtype=np.float64) / divisor
@@ -128,4 +133,4 @@ def _value_table(pre: Preprocess) -> np.ndarray:
         channel = 2 - source if pre.color_order == "BGR" else source
         normalised = values if plain else (values - pre.mean[channel]) / pre.std[channel]
         tables.append(normalised.astype(np.float32))
-    return np.ascontiguousarray(np.stack(tables, axis=1).reshape(256, 1, 3))
+    return np.stack(tables)
