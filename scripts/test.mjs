@@ -18,11 +18,13 @@ const run = (name, cmd, args, env = {}) => {
 };
 
 const python = toolchainPython();
+// Every Python source ruff holds to the trainers' rules (each folder's ruff.toml extends trainers/pyproject.toml).
+const pythonSources = ['trainers', 'tests/fixtures', 'native-runtimes/python'];
 const steps = [
   ['eslint', 'npx', ['eslint', '.']],
   ['prettier', 'npx', ['prettier', '--check', '.']],
-  ['ruff', python, ['-m', 'ruff', 'check', 'trainers', 'tests/fixtures']],
-  ['ruff-format', python, ['-m', 'ruff', 'format', '--check', 'trainers', 'tests/fixtures']],
+  ['ruff', python, ['-m', 'ruff', 'check', ...pythonSources]],
+  ['ruff-format', python, ['-m', 'ruff', 'format', '--check', ...pythonSources]],
   ['typecheck-node', 'npx', ['tsc', '-p', 'tsconfig.node.json', '--noEmit']],
   ['typecheck-web', 'npx', ['tsc', '-p', 'tsconfig.web.json', '--noEmit']],
   ['pytest', python, ['-m', 'pytest', '-q', 'trainers/tests']],
