@@ -34,16 +34,16 @@ std::vector<RawDetection> nonMaxSuppression(std::vector<RawDetection> candidates
   std::vector<Box> shifted;
   shifted.reserve(candidates.size());
   for (const auto& c : candidates) {
-    const double offset = s.agnostic ? 0 : c.class_id * kClassOffset;
+    const double offset = s.nms.agnostic ? 0 : c.class_id * kClassOffset;
     shifted.push_back({c.box[0] + offset, c.box[1] + offset, c.box[2] + offset, c.box[3] + offset});
   }
   std::vector<char> suppressed(candidates.size());
   std::vector<RawDetection> kept;
-  for (size_t i = 0; i < candidates.size() && static_cast<int>(kept.size()) < s.max_det; i++) {
+  for (size_t i = 0; i < candidates.size() && static_cast<int>(kept.size()) < s.nms.max_det; i++) {
     if (suppressed[i]) continue;
     kept.push_back(std::move(candidates[i]));
     for (size_t j = i + 1; j < candidates.size(); j++) {
-      if (!suppressed[j] && iou(shifted[i], shifted[j]) > s.iou) suppressed[j] = 1;
+      if (!suppressed[j] && iou(shifted[i], shifted[j]) > s.nms.iou) suppressed[j] = 1;
     }
   }
   return kept;
@@ -65,7 +65,7 @@ std::vector<RawDetection> decodeAnchors(const RawOutput& output, const DetectSet
         best_class = c;
       }
     }
-    if (!(best > s.conf) || !allowed(s.classes, best_class)) continue;
+    if (!(best > s.nms.conf) || !allowed(s.classes, best_class)) continue;
     RawDetection d;
     d.extra.resize(extra_count);
     for (int64_t e = 0; e < extra_count; e++) d.extra[e] = data[(4 + s.num_classes + e) * anchors + a];
@@ -84,22 +84,15 @@ std::vector<RawDetection> decodeAnchors(const RawOutput& output, const DetectSet
   return nonMaxSuppression(std::move(candidates), s);
 }
 
-/** JavaScript's Math.round (halves up). */
-double roundHalfUp(double value) {
-  double rounded = std::ceil(value);
-  if (rounded - 0.5 > value) rounded -= 1.0;
-  return rounded;
-}
-
 std::vector<RawDetection> decodeEndToEnd(const RawOutput& output, const DetectSettings& s) {
   const int64_t rows = output.dims[1];
   const int64_t width = output.dims[2];
   std::vector<RawDetection> detections;
-  for (int64_t r = 0; r < rows && static_cast<int>(detections.size()) < s.max_det; r++) {
+  for (int64_t r = 0; r < rows && static_cast<int>(detections.size()) < s.nms.max_det; r++) {
     const float* row = output.data.data() + r * width;
     const double score = row[4];
     const int class_id = static_cast<int>(roundHalfUp(row[5]));
-    if (!(score > s.conf) || !allowed(s.classes, class_id)) continue;
+    if (!(score > s.nms.conf) || !allowed(s.classes, class_id)) continue;
     RawDetection d;
     d.box = {row[0], row[1], row[2], row[3]};
     d.score = score;
@@ -111,6 +104,12 @@ std::vector<RawDetection> decodeEndToEnd(const RawOutput& output, const DetectSe
 }
 
 }  // namespace
+
+double roundHalfUp(double value) {
+  double rounded = std::ceil(value);
+  if (rounded - 0.5 > value) rounded -= 1.0;
+  return rounded;
+}
 
 std::vector<RawDetection> decodeDetections(const RawOutput& output, const DetectSettings& settings) {
   const bool end_to_end = settings.end_to_end || output.dims[2] == 6;

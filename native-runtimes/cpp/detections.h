@@ -22,14 +22,14 @@ struct RawDetection {
 };
 
 struct DetectSettings {
-  double conf = 0.25;
-  double iou = 0.7;
-  int max_det = 300;
-  bool agnostic = false;
+  NmsSettings nms;
   std::optional<std::vector<int>> classes;
   int num_classes = 0;
   bool end_to_end = false;
 };
+
+/** JavaScript's Math.round: halves up, exactly (no error from adding ½ first). */
+double roundHalfUp(double value);
 
 /** [1, 4 + classes + extra, anchors] through NMS, or [1, rows, 6 + extra] end-to-end rows through the filter. */
 std::vector<RawDetection> decodeDetections(const RawOutput& output, const DetectSettings& settings);

@@ -51,7 +51,7 @@ SourceSpan sourceSpan(int from, int size, int offset, double scale, int source_s
 
 /** Run lengths (starting with 0s) of one input row of a mask, sampled at the given columns. */
 std::vector<int64_t> sampledRowRuns(const InstanceMask& mask, int input_row, const std::vector<int>& columns) {
-  const uint8_t* row = mask.data.data() + static_cast<size_t>(input_row) * mask.width;
+  const uint8_t* row = mask.data.data() + static_cast<size_t>(input_row) * mask.area.width;
   std::vector<int64_t> runs;
   uint8_t bit = 0;
   int64_t length = 0;
@@ -92,7 +92,7 @@ std::optional<InstanceMask> instanceMask(const RawOutput& prototypes, const std:
   if (width == 0 || height == 0) return std::nullopt;
   const AxisSamples columns = axisSamples(proto_width, input_width, x0, width);
   const AxisSamples rows = axisSamples(proto_height, input_height, y0, height);
-  InstanceMask mask{x0, y0, width, height, std::vector<uint8_t>(static_cast<size_t>(width) * height)};
+  InstanceMask mask{cv::Rect(x0, y0, width, height), std::vector<uint8_t>(static_cast<size_t>(width) * height)};
   bool any = false;
   for (int r = 0; r < height; r++) {
     const float* top = low.data() + static_cast<size_t>(rows.first[r]) * proto_width;
@@ -113,9 +113,9 @@ std::optional<InstanceMask> instanceMask(const RawOutput& prototypes, const std:
 }
 
 std::optional<Mask> maskToSource(const InstanceMask& mask, const InputPlacement& p) {
-  const SourceSpan columns = sourceSpan(mask.x, mask.width, p.left,
+  const SourceSpan columns = sourceSpan(mask.area.x, mask.area.width, p.left,
                                         static_cast<double>(p.resized_width) / p.source_width, p.source_width);
-  const SourceSpan rows = sourceSpan(mask.y, mask.height, p.top,
+  const SourceSpan rows = sourceSpan(mask.area.y, mask.area.height, p.top,
                                      static_cast<double>(p.resized_height) / p.source_height, p.source_height);
   if (columns.indices.empty() || rows.indices.empty()) return std::nullopt;
   // Encoded row by row, never as a photo-sized bitmap: photo rows on one input row share that row's runs.

@@ -13,11 +13,8 @@ namespace edgepack {
 
 /** A binary mask in model-input pixels, stored over the rectangle its box covers. */
 struct InstanceMask {
-  int x = 0;
-  int y = 0;
-  int width = 0;
-  int height = 0;
-  std::vector<uint8_t> data;
+  cv::Rect area;
+  std::vector<uint8_t> data;  // area.width × area.height, row-major, 1 inside the instance
 };
 
 /** Ultralytics' process_mask(upsample=True) for one detection; nothing when no pixel of it is left. */

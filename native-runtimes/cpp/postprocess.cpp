@@ -14,10 +14,7 @@ namespace {
 /** JavaScript's Math.round(value · 10^digits) / 10^digits: halves up, as the reference rounds every number. */
 double roundTo(double value, int digits) {
   const double factor = std::pow(10.0, digits);
-  const double scaled = value * factor;
-  double rounded = std::ceil(scaled);
-  if (rounded - 0.5 > scaled) rounded -= 1.0;
-  return rounded / factor;
+  return roundHalfUp(value * factor) / factor;
 }
 
 double clampTo(double value, double max) { return value < 0 ? 0 : value > max ? max : value; }
@@ -125,10 +122,10 @@ std::vector<Prediction> postprocess(const ModelFacts& facts, const std::vector<R
   if (facts.task == Task::Classify || !placement.letterbox) return classify(facts, outputs[0], options);
   checkDetectionOutputs(facts, outputs);
   DetectSettings settings;
-  settings.conf = options.conf.value_or(facts.nms.conf);
-  settings.iou = options.iou.value_or(facts.nms.iou);
-  settings.max_det = options.max_det.value_or(facts.nms.max_det);
-  settings.agnostic = options.agnostic.value_or(facts.nms.agnostic);
+  settings.nms.conf = options.conf.value_or(facts.nms.conf);
+  settings.nms.iou = options.iou.value_or(facts.nms.iou);
+  settings.nms.max_det = options.max_det.value_or(facts.nms.max_det);
+  settings.nms.agnostic = options.agnostic.value_or(facts.nms.agnostic);
   settings.classes = options.classes;
   settings.num_classes = static_cast<int>(facts.names.size());
   settings.end_to_end = facts.end_to_end;
