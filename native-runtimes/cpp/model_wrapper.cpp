@@ -83,7 +83,8 @@ ModelWrapper::ModelWrapper(const std::string& model_path, const std::string& met
   options.SetExecutionMode(ExecutionMode::ORT_SEQUENTIAL);
   options.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
   try {
-    session_->session = Ort::Session(session_->env, model_path.c_str(), options);
+    // The path in the platform's own characters (ONNX Runtime takes wide strings on Windows).
+    session_->session = Ort::Session(session_->env, std::filesystem::path(model_path).c_str(), options);
   } catch (const Ort::Exception& e) {
     throw Error(model_path + " is not an ONNX model ONNX Runtime can load: " + e.what(),
                 "Give the model.onnx an Edgepack export wrote; if it was one, it is damaged — export again.");
