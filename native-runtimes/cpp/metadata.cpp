@@ -206,9 +206,8 @@ void readInputSize(const Json& document, const std::string& path, ModelFacts& fa
       (*shape)[3].is_number_integer()) {
     size = std::array<int, 2>{(*shape)[2].get<int>(), (*shape)[3].get<int>()};
   }
-  if (!size || (*size)[0] < 1 || (*size)[1] < 1) {
-    throw invalidField(path, "input.shape", "is missing: the model's input size ([1, 3, height, width]) is needed");
-  }
+  if (!size) return;  // a dynamic input: the wrapper takes the size from the model (model_wrapper.cpp)
+  if ((*size)[0] < 1 || (*size)[1] < 1) throw invalidField(path, "input.shape", "has a size below 1 pixel");
   facts.input_height = (*size)[0];
   facts.input_width = (*size)[1];
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
 #include <onnxruntime_cxx_api.h>
 
 namespace edgepack {
@@ -102,16 +103,7 @@ ModelWrapper::ModelWrapper(const std::string& model_path, const std::string& met
                     shapeText(input_shape) + ", where the wrapper feeds one [1, 3, height, width] float tensor.",
                 "Use an image model (detect, segment, classify, pose) exported by Edgepack.");
   }
-  const std::vector<int64_t> declared_input{1, 3, facts_.input_height, facts_.input_width};
-  if (shapesDiffer(input_shape, declared_input)) {
-    throw Error(file_name + "'s input is " + shapeText(input_shape) + ", but " + facts_.source + " says " +
-                    shapeText(declared_input) + " (field input.shape).",
-                kMismatchHint);
-  }
-  if (input_shape[2] > 0 && input_shape[3] > 0) {
-    facts_.input_height = static_cast<int>(input_shape[2]);
-    facts_.input_width = static_cast<int>(input_shape[3]);
-  }
+  resolveInputSize(input_shape, file_name);
   const size_t output_count = s.GetOutputCount();
   if (!facts_.outputs.empty() && facts_.outputs.size() != output_count) {
     throw Error(file_name + " has " + std::to_string(output_count) + " outputs, but " + facts_.source + " lists " +
@@ -132,6 +124,39 @@ ModelWrapper::ModelWrapper(const std::string& model_path, const std::string& met
 }
 
 ModelWrapper::~ModelWrapper() = default;
+
+void ModelWrapper::resolveInputSize(const std::vector<int64_t>& input_shape, const std::string& file_name) {
+  if (facts_.input_height > 0) {
+    const std::vector<int64_t> declared{1, 3, facts_.input_height, facts_.input_width};
+    if (shapesDiffer(input_shape, declared)) {
+      throw Error(file_name + "'s input is " + shapeText(input_shape) + ", but " + facts_.source + " says " +
+                      shapeText(declared) + " (field input.shape).",
+                  kMismatchHint);
+    }
+  }
+  if (input_shape[2] > 0 && input_shape[3] > 0) {
+    facts_.input_height = static_cast<int>(input_shape[2]);
+    facts_.input_width = static_cast<int>(input_shape[3]);
+    return;
+  }
+  if (facts_.input_height > 0) return;
+  // A dynamic input and a metadata.json that leaves the size open: Ultralytics' own note in the ONNX file, as the
+  // app's preview reads it ("imgsz": "[640, 640]").
+  Ort::AllocatorWithDefaultOptions allocator;
+  const auto note = session_->session.GetModelMetadata().LookupCustomMetadataMapAllocated("imgsz", allocator);
+  const nlohmann::json imgsz = note ? nlohmann::json::parse(note.get(), nullptr, false) : nlohmann::json();
+  if (imgsz.is_number_integer() && imgsz.get<int>() > 0) {
+    facts_.input_height = facts_.input_width = imgsz.get<int>();
+  } else if (imgsz.is_array() && imgsz.size() == 2 && imgsz[0].is_number_integer() && imgsz[1].is_number_integer() &&
+             imgsz[0].get<int>() > 0 && imgsz[1].get<int>() > 0) {
+    facts_.input_height = imgsz[0].get<int>();
+    facts_.input_width = imgsz[1].get<int>();
+  } else {
+    throw Error(facts_.source + ": field \"input.shape\" leaves the input size open, and " + file_name +
+                    " does not say it either: the model's input size ([1, 3, height, width]) is needed.",
+                "Use the metadata.json the Edgepack export wrote beside the model, or export with a fixed size.");
+  }
+}
 
 std::string shapeText(const std::vector<int64_t>& dims) {
   std::string text = "[";

@@ -51,7 +51,7 @@ struct ModelFacts {
   Task task = Task::Detect;
   std::string task_name;
   std::vector<std::string> names;
-  int input_height = 0;
+  int input_height = 0;  // 0 when metadata.json leaves the size open (ModelWrapper reads it from the model)
   int input_width = 0;
   bool end_to_end = false;
   int keypoint_count = 0;   // pose: keypoints per object
@@ -175,6 +175,9 @@ class ModelWrapper {
                                   StageTimings* timings = nullptr, cv::Size* image_size = nullptr);
 
  private:
+  /** The graph's fixed input size, else metadata.json's, else the ONNX file's own note; checked to agree. */
+  void resolveInputSize(const std::vector<int64_t>& input_shape, const std::string& file_name);
+
   struct Session;
   ModelFacts facts_;
   std::unique_ptr<Session> session_;

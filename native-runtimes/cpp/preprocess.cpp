@@ -84,12 +84,12 @@ class NchwWriter {
     }
   }
 
-  /** Sets every position to what a grey pixel of `value` (the padding) becomes. */
-  void fill(int value) {
-    const size_t plane = tensor_.size() / 3;
+  /** Sets `count` positions from row y, column x on to what a grey pixel of `value` (the padding) becomes. */
+  void fill(int value, int y, int x, size_t count) {
+    const size_t at = static_cast<size_t>(y) * width_ + x;
     const uint8_t byte = static_cast<uint8_t>(value);
     for (int source = 0; source < 3; source++) {
-      std::fill_n(tensor_.begin() + plane_start_[source], plane, table_[source][byte]);
+      std::fill_n(tensor_.begin() + plane_start_[source] + at, count, table_[source][byte]);
     }
   }
 
@@ -152,7 +152,15 @@ PreparedInput prepareInput(const ModelFacts& facts, const cv::Mat& rgb) {
   int left = 0;
   int top = 0;
   if (p.letterbox) {
-    writer.fill(facts.preprocess.pad_value);
+    // Only the padding around the picture is filled: the picture's pixels are written once, below.
+    const int pad = facts.preprocess.pad_value;
+    const size_t row = static_cast<size_t>(p.input_width);
+    writer.fill(pad, 0, 0, p.top * row);
+    for (int y = p.top; y < p.top + p.resized_height; y++) {
+      writer.fill(pad, y, 0, p.left);
+      writer.fill(pad, y, p.left + p.resized_width, p.right);
+    }
+    writer.fill(pad, p.top + p.resized_height, 0, p.bottom * row);
     if (p.resized_width == rgb.cols && p.resized_height == rgb.rows) picture = rgb;
     else cv::resize(rgb, picture, cv::Size(p.resized_width, p.resized_height), 0, 0, cv::INTER_LINEAR);
     left = p.left;

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot } from '../../scripts/runtimes-python.mjs';
+import { writeEndToEndVectors } from './end-to-end-vectors.mjs';
 import { onnxruntimeRoot } from './onnxruntime-sdk.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,9 +29,9 @@ const IMAGES = [
 ].map((p) => path.join(repo, p));
 
 let failures = 0;
-function check(name, fn) {
+async function check(name, fn) {
   try {
-    fn();
+    await fn();
     console.log(`ok   ${name}`);
   } catch (error) {
     failures++;
@@ -128,16 +129,19 @@ const modelOf = (task) => path.join(vectors, 'models', task, 'model.onnx');
 const metadataOf = (task) => path.join(vectors, 'models', task, 'metadata.json');
 const example = (...args) => run(bin.example, args);
 
-check('conformance: every vector (decode, letterbox/crop, input tensor, post-processing, end to end)', () => {
-  const cases = JSON.parse(fs.readFileSync(path.join(vectors, 'index.json'), 'utf8')).cases;
-  const r = run(bin.conformance, [vectors]);
-  process.stdout.write(r.stdout.replace(/^/gm, '     '));
-  if (r.status !== 0 || !r.stdout.includes(`${cases.length} of ${cases.length} conformance cases passed`)) {
-    throw new Error(`the runner exited ${r.status} ${r.stderr}`);
-  }
-});
+await check(
+  'conformance: every vector (decode, letterbox/crop, input tensor, post-processing, end to end)',
+  () => {
+    const cases = JSON.parse(fs.readFileSync(path.join(vectors, 'index.json'), 'utf8')).cases;
+    const r = run(bin.conformance, [vectors]);
+    console.log(r.stdout.trimEnd().replace(/^/gm, '     '));
+    if (r.status !== 0 || !r.stdout.includes(`${cases.length} of ${cases.length} conformance cases passed`)) {
+      throw new Error(`the runner exited ${r.status} ${r.stderr}`);
+    }
+  },
+);
 
-check('conformance: a vector whose expected predictions are off in the last digit fails', () => {
+await check('conformance: a vector whose expected predictions are off in the last digit fails', () => {
   const name = JSON.parse(fs.readFileSync(path.join(vectors, 'index.json'), 'utf8')).cases[0];
   const dir = tamperedVectors(name);
   try {
@@ -151,18 +155,40 @@ check('conformance: a vector whose expected predictions are off in the last digi
   }
 });
 
+await check('conformance: end-to-end outputs (NMS in the model), post-processing only', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-cpp-e2e-'));
+  try {
+    const names = await writeEndToEndVectors(vectors, dir);
+    const r = run(bin.conformance, ['--no-model', dir, ...names]);
+    console.log(r.stdout.trimEnd().replace(/^/gm, '     '));
+    if (r.status !== 0) throw new Error(`the runner exited ${r.status} ${r.stderr}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 for (const task of TASKS) {
-  check(`example --json equals edgepack predict --json (${task}, ${IMAGES.length} images, conf 0.01)`, () => {
-    const expected = predictDocument(modelOf(task), IMAGES);
-    const r = mustRun(bin.example, [modelOf(task), metadataOf(task), ...IMAGES, '--json', '--conf', '0.01']);
-    if (r.stdout !== expected) throw new Error(firstDifference(r.stdout, expected));
-    const found = JSON.parse(expected).results.map((x) => x.predictions.length);
-    if (found.every((n) => n === 0)) throw new Error('no predictions on any image: nothing was compared');
-    console.log(`     predictions per image: ${found.join(', ')}`);
-  });
+  await check(
+    `example --json equals edgepack predict --json (${task}, ${IMAGES.length} images, conf 0.01)`,
+    () => {
+      const expected = predictDocument(modelOf(task), IMAGES);
+      const r = mustRun(bin.example, [
+        modelOf(task),
+        metadataOf(task),
+        ...IMAGES,
+        '--json',
+        '--conf',
+        '0.01',
+      ]);
+      if (r.stdout !== expected) throw new Error(firstDifference(r.stdout, expected));
+      const found = JSON.parse(expected).results.map((x) => x.predictions.length);
+      if (found.every((n) => n === 0)) throw new Error('no predictions on any image: nothing was compared');
+      console.log(`     predictions per image: ${found.join(', ')}`);
+    },
+  );
 }
 
-check('example --repeat prints the median milliseconds of every stage', () => {
+await check('example --repeat prints the median milliseconds of every stage', () => {
   const r = mustRun(bin.example, [modelOf('detect'), metadataOf('detect'), IMAGES[0], '--repeat', '3']);
   const { median_ms: ms } = JSON.parse(r.stdout);
   for (const stage of ['decode', 'preprocess', 'inference', 'postprocess']) {
@@ -188,81 +214,66 @@ function withoutFormats(edit) {
   return JSON.stringify(m);
 }
 
-check('bad input: a non-image names the file', () => {
+await check('bad input: a non-image names the file', () => {
   const file = path.join(scratch, 'notes.jpg');
   fs.writeFileSync(file, 'not an image\n');
   expectFailure(example(modelOf('detect'), metadataOf('detect'), file), file, 'is not an image');
 });
-check('bad input: a missing image names the path', () => {
+await check('bad input: a missing image names the path', () => {
   expectFailure(
     example(modelOf('detect'), metadataOf('detect'), path.join(scratch, 'nope.jpg')),
     'No image file at',
   );
 });
-check('bad input: no metadata.json beside the model', () => {
-  const dir = bundleWith('no-metadata', null);
-  expectFailure(
-    example(path.join(dir, 'model.onnx'), IMAGES[0]),
-    `No metadata.json at ${path.join(dir, 'metadata.json')}`,
-  );
-});
-check('bad input: metadata.json that is not JSON names the file', () => {
-  const dir = bundleWith('broken', '{"task": "detect",');
-  expectFailure(
-    example(path.join(dir, 'model.onnx'), IMAGES[0]),
-    path.join(dir, 'metadata.json'),
-    'is not valid JSON',
-  );
-});
-check('bad input: metadata.json without class names names the file and field', () => {
-  const dir = bundleWith(
-    'no-names',
+/** metadata.json beside the detect model (null: none) and what the error must say, given the file's path. */
+const BAD_METADATA = [
+  ['no metadata.json beside the model', null, (file) => [`No metadata.json at ${file}`]],
+  [
+    'metadata.json that is not JSON names the file',
+    '{"task": "detect",',
+    (file) => [file, 'is not valid JSON'],
+  ],
+  [
+    'metadata.json without class names names the file and field',
     withoutFormats((m) => delete m.names),
-  );
-  expectFailure(
-    example(path.join(dir, 'model.onnx'), IMAGES[0]),
-    path.join(dir, 'metadata.json'),
-    'field "names" is missing',
-  );
-});
-check('bad input: metadata.json with a wrongly typed field names the field', () => {
-  const dir = bundleWith(
-    'bad-conf',
+    (file) => [file, 'field "names" is missing'],
+  ],
+  [
+    'metadata.json with a wrongly typed field names the field',
     withoutFormats((m) => (m.postprocessing.nms.conf = 'high')),
-  );
-  expectFailure(
-    example(path.join(dir, 'model.onnx'), IMAGES[0]),
-    'field "postprocessing.nms.conf" must be a number',
-  );
-});
-check('bad input: a model whose outputs differ from its metadata (detect model, pose metadata)', () => {
+    () => ['field "postprocessing.nms.conf" must be a number'],
+  ],
+  [
+    'class names that do not fit the outputs, with no outputs listed',
+    withoutFormats((m) => {
+      m.names = ['a', 'b', 'c', 'd', 'e'];
+      delete m.outputs;
+    }),
+    () => ['do not match', '5 classes', 'output "output0" is [1, 7, 525]'],
+  ],
+];
+for (const [index, [what, text, needles]] of BAD_METADATA.entries()) {
+  await check(`bad input: ${what}`, () => {
+    const dir = bundleWith(`metadata-${index}`, text);
+    expectFailure(
+      example(path.join(dir, 'model.onnx'), IMAGES[0]),
+      ...needles(path.join(dir, 'metadata.json')),
+    );
+  });
+}
+await check('bad input: a model whose outputs differ from its metadata (detect model, pose metadata)', () => {
   expectFailure(
     example(modelOf('detect'), metadataOf('pose'), IMAGES[0]),
     'output "output0" is [1, 7, 525]',
     'outputs[0].shape',
   );
 });
-check(
+await check(
   'bad input: a model with fewer outputs than its metadata lists (detect model, segment metadata)',
   () => {
     expectFailure(example(modelOf('detect'), metadataOf('segment'), IMAGES[0]), 'has 1 outputs', 'lists 2');
   },
 );
-check('bad input: class names that do not fit the outputs, with no outputs listed', () => {
-  const dir = bundleWith(
-    'wrong-names',
-    withoutFormats((m) => {
-      m.names = ['a', 'b', 'c', 'd', 'e'];
-      delete m.outputs;
-    }),
-  );
-  expectFailure(
-    example(path.join(dir, 'model.onnx'), IMAGES[0]),
-    'do not match',
-    '5 classes',
-    'output "output0" is [1, 7, 525]',
-  );
-});
 fs.rmSync(scratch, { recursive: true, force: true });
 
 console.log(failures ? `\nC++ wrapper: ${failures} checks FAILED` : '\nC++ wrapper: all checks passed');
