@@ -10,6 +10,7 @@
 namespace edgepack {
 namespace {
 
+const char* const kImageModelHint = "Use an image model (detect, segment, classify, pose) exported by Edgepack.";
 const char* const kMismatchHint = "Give the metadata.json exported with this model file (they sit side by side).";
 
 /** Fixed dimensions that differ (an open dimension, -1 or 0, matches anything). */
@@ -92,16 +93,21 @@ ModelWrapper::ModelWrapper(const std::string& model_path, const std::string& met
   }
   Ort::Session& s = session_->session;
   Ort::AllocatorWithDefaultOptions allocator;
+  if (s.GetInputCount() != 1) {
+    throw Error(file_name + " has " + std::to_string(s.GetInputCount()) +
+                    " inputs, where the wrapper feeds one [1, 3, height, width] image tensor.",
+                kImageModelHint);
+  }
   const Ort::TypeInfo input_info = s.GetInputTypeInfo(0);  // owns what the shape info below reads
   const auto input_type = input_info.GetTensorTypeAndShapeInfo();
   const std::vector<int64_t> input_shape = input_type.GetShape();
   session_->input_name = s.GetInputNameAllocated(0, allocator).get();
   session_->half_input = input_type.GetElementType() == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16;
   const bool float_input = session_->half_input || input_type.GetElementType() == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT;
-  if (s.GetInputCount() != 1 || input_shape.size() != 4 || !float_input || (input_shape[1] > 0 && input_shape[1] != 3)) {
+  if (input_shape.size() != 4 || !float_input || (input_shape[1] > 0 && input_shape[1] != 3)) {
     throw Error(file_name + " does not take an image: its input is \"" + session_->input_name + "\" " +
                     shapeText(input_shape) + ", where the wrapper feeds one [1, 3, height, width] float tensor.",
-                "Use an image model (detect, segment, classify, pose) exported by Edgepack.");
+                kImageModelHint);
   }
   resolveInputSize(input_shape, file_name);
   const size_t output_count = s.GetOutputCount();
