@@ -21,12 +21,16 @@ for (const name of runtimes) {
   const started = Date.now();
   const r = spawnSync(process.execPath, [path.join(root, name, 'test.mjs')], { stdio: 'inherit' });
   const ok = r.status === 0;
-  console.log(`--- runtime ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `--- runtime ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   if (!ok) failed.push(name);
 }
 if (!runtimes.length) {
   console.error('No runtime test suites found (native-runtimes/<runtime>/test.mjs).');
   process.exit(1);
 }
-console.log(failed.length ? `\nFAILED runtimes: ${failed.join(', ')}` : `\nAll runtimes passed: ${runtimes.join(', ')}`);
+console.log(
+  failed.length ? `\nFAILED runtimes: ${failed.join(', ')}` : `\nAll runtimes passed: ${runtimes.join(', ')}`,
+);
 process.exit(failed.length ? 1 : 0);

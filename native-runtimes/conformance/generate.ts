@@ -4,11 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as prettier from 'prettier';
-import {
-  buildConformanceCase,
-  openConformanceModel,
-  type ConformanceModel,
-} from '../typescript/conformance-case';
+import { buildConformanceCase } from '../typescript/conformance-case';
+import { openConformanceModel, type ConformanceModel } from '../typescript/conformance-model';
 import { readCaseModel, writeConformanceCase, writeConformanceIndex } from '../typescript/conformance-files';
 import { CASES } from './cases';
 import { makeImages, REPO } from './images';

@@ -1,42 +1,19 @@
 /**
  * Builds one conformance vector (native-runtimes/conformance/README.md) with the reference's own functions: decode as
- * cv2.imread, prepareInput, ONNX Runtime with the preview's session options, postprocess. Knows nothing of where the
+ * cv2.imread, prepareInput, the model run by ConformanceModel (ONNX Runtime, the preview's options), postprocess. Knows nothing of where the
  * files go: the caller writes `files` (paths relative to the vectors' folder) and case.json — the repository's
  * generator, and the bundle builder for a model's own vectors.
  */
-import type { InferenceSession } from 'onnxruntime-node';
 import type { CaseOptions, ConformanceCase, TensorDtype } from './conformance-format';
 import { sha256Hex, tensorBytes } from './conformance-format';
+import type { ConformanceModel } from './conformance-model';
 import { decodeImage, type DecodedImage } from './decode';
 import { VisionError } from './errors';
 import { inputTensor, outputTensor, type WireTensor } from './io-tensors';
-import { metadataForFormat } from './metadata';
-import { resolveModelInfo } from './model-info';
-import { readOnnxSummary } from './onnx-proto';
-import { postprocess, type Postprocessed, type ReadyModel } from './postprocess';
+import { postprocess, type Postprocessed } from './postprocess';
 import type { PostprocessOptions } from './predictions';
-import { prepareInput, preprocessSpecFrom, type InputTransform, type PreparedInput } from './preprocess';
-import { PREVIEW_SESSION_OPTIONS } from './session-options';
+import { prepareInput, type InputTransform, type PreparedInput } from './preprocess';
 import { loadSharp } from './sharp';
-
-/** A model as the vectors hold it: its ONNX bytes, its metadata.json and the folder case.json names. */
-export interface ConformanceModelSource {
-  /** Relative to the vectors' folder, e.g. `models/detect`. */
-  path: string;
-  onnx: Uint8Array;
-  /** The parsed metadata.json (an export's: its ONNX document is used). */
-  metadata: unknown;
-}
-
-/** A model read and checked once for all its cases; its ONNX Runtime session is opened on first use. */
-export interface ConformanceModel {
-  path: string;
-  ready: ReadyModel;
-  inputName: string;
-  inputType: TensorDtype;
-  run(feed: WireTensor): Promise<WireTensor[]>;
-  release(): Promise<void>;
-}
 
 export interface ConformanceCaseRequest {
   name: string;
@@ -55,62 +32,17 @@ export interface BuiltConformanceCase {
   files: Map<string, Uint8Array>;
 }
 
-/** Reads the model's facts as the preview does (metadata.json's ONNX document, then the ONNX file's own). */
-export function openConformanceModel(source: ConformanceModelSource): ConformanceModel {
-  const document = metadataForFormat(source.metadata, 'onnx');
-  if (!document) {
-    throw new VisionError(
-      'INVALID_MODEL_METADATA',
-      `The metadata.json of ${source.path} describes no ONNX model (no "onnx" format in it).`,
-      'Give the metadata.json that the ONNX export wrote beside model.onnx.',
-    );
-  }
-  const summary = readOnnxSummary(source.onnx);
-  const info = resolveModelInfo({ metadataJson: document, onnx: summary });
-  const input = summary.inputs[0];
-  if (!input) {
-    throw new VisionError(
-      'INVALID_MODEL_FILE',
-      `${source.path}/model.onnx has no input.`,
-      'Export it again.',
-    );
-  }
-  const [, , height, width] = input.shape;
-  const imgsz: [number, number] =
-    typeof height === 'number' && typeof width === 'number' ? [height, width] : info.imgsz;
-  const spec = preprocessSpecFrom(document, info.task);
-  let session: Promise<InferenceSession> | null = null;
-  const open = async () => {
-    const ort = await import('onnxruntime-node');
-    return ort.InferenceSession.create(source.onnx, PREVIEW_SESSION_OPTIONS);
-  };
-  const outputNames = summary.outputs.map((o) => o.name);
-  return {
-    path: source.path,
-    ready: {
-      info,
-      input: { task: info.task, imgsz, padValue: spec.padValue, preprocess: spec },
-      outputNames,
-    },
-    inputName: input.name,
-    inputType: input.elemType === 'FLOAT16' ? 'float16' : 'float32',
-    async run(feed) {
-      session ??= open();
-      return runSession(await session, input.name, feed, outputNames);
-    },
-    async release() {
-      if (session) await (await session).release();
-      session = null;
-    },
-  };
-}
-
 /** One case: decoded pixels, placement, input tensor, raw outputs (run now, or given) and the predictions. */
 export async function buildConformanceCase(
   model: ConformanceModel,
   request: ConformanceCaseRequest,
 ): Promise<BuiltConformanceCase> {
   const { name } = request;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+    throw new Error(
+      `"${name}" cannot name a case: it becomes a folder, cases/<name>/. Use letters, digits, . _ -.`,
+    );
+  }
   const decoded = await decodeImage(request.imageBytes);
   const prepared = prepareInput(decoded, model.ready.input);
   const feed = inputTensor(prepared.tensor, [...prepared.dims], model.inputType);
@@ -228,29 +160,6 @@ function sampleIndices(prepared: PreparedInput): number[] {
   const centre = Math.floor(height / 2) * width + Math.floor(width / 2);
   const indices = [0, firstPicturePixel, centre, plane + centre, 2 * plane + centre, channels * plane - 1];
   return [...new Set(indices)].sort((a, b) => a - b);
-}
-
-async function runSession(
-  session: InferenceSession,
-  inputName: string,
-  feed: WireTensor,
-  outputNames: string[],
-): Promise<WireTensor[]> {
-  const ort = await import('onnxruntime-node');
-  const data = feed.type === 'float16' ? new Uint16Array(feed.data) : new Float32Array(feed.data);
-  const results = await session.run({ [inputName]: new ort.Tensor(feed.type as 'float32', data, feed.dims) });
-  return outputNames.map((outputName) => {
-    const tensor = results[outputName];
-    if (!tensor) {
-      throw new VisionError(
-        'UNSUPPORTED_MODEL_OUTPUT',
-        `The model gave no "${outputName}" output.`,
-        'Export it again.',
-      );
-    }
-    const values = tensor.data as Float32Array | Uint16Array;
-    return { type: tensor.type, data: values.slice().buffer, dims: [...tensor.dims] };
-  });
 }
 
 function dtypeOf(tensor: WireTensor): TensorDtype {

@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BuiltConformanceCase, ConformanceModelSource } from './conformance-case';
+import type { BuiltConformanceCase } from './conformance-case';
+import type { ConformanceModelSource } from './conformance-model';
 import type { ConformanceCase, ConformanceIndex } from './conformance-format';
 import { CONFORMANCE_SCHEMA_VERSION, tensorFromBytes } from './conformance-format';
 import type { WireTensor } from './io-tensors';

@@ -7,13 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  buildConformanceCase,
-  openConformanceModel,
-  placement,
-  postprocessOutputs,
-  type ConformanceModel,
-} from './conformance-case';
+import { buildConformanceCase, placement, postprocessOutputs } from './conformance-case';
+import { openConformanceModel, type ConformanceModel } from './conformance-model';
 import {
   readCaseModel,
   readCaseOutputs,
@@ -22,7 +17,7 @@ import {
 } from './conformance-files';
 import { postprocessOptionsOf, sha256Hex, tensorBytes, tensorFromBytes } from './conformance-format';
 import { decodeImage } from './decode';
-import { inputTensor } from './io-tensors';
+import { inputTensor, type WireTensor } from './io-tensors';
 import { inputTransformFor, prepareInput } from './preprocess';
 
 const ROOT = path.resolve(import.meta.dirname, '..', 'conformance');
@@ -55,6 +50,15 @@ describe.each(index.cases)('conformance case %s', (name) => {
   const model = modelFor(vector.model);
   const options = postprocessOptionsOf(vector.options);
   const committedOutputs = readCaseOutputs(ROOT, vector);
+  /** The case built now: the model run, or from the raw outputs given. */
+  const build = (outputs?: WireTensor[]) =>
+    buildConformanceCase(model, {
+      name,
+      imagePath: vector.image,
+      imageBytes: read(vector.image),
+      options,
+      outputs,
+    });
 
   it('decodes the image to the committed pixels, and decoded.png holds them losslessly', async () => {
     const decoded = await decodeImage(read(vector.image));
@@ -83,25 +87,14 @@ describe.each(index.cases)('conformance case %s', (name) => {
   });
 
   it('gives the same predictions running model.onnx end to end', async () => {
-    const fresh = await buildConformanceCase(model, {
-      name,
-      imagePath: vector.image,
-      imageBytes: read(vector.image),
-      options,
-    });
+    const fresh = await build();
     // Raw outputs may differ in the last bits on another CPU's kernels; the answer may not.
     expect(fresh.caseJson.predictions).toEqual(vector.predictions);
     expect(fresh.caseJson.predictions.length).toBeGreaterThan(0);
   });
 
   it('is fresh: the builder makes the committed case from the committed raw outputs', async () => {
-    const rebuilt = await buildConformanceCase(model, {
-      name,
-      imagePath: vector.image,
-      imageBytes: read(vector.image),
-      options,
-      outputs: committedOutputs,
-    });
+    const rebuilt = await build(committedOutputs);
     expect(rebuilt.caseJson).toEqual(vector);
     for (const output of vector.outputs) expect(rebuilt.files.get(output.file)).toEqual(read(output.file));
     const png = await decodeImage(rebuilt.files.get(vector.decoded.png)!);
@@ -124,6 +117,12 @@ describe('the freshness check', () => {
       outputs: [{ ...output!, data: values.buffer }],
     });
     expect(rebuilt.caseJson.predictions).not.toEqual(vector.predictions);
+  });
+
+  it('refuses a case name that is not a plain folder name', async () => {
+    const vector = readConformanceCase(ROOT, 'detect-shapes');
+    const request = { name: '../escape', imagePath: vector.image, imageBytes: read(vector.image) };
+    await expect(buildConformanceCase(modelFor(vector.model), request)).rejects.toThrow(/cannot name a case/);
   });
 
   it('refuses a raw output whose size does not match its shape, naming it', () => {
