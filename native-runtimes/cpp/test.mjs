@@ -158,7 +158,7 @@ await check('conformance: a vector whose expected predictions are off in the las
 await check('conformance: end-to-end outputs (NMS in the model), post-processing only', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-cpp-e2e-'));
   try {
-    const names = await writeEndToEndVectors(vectors, dir);
+    const names = writeEndToEndVectors(repo, vectors, dir);
     const r = run(bin.conformance, ['--no-model', dir, ...names]);
     console.log(r.stdout.trimEnd().replace(/^/gm, '     '));
     if (r.status !== 0) throw new Error(`the runner exited ${r.status} ${r.stderr}`);
