@@ -204,13 +204,13 @@ std::vector<Prediction> ModelWrapper::predict(const std::string& image_path, con
   StageTimings t;
   t.decode = millisecondsSince(start);
   start = std::chrono::steady_clock::now();
-  const PreparedInput input = prepareInput(facts_, rgb);
+  prepareInputInto(facts_, rgb, input_);
   t.preprocess = millisecondsSince(start);
   start = std::chrono::steady_clock::now();
-  const std::vector<RawOutput> outputs = infer(input);
+  const std::vector<RawOutput> outputs = infer(input_);
   t.inference = millisecondsSince(start);
   start = std::chrono::steady_clock::now();
-  std::vector<Prediction> predictions = postprocess(facts_, outputs, input.placement, options);
+  std::vector<Prediction> predictions = postprocess(facts_, outputs, input_.placement, options);
   t.postprocess = millisecondsSince(start);
   if (timings) *timings = t;
   return predictions;

@@ -147,6 +147,9 @@ InputPlacement placeInput(const ModelFacts& facts, int source_width, int source_
 /** Resizes (cv::resize INTER_LINEAR letterbox, or Pillow's bilinear + centre crop) and normalises, as the spec says. */
 PreparedInput prepareInput(const ModelFacts& facts, const cv::Mat& rgb);
 
+/** prepareInput into `prepared`, reusing its tensor's memory (image after image of one size: no new allocation). */
+void prepareInputInto(const ModelFacts& facts, const cv::Mat& rgb, PreparedInput& prepared);
+
 /** Everything after inference: decoding, NMS, masks, keypoints, top-k — in the photo's pixels, rounded. */
 std::vector<Prediction> postprocess(const ModelFacts& facts, const std::vector<RawOutput>& outputs,
                                     const InputPlacement& placement, const Options& options);
@@ -181,6 +184,7 @@ class ModelWrapper {
   struct Session;
   ModelFacts facts_;
   std::unique_ptr<Session> session_;
+  PreparedInput input_;  // reused by predict
 };
 
 }  // namespace edgepack

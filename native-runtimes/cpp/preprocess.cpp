@@ -68,9 +68,11 @@ InputPlacement centerCropPlacement(int source_width, int source_height, int widt
 /** An NCHW float tensor written from RGB bytes through a per-channel table of the 256 normalised values. */
 class NchwWriter {
  public:
-  NchwWriter(int width, int height, const PreprocessSpec& spec)
-      : width_(width), tensor_(static_cast<size_t>(width) * height * 3) {
+  /** Writes into `tensor` (resized to fit; every value is written, so a reused one needs no clearing). */
+  NchwWriter(int width, int height, const PreprocessSpec& spec, std::vector<float>& tensor)
+      : width_(width), tensor_(tensor) {
     const size_t plane = static_cast<size_t>(width) * height;
+    tensor_.resize(plane * 3);
     // Division, not multiplication by 1/255, so values equal torch's `im / 255` bit for bit.
     const double divisor = std::abs(spec.scale - 1.0 / 255.0) < 1e-12 ? 255.0 : 1.0 / spec.scale;
     const bool plain = spec.mean == std::array<double, 3>{0, 0, 0} && spec.std == std::array<double, 3>{1, 1, 1};
@@ -106,11 +108,9 @@ class NchwWriter {
     }
   }
 
-  std::vector<float> take() { return std::move(tensor_); }
-
  private:
   int width_;
-  std::vector<float> tensor_;
+  std::vector<float>& tensor_;
   float table_[3][256];
   size_t plane_start_[3];
 };
@@ -143,11 +143,16 @@ InputPlacement placeInput(const ModelFacts& facts, int source_width, int source_
 }
 
 PreparedInput prepareInput(const ModelFacts& facts, const cv::Mat& rgb) {
-  CV_Assert(rgb.type() == CV_8UC3);
   PreparedInput prepared;
+  prepareInputInto(facts, rgb, prepared);
+  return prepared;
+}
+
+void prepareInputInto(const ModelFacts& facts, const cv::Mat& rgb, PreparedInput& prepared) {
+  CV_Assert(rgb.type() == CV_8UC3);
   prepared.placement = placeInput(facts, rgb.cols, rgb.rows);
   const InputPlacement& p = prepared.placement;
-  NchwWriter writer(p.input_width, p.input_height, facts.preprocess);
+  NchwWriter writer(p.input_width, p.input_height, facts.preprocess, prepared.tensor);
   cv::Mat picture;
   int left = 0;
   int top = 0;
@@ -171,8 +176,6 @@ PreparedInput prepareInput(const ModelFacts& facts, const cv::Mat& rgb) {
                                 cv::Rect(p.left, p.top, p.input_width, p.input_height));
   }
   for (int y = 0; y < picture.rows; y++) writer.row(picture.ptr<uint8_t>(y), picture.cols, y + top, left);
-  prepared.tensor = writer.take();
-  return prepared;
 }
 
 }  // namespace edgepack
