@@ -219,6 +219,17 @@ await check('bad input: a non-image names the file', () => {
   fs.writeFileSync(file, 'not an image\n');
   expectFailure(example(modelOf('detect'), metadataOf('detect'), file), file, 'is not an image');
 });
+await check('bad input: a file that is not an ONNX model names the file', () => {
+  const dir = path.join(scratch, 'not-onnx');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'model.onnx'), 'not a model\n');
+  fs.copyFileSync(metadataOf('detect'), path.join(dir, 'metadata.json'));
+  expectFailure(
+    example(path.join(dir, 'model.onnx'), IMAGES[0]),
+    path.join(dir, 'model.onnx'),
+    'is not an ONNX model',
+  );
+});
 await check('bad input: a missing image names the path', () => {
   expectFailure(
     example(modelOf('detect'), metadataOf('detect'), path.join(scratch, 'nope.jpg')),
