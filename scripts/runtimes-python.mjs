@@ -1,6 +1,7 @@
 // The runtime wrappers' own Python environment: a venv at <cache>/edgepack/runtimes-<12 hex of sha256(requirements)>
 // holding native-runtimes/requirements-test.txt and nothing of Edgepack's toolchain (no torch, no Ultralytics), so the
 // Python wrapper is tested as a person who unzips a bundle runs it. Made once, reused while the file is unchanged.
+// `cacheRoot()` is where every runtime suite caches what it sets up (the C++ suite: ONNX Runtime headers, its build).
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
