@@ -4,15 +4,12 @@
 // `example --json` to print byte for byte what `edgepack predict --json` prints for real photos and fixture scenes
 // (every task, conf 0.01 so the tiny fixture models find something on photos), and checks the bad inputs' errors.
 // Needs the apt packages cmake, g++, libopencv-dev, nlohmann-json3-dev. Caches under <cache>/edgepack/.
-import { spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheRoot } from '../../scripts/runtimes-python.mjs';
 import { writeEndToEndVectors } from './end-to-end-vectors.mjs';
-import { onnxruntimeRoot } from './onnxruntime-sdk.mjs';
+import { buildCppWrapper, mustRun, run } from './build.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -37,43 +34,6 @@ async function check(name, fn) {
     failures++;
     console.log(`FAIL ${name}: ${error.message}`);
   }
-}
-
-function run(cmd, args, options = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
-  if (r.error?.code === 'ENOENT') {
-    throw new Error(`${cmd} is not installed: apt-get install -y cmake g++ libopencv-dev nlohmann-json3-dev`);
-  }
-  return r;
-}
-
-function mustRun(cmd, args, options) {
-  const r = run(cmd, args, options);
-  if (r.status !== 0)
-    throw new Error(
-      `${[cmd, ...args].join(' ')} failed (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`,
-    );
-  return r;
-}
-
-function build() {
-  const cache = cacheRoot();
-  const key = crypto.createHash('sha256').update(here).digest('hex').slice(0, 12);
-  const dir = path.join(cache, `cpp-build-${key}`);
-  const sdk = onnxruntimeRoot(cache, repo, path.join(dir, 'onnxruntime-sdk'));
-  const started = Date.now();
-  mustRun('cmake', [
-    '-S',
-    here,
-    '-B',
-    dir,
-    `-DONNXRUNTIME_ROOT=${sdk}`,
-    '-DEDGEPACK_WERROR=ON',
-    '-DCMAKE_BUILD_TYPE=Release',
-  ]);
-  mustRun('cmake', ['--build', dir, '-j', String(Math.min(2, os.availableParallelism()))]);
-  console.log(`Built in ${((Date.now() - started) / 1000).toFixed(1)} s: ${dir}`);
-  return { example: path.join(dir, 'example'), conformance: path.join(dir, 'conformance') };
 }
 
 function expectFailure(r, ...needles) {
@@ -124,7 +84,7 @@ function tamperedVectors(name) {
   return dir;
 }
 
-const bin = build();
+const bin = buildCppWrapper();
 const modelOf = (task) => path.join(vectors, 'models', task, 'model.onnx');
 const metadataOf = (task) => path.join(vectors, 'models', task, 'metadata.json');
 const example = (...args) => run(bin.example, args);
