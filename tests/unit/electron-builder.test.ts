@@ -4,7 +4,7 @@
  */
 import Ajv from 'ajv';
 import yaml from 'js-yaml';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,5 +59,22 @@ describe('electron-builder.yml', () => {
 
   it('packs the app into an asar archive, which onlyLoadAppFromAsar requires', () => {
     expect(config['asar']).toBe(true);
+  });
+
+  it('ships native-runtimes/ as a resource, keeping every file a ship.json lists (what a bundle copies)', () => {
+    const entry = (config['extraResources'] as Obj[]).find((r) => r['from'] === 'native-runtimes');
+    expect(entry?.['to']).toBe('native-runtimes');
+    const excluded = (entry!['filter'] as string[]).filter((f) => f.startsWith('!')).map((f) => f.slice(1));
+    const runtimesDir = path.join(repo, 'native-runtimes');
+    const listed = readdirSync(runtimesDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && readdirSync(path.join(runtimesDir, d.name)).includes('ship.json'))
+      .flatMap((d) => {
+        const ship = JSON.parse(readFileSync(path.join(runtimesDir, d.name, 'ship.json'), 'utf8')) as {
+          files: string[];
+        };
+        return ['ship.json', ...ship.files].map((file) => `${d.name}/${file}`);
+      });
+    // path.matchesGlob is the same glob dialect as electron-builder's filters for these patterns.
+    expect(listed.filter((file) => excluded.some((glob) => path.matchesGlob(file, glob)))).toEqual([]);
   });
 });
