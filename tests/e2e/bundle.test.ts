@@ -53,21 +53,19 @@ describe('bundle zip in the browser', () => {
     await section.waitFor();
 
     // The zip of a small model is written in a fraction of a second: every progress value the bar shows is recorded.
-    await page.evaluate(() => {
-      const seen: string[] = [];
-      (window as unknown as { bundleProgress: string[] }).bundleProgress = seen;
+    await page.evaluate(`(() => {
+      const seen = [];
+      window.__bundleProgress = seen;
       new MutationObserver(() => {
         const bar = document.querySelector('[role="progressbar"][aria-label="Bundle progress"]');
-        const value = bar?.getAttribute('aria-valuenow');
-        if (value && seen.at(-1) !== value) seen.push(value);
+        const value = bar && bar.getAttribute('aria-valuenow');
+        if (value && seen[seen.length - 1] !== value) seen.push(value);
       }).observe(document.body, { subtree: true, childList: true, attributes: true });
-    });
+    })()`);
     await section.getByRole('button', { name: 'Build bundle' }).click();
     const built = section.getByRole('listitem', { name: 'Bundle detect-v1-bundle.zip' });
     await built.waitFor({ timeout: 120_000 });
-    const progress = await page.evaluate(
-      () => (window as unknown as { bundleProgress: string[] }).bundleProgress,
-    );
+    const progress = await page.evaluate<string[]>('window.__bundleProgress');
     expect(progress.length, `progress seen: ${progress.join(', ')}`).toBeGreaterThan(0);
     expect(progress.map(Number)).toEqual([...progress.map(Number)].sort((a, b) => a - b));
     expect(await section.getByRole('progressbar').count()).toBe(0);

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CONFORMANCE_PHOTOS } from '../../electron/core/packages/bundle-conformance';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
@@ -61,7 +62,7 @@ describe('electron-builder.yml', () => {
     expect(config['asar']).toBe(true);
   });
 
-  it('ships native-runtimes/ as a resource, keeping every file a ship.json lists (what a bundle copies)', () => {
+  it('ships native-runtimes/ as a resource, keeping every file a bundle copies (ship.json files, photos)', () => {
     const entry = (config['extraResources'] as Obj[]).find((r) => r['from'] === 'native-runtimes');
     expect(entry?.['to']).toBe('native-runtimes');
     const excluded = (entry!['filter'] as string[]).filter((f) => f.startsWith('!')).map((f) => f.slice(1));
@@ -74,6 +75,8 @@ describe('electron-builder.yml', () => {
         };
         return ['ship.json', ...ship.files].map((file) => `${d.name}/${file}`);
       });
+    // A bundle's conformance vectors are made from these (electron/core/packages/bundle-conformance.ts).
+    listed.push('conformance/README.md', ...CONFORMANCE_PHOTOS.map((photo) => `conformance/images/${photo}`));
     // path.matchesGlob is the same glob dialect as electron-builder's filters for these patterns.
     expect(listed.filter((file) => excluded.some((glob) => path.matchesGlob(file, glob)))).toEqual([]);
   });

@@ -1,13 +1,14 @@
 /**
  * What goes into a bundle zip, decided before a byte is written: the export's model files and metadata.json at the
- * root, each runtime wrapper that runs one of its formats under runtimes/<runtime>/, and the README; manifest.json
- * is added last by the writer. Every problem (an export that is not finished, no wrapper for its formats, no
+ * root, each runtime wrapper that runs one of its formats under runtimes/<runtime>/, the model's own conformance
+ * vectors under conformance/ (ONNX exports), and the README; manifest.json is added last by the writer. Every problem (an export that is not finished, no wrapper for its formats, no
  * metadata.json) is found here, so a refused package never starts a file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ExportJob, FormatResult } from '../../contract';
 import { AppError } from '../errors';
+import { conformanceEntries } from './bundle-conformance';
 import { bundleReadme } from './bundle-readme';
 import type { ShippedRuntime } from './ship';
 import type { ZipEntry } from './zip-writer';
@@ -90,12 +91,19 @@ function readMetadata(subject: BundleSubject): { schemaVersion: string; task: st
   return { schemaVersion: doc.schema_version, task: doc.task };
 }
 
-export function planBundle(subject: BundleSubject, shipped: ShippedRuntime[]): BundlePlan {
+/** Where the bundle's pieces come from: the runtime wrappers and the conformance photos and README. */
+export interface BundleSources {
+  runtimes: ShippedRuntime[];
+  /** native-runtimes/conformance/ */
+  conformanceDir: string;
+}
+
+export async function planBundle(subject: BundleSubject, sources: BundleSources): Promise<BundlePlan> {
   const { job } = subject;
   assertPackageable(job);
   const results = modelResults(job);
   const formats = results.map((r) => r.format);
-  const runtimes = runtimesFor(job, formats, shipped);
+  const runtimes = runtimesFor(job, formats, sources.runtimes);
   const metadata = readMetadata(subject);
   const entries: ZipEntry[] = [
     ...results.flatMap((r) => entriesOf(r.path, path.basename(r.path))),
@@ -104,8 +112,20 @@ export function planBundle(subject: BundleSubject, shipped: ShippedRuntime[]): B
       r.files.flatMap((file) => entriesOf(path.join(r.dir, file), `runtimes/${r.runtime}/${file}`)),
     ),
   ];
+  const onnx = results.find((r) => r.format === 'onnx');
+  const vectors = onnx
+    ? await conformanceEntries(onnx.path, subject.metadataPath!, sources.conformanceDir)
+    : [];
+  entries.push(...vectors);
   const readme = Buffer.from(
-    bundleReadme({ ...subject, formats, runtimes, task: metadata.task, modelFiles: results }),
+    bundleReadme({
+      ...subject,
+      formats,
+      runtimes,
+      task: metadata.task,
+      modelFiles: results,
+      vectors: vectors.some((e) => e.name === 'conformance/index.json'),
+    }),
   );
   entries.push({ name: 'README.md', source: { data: readme }, size: readme.length });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -78,9 +78,12 @@ export class PackagesService {
     const progress = (stage: PackageProgress['stage'], fraction: number) =>
       events.emit('packages:progress', { exportId: job.id, target, stage, fraction });
     progress('collecting', 0);
-    const plan = planBundle(
+    const plan = await planBundle(
       { job, modelName, metadataPath: exports.metadataPath(job.id) },
-      shippedRuntimes(this.deps.runtimesDir),
+      {
+        runtimes: shippedRuntimes(this.deps.runtimesDir),
+        conformanceDir: path.join(this.deps.runtimesDir, 'conformance'),
+      },
     );
     const dir = path.resolve(outDir ?? paths.packagesOfExport(job.modelId, job.version));
     const file = path.join(dir, `${safeName(path.parse(modelName).name)}-v${job.version}-${target}.zip`);
