@@ -39,7 +39,7 @@ export function BundleSection({ job }: { job: ExportJob }) {
   const built = useApp((s) => s.packages[job.id] ?? NONE);
   const usable = job.status === 'completed' || job.status === 'partial';
   return (
-    <section className="bundle-section" aria-label="Bundle zip">
+    <section className="result-card" aria-label="Bundle zip">
       <header className="result-header">
         <h3>Bundle zip</h3>
         <button type="button" disabled={!usable || Boolean(progress)} onClick={() => void build(job.id)}>
