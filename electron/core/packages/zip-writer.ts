@@ -101,18 +101,18 @@ export async function writeZip(
       options.onBytes?.(done, total);
     };
     const data = { name: entry.name, date: options.date, mode: FILE_MODE };
+    // A source that cannot be read (gone since the plan was made) ends the write instead of stalling it.
+    let unreadable: Promise<never> | null = null;
     if ('file' in entry.source) {
       const counted = tap(count);
-      // A source that cannot be read fails the archive (and so the write), instead of stalling it.
-      fs.createReadStream(entry.source.file)
-        .on('error', (error) => counted.destroy(error))
-        .pipe(counted);
-      archive.append(counted, data);
+      const source = fs.createReadStream(entry.source.file);
+      unreadable = new Promise<never>((_, reject) => source.once('error', reject));
+      archive.append(source.pipe(counted), data);
     } else {
       count(entry.source.data);
       archive.append(entry.source.data, data);
     }
-    await Promise.race([added, failure]);
+    await Promise.race([added, failure, ...(unreadable ? [unreadable] : [])]);
     return { path: entry.name, size, sha256: hash.digest('hex') };
   };
 
