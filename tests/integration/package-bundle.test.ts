@@ -247,6 +247,26 @@ describe('bad input: a clear error, nothing written', () => {
     });
   });
 
+  it('an export whose metadata.json is gone: says so, names the file and the export to make', () => {
+    const { id, modelId } = exported['detect']!;
+    const metadata = path.join(home, 'exports', modelId, 'v1', 'metadata.json');
+    const aside = path.join(scratch, 'metadata.json.aside');
+    fs.renameSync(metadata, aside);
+    try {
+      const out = path.join(scratch, 'no-metadata');
+      const run = cli(home, ['package', id, '--out', out, '--json']);
+      expect(run.code).toBe(1);
+      expect(run.json.error).toMatchObject({
+        code: 'PACKAGE_NO_METADATA',
+        message: expect.stringContaining(metadata),
+        hint: `Export the model again (\`edgepack export ${modelId} --format onnx\`) and package the new export.`,
+      });
+      expect(fs.existsSync(out)).toBe(false);
+    } finally {
+      fs.renameSync(aside, metadata);
+    }
+  });
+
   /** Runs `package --out <mount>/<sub>` after `setup` made <mount>, in a private mount namespace; lists <mount>. */
   function packageInNamespace(setup: (mount: string) => string, sub: string) {
     const dir = fs.mkdtempSync(path.join(scratch, 'ns-'));
