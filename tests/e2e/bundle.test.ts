@@ -43,14 +43,17 @@ afterAll(async () => {
 
 describe('bundle zip in the browser', () => {
   it("builds the export's bundle from its detail, with progress, and shows where it is", async () => {
-    const card = page.getByRole('article', { name: 'Model detect' });
-    await card.waitFor({ timeout: 60_000 });
-    await card.getByRole('button', { name: 'Export this model' }).click();
-    const row = page.getByRole('row', { name: 'Export v1' });
-    await row.getByRole('button', { name: 'Details of Export v1' }).click();
     const detail = page.getByRole('dialog', { name: /Export v1 — ONNX/ });
     const section = detail.getByRole('region', { name: 'Bundle zip' });
-    await section.waitFor();
+    const openDetail = async () => {
+      const card = page.getByRole('article', { name: 'Model detect' });
+      await card.waitFor({ timeout: 60_000 });
+      await card.getByRole('button', { name: 'Export this model' }).click();
+      const row = page.getByRole('row', { name: 'Export v1' });
+      await row.getByRole('button', { name: 'Details of Export v1' }).click();
+      await section.waitFor();
+    };
+    await openDetail();
 
     // The zip of a small model is written in a fraction of a second: every progress value the bar shows is recorded.
     await page.evaluate(`(() => {
@@ -83,6 +86,12 @@ describe('bundle zip in the browser', () => {
     expect(fs.statSync(zip!).size).toBeGreaterThan(0);
     expect(spawnSync('unzip', ['-Z1', zip!], { encoding: 'utf8' }).stdout).toMatch(/^manifest\.json$/m);
     await page.screenshot({ path: SCREENSHOT.replace('.png', '-shown.png'), fullPage: true });
+
+    // The core keeps the record: after a reload, the detail lists the bundle again (packages:list).
+    await page.reload();
+    await openDetail();
+    await section.getByRole('listitem', { name: 'Bundle detect-v1-bundle.zip' }).waitFor();
+    expect(await section.getByRole('listitem').count()).toBe(1);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -17,11 +17,11 @@ export interface ReadmeFacts {
 const CONFORMANCE = [
   '## Checking a device against the app',
   '',
-  "`conformance/` holds this model's own test vectors, made by the reference runtime that the Edgepack app, `edgepack predict` and the endpoint run: for each photo in `conformance/images/`, `conformance/cases/<case>/case.json` gives the pixels as OpenCV decodes them (`decoded.png`, lossless), where the letterbox puts the photo, the SHA-256 of the input tensor, the model's raw outputs (`<output>.bin`, little-endian float) and the predictions at the thresholds in `options` (metadata.json's; a photo that gives nothing at those is made at conf 0.01, max_det 20 instead, so the decoder and NMS are exercised). `conformance/README.md` describes every field.",
+  "`conformance/` holds this model's own test vectors, made by the reference runtime that the Edgepack app, `edgepack predict` and the endpoint run: for each photo in `conformance/images/`, `conformance/cases/<case>/case.json` gives the pixels as OpenCV decodes them (`decoded.png`, lossless), where the letterbox (a classifier: the centre crop) puts the photo, the SHA-256 of the input tensor, the model's raw outputs (`<output>.bin`, little-endian float) and the predictions at the thresholds in `options` (metadata.json's; a photo that gives nothing at those is made at conf 0.01, max_det 20 instead, so the decoder and NMS are exercised). `conformance/README.md` describes every field.",
   '',
   'On the device, with the wrapper you ship:',
   '',
-  "1. Pre-processing: from `decoded.png` (or the photo, where the device decodes JPEG as OpenCV does), the letterbox placement must equal `preprocess` and the input tensor's SHA-256 must equal `input.sha256`.",
+  "1. Pre-processing: from `decoded.png` (or the photo, where the device decodes JPEG as OpenCV does), the placement must equal `preprocess` and the input tensor's SHA-256 must equal `input.sha256`.",
   '2. Post-processing: from the `.bin` raw outputs, the predictions must equal `predictions` (class, confidence to 5 decimals, bbox to 0.01 px).',
   '3. End to end: running the model on the photo must give the same predictions (the raw outputs may differ in the last bits between inference engines).',
 ].join('\n');
