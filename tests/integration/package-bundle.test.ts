@@ -247,6 +247,28 @@ describe('bad input: a clear error, nothing written', () => {
     });
   });
 
+  it('an ONNX export of batch 2: its vectors cannot be made (the reference runs one image), says to export batch 1', () => {
+    const made = cli(home, [
+      'export',
+      exported['detect']!.modelId,
+      '--format',
+      'onnx',
+      '--batch',
+      '2',
+      '--json',
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const out = path.join(scratch, 'batch-2');
+    const run = cli(home, ['package', made.json.id, '--out', out, '--json']);
+    expect(run.code).toBe(1);
+    expect(run.json.error).toMatchObject({
+      code: 'PACKAGE_BATCH_UNSUPPORTED',
+      message: expect.stringContaining('takes batches of 2 images'),
+      hint: expect.stringContaining('leave out --batch'),
+    });
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   it('an export whose metadata.json is gone: says so, names the file and the export to make', () => {
     const { id, modelId } = exported['detect']!;
     const metadata = path.join(home, 'exports', modelId, 'v1', 'metadata.json');

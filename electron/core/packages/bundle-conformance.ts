@@ -17,7 +17,9 @@ import {
   CONFORMANCE_SCHEMA_VERSION,
   tensorFromBytes,
 } from '../../../native-runtimes/typescript/conformance-format';
+import { readOnnxSummary } from '../../../native-runtimes/typescript/onnx-proto';
 import type { PostprocessOptions } from '../../../native-runtimes/typescript/predictions';
+import { AppError } from '../errors';
 import type { ZipEntry } from './zip-writer';
 
 /** Real photos of native-runtimes/conformance/images/: a portrait and a landscape one. */
@@ -49,6 +51,17 @@ async function photoCase(
   return buildConformanceCase(model, { ...request, outputs, options: LOW_THRESHOLDS });
 }
 
+/** A failure of the reference on this model, said as such (its own errors already say what to do). */
+function vectorsFailed(error: unknown, onnxFile: string, photo: string): unknown {
+  if ((error as { code?: unknown }).code && (error as { hint?: unknown }).hint) return error;
+  return new AppError(
+    'CONFORMANCE_VECTORS_FAILED',
+    `The reference runtime could not run ${onnxFile} on ${photo} to make the bundle's conformance vectors: ${(error as Error).message}`,
+    'Check the export in the playground (or `edgepack predict <export-id> <photo>`): a model the app cannot run cannot be packaged with its vectors.',
+    { cause: error },
+  );
+}
+
 /**
  * The entries of `conformance/`: README.md (the format), index.json, the photos, and per photo its case folder.
  * `onnxFile` must be the bundle's `model.onnx`, `metadataFile` its metadata.json.
@@ -58,9 +71,18 @@ export async function conformanceEntries(
   metadataFile: string,
   conformanceDir: string,
 ): Promise<ZipEntry[]> {
+  const onnx = new Uint8Array(fs.readFileSync(onnxFile));
+  const batch = readOnnxSummary(onnx).inputs[0]?.shape[0];
+  if (typeof batch === 'number' && batch > 1) {
+    throw new AppError(
+      'PACKAGE_BATCH_UNSUPPORTED',
+      `${onnxFile} takes batches of ${batch} images; the reference runtime (the app's preview, \`edgepack predict\`) runs one image at a time, so this model's conformance vectors cannot be made.`,
+      'Export the model with batch 1 (the default: leave out --batch), then package that export.',
+    );
+  }
   const model = openConformanceModel({
     path: '..',
-    onnx: new Uint8Array(fs.readFileSync(onnxFile)),
+    onnx,
     metadata: JSON.parse(fs.readFileSync(metadataFile, 'utf8')) as unknown,
   });
   try {
@@ -70,7 +92,9 @@ export async function conformanceEntries(
       const imageFile = path.join(conformanceDir, 'images', photo);
       const imageBytes = new Uint8Array(fs.readFileSync(imageFile));
       const name = `${model.ready.info.task}-${path.parse(photo).name}`;
-      const built = await photoCase(model, name, photo, imageBytes);
+      const built = await photoCase(model, name, photo, imageBytes).catch((error: unknown) => {
+        throw vectorsFailed(error, onnxFile, photo);
+      });
       names.push(name);
       entries.push({
         name: `conformance/images/${photo}`,
