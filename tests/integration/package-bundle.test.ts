@@ -183,6 +183,35 @@ describe.each(['detect', 'classify'])('a bundle of the %s fixture exported to ON
   });
 });
 
+describe('a bundle of an OpenVINO export (no ONNX)', () => {
+  it('holds its model folder and the wrappers that run OpenVINO; no vectors, and the README says how to get them', () => {
+    expect(
+      runtimesOf('openvino').map((s) => s.runtime),
+      'a wrapper that runs OpenVINO',
+    ).not.toEqual([]);
+    const { modelId } = exported['detect']!;
+    const made = cli(home, ['export', modelId, '--format', 'openvino', '--json']);
+    expect(made.code, made.stderr).toBe(0);
+    const run = cli(home, ['package', made.json.id, '--out', path.join(scratch, 'openvino'), '--json']);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.json).toMatchObject({
+      formats: ['openvino'],
+      runtimes: runtimesOf('openvino').map((s) => s.runtime),
+    });
+    const folder = path.basename(made.json.results[0].path);
+    const names = zipNames(run.json.path);
+    expect(names.filter((n) => n.startsWith(`${folder}/`)).sort()).toEqual(
+      fs
+        .readdirSync(made.json.results[0].path)
+        .map((f) => `${folder}/${f}`)
+        .sort(),
+    );
+    expect(names.some((n) => n.startsWith('conformance/'))).toBe(false);
+    const readme = spawnSync('unzip', ['-p', run.json.path, 'README.md'], { encoding: 'utf8' }).stdout;
+    expect(readme).toContain(`\`edgepack export ${modelId} --format onnx,openvino\``);
+  });
+});
+
 describe('deleting the export', () => {
   it("removes its packages' records and files (a file changed since is left alone)", () => {
     const id = exported['classify']!.id;

@@ -42,6 +42,14 @@ function runtimeSection(r: ShippedRuntime, formats: string[]): string {
   ].join('\n');
 }
 
+function noVectors(job: ExportJob): string {
+  return [
+    '## Checking a device against the app',
+    '',
+    `This export has no ONNX model, which a bundle's conformance vectors are made from (the reference runtime runs ONNX). For a bundle with them, export ONNX too, e.g. \`edgepack export ${job.modelId} --format onnx,${job.formats.join(',')}\`, and package that export.`,
+  ].join('\n');
+}
+
 export function bundleReadme(facts: ReadmeFacts): string {
   const { job, modelName, task, formats, runtimes, modelFiles, vectors } = facts;
   return `${[
@@ -65,7 +73,8 @@ export function bundleReadme(facts: ReadmeFacts): string {
     '',
     runtimes.map((r) => runtimeSection(r, formats)).join('\n\n'),
     '',
-    ...(vectors ? [CONFORMANCE, ''] : []),
+    vectors ? CONFORMANCE : noVectors(job),
+    '',
     '## Checking the files',
     '',
     "Each file's SHA-256 is in `manifest.json`; e.g. `sha256sum metadata.json` must print the `sha256` listed for it.",
