@@ -13,6 +13,7 @@ import {
   environmentStatusSchema,
   exportJobSchema,
   modelRecordSchema,
+  packageBuiltSchema,
   previewModelSchema,
   versionReportSchema,
   type CapabilityMatrix,
@@ -337,6 +338,10 @@ export const CLI_OUTPUTS = {
       })
       .strict(),
     about: 'the model, a result per image, a summary (exit 3 when some images failed)',
+  },
+  package: {
+    schema: packageBuiltSchema,
+    about: 'the package built: where, its size and sha256, the formats and runtime wrappers in it',
   },
   deploy: { schema: keyedDeploymentSchema, about: 'the deployment with its key (shown this once)' },
   'deployments list': { schema: z.array(deploymentSchema), about: 'deployments, newest first' },

@@ -21,6 +21,8 @@ import {
   deployTestRequest,
 } from './deploy';
 import type { AppErrorShape } from './errors';
+import type { PackageBuilt, PackageProgress, PackageRecord } from './packages';
+import { packageIdRequest, packagesCreateRequest, packagesListRequest } from './packages';
 import type {
   PreviewBatchStarted,
   PreviewFinished,
@@ -47,6 +49,7 @@ export * from './toolchain';
 export * from './preview';
 export * from './capabilities';
 export * from './deploy';
+export * from './packages';
 
 const empty = z.object({}).strict();
 
@@ -86,6 +89,11 @@ export const channels = {
   'deploy:regenerateKey': { request: deployIdRequest, response: null as unknown as DeploymentWithKey },
   'deploy:delete': { request: deployIdRequest, response: null as unknown as Deployment },
   'deploy:test': { request: deployTestRequest, response: null as unknown as DeployTestResult },
+  /** Builds a package of a completed export into the data folder, with progress on packages:progress. */
+  'packages:create': { request: packagesCreateRequest, response: null as unknown as PackageBuilt },
+  'packages:list': { request: packagesListRequest, response: null as unknown as PackageRecord[] },
+  /** Where the package's file is (the Electron host shows it in the file manager). */
+  'packages:reveal': { request: packageIdRequest, response: null as unknown as { path: string } },
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -153,6 +161,7 @@ export type EventMap = {
   'preview:item': PreviewItem;
   'preview:progress': PreviewProgress;
   'preview:finished': PreviewFinished;
+  'packages:progress': PackageProgress;
 };
 export type EventName = keyof EventMap;
 /** Every event once: a Record over EventName, so an event added to EventMap but not here fails to compile. */
@@ -164,6 +173,7 @@ const everyEvent: Record<EventName, true> = {
   'preview:item': true,
   'preview:progress': true,
   'preview:finished': true,
+  'packages:progress': true,
 };
 export const eventNames = Object.keys(everyEvent) as EventName[];
 

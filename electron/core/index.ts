@@ -17,7 +17,7 @@ import {
   type ToolchainReport,
   type VersionReport,
 } from '../contract';
-import { DeploymentsRepo, ExportJobsRepo, ModelsRepo, openDatabase } from './db';
+import { DeploymentsRepo, ExportJobsRepo, ModelsRepo, PackagesRepo, openDatabase } from './db';
 import { CapabilitiesService } from './capabilities/service';
 import { FileSecretStore } from './deploy/secret-store';
 import { DeployService } from './deploy/service';
@@ -26,6 +26,7 @@ import { EventHub } from './events';
 import { copyArtifacts } from './exports/artifacts';
 import { ExportsService } from './exports/service';
 import { ModelsService } from './models/service';
+import { PackagesService } from './packages/service';
 import { DataPaths } from './paths';
 import { saveAnnotated } from './preview/annotate';
 import { expandInputs } from './preview/inputs';
@@ -83,6 +84,7 @@ export interface CoreServices {
   preview: PreviewService;
   capabilities: CapabilitiesService;
   deploy: DeployService;
+  packages: PackagesService;
 }
 
 export interface CoreWithServices extends LocalCore {
@@ -105,18 +107,45 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
   });
   const modelsRepo = new ModelsRepo(db);
   const jobs = new ExportJobsRepo(db);
-  const exports = new ExportsService({ jobs, models: modelsRepo, paths, toolchain, events });
+  // Packages are built from exports and go with them: the hooks reach the packages service made below.
+  let packages: PackagesService | null = null;
+  const exports = new ExportsService({
+    jobs,
+    models: modelsRepo,
+    paths,
+    toolchain,
+    events,
+    beforeDelete: (job) => packages?.removeFilesOf(job.id, job.modelId, job.version),
+  });
+  packages = new PackagesService({
+    repo: new PackagesRepo(db),
+    exports,
+    models: modelsRepo,
+    paths,
+    events,
+    runtimesDir: path.join(resourcesDir, 'native-runtimes'),
+  });
   const deployments = new DeploymentsRepo(db);
   const secrets = options.secretStore ?? new FileSecretStore(path.join(paths.home, 'secrets.json'));
   const services: CoreServices = {
     paths,
     toolchain,
-    models: new ModelsService({ models: modelsRepo, jobs, paths, toolchain }),
+    models: new ModelsService({
+      models: modelsRepo,
+      jobs,
+      paths,
+      toolchain,
+      beforeRemove: (modelId) => {
+        for (const job of exports.list(modelId)) packages.removeFilesOf(job.id, job.modelId, job.version);
+        fs.rmSync(paths.packagesOfModel(modelId), { recursive: true, force: true });
+      },
+    }),
     exports,
     deployments,
     preview: new PreviewService({ db, events }),
     capabilities: new CapabilitiesService(toolchain),
     deploy: new DeployService({ repo: deployments, exports, secrets }),
+    packages,
   };
   await services.exports.reconcile();
   // After reconciling: scratch folders of dead processes (a CLI killed during `models add`) and of ended jobs go.
@@ -206,6 +235,9 @@ function handlersFor(s: CoreServices): Handlers {
     'deploy:regenerateKey': (r) => s.deploy.regenerateKey(r.id),
     'deploy:delete': (r) => s.deploy.delete(r.id),
     'deploy:test': (r) => s.deploy.test(r),
+    'packages:create': (r) => s.packages.build(r.exportId, r.target),
+    'packages:list': (r) => s.packages.list(r.exportId),
+    'packages:reveal': (r) => s.packages.reveal(r.id),
   };
 }
 
@@ -234,5 +266,6 @@ function localOperations(s: CoreServices): LocalOperations {
     },
     expandImages: (inputs) => expandInputs(inputs),
     saveAnnotated: (result, dir, taken) => saveAnnotated(result, path.resolve(dir), taken),
+    buildPackage: (exportId, target, dir) => s.packages.build(exportId, target, path.resolve(dir)),
   };
 }

@@ -78,7 +78,7 @@ export function registerExports(
     },
   );
 
-  json(exports.command('delete <id>').description('delete an export and its files')).action(
+  json(exports.command('delete <id>').description('delete an export, its files and the packages built from it')).action(
     async (id: string) => {
       const { out } = ctx();
       done(

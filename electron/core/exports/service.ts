@@ -37,6 +37,8 @@ export interface ExportsDeps {
   paths: DataPaths;
   toolchain: Toolchain;
   events: EventHub;
+  /** Runs before a finished export's row is deleted (its packages' files go then). */
+  beforeDelete?: (job: ExportJob) => void;
 }
 
 export interface CreateExport {
@@ -452,6 +454,7 @@ export class ExportsService {
         'Cancel it first, then delete it.',
       );
     }
+    this.deps.beforeDelete?.(this.get(id));
     const { promoted } = this.deps.jobs.delete(id);
     fs.rmSync(row.output_dir ?? this.deps.paths.exportDir(row.model_id, row.version), {
       recursive: true,

@@ -18,6 +18,8 @@ export interface ModelsDeps {
   jobs: ExportJobsRepo;
   paths: DataPaths;
   toolchain: Toolchain;
+  /** Runs before a model's row (and with it its exports' rows) is removed: its exports' packages go then. */
+  beforeRemove?: (modelId: string) => void;
 }
 
 /** Models dropped on the app: checked, described, copied into the data folder, recorded. */
@@ -81,6 +83,7 @@ export class ModelsService {
         'Cancel the export or wait for it to finish, then remove the model.',
       );
     }
+    this.deps.beforeRemove?.(id);
     this.deps.models.remove(id);
     fs.rmSync(this.deps.paths.exportsOfModel(id), { recursive: true, force: true });
     fs.rmSync(this.deps.paths.modelDir(id), { recursive: true, force: true });

@@ -109,6 +109,7 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
         ]);
         get().applyJob(job);
         set((s) => ({ logs: { ...s.logs, [id]: log } }));
+        if (job.status === 'completed' || job.status === 'partial') await get().loadPackages(id);
       } catch (error) {
         fail(error);
       }

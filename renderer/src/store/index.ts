@@ -5,6 +5,7 @@ import { createCapabilitiesSlice } from './capabilities';
 import { createDeploySlice } from './deploy';
 import { createExportsSlice } from './exports';
 import { createModelsSlice } from './models';
+import { createPackagesSlice } from './packages';
 import { createPreviewSlice } from './preview';
 import { createToolchainSlice } from './toolchain';
 import { createUiSlice } from './ui';
@@ -25,6 +26,7 @@ export function createAppStore(host: Host): AppStore {
       ...createCalibrationSlice(context),
       ...createPreviewSlice(context),
       ...createDeploySlice(context),
+      ...createPackagesSlice(context),
     };
   });
 }
@@ -33,6 +35,7 @@ export function createAppStore(host: Host): AppStore {
 export function connectEvents(store: AppStore, host: Host): () => void {
   const { applyJob, applyProgress, appendLog, applyToolchainProgress } = store.getState();
   const { applyPreviewItem, applyPreviewProgress, applyPreviewFinished } = store.getState();
+  const { applyPackageProgress } = store.getState();
   const offs = [
     host.on('exports:updated', (job) => applyJob(job)),
     host.on('exports:progress', ({ jobId, stage, fraction }) => applyProgress(jobId, stage, fraction)),
@@ -41,6 +44,7 @@ export function connectEvents(store: AppStore, host: Host): () => void {
     host.on('preview:item', (item) => applyPreviewItem(item)),
     host.on('preview:progress', (progress) => applyPreviewProgress(progress)),
     host.on('preview:finished', (finished) => applyPreviewFinished(finished)),
+    host.on('packages:progress', (progress) => applyPackageProgress(progress)),
   ];
   if (host.onReconnect) {
     offs.push(
