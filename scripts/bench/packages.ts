@@ -1,7 +1,7 @@
 /**
- * `npm run bench:packages [-- --runs N --big-mb 200]`
+ * `npm run bench:packages [-- --runs N --big-mb 200 --calls 20]`
  *
- * Packages, in sections (the runtime wrappers' figures are to be added as sections of their own):
+ * Packages, in sections (the runtime wrappers' section: `packages-wrappers.ts`):
  * - Bundle zip: `edgepack package <export> --target bundle --out DIR` (the CLI end to end: start-up, database, the
  *   model's conformance vectors run in ONNX Runtime, the zip streamed through archiver) against `zip -r` of the very
  *   same files (the bundle unzipped), median wall time of N alternating runs each, on a real export of the fixture
@@ -17,12 +17,18 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { offlineEnv, toolchainEnvPath } from '../../tests/support/toolchain';
 import { median, timed, type Measure } from './measure';
+import { benchWrappers } from './packages-wrappers';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '3' }, 'big-mb': { type: 'string', default: '200' } },
+  options: {
+    runs: { type: 'string', default: '3' },
+    'big-mb': { type: 'string', default: '200' },
+    calls: { type: 'string', default: '20' },
+  },
 });
 const runs = Number(values.runs);
 const bigMb = Number(values['big-mb']);
+const wrapperCalls = Number(values.calls);
 const repo = process.cwd();
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-bench-packages-'));
 const env = {
@@ -124,6 +130,8 @@ function bundleSection(): void {
 
 try {
   bundleSection();
+  console.log('\n## Runtime wrappers');
+  benchWrappers({ repo, env, venv: toolchainEnvPath(), cli, calls: wrapperCalls, rounds: runs });
 } finally {
   fs.rmSync(home, { recursive: true, force: true });
 }

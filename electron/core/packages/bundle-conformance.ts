@@ -9,10 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   buildConformanceCase,
-  openConformanceModel,
   type BuiltConformanceCase,
-  type ConformanceModel,
 } from '../../../native-runtimes/typescript/conformance-case';
+import {
+  openConformanceModel,
+  type ConformanceModel,
+} from '../../../native-runtimes/typescript/conformance-model';
 import {
   CONFORMANCE_SCHEMA_VERSION,
   tensorFromBytes,
