@@ -3,7 +3,7 @@
  * Electron's IPC, the web harness and the renderer's hosts all read this table.
  */
 import { z } from 'zod';
-import type { ModelRecord } from './models';
+import type { ModelAdded, ModelRecord } from './models';
 import { modelIdRequest, modelsAddRequest } from './models';
 import type { ExportJob } from './exports';
 import { exportConfigRange, exportIdRequest, exportsCreateRequest, exportsListRequest } from './exports';
@@ -21,6 +21,8 @@ import {
   deployTestRequest,
 } from './deploy';
 import type { AppErrorShape } from './errors';
+import type { RemovalOutcome, RemovalPlan } from './removal';
+import { exportsDeleteRequest, modelsRemoveRequest, removalPlanRequest } from './removal';
 import type {
   PreviewBatchStarted,
   PreviewFinished,
@@ -47,21 +49,31 @@ export * from './toolchain';
 export * from './preview';
 export * from './capabilities';
 export * from './deploy';
+export * from './removal';
 
 const empty = z.object({}).strict();
 
 export const channels = {
-  'models:add': { request: modelsAddRequest, response: null as unknown as ModelRecord },
+  'models:add': { request: modelsAddRequest, response: null as unknown as ModelAdded },
   'models:list': { request: empty, response: null as unknown as ModelRecord[] },
   'models:get': { request: modelIdRequest, response: null as unknown as ModelRecord },
-  'models:remove': { request: modelIdRequest, response: null as unknown as { removed: true } },
+  /** What removing the model takes away (exports, files, endpoints on the platform), to ask before. */
+  'models:removal': { request: removalPlanRequest, response: null as unknown as RemovalPlan },
+  'models:remove': {
+    request: modelsRemoveRequest,
+    response: null as unknown as { removed: true } & RemovalOutcome,
+  },
   'exports:create': { request: exportsCreateRequest, response: null as unknown as ExportJob },
   'exports:list': { request: exportsListRequest, response: null as unknown as ExportJob[] },
   'exports:get': { request: exportIdRequest, response: null as unknown as ExportJob },
   'exports:log': { request: exportIdRequest, response: null as unknown as string[] },
   'exports:cancel': { request: exportIdRequest, response: null as unknown as ExportJob },
   'exports:setDefault': { request: exportIdRequest, response: null as unknown as ExportJob },
-  'exports:delete': { request: exportIdRequest, response: null as unknown as { deleted: true } },
+  'exports:removal': { request: removalPlanRequest, response: null as unknown as RemovalPlan },
+  'exports:delete': {
+    request: exportsDeleteRequest,
+    response: null as unknown as { deleted: true } & RemovalOutcome,
+  },
   'exports:reveal': { request: exportIdRequest, response: null as unknown as { path: string } },
   /** Resolves when the job has ended (at once when it already has). */
   'exports:wait': { request: exportIdRequest, response: null as unknown as ExportJob },

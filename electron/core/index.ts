@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import {
   channelNames,
   isChannel,
+  onnxMissingFacts,
   parseRequest,
   type Channel,
   type DoctorReport,
@@ -30,6 +31,7 @@ import { DataPaths } from './paths';
 import { saveAnnotated } from './preview/annotate';
 import { expandInputs } from './preview/inputs';
 import { PreviewService } from './preview/service';
+import { RemovalService } from './removal/service';
 import { removeStaleScratch } from './scratch';
 import { Toolchain } from './toolchain';
 import { formatBytes } from './toolchain/protocol';
@@ -83,6 +85,7 @@ export interface CoreServices {
   preview: PreviewService;
   capabilities: CapabilitiesService;
   deploy: DeployService;
+  removal: RemovalService;
 }
 
 export interface CoreWithServices extends LocalCore {
@@ -108,15 +111,18 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
   const exports = new ExportsService({ jobs, models: modelsRepo, paths, toolchain, events });
   const deployments = new DeploymentsRepo(db);
   const secrets = options.secretStore ?? new FileSecretStore(path.join(paths.home, 'secrets.json'));
+  const models = new ModelsService({ models: modelsRepo, jobs, paths, toolchain });
+  const deploy = new DeployService({ repo: deployments, exports, secrets });
   const services: CoreServices = {
     paths,
     toolchain,
-    models: new ModelsService({ models: modelsRepo, jobs, paths, toolchain }),
+    models,
     exports,
     deployments,
     preview: new PreviewService({ db, events }),
     capabilities: new CapabilitiesService(toolchain),
-    deploy: new DeployService({ repo: deployments, exports, secrets }),
+    deploy,
+    removal: new RemovalService({ paths, models, exports, deployments, deploy }),
   };
   await services.exports.reconcile();
   // After reconciling: scratch folders of dead processes (a CLI killed during `models add`) and of ended jobs go.
@@ -166,17 +172,19 @@ type Handlers = {
 
 function handlersFor(s: CoreServices): Handlers {
   return {
-    'models:add': (r) => s.models.add(r),
+    'models:add': (r) => addModel(s, r),
     'models:list': () => s.models.list(),
     'models:get': (r) => s.models.get(r.id),
-    'models:remove': (r) => s.models.remove(r.id),
+    'models:removal': (r) => s.removal.planModel(r.id),
+    'models:remove': (r) => s.removal.removeModel(r.id, r.endpoints),
     'exports:create': (r) => s.exports.create(r),
     'exports:list': (r) => s.exports.list(r.modelId),
     'exports:get': (r) => s.exports.get(r.id),
     'exports:log': (r) => s.exports.log(r.id),
     'exports:cancel': (r) => s.exports.cancel(r.id),
     'exports:setDefault': (r) => s.exports.setDefault(r.id),
-    'exports:delete': (r) => s.exports.delete(r.id),
+    'exports:removal': (r) => s.removal.planExport(r.id),
+    'exports:delete': (r) => s.removal.deleteExport(r.id, r.endpoints),
     'exports:reveal': (r) => s.exports.reveal(r.id),
     'exports:wait': (r) => s.exports.waitFor(r.id),
     'exports:metadata': (r) => ({ path: s.exports.metadataPath(r.id) }),
@@ -207,6 +215,17 @@ function handlersFor(s: CoreServices): Handlers {
     'deploy:delete': (r) => s.deploy.delete(r.id),
     'deploy:test': (r) => s.deploy.test(r),
   };
+}
+
+/**
+ * Adds a model; a new ONNX file that says its task, class names and input size is kept as it is as export v1 at
+ * once, so it can be previewed, deployed and packaged without an export step.
+ */
+async function addModel(s: CoreServices, request: { path: string; trustUnsafe?: boolean | undefined }) {
+  const added = await s.models.add(request);
+  if (!added.alreadyAdded && added.framework === 'onnx' && onnxMissingFacts(added).length === 0)
+    await s.exports.create({ modelId: added.id, formats: ['onnx'], exportConfig: {}, optimizationConfig: {} });
+  return added;
 }
 
 /** The report, with the state of each first-use environment asked for (and without the key when none was). */

@@ -85,14 +85,26 @@ describe('every command with --json, checked against its schema', () => {
     expect(predicted.json.summary).toMatchObject({ images: 2, predicted: 1, failed: 1, cancelled: false });
     expect(predicted.json.saved).toHaveLength(1);
 
-    expect(cli(home, ['exports', 'delete', id, '--json']).json).toEqual({
+    // Without a terminal to ask, nothing goes unless --yes says so; the refusal names what would go.
+    const unasked = cli(home, ['exports', 'delete', id, '--json']);
+    expect(unasked.code).toBe(1);
+    expect(unasked.json.error).toMatchObject({
+      code: 'CONFIRMATION_NEEDED',
+      message: expect.stringMatching(/^Removing export v1 of detect takes 1 export, \d+ files \(/),
+      hint: expect.stringContaining('--yes'),
+    });
+    expect(cli(home, ['exports', 'show', id, '--json']).json).toMatchObject({ id });
+    expect(cli(home, ['exports', 'delete', id, '--yes', '--json']).json).toEqual({
       deleted: true,
       id,
       defaultId: null,
+      endpoints: [],
     });
-    expect(cli(home, ['models', 'remove', added.json.id, '--json']).json).toEqual({
+    expect(cli(home, ['models', 'remove', added.json.id, '--json']).code).toBe(1);
+    expect(cli(home, ['models', 'remove', added.json.id, '--yes', '--json']).json).toEqual({
       removed: true,
       id: added.json.id,
+      endpoints: [],
     });
     expect(cli(home, ['models', '--json']).json).toEqual([]);
   });

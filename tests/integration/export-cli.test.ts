@@ -178,8 +178,8 @@ describe('versions, the default export, --out and delete', () => {
         .map((j: { version: number }) => j.version),
     ).toEqual([2]);
 
-    const deleted = cli(home, ['exports', 'delete', second.json.id, '--json']);
-    expect(deleted.json).toEqual({ deleted: true, id: second.json.id, defaultId: first.id });
+    const deleted = cli(home, ['exports', 'delete', second.json.id, '--yes', '--json']);
+    expect(deleted.json).toEqual({ deleted: true, id: second.json.id, defaultId: first.id, endpoints: [] });
     expect(fs.existsSync(path.join(home, 'exports', first.modelId, 'v2'))).toBe(false);
     expect(fs.existsSync(out)).toBe(true); // what the person copied out is theirs
     const shown = cli(home, ['exports', 'show', first.id, '--json']).json;

@@ -1,0 +1,50 @@
+import readline from 'node:readline/promises';
+import { Option } from 'commander';
+import { ENDPOINT_CHOICES, type EndpointChoice, type RemovalPlan } from '../contract';
+import { AppError } from '../core';
+
+export interface RemovalFlags {
+  yes?: boolean;
+  endpoints?: EndpointChoice;
+}
+
+/** The two flags `models remove` and `exports delete` share. */
+export function removalOptions(): Option[] {
+  return [
+    new Option('-y, --yes', 'do not ask first (for scripts); without it, a terminal is asked and anything else refused'),
+    new Option(
+      '--endpoints <choice>',
+      'endpoints on the platform made from it: refuse (the default), deactivate or delete them there first',
+    ).choices([...ENDPOINT_CHOICES]),
+  ];
+}
+
+/** What the removal takes, in lines for the terminal. */
+export function describePlan(plan: RemovalPlan): string {
+  const endpoints = plan.endpoints.map(
+    (e) => `  endpoint ${e.name} (${e.status}, from v${e.exportVersion})${e.endpointUrl ? ` ${e.endpointUrl}` : ''}`,
+  );
+  return [`Removing ${plan.subject} takes ${plan.summary}.`, ...endpoints].join('\n');
+}
+
+/**
+ * Asks before a removal: `--yes` goes ahead; a terminal is asked (y/N); anything else (a script, a pipe) is refused
+ * with what would go, so nothing is removed by accident.
+ */
+export async function confirmRemoval(plan: RemovalPlan, flags: RemovalFlags, verb: string): Promise<boolean> {
+  if (flags.yes) return true;
+  if (!process.stdin.isTTY || !process.stderr.isTTY) {
+    throw new AppError(
+      'CONFIRMATION_NEEDED',
+      `${describePlan(plan)}\nNothing was ${verb}: there is no terminal to ask.`,
+      'Run it again with --yes to go ahead (and --endpoints deactivate|delete when endpoints are listed).',
+    );
+  }
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${describePlan(plan)}\nGo ahead? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
