@@ -22,9 +22,12 @@ export function removalOptions(): Option[] {
 /** What the removal takes, in lines for the terminal. */
 export function describePlan(plan: RemovalPlan): string {
   const endpoints = plan.endpoints.map(
-    (e) => `  endpoint ${e.name} (${e.status}, from v${e.exportVersion})${e.endpointUrl ? ` ${e.endpointUrl}` : ''}`,
+    (e) => `  ${e.name} (${e.status}, from v${e.exportVersion})${e.endpointUrl ? ` ${e.endpointUrl}` : ''}`,
   );
-  return [`Removing ${plan.subject} takes ${plan.summary}.`, ...endpoints].join('\n');
+  return [
+    `Removing ${plan.subject} takes ${plan.summary}.`,
+    ...(endpoints.length ? ['Endpoints made from it, on the platform:', ...endpoints] : []),
+  ].join('\n');
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ModelAdded, ModelRecord } from './models';
 import { modelIdRequest, modelsAddRequest } from './models';
 import type { ExportJob } from './exports';
 import { exportConfigRange, exportIdRequest, exportsCreateRequest, exportsListRequest } from './exports';
-import type { ToolchainProgress, ToolchainReport } from './toolchain';
+import type { ToolchainProgress, ToolchainReport, ToolchainStatus } from './toolchain';
 import { toolchainRequest } from './toolchain';
 import type { CapabilityMatrix } from './capabilities';
 import { capabilitiesRequest } from './capabilities';
@@ -81,6 +81,8 @@ export const channels = {
   'exports:metadata': { request: exportIdRequest, response: null as unknown as { path: string | null } },
   'toolchain:doctor': { request: toolchainRequest, response: null as unknown as ToolchainReport },
   'toolchain:ensure': { request: toolchainRequest, response: null as unknown as ToolchainReport },
+  /** The last report at once, refreshed in the background (the fresh one arrives as `toolchain:checked`). */
+  'toolchain:status': { request: empty, response: null as unknown as ToolchainStatus },
   'capabilities:get': { request: capabilitiesRequest, response: null as unknown as CapabilityMatrix },
   'preview:open': { request: previewOpenRequest, response: null as unknown as PreviewModel },
   'preview:describe': { request: previewDescribeRequest, response: null as unknown as PreviewModel },
@@ -162,6 +164,7 @@ export type EventMap = {
   'exports:log': { jobId: string; line: string };
   'exports:updated': ExportJob;
   'toolchain:progress': ToolchainProgress;
+  'toolchain:checked': ToolchainStatus;
   'preview:item': PreviewItem;
   'preview:progress': PreviewProgress;
   'preview:finished': PreviewFinished;
@@ -173,6 +176,7 @@ const everyEvent: Record<EventName, true> = {
   'exports:log': true,
   'exports:updated': true,
   'toolchain:progress': true,
+  'toolchain:checked': true,
   'preview:item': true,
   'preview:progress': true,
   'preview:finished': true,

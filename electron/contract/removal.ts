@@ -38,7 +38,7 @@ export interface RemovalPlan {
   endpoints: EndpointAtStake[];
   /** Export running now: the removal is refused until it ends. */
   running: number | null;
-  /** One sentence: "2 exports, 7 files (12.4 MB) and 1 endpoint on the platform". */
+  /** What goes from this machine, in words: "2 exports and 7 files (12.4 MB)" (the endpoints are listed apart). */
   summary: string;
 }
 

@@ -34,6 +34,7 @@ import { PreviewService } from './preview/service';
 import { RemovalService } from './removal/service';
 import { removeStaleScratch } from './scratch';
 import { Toolchain } from './toolchain';
+import { ToolchainProbeCache } from './toolchain/probe-cache';
 import { formatBytes } from './toolchain/protocol';
 import type { CoreOptions, LocalCore, LocalOperations } from './types';
 import { versionReport } from './version';
@@ -86,6 +87,7 @@ export interface CoreServices {
   capabilities: CapabilitiesService;
   deploy: DeployService;
   removal: RemovalService;
+  probes: ToolchainProbeCache;
 }
 
 export interface CoreWithServices extends LocalCore {
@@ -123,6 +125,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     capabilities: new CapabilitiesService(toolchain),
     deploy,
     removal: new RemovalService({ paths, models, exports, deployments, deploy }),
+    probes: new ToolchainProbeCache(path.join(paths.home, 'toolchain-probe.json'), toolchain, events),
   };
   await services.exports.reconcile();
   // After reconciling: scratch folders of dead processes (a CLI killed during `models add`) and of ended jobs go.
@@ -160,6 +163,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
       closed = true;
       await services.exports.close();
       await services.preview.close();
+      await services.probes.settled();
       events.clear();
       db.close();
     },
@@ -188,14 +192,19 @@ function handlersFor(s: CoreServices): Handlers {
     'exports:reveal': (r) => s.exports.reveal(r.id),
     'exports:wait': (r) => s.exports.waitFor(r.id),
     'exports:metadata': (r) => ({ path: s.exports.metadataPath(r.id) }),
-    'toolchain:doctor': async (r) =>
-      withEnvironments(s, await s.toolchain.doctor({ dev: r.dev }), r.environments),
+    'toolchain:doctor': async (r) => {
+      const report = await s.toolchain.doctor({ dev: r.dev });
+      if (!r.dev) s.probes.remember(report);
+      return withEnvironments(s, report, r.environments);
+    },
     'toolchain:ensure': async (r) => {
       const report = await s.toolchain.ensure({ dev: r.dev });
+      if (!r.dev) s.probes.remember(report);
       for (const name of r.environments ?? []) await s.toolchain.ensureEnvironment(name);
       s.capabilities.invalidate();
       return withEnvironments(s, report, r.environments);
     },
+    'toolchain:status': () => s.probes.status(),
     'capabilities:get': (r) => s.capabilities.get(r),
     'preview:open': (r) => s.preview.open(r.path),
     'preview:describe': (r) => s.preview.describe(r),

@@ -90,7 +90,7 @@ describe('every command with --json, checked against its schema', () => {
     expect(unasked.code).toBe(1);
     expect(unasked.json.error).toMatchObject({
       code: 'CONFIRMATION_NEEDED',
-      message: expect.stringMatching(/^Removing export v1 of detect takes 1 export, \d+ files \(/),
+      message: expect.stringMatching(/^Removing export v1 of detect takes 1 export and \d+ files \(/),
       hint: expect.stringContaining('--yes'),
     });
     expect(cli(home, ['exports', 'show', id, '--json']).json).toMatchObject({ id });

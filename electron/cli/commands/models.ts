@@ -86,7 +86,7 @@ export function registerModels(
         out.result({ ...result, id: model.id }, () =>
           [
             ...result.endpoints.map((e) => `Endpoint ${e.name} (${e.id}) is ${e.status} on the platform.`),
-            `Removed ${model.name} (${model.id}): ${plan.summary.replace(/ and \d+ endpoints? on the platform$/, '')}.`,
+            `Removed ${model.name} (${model.id}): ${plan.summary}.`,
           ].join('\n'),
         );
         return 0;

@@ -78,18 +78,13 @@ export class RemovalService {
         })),
     );
     const running = jobs.find((j) => ACTIVE_STATUSES.includes(j.status))?.version ?? null;
-    const parts = [
-      plural(jobs.length, 'export'),
-      `${plural(usage.files, 'file')} (${formatBytes(usage.bytes)})`,
-      ...(endpoints.length ? [`${plural(endpoints.length, 'endpoint')} on the platform`] : []),
-    ];
     return {
       subject,
       exports: jobs.map((j) => ({ id: j.id, version: j.version })),
       ...usage,
       endpoints,
       running,
-      summary: `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`,
+      summary: `${plural(jobs.length, 'export')} and ${plural(usage.files, 'file')} (${formatBytes(usage.bytes)})`,
     };
   }
 
