@@ -49,9 +49,16 @@ describe('every command with --json, checked against its schema', () => {
     expect(added.code, added.stderr).toBe(0);
     // The model card's facts are camelCase like the rest (the trainer reports ultralytics_version).
     expect(added.json.details).toMatchObject({ ultralyticsVersion: expect.any(String), stride: 32 });
-    expect(cli(home, ['models', '--json']).json).toEqual([added.json]);
-    expect(cli(home, ['models', 'list', '--json']).json).toEqual([added.json]);
-    expect(cli(home, ['models', 'show', added.json.id.slice(0, 8), '--json']).json).toEqual(added.json);
+    const { alreadyAdded, ...record } = added.json;
+    expect(alreadyAdded).toBe(false);
+    expect(cli(home, ['models', '--json']).json).toEqual([record]);
+    expect(cli(home, ['models', 'list', '--json']).json).toEqual([record]);
+    expect(cli(home, ['models', 'show', added.json.id.slice(0, 8), '--json']).json).toEqual(record);
+    // The same file again: the model already there, said so.
+    expect(cli(home, ['models', 'add', fixture('models/detect.pt'), '--json']).json).toEqual({
+      ...record,
+      alreadyAdded: true,
+    });
 
     const exported = cli(home, ['export', added.json.id, '--format', 'onnx', '--out', out, '--json']);
     expect(exported.code, exported.stderr).toBe(0);

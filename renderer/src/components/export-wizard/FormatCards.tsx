@@ -49,7 +49,9 @@ export function FormatCards({
                 </span>
                 {format.label}
               </span>
-              {facts.quality ? (
+              {facts.asIs ? (
+                <span className="badge badge-neutral">as it is</span>
+              ) : facts.quality ? (
                 <span className={`badge badge-quality-${facts.quality}`}>{facts.quality}</span>
               ) : (
                 <span className="badge badge-neutral">{facts.supported ? 'unknown' : 'unsupported'}</span>
@@ -65,9 +67,11 @@ export function FormatCards({
                 <span>{BUILD_TEXT[facts.build]}</span> · <span>{CHECK_TEXT[facts.check]}</span>
               </span>
             )}
-            <span className="muted small">
-              precisions: {format.precisions.map((p) => p.toUpperCase()).join(' / ')}
-            </span>
+            {!facts.asIs && (
+              <span className="muted small">
+                precisions: {format.precisions.map((p) => p.toUpperCase()).join(' / ')}
+              </span>
+            )}
             {facts.why && (
               <span id={whyId} className="format-why small">
                 {facts.why}
