@@ -1,7 +1,7 @@
 import readline from 'node:readline/promises';
 import { Option } from 'commander';
 import { ENDPOINT_CHOICES, type EndpointChoice, type RemovalPlan } from '../contract';
-import { AppError } from '../core';
+import { AppError, type LocalCore } from '../core';
 
 export interface RemovalFlags {
   yes?: boolean;
@@ -11,7 +11,10 @@ export interface RemovalFlags {
 /** The two flags `models remove` and `exports delete` share. */
 export function removalOptions(): Option[] {
   return [
-    new Option('-y, --yes', 'do not ask first (for scripts); without it, a terminal is asked and anything else refused'),
+    new Option(
+      '-y, --yes',
+      'do not ask first (for scripts); without it, a terminal is asked and anything else refused',
+    ),
     new Option(
       '--endpoints <choice>',
       'endpoints on the platform made from it: refuse (the default), deactivate or delete them there first',
@@ -31,10 +34,24 @@ export function describePlan(plan: RemovalPlan): string {
 }
 
 /**
- * Asks before a removal: `--yes` goes ahead; a terminal is asked (y/N); anything else (a script, a pipe) is refused
- * with what would go, so nothing is removed by accident.
+ * What the removal takes (asked of the core), once the person agreed; null when they did not (said on stderr).
+ * `--yes` goes ahead; a terminal is asked (y/N); anything else (a script, a pipe) is refused with what would go, so
+ * nothing is removed by accident.
  */
-export async function confirmRemoval(plan: RemovalPlan, flags: RemovalFlags, verb: string): Promise<boolean> {
+export async function planAndConfirm(
+  core: LocalCore,
+  channel: 'models:removal' | 'exports:removal',
+  id: string,
+  flags: RemovalFlags,
+): Promise<RemovalPlan | null> {
+  const plan = await core.handle(channel, { id });
+  const verb = channel === 'models:removal' ? 'removed' : 'deleted';
+  if (await confirmRemoval(plan, flags, verb)) return plan;
+  process.stderr.write(`Nothing was ${verb}.\n`);
+  return null;
+}
+
+async function confirmRemoval(plan: RemovalPlan, flags: RemovalFlags, verb: string): Promise<boolean> {
   if (flags.yes) return true;
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
     throw new AppError(

@@ -233,7 +233,12 @@ function handlersFor(s: CoreServices): Handlers {
 async function addModel(s: CoreServices, request: { path: string; trustUnsafe?: boolean | undefined }) {
   const added = await s.models.add(request);
   if (!added.alreadyAdded && added.framework === 'onnx' && onnxMissingFacts(added).length === 0)
-    await s.exports.create({ modelId: added.id, formats: ['onnx'], exportConfig: {}, optimizationConfig: {} });
+    await s.exports.create({
+      modelId: added.id,
+      formats: ['onnx'],
+      exportConfig: {},
+      optimizationConfig: {},
+    });
   return added;
 }
 

@@ -136,7 +136,10 @@ describe('deploy in the browser', () => {
     await ask.getByRole('button', { name: 'Keep it active' }).click();
     expect(await status()).toBe('active');
     await card.getByRole('button', { name: 'Deactivate' }).click();
-    await page.getByRole('dialog', { name: /^Deactivate / }).getByRole('button', { name: 'Deactivate' }).click();
+    await page
+      .getByRole('dialog', { name: /^Deactivate / })
+      .getByRole('button', { name: 'Deactivate' })
+      .click();
     await expect.poll(status).toBe('inactive');
     await card.getByLabel('Test image').setInputFiles(IMAGE);
     await card.getByRole('alert').filter({ hasText: 'DEPLOYMENT_INACTIVE' }).waitFor({ timeout: 30_000 });

@@ -12,7 +12,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../platform/test-support/harness';
 import { tinyDetector } from '../../platform/test-support/tiny-models';
-import { launchChromium, REPO_ROOT, startHarness, type Harness } from './harness';
+import { launchChromium, REPO_ROOT, startHarness, watchPageErrors, type Harness } from './harness';
 
 // One long word: nothing to break at but the card must still show all of it.
 const NAME = 'pets_detector_trained_on_the_spring_catalogue_with_extra_augmentation_v3';
@@ -23,10 +23,10 @@ let platform: TestPlatform;
 let harness: Harness;
 let browser: Browser;
 let page: Page;
+let pageErrors: string[];
 let scratch: string;
 let onnxFile: string;
 let card: Locator;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-e2e-models-'));
@@ -36,17 +36,13 @@ beforeAll(async () => {
   harness = await startHarness();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) pageErrors.push(message.text());
-  });
+  pageErrors = watchPageErrors(page); // the removed endpoint answers a 4xx, on purpose
   await page.goto(harness.url);
 }, 600_000);
 
 afterAll(async () => {
   await browser?.close();
-  const code = await harness?.stop();
-  await platform?.close();
+  const [code] = await Promise.all([harness?.stop(), platform?.close()]);
   fs.rmSync(scratch, { recursive: true, force: true });
   expect(code, `the harness should exit cleanly:\n${harness?.output.join('')}`).toBe(0);
   expect(pageErrors).toEqual([]);
@@ -148,7 +144,9 @@ describe('a plain ONNX model in the browser', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Models' }).click();
     await card.getByRole('button', { name: 'Remove' }).click();
     const ask = page.getByRole('dialog', { name: `Remove model ${NAME}?` });
-    await expect.poll(() => ask.getByTestId('removal-summary').innerText()).toMatch(/^2 exports and 3 files \(/);
+    await expect
+      .poll(() => ask.getByTestId('removal-summary').innerText())
+      .toMatch(/^2 exports and 3 files \(/);
     const listed = await ask.getByRole('list', { name: 'Endpoints on the platform' }).innerText();
     expect(listed).toContain('active · from v1');
     expect(listed).toContain(url);
@@ -180,6 +178,8 @@ describe('a plain ONNX model in the browser', () => {
     const status = page.locator('.toolchain-status');
     await status.waitFor();
     // A full check imports torch (seconds); the remembered report shows as soon as the page asks.
-    await expect.poll(() => status.innerText(), { timeout: 3_000, interval: 100 }).toMatch(/^Toolchain ready/);
+    await expect
+      .poll(() => status.innerText(), { timeout: 3_000, interval: 100 })
+      .toMatch(/^Toolchain ready/);
   });
 });

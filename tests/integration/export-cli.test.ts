@@ -117,11 +117,17 @@ describe.each(modelFixtures.map((e) => [e.expect.task!, e] as const))(
       expect(added.json.imgsz).toHaveLength(2);
       // Usable as it is: its export v1 is the same file, and predicts what the exported file predicts.
       const [kept] = cli(other, ['exports', 'list', '--json']).json;
-      expect(kept).toMatchObject({ modelId: added.json.id, version: 1, status: 'completed', formats: ['onnx'] });
+      expect(kept).toMatchObject({
+        modelId: added.json.id,
+        version: 1,
+        status: 'completed',
+        formats: ['onnx'],
+      });
       expect(fs.readFileSync(kept.results[0].path)).toEqual(fs.readFileSync(job.results[0].path));
       const image = fixture('images/shapes-1.png');
       const viaExport = cli(other, ['predict', kept.id, image, '--json']).json.results[0].predictions;
-      const viaFile = cli(other, ['predict', job.results[0].path, image, '--json']).json.results[0].predictions;
+      const viaFile = cli(other, ['predict', job.results[0].path, image, '--json']).json.results[0]
+        .predictions;
       expect(viaExport).toEqual(viaFile);
     });
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { confirmRemoval, removalOptions, type RemovalFlags } from '../confirm-removal';
+import { planAndConfirm, removalOptions, type RemovalFlags } from '../confirm-removal';
 import { findExport, findModel, withCore, type CommandContext } from '../context';
 import { exportsTable, jobDetails } from '../format';
 import { listByDefault } from './meta';
@@ -80,7 +80,9 @@ export function registerExports(
   );
 
   const remove = json(
-    exports.command('delete <id>').description('delete an export and its files (asks first, saying what goes)'),
+    exports
+      .command('delete <id>')
+      .description('delete an export and its files (asks first, saying what goes)'),
   );
   for (const option of removalOptions()) remove.addOption(option);
   remove.action(async (id: string, opts: RemovalFlags) => {
@@ -88,11 +90,7 @@ export function registerExports(
     done(
       await withCore(async (core) => {
         const job = await findExport(core, id);
-        const plan = await core.handle('exports:removal', { id: job.id });
-        if (!(await confirmRemoval(plan, opts, 'deleted'))) {
-          process.stderr.write('Nothing was deleted.\n');
-          return 1;
-        }
+        if (!(await planAndConfirm(core, 'exports:removal', job.id, opts))) return 1;
         const { endpoints } = await core.handle('exports:delete', { id: job.id, endpoints: opts.endpoints });
         const remaining = await core.handle('exports:list', { modelId: job.modelId });
         const promoted = remaining.find((j) => j.isDefault);
@@ -100,7 +98,9 @@ export function registerExports(
           [
             ...endpoints.map((e) => `Endpoint ${e.name} (${e.id}) is ${e.status} on the platform.`),
             `Deleted export v${job.version} (${job.id}) and its files.`,
-            ...(job.isDefault && promoted ? [`v${promoted.version} (${promoted.id}) is now the default.`] : []),
+            ...(job.isDefault && promoted
+              ? [`v${promoted.version} (${promoted.id}) is now the default.`]
+              : []),
           ].join('\n'),
         );
         return 0;

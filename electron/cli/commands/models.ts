@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { confirmRemoval, removalOptions, type RemovalFlags } from '../confirm-removal';
+import { planAndConfirm, removalOptions, type RemovalFlags } from '../confirm-removal';
 import { findModel, withCore, type CommandContext } from '../context';
 import { modelCard, modelsTable } from '../format';
 import { listByDefault } from './meta';
@@ -77,11 +77,8 @@ export function registerModels(
     done(
       await withCore(async (core) => {
         const model = await findModel(core, id);
-        const plan = await core.handle('models:removal', { id: model.id });
-        if (!(await confirmRemoval(plan, opts, 'removed'))) {
-          process.stderr.write('Nothing was removed.\n');
-          return 1;
-        }
+        const plan = await planAndConfirm(core, 'models:removal', model.id, opts);
+        if (!plan) return 1;
         const result = await core.handle('models:remove', { id: model.id, endpoints: opts.endpoints });
         out.result({ ...result, id: model.id }, () =>
           [

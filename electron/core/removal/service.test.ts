@@ -4,37 +4,27 @@
  * metadata (kept as it is as export v1 when added, so it deploys without the Python toolchain).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../platform/test-support/harness';
 import { tinyDetector } from '../../../platform/test-support/tiny-models';
-import { createCore, type CoreWithServices } from '../index';
+import { useTempCore } from '../test-support/temp-core';
 
 let platform: TestPlatform;
-let home: string;
-let core: CoreWithServices;
+const t = useTempCore('edgepack-removal-');
 
 beforeAll(async () => {
   platform = await startTestPlatform({}, 'pro');
 });
 afterAll(async () => platform?.close());
-beforeEach(async () => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-removal-'));
-  core = await createCore({ home, toolchainsDir: path.join(home, 'no-toolchains') });
-});
-afterEach(async () => {
-  await core.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
 
 /** Adds the tiny detector under `name` and deploys its export v1; the model, export and endpoint with its key. */
 async function deployedModel(name: string) {
-  const file = path.join(home, `${name}.onnx`);
+  const file = path.join(t.home, `${name}.onnx`);
   fs.writeFileSync(file, tinyDetector());
-  const model = await core.handle('models:add', { path: file });
-  const [job] = await core.handle('exports:list', { modelId: model.id });
-  const keyed = await core.handle('deploy:create', {
+  const model = await t.core.handle('models:add', { path: file });
+  const [job] = await t.core.handle('exports:list', { modelId: model.id });
+  const keyed = await t.core.handle('deploy:create', {
     exportId: job!.id,
     endpoint: platform.url,
     token: platform.token,
@@ -59,7 +49,7 @@ async function answer(endpointUrl: string | null, key: string): Promise<number> 
 describe('removal', () => {
   it('says what removing a model takes: its exports, their files, the endpoints on the platform', async () => {
     const { model, deployment } = await deployedModel('pets');
-    const plan = await core.handle('models:removal', { id: model.id });
+    const plan = await t.core.handle('models:removal', { id: model.id });
     expect(plan).toMatchObject({
       subject: 'model pets',
       exports: [{ version: 1 }],
@@ -77,26 +67,26 @@ describe('removal', () => {
       ['models:remove', model.id],
       ['exports:delete', job.id],
     ] as const) {
-      await expect(core.handle(channel, { id })).rejects.toMatchObject({
+      await expect(t.core.handle(channel, { id })).rejects.toMatchObject({
         code: 'ENDPOINTS_ON_PLATFORM',
         message: expect.stringContaining(`${deployment.name} (active, from v1)`),
         hint: expect.stringContaining('--endpoints delete'),
       });
     }
-    expect((await core.handle('models:list', {})).map((m) => m.id)).toEqual([model.id]);
+    expect((await t.core.handle('models:list', {})).map((m) => m.id)).toEqual([model.id]);
     expect(fs.existsSync(job.outputDir!)).toBe(true);
     expect(await answer(deployment.endpointUrl, apiKey)).toBe(200);
   });
 
   it('deletes the endpoints on the platform first when asked, then removes the model and its files', async () => {
     const { model, deployment, apiKey } = await deployedModel('pets');
-    const outcome = await core.handle('models:remove', { id: model.id, endpoints: 'delete' });
+    const outcome = await t.core.handle('models:remove', { id: model.id, endpoints: 'delete' });
     expect(outcome).toEqual({
       removed: true,
       endpoints: [{ id: deployment.id, name: deployment.name, status: 'deleted' }],
     });
-    expect(await core.handle('models:list', {})).toEqual([]);
-    expect(fs.existsSync(path.join(home, 'exports', model.id))).toBe(false);
+    expect(await t.core.handle('models:list', {})).toEqual([]);
+    expect(fs.existsSync(path.join(t.home, 'exports', model.id))).toBe(false);
     expect(await answer(deployment.endpointUrl, apiKey)).not.toBe(200);
     const onPlatform = await platform.request('GET', `/api/v1/deployments/${deployment.id}`);
     expect(onPlatform.status).toBe(404);
@@ -104,19 +94,19 @@ describe('removal', () => {
 
   it('deactivates them first when asked, and keeps their record (they can still be managed)', async () => {
     const { job, deployment, apiKey } = await deployedModel('pets');
-    const outcome = await core.handle('exports:delete', { id: job.id, endpoints: 'deactivate' });
+    const outcome = await t.core.handle('exports:delete', { id: job.id, endpoints: 'deactivate' });
     expect(outcome.endpoints).toEqual([{ id: deployment.id, name: deployment.name, status: 'inactive' }]);
     expect(await answer(deployment.endpointUrl, apiKey)).toBe(403);
-    const kept = await core.handle('deploy:get', { id: deployment.id });
+    const kept = await t.core.handle('deploy:get', { id: deployment.id });
     expect(kept.status).toBe('inactive');
-    expect((await core.handle('deploy:delete', { id: deployment.id })).status).toBe('deleted');
+    expect((await t.core.handle('deploy:delete', { id: deployment.id })).status).toBe('deleted');
   });
 
   it('removes a model without endpoints at once, and says so for one never deployed', async () => {
-    const file = path.join(home, 'plain.onnx');
+    const file = path.join(t.home, 'plain.onnx');
     fs.writeFileSync(file, tinyDetector());
-    const model = await core.handle('models:add', { path: file });
-    expect((await core.handle('models:removal', { id: model.id })).endpoints).toEqual([]);
-    expect(await core.handle('models:remove', { id: model.id })).toEqual({ removed: true, endpoints: [] });
+    const model = await t.core.handle('models:add', { path: file });
+    expect((await t.core.handle('models:removal', { id: model.id })).endpoints).toEqual([]);
+    expect(await t.core.handle('models:remove', { id: model.id })).toEqual({ removed: true, endpoints: [] });
   });
 });

@@ -98,7 +98,10 @@ export class RemovalService {
   }
 
   /** Refuses while endpoints exist, or deactivates / deletes them on the platform first (a failure stops here). */
-  private async settleEndpoints(plan: RemovalPlan, choice: EndpointChoice): Promise<RemovalOutcome['endpoints']> {
+  private async settleEndpoints(
+    plan: RemovalPlan,
+    choice: EndpointChoice,
+  ): Promise<RemovalOutcome['endpoints']> {
     if (plan.endpoints.length === 0) return [];
     if (choice === 'refuse') {
       const names = plan.endpoints.map((e) => `${e.name} (${e.status}, from v${e.exportVersion})`).join(', ');

@@ -1,23 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ToolchainStatus } from '../../contract';
-import { createCore, type CoreWithServices } from '../index';
+import type { CoreWithServices } from '../index';
+import { useTempCore } from '../test-support/temp-core';
 
-let home: string;
-let core: CoreWithServices;
-const open = (toolchains = 'no-toolchains') =>
-  createCore({ home, toolchainsDir: path.join(home, toolchains) });
-
-beforeEach(async () => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-probe-'));
-  core = await open();
-});
-afterEach(async () => {
-  await core.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+const t = useTempCore('edgepack-probe-');
 
 const checked = (c: CoreWithServices) =>
   new Promise<ToolchainStatus>((resolve) => {
@@ -29,16 +16,15 @@ const checked = (c: CoreWithServices) =>
 
 describe('the toolchain check at start-up', () => {
   it('answers at once from the last report of the same environment and refreshes it in the background', async () => {
-    const fresh = checked(core);
-    const first = await core.handle('toolchain:status', {});
+    const fresh = checked(t.core);
+    const first = await t.core.handle('toolchain:status', {});
     expect(first).toEqual({ report: null, probedAt: null, refreshing: true });
     const pushed = await fresh;
     expect(pushed.refreshing).toBe(false);
     expect(pushed.report?.ok).toBe(false);
-    expect(pushed.report?.environment.path).toContain(path.join(home, 'no-toolchains'));
+    expect(pushed.report?.environment.path).toContain(path.join(t.home, 'no-toolchains'));
 
-    await core.close();
-    core = await open(); // the next start of the app
+    const core = await t.reopen(); // the next start of the app
     const again = checked(core);
     const second = await core.handle('toolchain:status', {});
     expect(second.report).toEqual(pushed.report);
@@ -47,11 +33,10 @@ describe('the toolchain check at start-up', () => {
   });
 
   it('never shows the report of another environment', async () => {
-    const fresh = checked(core);
-    await core.handle('toolchain:status', {});
+    const fresh = checked(t.core);
+    await t.core.handle('toolchain:status', {});
     await fresh;
-    await core.close();
-    core = await open('other-toolchains');
+    const core = await t.reopen('other-toolchains');
     const other = checked(core);
     expect((await core.handle('toolchain:status', {})).report).toBeNull();
     await other;

@@ -125,8 +125,9 @@ export function CreateExportWizard({ model }: { model: ModelRecord }) {
           </p>
           {asIs && (
             <p className="note" role="note">
-              {model.name} is an ONNX model: it can be kept as ONNX (for the preview, an endpoint and packages). The
-              other formats are converted from the PyTorch model: add the .pt checkpoint to export them.
+              {model.name} is an ONNX model: it can be kept as ONNX (for the preview, an endpoint and
+              packages). The other formats are converted from the PyTorch model: add the .pt checkpoint to
+              export them.
             </p>
           )}
           <FormatCards matrix={matrix} factsOf={factsOf} chosen={draft.formats} onToggle={toggle} />

@@ -39,13 +39,14 @@ export function OnnxFacts({ model }: { model: ModelRecord }) {
     <>
       {missing.length === 0 ? (
         <p className="note" role="note">
-          Kept as it is as export v1: preview it in the Playground, deploy it from its export. Converting it to
-          other formats needs the .pt checkpoint it came from.
+          Kept as it is as export v1: preview it in the Playground, deploy it from its export. Converting it
+          to other formats needs the .pt checkpoint it came from.
         </p>
       ) : (
         <p className="note note-warning" role="note">
-          This ONNX file does not say its {missing.join(', ')}, so it cannot be deployed as it is. Open it in the
-          Playground (“Open ONNX file…”) and give them there, or export it with Ultralytics, which writes them.
+          This ONNX file does not say its {missing.join(', ')}, so it cannot be deployed as it is. Open it in
+          the Playground (“Open ONNX file…”) and give them there, or export it with Ultralytics, which writes
+          them.
         </p>
       )}
       {(inputs.length > 0 || outputs.length > 0) && (

@@ -23,7 +23,12 @@ export function RemovalDialog() {
         Keep it
       </button>
       {endpoints === 0 ? (
-        <button type="button" className="button-danger" disabled={busy} onClick={() => void confirm('refuse')}>
+        <button
+          type="button"
+          className="button-danger"
+          disabled={busy}
+          onClick={() => void confirm('refuse')}
+        >
           {verb}
         </button>
       ) : (
@@ -36,7 +41,12 @@ export function RemovalDialog() {
           >
             Deactivate {endpoints === 1 ? 'endpoint' : 'endpoints'}, then {verb.toLowerCase()}
           </button>
-          <button type="button" className="button-danger" disabled={busy} onClick={() => void confirm('delete')}>
+          <button
+            type="button"
+            className="button-danger"
+            disabled={busy}
+            onClick={() => void confirm('delete')}
+          >
             Delete {endpoints === 1 ? 'endpoint' : 'endpoints'}, then {verb.toLowerCase()}
           </button>
         </>
@@ -46,7 +56,11 @@ export function RemovalDialog() {
 
   return (
     <Modal title={title} onClose={cancel} footer={footer}>
-      {plan ? <PlanText plan={plan} verb={verb} /> : !error && <p className="muted">Checking what it takes…</p>}
+      {plan ? (
+        <PlanText plan={plan} verb={verb} />
+      ) : (
+        !error && <p className="muted">Checking what it takes…</p>
+      )}
       {busy && plan && <p className="muted">Working…</p>}
       {error && (
         <div className="panel-error" role="alert">
@@ -70,10 +84,11 @@ function PlanText({ plan, verb }: { plan: RemovalPlan; verb: string }) {
       {plan.endpoints.length > 0 && (
         <>
           <p>
-            {plan.endpoints.length === 1 ? 'An endpoint was' : `${plan.endpoints.length} endpoints were`} deployed
-            from it and {plan.endpoints.length === 1 ? 'is' : 'are'} still on the platform. Removing without dealing
-            with {plan.endpoints.length === 1 ? 'it' : 'them'} would leave {plan.endpoints.length === 1 ? 'it' : 'them'}{' '}
-            there with nothing in Edgepack to manage {plan.endpoints.length === 1 ? 'it' : 'them'}:
+            {plan.endpoints.length === 1 ? 'An endpoint was' : `${plan.endpoints.length} endpoints were`}{' '}
+            deployed from it and {plan.endpoints.length === 1 ? 'is' : 'are'} still on the platform. Removing
+            without dealing with {plan.endpoints.length === 1 ? 'it' : 'them'} would leave{' '}
+            {plan.endpoints.length === 1 ? 'it' : 'them'} there with nothing in Edgepack to manage{' '}
+            {plan.endpoints.length === 1 ? 'it' : 'them'}:
           </p>
           <ul aria-label="Endpoints on the platform">
             {plan.endpoints.map((e) => (

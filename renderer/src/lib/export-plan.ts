@@ -127,7 +127,8 @@ export function toCreateRequest(
 ): ExportsCreateRequest {
   const tag = draft.versionTag.trim();
   // A file kept as it is takes no options: its size and precision are fixed in it.
-  if (asIs) return { modelId, formats: chosen.map((f) => f.id as ExportFormat), ...(tag ? { versionTag: tag } : {}) };
+  if (asIs)
+    return { modelId, formats: chosen.map((f) => f.id as ExportFormat), ...(tag ? { versionTag: tag } : {}) };
   const calibDir = draft.calibDir.trim();
   return {
     modelId,

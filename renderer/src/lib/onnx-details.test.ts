@@ -40,9 +40,15 @@ describe('an ONNX model card', () => {
   });
 
   it('lists inputs and outputs as name, type and shape', () => {
-    expect(tensorRows(details.inputs)).toEqual([{ name: 'images', type: 'float32', shape: '[1, 3, 640, 640]' }]);
-    expect(tensorRows(details.outputs)).toEqual([{ name: 'output0', type: 'float32', shape: '[1, 84, anchors]' }]);
-    expect(tensorRows([{ name: 'out', shape: [1, 2] }])).toEqual([{ name: 'out', type: '—', shape: '[1, 2]' }]);
+    expect(tensorRows(details.inputs)).toEqual([
+      { name: 'images', type: 'float32', shape: '[1, 3, 640, 640]' },
+    ]);
+    expect(tensorRows(details.outputs)).toEqual([
+      { name: 'output0', type: 'float32', shape: '[1, 84, anchors]' },
+    ]);
+    expect(tensorRows([{ name: 'out', shape: [1, 2] }])).toEqual([
+      { name: 'out', type: '—', shape: '[1, 2]' },
+    ]);
     expect(tensorRows(undefined)).toEqual([]);
   });
 

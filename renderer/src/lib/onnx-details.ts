@@ -50,7 +50,12 @@ function pythonText(text: string): string {
   if (trimmed === 'False') return 'no';
   if (trimmed === 'None') return '—';
   const list = /^\[([\d\s,]+)\]$/.exec(trimmed);
-  if (list) return list[1]!.split(',').map((n) => n.trim()).filter(Boolean).join(' × ');
+  if (list)
+    return list[1]!
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean)
+      .join(' × ');
   const dict = /^\{(.*)\}$/s.exec(trimmed);
   if (dict) {
     return dict[1]!

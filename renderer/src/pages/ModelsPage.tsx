@@ -17,7 +17,8 @@ export function ModelsPage() {
         <div>
           <h1>Models</h1>
           <p className="muted">
-            Add a trained checkpoint or an ONNX model; Edgepack inspects it and keeps a copy in its data folder.
+            Add a trained checkpoint or an ONNX model; Edgepack inspects it and keeps a copy in its data
+            folder.
           </p>
         </div>
       </header>

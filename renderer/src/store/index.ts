@@ -33,7 +33,8 @@ export function createAppStore(host: Host): AppStore {
 
 /** Feeds the core's events into the store; returns the unsubscribe function. */
 export function connectEvents(store: AppStore, host: Host): () => void {
-  const { applyJob, applyProgress, appendLog, applyToolchainProgress, applyToolchainStatus } = store.getState();
+  const { applyJob, applyProgress, appendLog, applyToolchainProgress, applyToolchainStatus } =
+    store.getState();
   const { applyPreviewItem, applyPreviewProgress, applyPreviewFinished } = store.getState();
   const offs = [
     host.on('exports:updated', (job) => applyJob(job)),

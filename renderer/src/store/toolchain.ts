@@ -19,7 +19,11 @@ export function createToolchainSlice({ set, get, host }: SliceContext): Toolchai
         const status = await host.invoke('toolchain:status', {});
         // A fresh report may already have arrived (the event can overtake this answer): keep the newer one.
         if (!get().checkingToolchain) return;
-        set({ doctor: status.report ?? get().doctor, toolchainError: null, checkingToolchain: status.refreshing });
+        set({
+          doctor: status.report ?? get().doctor,
+          toolchainError: null,
+          checkingToolchain: status.refreshing,
+        });
       } catch (error) {
         set({ toolchainError: toErrorShape(error), checkingToolchain: false });
       }

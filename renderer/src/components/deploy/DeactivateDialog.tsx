@@ -29,8 +29,10 @@ export function DeactivateDialog({
     >
       <p>
         Every request to <code>{d.endpointUrl}</code> is refused (HTTP 403) until you reactivate it
-        {requests > 0 ? ` — it has answered ${requests} ${requests === 1 ? 'request' : 'requests'} so far` : ''}.
-        Its key, usage figures and history are kept.
+        {requests > 0
+          ? ` — it has answered ${requests} ${requests === 1 ? 'request' : 'requests'} so far`
+          : ''}
+        . Its key, usage figures and history are kept.
       </p>
     </Modal>
   );

@@ -44,7 +44,11 @@ export function FormatCards({
           >
             <span className="format-card-head">
               <span className="format-name">
-                <span className="format-tick" aria-hidden="true" data-testid={picked ? 'format-tick' : undefined}>
+                <span
+                  className="format-tick"
+                  aria-hidden="true"
+                  data-testid={picked ? 'format-tick' : undefined}
+                >
                   {picked ? '✓' : ''}
                 </span>
                 {format.label}
