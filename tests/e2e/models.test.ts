@@ -120,6 +120,18 @@ describe('a plain ONNX model in the browser', () => {
     expect(await wizard.count()).toBe(0);
   });
 
+  it('is previewed directly: its export v1 is a model of the playground', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Playground' }).click();
+    const select = page.getByLabel('Exported model A');
+    const label = `${NAME} v1 · ONNX as added`;
+    await expect.poll(() => select.locator('option').allInnerTexts(), { timeout: 30_000 }).toContain(label);
+    await select.selectOption({ label });
+    await expect
+      .poll(() => page.getByTestId('model-facts-a').innerText(), { timeout: 60_000 })
+      .toMatch(/ · detect · 2 classes · input 64×64/);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Export' }).click();
+  });
+
   it('deploys export v1 directly; removing the model asks first and never leaves the endpoint behind', async () => {
     await page.getByRole('button', { name: 'Deploy Export v1' }).click();
     const settings = page.getByRole('form', { name: 'Platform settings' });
