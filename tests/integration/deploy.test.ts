@@ -259,6 +259,44 @@ describe('edgepack deploy', () => {
     expect(again.json.error.code).toBe('DEPLOYMENT_DELETED');
   });
 
+  it('deleting the export refuses while an endpoint of it is on the platform, unless told to deal with it first', async () => {
+    const second = await edgepack([
+      'deploy',
+      exportId,
+      '--endpoint',
+      platform.url,
+      '--token',
+      platform.token,
+      '--json',
+    ]);
+    expect(second.code, second.stdout).toBe(0);
+    const refused = await edgepack(['exports', 'delete', exportId, '--yes', '--json']);
+    expect(refused.code).toBe(1);
+    expect(refused.json.error).toMatchObject({
+      code: 'ENDPOINTS_ON_PLATFORM',
+      message: expect.stringContaining(`${second.json.deployment.name} (active, from v1)`),
+    });
+    expect((await curl(second.json.endpointUrl, second.json.apiKey)).status).toBe(200);
+
+    const run = await edgepack([
+      'exports',
+      'delete',
+      exportId,
+      '--yes',
+      '--endpoints',
+      'deactivate',
+      '--json',
+    ]);
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.json.endpoints).toEqual([
+      { id: second.json.deployment.id, name: second.json.deployment.name, status: 'inactive' },
+    ]);
+    expect((await curl(second.json.endpointUrl, second.json.apiKey)).status).toBe(403);
+    // Still listed, so it can be reactivated or deleted from here.
+    const kept = await edgepack(['deployments', 'delete', second.json.deployment.id, '--json']);
+    expect(kept.json.status).toBe('deleted');
+  });
+
   it('refuses an export id that does not exist', async () => {
     const run = await edgepack(['deploy', 'nope-nope', '--json']);
     expect(run.code).toBe(1);

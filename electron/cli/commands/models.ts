@@ -26,10 +26,22 @@ export function registerModels(
             path: file,
             trustUnsafe: Boolean(opts.trustUnsafe),
           });
+          const [kept] =
+            model.framework === 'onnx' && !model.alreadyAdded
+              ? await core.handle('exports:list', { modelId: model.id })
+              : [];
           out.result(model, () =>
-            model.alreadyAdded
-              ? `Already added (the same file, by its SHA-256): ${model.name} (${model.id})\n${modelCard(model)}`
-              : `Added\n${modelCard(model)}`,
+            [
+              model.alreadyAdded
+                ? `Already added (the same file, by its SHA-256): ${model.name} (${model.id})`
+                : 'Added',
+              modelCard(model),
+              ...(kept
+                ? [
+                    `Kept as it is as export v${kept.version} (${kept.id}): predict with it or deploy it by that id.`,
+                  ]
+                : []),
+            ].join('\n'),
           );
           return 0;
         }),
