@@ -132,33 +132,67 @@ describe('a plain ONNX model in the browser', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Export' }).click();
   });
 
-  it('deploys export v1 directly; removing the model asks first and never leaves the endpoint behind', async () => {
+  it('deploys directly; deleting an export or removing the model asks first and never loses an endpoint', async () => {
     await page.getByRole('button', { name: 'Deploy Export v1' }).click();
     const settings = page.getByRole('form', { name: 'Platform settings' });
     await settings.waitFor();
     await settings.getByLabel('Platform URL').fill(platform.url);
     await settings.getByLabel('Account token').fill(platform.token);
     await settings.getByRole('button', { name: 'Save and deploy' }).click();
-    const endpoint = page.getByRole('article', { name: /^Endpoint / });
+    const endpoint = page.getByRole('article', { name: /^Endpoint .*-v1$/ });
     await endpoint.waitFor({ timeout: 60_000 });
-    const url = await endpoint.getByLabel('Endpoint URL').innerText();
-    const key = await endpoint.getByLabel('API key').innerText();
-    const answer = async () =>
-      (
-        await fetch(url, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${key}`, 'content-type': 'image/jpeg' },
-          body: fs.readFileSync(BUS),
-        })
-      ).status;
+    const endpointOf = async (article: Locator) => {
+      const url = await article.getByLabel('Endpoint URL').innerText();
+      const key = await article.getByLabel('API key').innerText();
+      const answer = async () =>
+        (
+          await fetch(url, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${key}`, 'content-type': 'image/jpeg' },
+            body: fs.readFileSync(BUS),
+          })
+        ).status;
+      return { url, answer };
+    };
+    const { url, answer } = await endpointOf(endpoint);
     expect(await answer()).toBe(200);
 
+    // A second endpoint, from v2: deleting that export deactivates it first, and it stays in sight.
+    await page.getByRole('button', { name: 'Deploy Export v2' }).click();
+    const second = page.getByRole('article', { name: /^Endpoint .*-v2$/ });
+    await second.waitFor({ timeout: 60_000 });
+    const v2 = await endpointOf(second);
+    await page
+      .getByRole('row', { name: 'Export v2' })
+      .getByRole('button', { name: 'Delete Export v2' })
+      .click();
+    const askV2 = page.getByRole('dialog', { name: `Delete export v2 of ${NAME}?` });
+    await expect
+      .poll(() => askV2.getByTestId('removal-summary').innerText())
+      .toMatch(/^1 export and 1 file \(/);
+    expect(await askV2.getByRole('list', { name: 'Endpoints on the platform' }).innerText()).toContain(
+      'active · from v2',
+    );
+    await askV2.getByRole('button', { name: 'Deactivate endpoint, then delete' }).click();
+    await expect
+      .poll(() => page.getByRole('row', { name: 'Export v2' }).count(), { timeout: 30_000 })
+      .toBe(0);
+    expect(await v2.answer()).toBe(403);
+
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Models' }).click();
+    const detached = page.getByRole('region', { name: 'Endpoints without an export' });
+    const left = detached.getByRole('article', { name: /^Endpoint .*-v2$/ });
+    await expect.poll(() => left.getByLabel('Status').textContent(), { timeout: 30_000 }).toBe('inactive');
+    await left.getByRole('button', { name: 'Delete' }).click();
+    await left.getByRole('button', { name: 'Confirm delete' }).click();
+    await expect.poll(() => detached.count(), { timeout: 30_000 }).toBe(0);
+    expect(await v2.answer()).toBe(404);
+
     await card.getByRole('button', { name: 'Remove' }).click();
     const ask = page.getByRole('dialog', { name: `Remove model ${NAME}?` });
     await expect
       .poll(() => ask.getByTestId('removal-summary').innerText())
-      .toMatch(/^2 exports and 3 files \(/);
+      .toMatch(/^1 export and 2 files \(/);
     const listed = await ask.getByRole('list', { name: 'Endpoints on the platform' }).innerText();
     expect(listed).toContain('active · from v1');
     expect(listed).toContain(url);

@@ -104,8 +104,9 @@ function PlanText({ plan, verb }: { plan: RemovalPlan; verb: string }) {
             ))}
           </ul>
           <p className="muted small">
-            Deactivated endpoints stay on the platform, answering nothing (the command line still lists them:
-            <code> edgepack deployments</code>); deleted ones are gone with their keys.
+            Deactivated endpoints stay on the platform, answering nothing, and stay in sight on the Models
+            page (“Endpoints without an export”) to reactivate or delete; deleted ones are gone with their
+            keys.
           </p>
         </>
       )}

@@ -1,4 +1,5 @@
 import { AddStatus } from '../components/AddStatus';
+import { DetachedEndpoints } from '../components/deploy/DetachedEndpoints';
 import { DropZone } from '../components/DropZone';
 import { ModelCard } from '../components/ModelCard';
 import { ModelList } from '../components/ModelList';
@@ -36,6 +37,7 @@ export function ModelsPage() {
           )}
         </div>
       )}
+      <DetachedEndpoints />
     </div>
   );
 }

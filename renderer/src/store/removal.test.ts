@@ -30,6 +30,7 @@ describe('removing a model', () => {
     let refuse = true;
     const { host, calls } = scriptedHost({
       'models:removal': () => plan,
+      'deploy:list': () => [],
       'models:remove': () => {
         if (refuse)
           throw {

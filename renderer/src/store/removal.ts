@@ -31,6 +31,8 @@ export function createRemovalSlice({ set, get, host }: SliceContext): RemovalSli
             : await get().deleteExport(pending.id, endpoints);
         const settled = outcome.endpoints.map((e) => `${e.name} is ${e.status}`).join(', ');
         set({ removal: null });
+        // Deactivated endpoints stay on the platform without their export: the Models page lists them.
+        if (outcome.endpoints.length > 0) void get().loadDeployments();
         get().notify({
           kind: 'info',
           text: `Removed ${pending.plan.subject}: ${pending.plan.summary}.${settled ? ` On the platform: ${settled}.` : ''}`,
