@@ -1,5 +1,5 @@
 import readline from 'node:readline/promises';
-import { Option } from 'commander';
+import { Option, type Command } from 'commander';
 import { ENDPOINT_CHOICES, type EndpointChoice, type RemovalPlan } from '../contract';
 import { AppError, type LocalCore } from '../core';
 
@@ -8,18 +8,21 @@ export interface RemovalFlags {
   endpoints?: EndpointChoice;
 }
 
-/** The two flags `models remove` and `exports delete` share. */
-export function removalOptions(): Option[] {
-  return [
-    new Option(
-      '-y, --yes',
-      'do not ask first (for scripts); without it, a terminal is asked and anything else refused',
-    ),
-    new Option(
-      '--endpoints <choice>',
-      'endpoints on the platform made from it: refuse (the default), deactivate or delete them there first',
-    ).choices([...ENDPOINT_CHOICES]),
-  ];
+/** The two flags `models remove` and `exports delete` share, added to the command. */
+export function withRemovalOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '-y, --yes',
+        'do not ask first (for scripts); without it, a terminal is asked and anything else refused',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--endpoints <choice>',
+        'endpoints on the platform made from it: refuse (the default), deactivate or delete them there first',
+      ).choices([...ENDPOINT_CHOICES]),
+    );
 }
 
 /** What the removal takes, in lines for the terminal. */

@@ -50,6 +50,9 @@ async function curl(url: string, key: string, image = IMAGE, type = 'png'): Prom
 
 /** `edgepack …` without blocking: the platform under test answers from this same process. */
 const edgepack = (args: string[]): Promise<CliRun> => startCli(home, args).done;
+/** `edgepack deploy` of the export to the platform under test, with its URL and account token. */
+const deployWithToken = (): Promise<CliRun> =>
+  edgepack(['deploy', exportId, '--endpoint', platform.url, '--token', platform.token, '--json']);
 
 let platform: TestPlatform;
 const home = freshHome();
@@ -110,15 +113,7 @@ describe('edgepack deploy', () => {
   });
 
   it('deploys the export and prints the id, URL, key (once) and a ready curl command', async () => {
-    const run = await edgepack([
-      'deploy',
-      exportId,
-      '--endpoint',
-      platform.url,
-      '--token',
-      platform.token,
-      '--json',
-    ]);
+    const run = await deployWithToken();
     expect(run.code, run.stderr + run.stdout).toBe(0);
     deployed = run.json;
     expect(deployed.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -260,15 +255,7 @@ describe('edgepack deploy', () => {
   });
 
   it('deleting the export refuses while an endpoint of it is on the platform, unless told to deal with it first', async () => {
-    const second = await edgepack([
-      'deploy',
-      exportId,
-      '--endpoint',
-      platform.url,
-      '--token',
-      platform.token,
-      '--json',
-    ]);
+    const second = await deployWithToken();
     expect(second.code, second.stdout).toBe(0);
     const refused = await edgepack(['exports', 'delete', exportId, '--yes', '--json']);
     expect(refused.code).toBe(1);

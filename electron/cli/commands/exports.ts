@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { planAndConfirm, removalOptions, type RemovalFlags } from '../confirm-removal';
+import { planAndConfirm, withRemovalOptions, type RemovalFlags } from '../confirm-removal';
 import { findExport, findModel, withCore, type CommandContext } from '../context';
 import { exportsTable, jobDetails } from '../format';
 import { listByDefault } from './meta';
@@ -79,13 +79,13 @@ export function registerExports(
     },
   );
 
-  const remove = json(
-    exports
-      .command('delete <id>')
-      .description('delete an export and its files (asks first, saying what goes)'),
-  );
-  for (const option of removalOptions()) remove.addOption(option);
-  remove.action(async (id: string, opts: RemovalFlags) => {
+  withRemovalOptions(
+    json(
+      exports
+        .command('delete <id>')
+        .description('delete an export and its files (asks first, saying what goes)'),
+    ),
+  ).action(async (id: string, opts: RemovalFlags) => {
     const { out } = ctx();
     done(
       await withCore(async (core) => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { planAndConfirm, removalOptions, type RemovalFlags } from '../confirm-removal';
+import { planAndConfirm, withRemovalOptions, type RemovalFlags } from '../confirm-removal';
 import { findModel, withCore, type CommandContext } from '../context';
 import { modelCard, modelsTable } from '../format';
 import { listByDefault } from './meta';
@@ -79,12 +79,12 @@ export function registerModels(
       );
     });
 
-  const remove = models
-    .command('remove <id>')
-    .description('remove a model with its exports and their files (asks first, saying what goes)')
-    .option('--json', 'print one JSON document');
-  for (const option of removalOptions()) remove.addOption(option);
-  remove.action(async (id: string, opts: RemovalFlags) => {
+  withRemovalOptions(
+    models
+      .command('remove <id>')
+      .description('remove a model with its exports and their files (asks first, saying what goes)')
+      .option('--json', 'print one JSON document'),
+  ).action(async (id: string, opts: RemovalFlags) => {
     const { out } = ctx();
     done(
       await withCore(async (core) => {

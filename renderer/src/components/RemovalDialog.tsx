@@ -32,24 +32,18 @@ export function RemovalDialog() {
           {verb}
         </button>
       ) : (
-        <>
+        (['deactivate', 'delete'] as const).map((choice) => (
           <button
+            key={choice}
             type="button"
             className="button-danger"
             disabled={busy}
-            onClick={() => void confirm('deactivate')}
+            onClick={() => void confirm(choice)}
           >
-            Deactivate {endpoints === 1 ? 'endpoint' : 'endpoints'}, then {verb.toLowerCase()}
+            {choice === 'delete' ? 'Delete' : 'Deactivate'} {endpoints === 1 ? 'endpoint' : 'endpoints'}, then{' '}
+            {verb.toLowerCase()}
           </button>
-          <button
-            type="button"
-            className="button-danger"
-            disabled={busy}
-            onClick={() => void confirm('delete')}
-          >
-            Delete {endpoints === 1 ? 'endpoint' : 'endpoints'}, then {verb.toLowerCase()}
-          </button>
-        </>
+        ))
       )}
     </>
   );
