@@ -12,6 +12,7 @@ import {
   doctorReportSchema,
   environmentStatusSchema,
   exportJobSchema,
+  modelAddedSchema,
   modelRecordSchema,
   packageBuiltSchema,
   previewModelSchema,
@@ -263,6 +264,11 @@ const failedImageSchema = z
 
 // ---- each command's --json answer ---------------------------------------------------------------------------------
 
+/** The endpoints a removal deactivated or deleted on the platform before it ran. */
+const settledEndpoints = z
+  .array(z.object({ id: z.string(), name: z.string(), status: z.string() }).strict())
+  .describe('Endpoints deactivated or deleted on the platform first (--endpoints).');
+
 const exportJobWithMetadata = exportJobSchema.extend({
   metadataPath: z
     .string()
@@ -292,12 +298,15 @@ export const CLI_OUTPUTS = {
     schema: capabilityMatrixSchema,
     about: 'per format: converter, tasks, precisions, what runs here',
   },
-  'models add': { schema: modelRecordSchema, about: 'the stored model' },
+  'models add': {
+    schema: modelAddedSchema,
+    about: 'the stored model; `alreadyAdded` when the same file (by SHA-256) was there before',
+  },
   'models list': { schema: z.array(modelRecordSchema), about: 'every model, newest first' },
   'models show': { schema: modelRecordSchema, about: 'the model' },
   'models remove': {
-    schema: z.object({ removed: z.literal(true), id: z.string() }).strict(),
-    about: 'the removed model’s id',
+    schema: z.object({ removed: z.literal(true), id: z.string(), endpoints: settledEndpoints }).strict(),
+    about: 'the removed model’s id, and the endpoints deactivated or deleted on the platform first',
   },
   export: {
     schema: exportJobWithMetadata.extend({
@@ -314,8 +323,16 @@ export const CLI_OUTPUTS = {
   'exports log': { schema: z.array(z.string()), about: 'the job’s log lines' },
   'exports set-default': { schema: exportJobSchema, about: 'the job, now its model’s default' },
   'exports delete': {
-    schema: z.object({ deleted: z.literal(true), id: z.string(), defaultId: z.string().nullable() }).strict(),
-    about: 'the deleted job’s id and the model’s default export afterwards',
+    schema: z
+      .object({
+        deleted: z.literal(true),
+        id: z.string(),
+        defaultId: z.string().nullable(),
+        endpoints: settledEndpoints,
+      })
+      .strict(),
+    about:
+      'the deleted job’s id, the model’s default export afterwards, and the endpoints deactivated or deleted first',
   },
   'exports cancel': { schema: exportJobSchema, about: 'the job' },
   predict: {

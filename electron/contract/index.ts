@@ -3,11 +3,11 @@
  * Electron's IPC, the web harness and the renderer's hosts all read this table.
  */
 import { z } from 'zod';
-import type { ModelRecord } from './models';
+import type { ModelAdded, ModelRecord } from './models';
 import { modelIdRequest, modelsAddRequest } from './models';
 import type { ExportJob } from './exports';
 import { exportConfigRange, exportIdRequest, exportsCreateRequest, exportsListRequest } from './exports';
-import type { ToolchainProgress, ToolchainReport } from './toolchain';
+import type { ToolchainProgress, ToolchainReport, ToolchainStatus } from './toolchain';
 import { toolchainRequest } from './toolchain';
 import type { CapabilityMatrix } from './capabilities';
 import { capabilitiesRequest } from './capabilities';
@@ -23,6 +23,8 @@ import {
 import type { AppErrorShape } from './errors';
 import type { PackageBuilt, PackageProgress, PackageRecord } from './packages';
 import { packageIdRequest, packagesCreateRequest, packagesListRequest } from './packages';
+import type { RemovalOutcome, RemovalPlan } from './removal';
+import { exportsDeleteRequest, modelsRemoveRequest, removalPlanRequest } from './removal';
 import type {
   PreviewBatchStarted,
   PreviewFinished,
@@ -50,21 +52,31 @@ export * from './preview';
 export * from './capabilities';
 export * from './deploy';
 export * from './packages';
+export * from './removal';
 
 const empty = z.object({}).strict();
 
 export const channels = {
-  'models:add': { request: modelsAddRequest, response: null as unknown as ModelRecord },
+  'models:add': { request: modelsAddRequest, response: null as unknown as ModelAdded },
   'models:list': { request: empty, response: null as unknown as ModelRecord[] },
   'models:get': { request: modelIdRequest, response: null as unknown as ModelRecord },
-  'models:remove': { request: modelIdRequest, response: null as unknown as { removed: true } },
+  /** What removing the model takes away (exports, files, endpoints on the platform), to ask before. */
+  'models:removal': { request: removalPlanRequest, response: null as unknown as RemovalPlan },
+  'models:remove': {
+    request: modelsRemoveRequest,
+    response: null as unknown as { removed: true } & RemovalOutcome,
+  },
   'exports:create': { request: exportsCreateRequest, response: null as unknown as ExportJob },
   'exports:list': { request: exportsListRequest, response: null as unknown as ExportJob[] },
   'exports:get': { request: exportIdRequest, response: null as unknown as ExportJob },
   'exports:log': { request: exportIdRequest, response: null as unknown as string[] },
   'exports:cancel': { request: exportIdRequest, response: null as unknown as ExportJob },
   'exports:setDefault': { request: exportIdRequest, response: null as unknown as ExportJob },
-  'exports:delete': { request: exportIdRequest, response: null as unknown as { deleted: true } },
+  'exports:removal': { request: removalPlanRequest, response: null as unknown as RemovalPlan },
+  'exports:delete': {
+    request: exportsDeleteRequest,
+    response: null as unknown as { deleted: true } & RemovalOutcome,
+  },
   'exports:reveal': { request: exportIdRequest, response: null as unknown as { path: string } },
   /** Resolves when the job has ended (at once when it already has). */
   'exports:wait': { request: exportIdRequest, response: null as unknown as ExportJob },
@@ -72,6 +84,8 @@ export const channels = {
   'exports:metadata': { request: exportIdRequest, response: null as unknown as { path: string | null } },
   'toolchain:doctor': { request: toolchainRequest, response: null as unknown as ToolchainReport },
   'toolchain:ensure': { request: toolchainRequest, response: null as unknown as ToolchainReport },
+  /** The last report at once, refreshed in the background (the fresh one arrives as `toolchain:checked`). */
+  'toolchain:status': { request: empty, response: null as unknown as ToolchainStatus },
   'capabilities:get': { request: capabilitiesRequest, response: null as unknown as CapabilityMatrix },
   'preview:open': { request: previewOpenRequest, response: null as unknown as PreviewModel },
   'preview:describe': { request: previewDescribeRequest, response: null as unknown as PreviewModel },
@@ -158,6 +172,7 @@ export type EventMap = {
   'exports:log': { jobId: string; line: string };
   'exports:updated': ExportJob;
   'toolchain:progress': ToolchainProgress;
+  'toolchain:checked': ToolchainStatus;
   'preview:item': PreviewItem;
   'preview:progress': PreviewProgress;
   'preview:finished': PreviewFinished;
@@ -170,6 +185,7 @@ const everyEvent: Record<EventName, true> = {
   'exports:log': true,
   'exports:updated': true,
   'toolchain:progress': true,
+  'toolchain:checked': true,
   'preview:item': true,
   'preview:progress': true,
   'preview:finished': true,

@@ -27,6 +27,7 @@ import { groupBelongsToJob, processStartToken, terminateGroup } from '../toolcha
 import { logLineFor } from '../toolchain/protocol';
 import { moveIntoPlace, removeQuietly } from './artifacts';
 import { JobLog } from './job-log';
+import { keepOnnxAsIs } from './onnx-as-is';
 import { APP_CLOSED, CANCELLED } from './reasons';
 import { ownerIsGone, reconcileJobs } from './reconcile';
 import { outcomeOf, type Outcome } from './outcome';
@@ -72,12 +73,11 @@ export class ExportsService {
     const { jobs, models, toolchain } = this.deps;
     const model = models.get(request.modelId);
     if (!model) throw modelNotFound(request.modelId);
-    if (model.framework !== 'ultralytics') {
-      throw new AppError(
-        'EXPORT_UNSUPPORTED',
-        `${model.name} is already an ONNX model; Edgepack exports Ultralytics checkpoints.`,
-        'Use the ONNX file as it is (preview, packages), or add the .pt checkpoint it came from to export it.',
-      );
+    if (model.framework === 'onnx') {
+      const id = this.recording(() => keepOnnxAsIs(this.deps, model, request));
+      const job = this.get(id);
+      this.deps.events.emit('exports:updated', job);
+      return job;
     }
     if (!fs.existsSync(model.storedPath)) {
       throw new AppError(

@@ -7,6 +7,7 @@ import { createExportsSlice } from './exports';
 import { createModelsSlice } from './models';
 import { createPackagesSlice } from './packages';
 import { createPreviewSlice } from './preview';
+import { createRemovalSlice } from './removal';
 import { createToolchainSlice } from './toolchain';
 import { createUiSlice } from './ui';
 import type { AppState } from './types';
@@ -20,6 +21,7 @@ export function createAppStore(host: Host): AppStore {
     return {
       ...createUiSlice(context),
       ...createModelsSlice(context),
+      ...createRemovalSlice(context),
       ...createExportsSlice(context),
       ...createToolchainSlice(context),
       ...createCapabilitiesSlice(context),
@@ -33,7 +35,8 @@ export function createAppStore(host: Host): AppStore {
 
 /** Feeds the core's events into the store; returns the unsubscribe function. */
 export function connectEvents(store: AppStore, host: Host): () => void {
-  const { applyJob, applyProgress, appendLog, applyToolchainProgress } = store.getState();
+  const { applyJob, applyProgress, appendLog, applyToolchainProgress, applyToolchainStatus } =
+    store.getState();
   const { applyPreviewItem, applyPreviewProgress, applyPreviewFinished } = store.getState();
   const { applyPackageProgress } = store.getState();
   const offs = [
@@ -41,6 +44,7 @@ export function connectEvents(store: AppStore, host: Host): () => void {
     host.on('exports:progress', ({ jobId, stage, fraction }) => applyProgress(jobId, stage, fraction)),
     host.on('exports:log', ({ jobId, line }) => appendLog(jobId, line)),
     host.on('toolchain:progress', (progress) => applyToolchainProgress(progress)),
+    host.on('toolchain:checked', (status) => applyToolchainStatus(status)),
     host.on('preview:item', (item) => applyPreviewItem(item)),
     host.on('preview:progress', (progress) => applyPreviewProgress(progress)),
     host.on('preview:finished', (finished) => applyPreviewFinished(finished)),

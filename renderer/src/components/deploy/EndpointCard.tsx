@@ -3,6 +3,7 @@ import type { Deployment } from '../../../../electron/contract';
 import { formatDate } from '../../lib/format';
 import { useApp } from '../../store/context';
 import { CopyButton } from './CopyButton';
+import { DeactivateDialog } from './DeactivateDialog';
 import { EndpointPlayground } from './EndpointPlayground';
 
 const TONE: Record<string, string> = {
@@ -21,6 +22,7 @@ export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
   const remove = useApp((s) => s.deleteDeployment);
   const refresh = useApp((s) => s.refreshDeployment);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [confirmDeactivate, setConfirmDeactivate] = useState(false);
   const curl = apiKey && d.curl ? d.curl.replace('$EDGEPACK_KEY', apiKey) : d.curl;
   const avg = d.usage.averageInferenceTimeMs;
 
@@ -42,7 +44,7 @@ export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
               Reactivate
             </button>
           ) : (
-            <button type="button" className="button-link" onClick={() => void setActive(d.id, false)}>
+            <button type="button" className="button-link" onClick={() => setConfirmDeactivate(true)}>
               Deactivate
             </button>
           )}
@@ -57,6 +59,16 @@ export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
           )}
         </div>
       </header>
+      {confirmDeactivate && (
+        <DeactivateDialog
+          deployment={d}
+          onCancel={() => setConfirmDeactivate(false)}
+          onConfirm={() => {
+            setConfirmDeactivate(false);
+            void setActive(d.id, false);
+          }}
+        />
+      )}
       <dl className="endpoint-facts">
         <dt>URL</dt>
         <dd>

@@ -8,11 +8,22 @@ export function ReviewStep({
   model,
   draft,
   chosen,
+  asIs = false,
 }: {
   model: ModelRecord;
   draft: ExportDraft;
   chosen: FormatCapability[];
+  asIs?: boolean;
 }) {
+  if (asIs) {
+    const rows: [string, string][] = [
+      ['Model', `${model.name} (ONNX, ${model.task ?? 'task unknown'}, ${formatImgsz(model.imgsz)})`],
+      ['Format', 'ONNX, kept as it is (input size and precision are fixed in the file)'],
+      ['Version tag', draft.versionTag.trim() || '—'],
+      ['Check', 'None: the file is not converted, so there is nothing to compare it with.'],
+    ];
+    return <FactList rows={rows} className="review" />;
+  }
   const stride = modelStride(model.details);
   const size = imgszExported(draft.imgsz, stride) ?? draft.imgsz;
   const rounded = imgszWarning(draft.imgsz, stride);
