@@ -221,7 +221,7 @@ describe('deleting the export', () => {
     const kept = path.join(scratch, 'classify-b');
     const changed = cli(home, ['package', id, '--out', kept, '--json']).json.path as string;
     fs.appendFileSync(changed, 'changed by the person');
-    const deleted = cli(home, ['exports', 'delete', id, '--json']);
+    const deleted = cli(home, ['exports', 'delete', id, '--yes', '--json']);
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(fs.existsSync(inHome.json.path)).toBe(false);
     expect(fs.existsSync(path.join(scratch, 'classify-a', path.basename(changed)))).toBe(false);
