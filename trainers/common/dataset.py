@@ -227,11 +227,20 @@ def check_names(dataset: Dataset, model_names: list[str], accept_names: bool) ->
         return
     if dataset.task == "classify" and set(dataset.names) <= set(model_names):
         return  # class folders are matched to the model's classes by name (Ultralytics' ClassificationDataset)
+    if dataset.task == "classify" and set(dataset.names) & set(model_names):
+        unknown = sorted(set(dataset.names) - set(model_names))
+        raise _error(
+            errors.CLASS_NAMES_MISMATCH,
+            f"Class folders {unknown} in {dataset.root} are not among the model's classes {model_names}.",
+            "Name each class folder after one of the model's classes (folders are matched by name).",
+            dataset_names=dataset.names,
+            model_names=model_names,
+        )
     pairs = enumerate(zip(dataset.names, model_names, strict=False))
     differ = [f"{i}: dataset '{a}' vs model '{b}'" for i, (a, b) in pairs if a != b]
     if len(dataset.names) != len(model_names):
         raise _error(
-            errors.CLASS_NAMES_MISMATCH,
+            errors.CLASS_COUNT_MISMATCH,
             f"The dataset has {len(dataset.names)} classes and the model {len(model_names)}: "
             f"they cannot be matched by position. Dataset: {dataset.names}; model: {model_names}.",
             "Validate with a dataset labelled for this model's classes.",
@@ -246,7 +255,6 @@ def check_names(dataset: Dataset, model_names: list[str], accept_names: bool) ->
             "the model's names are used.",
             dataset_names=dataset.names,
             model_names=model_names,
-            confirmable=True,
         )
 
 
