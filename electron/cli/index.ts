@@ -13,6 +13,7 @@ import { registerExports } from './commands/exports';
 import { registerCompletion, registerHelp, registerVersion } from './commands/meta';
 import { registerModels } from './commands/models';
 import { registerPredict } from './commands/predict';
+import { registerValidate } from './commands/validate';
 import { findCommand } from './describe';
 import { Output } from './output';
 
@@ -34,6 +35,7 @@ export function buildProgram(out: Output, done: (code: number) => void = () => u
   registerExport(program, ctx, done);
   registerExports(program, ctx, done);
   registerPredict(program, ctx, done);
+  registerValidate(program, ctx, done);
   registerCapabilities(program, ctx, done);
   registerDeploy(program, ctx, done);
   registerVersion(program, ctx, done);

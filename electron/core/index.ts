@@ -17,7 +17,7 @@ import {
   type ToolchainReport,
   type VersionReport,
 } from '../contract';
-import { DeploymentsRepo, ExportJobsRepo, ModelsRepo, openDatabase } from './db';
+import { DeploymentsRepo, ExportJobsRepo, ModelsRepo, openDatabase, ValidationsRepo } from './db';
 import { CapabilitiesService } from './capabilities/service';
 import { FileSecretStore } from './deploy/secret-store';
 import { DeployService } from './deploy/service';
@@ -25,6 +25,7 @@ import { AppError, toAppError } from './errors';
 import { EventHub } from './events';
 import { copyArtifacts } from './exports/artifacts';
 import { ExportsService } from './exports/service';
+import { ValidationService } from './exports/validation';
 import { ModelsService } from './models/service';
 import { DataPaths } from './paths';
 import { saveAnnotated } from './preview/annotate';
@@ -79,6 +80,7 @@ export interface CoreServices {
   toolchain: Toolchain;
   models: ModelsService;
   exports: ExportsService;
+  validation: ValidationService;
   deployments: DeploymentsRepo;
   preview: PreviewService;
   capabilities: CapabilitiesService;
@@ -105,7 +107,8 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
   });
   const modelsRepo = new ModelsRepo(db);
   const jobs = new ExportJobsRepo(db);
-  const exports = new ExportsService({ jobs, models: modelsRepo, paths, toolchain, events });
+  const validations = new ValidationsRepo(db);
+  const exports = new ExportsService({ jobs, models: modelsRepo, validations, paths, toolchain, events });
   const deployments = new DeploymentsRepo(db);
   const secrets = options.secretStore ?? new FileSecretStore(path.join(paths.home, 'secrets.json'));
   const services: CoreServices = {
@@ -113,6 +116,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     toolchain,
     models: new ModelsService({ models: modelsRepo, jobs, paths, toolchain }),
     exports,
+    validation: new ValidationService({ exports, models: modelsRepo, validations, paths, toolchain, events }),
     deployments,
     preview: new PreviewService({ db, events }),
     capabilities: new CapabilitiesService(toolchain),
@@ -152,6 +156,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     async close() {
       if (closed) return;
       closed = true;
+      await services.validation.close();
       await services.exports.close();
       await services.preview.close();
       events.clear();
@@ -180,6 +185,9 @@ function handlersFor(s: CoreServices): Handlers {
     'exports:reveal': (r) => s.exports.reveal(r.id),
     'exports:wait': (r) => s.exports.waitFor(r.id),
     'exports:metadata': (r) => ({ path: s.exports.metadataPath(r.id) }),
+    'exports:validate': (r) => s.validation.validate(r),
+    'exports:validations': (r) => s.validation.list(r.id),
+    'exports:cancelValidation': (r) => s.validation.cancel(r.id),
     'toolchain:doctor': async (r) =>
       withEnvironments(s, await s.toolchain.doctor({ dev: r.dev }), r.environments),
     'toolchain:ensure': async (r) => {

@@ -27,6 +27,10 @@ RUNNABLE = ("onnx", "torchscript", "openvino", "tflite")
 class ValidationSettings:
     data: Path
     accept_names: bool = False
+    formats: list[str] | None = None  # only these ("pytorch" is the checkpoint); None: the checkpoint and every format
+
+    def wants(self, fmt: str) -> bool:
+        return self.formats is None or fmt in self.formats
 
 
 @dataclass
@@ -138,15 +142,24 @@ def validate_export(
     job_id: str, checkpoint: Path, export_dir: Path, settings: ValidationSettings, protocol: Protocol, load
 ) -> dict:
     """Validate an existing export (and the checkpoint it came from) on a dataset; metadata.json gains the figures.
-    `load(work_dir)` imports Ultralytics and loads the checkpoint (the restricted loader): only once the dataset
-    passed its checks, so bad data is answered before the heavy imports."""
+    `load(work_dir)` imports Ultralytics and loads the checkpoint (the restricted loader), or returns None when the
+    checkpoint is not asked for: only once the dataset passed its checks, so bad data is answered before the heavy
+    imports."""
     import shutil
     import tempfile
 
     metadata_path, metadata = read_metadata(export_dir)
     task, names, kpt_shape = model_facts(metadata)
-    files = runnable_files(export_dir, list((metadata.get("formats") or {"": metadata}).values()))
-    if not files:
+    runnable = runnable_files(export_dir, list((metadata.get("formats") or {"": metadata}).values()))
+    unknown = [f for f in settings.formats or [] if f != "pytorch" and f not in [r[0] for r in runnable]]
+    if unknown:
+        raise ExportError(
+            errors.INVALID_CONFIG,
+            f"This export has no runnable {', '.join(unknown)} model to validate.",
+            f"Choose among: pytorch, {', '.join(r[0] for r in runnable)}.",
+        )
+    files = [f for f in runnable if settings.wants(f[0])]
+    if not files and not settings.wants("pytorch"):
         raise ExportError(
             errors.UNSUPPORTED_FORMAT,
             f"No format of this export runs on this machine ({', '.join(metadata.get('formats') or [])}).",
@@ -156,7 +169,8 @@ def validate_export(
     try:
         checked = check_dataset(settings, task, names, kpt_shape, work_dir, protocol)
         loaded = load(work_dir)
-        summary = validate_files(checked, task, loaded.yolo, files, checkpoint, protocol, work_dir, (0.08, 0.98))
+        pytorch = loaded.yolo if loaded else None
+        summary = validate_files(checked, task, pytorch, files, checkpoint, protocol, work_dir, (0.08, 0.98))
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     record(metadata_path, summary)

@@ -58,6 +58,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--trust-unsafe", action="store_true", help="load even if the pickle imports unusual code")
     parser.add_argument("--config-dir", default=None, help="Ultralytics config dir (default: inside the venv)")
     parser.add_argument("--validate-export", default=None, help="measure accuracy of this existing export folder")
+    parser.add_argument("--validate-formats", default=None, help="with --validate-export: only these (and pytorch)")
     parser.add_argument(
         "--accept-names", action="store_true", help="the dataset's class names differ but mean the same by position"
     )
@@ -86,7 +87,6 @@ def _json_object(text: str | None, name: str) -> dict:
 
 
 def settings_from(args: argparse.Namespace):
-    from trainers.ultralytics.accuracy_job import ValidationSettings
     from trainers.ultralytics.job import JobSettings
 
     if not args.checkpoint_path:
@@ -106,8 +106,17 @@ def settings_from(args: argparse.Namespace):
         optimization_config=_json_object(args.optimization_config, "OPTIMIZATION_CONFIG"),
         output_dir=Path(args.output_dir).expanduser() if args.output_dir else None,
         trust_unsafe=args.trust_unsafe,
-        validation=ValidationSettings(Path(args.validate_data), args.accept_names) if args.validate_data else None,
+        validation=_validation_settings(args),
     )
+
+
+def _validation_settings(args: argparse.Namespace):
+    from trainers.ultralytics.accuracy_job import ValidationSettings
+
+    if not args.validate_data:
+        return None
+    only = [f.strip().lower() for f in (args.validate_formats or "").split(",") if f.strip()] or None
+    return ValidationSettings(Path(args.validate_data), args.accept_names, only)
 
 
 def _on_signal(signum, _frame):
@@ -140,7 +149,8 @@ def run(args: argparse.Namespace, protocol: Protocol) -> dict:
         def load(work_dir: Path):
             import_ultralytics(args.config_dir)
             route_library_logs(protocol, "ultralytics")
-            return job.load(settings, protocol, work_dir, scan)
+            wanted = settings.validation.wants("pytorch")
+            return job.load(settings, protocol, work_dir, scan) if wanted else None
 
         export_dir = Path(args.validate_export).expanduser()
         return validate_export(settings.job_id, settings.checkpoint, export_dir, settings.validation, protocol, load)

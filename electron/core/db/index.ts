@@ -19,3 +19,4 @@ export {
   type DeploymentEvent,
   type NewDeploymentTarget,
 } from './deployments-repo';
+export { ValidationsRepo, accuracyRows } from './validations-repo';

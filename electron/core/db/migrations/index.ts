@@ -1,5 +1,6 @@
 import initial from './0001_initial';
 import previewAnswers from './0002_preview_answers';
+import exportValidations from './0003_export_validations';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,5 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'preview_answers', sql: previewAnswers },
+  { version: 3, name: 'export_validations', sql: exportValidations },
 ];
