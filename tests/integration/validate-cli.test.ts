@@ -71,6 +71,8 @@ describe('edgepack export --data and edgepack validate', () => {
     const later = cli(home, ['validate', exportId, '--data', data, '--json']);
     expect(later.code, later.stderr).toBe(0);
     expect(later.json.rows).toEqual(exported.rows.map((r) => ({ ...r, durationMs: expect.any(Number) })));
+    const onlyOnnx = cli(home, ['validate', exportId, '--data', data, '--formats', 'onnx', '--json']);
+    expect(onlyOnnx.json.rows.map((r: { format: string }) => r.format)).toEqual(['onnx']);
     const text = cli(home, ['validate', exportId, '--data', data]);
     expect(text.stdout).toMatch(/format\s+precision\s+box mAP50-95\s+box mAP50\s+Δ vs PyTorch/);
     expect(text.stdout).toMatch(/\nonnx\s+fp32\s+\d+\.\d\s+\d+\.\d\s+-?\d+\.\d\s+6/);
