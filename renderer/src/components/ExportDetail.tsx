@@ -10,6 +10,7 @@ import {
 } from '../lib/format';
 import { formatRuntime } from '../lib/formats';
 import { useApp } from '../store/context';
+import { AccuracyPanel } from './accuracy/AccuracyPanel';
 import { ErrorDetails } from './ErrorDetails';
 import { FactList } from './FactList';
 import { Modal } from './Modal';
@@ -220,6 +221,7 @@ export function ExportDetail({ job }: { job: ExportJob }) {
           No results yet{job.status === 'running' ? ' — the export is still running.' : '.'}
         </p>
       )}
+      <AccuracyPanel job={job} />
       <details className="log-details" open={job.status === 'failed'}>
         <summary>Log ({log.length} lines)</summary>
         <pre className="log" tabIndex={0}>

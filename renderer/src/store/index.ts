@@ -8,6 +8,7 @@ import { createModelsSlice } from './models';
 import { createPreviewSlice } from './preview';
 import { createToolchainSlice } from './toolchain';
 import { createUiSlice } from './ui';
+import { createValidationSlice } from './validation';
 import type { AppState } from './types';
 
 export type { AppState, Page } from './types';
@@ -25,6 +26,7 @@ export function createAppStore(host: Host): AppStore {
       ...createCalibrationSlice(context),
       ...createPreviewSlice(context),
       ...createDeploySlice(context),
+      ...createValidationSlice(context),
     };
   });
 }
@@ -41,6 +43,9 @@ export function connectEvents(store: AppStore, host: Host): () => void {
     host.on('preview:item', (item) => applyPreviewItem(item)),
     host.on('preview:progress', (progress) => applyPreviewProgress(progress)),
     host.on('preview:finished', (finished) => applyPreviewFinished(finished)),
+    host.on('exports:validationProgress', ({ exportId, stage, fraction }) =>
+      store.getState().applyValidationProgress(exportId, stage, fraction),
+    ),
   ];
   if (host.onReconnect) {
     offs.push(

@@ -15,6 +15,7 @@ import type {
 } from '../../../electron/contract';
 import type { Host } from '../host';
 import type { DeploySlice } from './deploy';
+import type { ValidationSlice } from './validation';
 
 export type Page = 'models' | 'exports' | 'playground';
 
@@ -196,7 +197,8 @@ export type AppState = ModelsSlice &
   CalibrationSlice &
   UiSlice &
   PreviewSlice &
-  DeploySlice;
+  DeploySlice &
+  ValidationSlice;
 
 /** What every slice creator receives: zustand's set/get plus the host it talks to. */
 export interface SliceContext {
