@@ -40,6 +40,12 @@ export const accuracyFiguresSchema = z
   .strict();
 export type AccuracyFigures = z.infer<typeof accuracyFiguresSchema>;
 
+/** The figure a model file is judged by: mAP50-95 of masks, keypoints or boxes, or top-1 (classify). */
+export function mainFigure(figures: AccuracyFigures | null | undefined): number | null {
+  if (!figures) return null;
+  return figures.top1 ?? (figures.mask ?? figures.keypoints ?? figures.box)?.map50_95 ?? null;
+}
+
 /** One model file's accuracy: the PyTorch original ("pytorch") or one exported format. */
 export const accuracyRowSchema = z
   .object({

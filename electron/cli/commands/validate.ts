@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import readline from 'node:readline/promises';
-import type { AccuracyFigures, AccuracyRow, ExportValidation } from '../../contract';
+import { mainFigure, type AccuracyFigures, type AccuracyRow, type ExportValidation } from '../../contract';
 import { toAppError, type LocalCore } from '../../core';
 import { findExport, withCore, type CommandContext } from '../context';
 import { table } from '../format';
@@ -116,12 +116,6 @@ export async function confirmNames(
 
 const pct = (v: number | undefined) => (v === undefined ? '–' : (100 * v).toFixed(1));
 
-/** The figure a row is judged by: mAP50-95 of masks/keypoints/boxes, or top-1. */
-function mainFigure(f: AccuracyFigures | null): number | undefined {
-  if (!f) return undefined;
-  return f.top1 ?? (f.mask ?? f.keypoints ?? f.box)?.map50_95;
-}
-
 function columns(f: AccuracyFigures | null): string[] {
   if (!f) return [];
   if (f.top1 !== undefined) return [pct(f.top1), pct(f.top5)];
@@ -145,8 +139,8 @@ export function accuracyText(v: ExportValidation): string {
   const shape = v.rows.find((r) => r.figures)?.figures ?? null;
   const drop = (r: AccuracyRow) => {
     const ours = mainFigure(r.figures);
-    const base = mainFigure(reference?.figures ?? null);
-    if (r === reference || ours === undefined || base === undefined) return '';
+    const base = mainFigure(reference?.figures);
+    if (r === reference || ours === null || base === null) return '';
     return (100 * (ours - base)).toFixed(1);
   };
   const rows = v.rows.map((r) => [

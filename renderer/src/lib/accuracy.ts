@@ -1,4 +1,9 @@
-import type { AccuracyFigures, ExportJob, ExportValidation } from '../../../electron/contract';
+import {
+  mainFigure,
+  type AccuracyFigures,
+  type ExportJob,
+  type ExportValidation,
+} from '../../../electron/contract';
 
 /** One line of an export's comparison table: a model file with its size, CPU latency and accuracy. */
 export interface ComparisonRow {
@@ -21,11 +26,6 @@ export function accuracyLabel(figures: AccuracyFigures | null | undefined): stri
   if (figures.mask) return 'Mask mAP50-95';
   if (figures.keypoints) return 'Pose mAP50-95';
   return 'Box mAP50-95';
-}
-
-export function mainFigure(figures: AccuracyFigures | null | undefined): number | null {
-  if (!figures) return null;
-  return figures.top1 ?? (figures.mask ?? figures.keypoints ?? figures.box)?.map50_95 ?? null;
 }
 
 /**
