@@ -128,8 +128,9 @@ def _folder_dataset(folder: Path, task: str) -> Dataset:
 def _list_images(entry: Path) -> list[Path]:
     if entry.is_dir():
         return sorted(p for p in entry.rglob("*.*") if p.suffix.lower() in IMAGE_SUFFIXES)
-    lines = entry.read_text(encoding="utf-8").splitlines()  # a list file, paths relative to its folder
-    return [(entry.parent / line.strip()).resolve() for line in lines if line.strip()]
+    # A list file, read as Ultralytics reads it: "./x" is relative to the file's folder, anything else as written.
+    lines = [line.strip() for line in entry.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [(entry.parent / line[2:] if line.startswith("./") else Path(line)).resolve() for line in lines]
 
 
 def _classify_dataset(source: Path) -> Dataset:

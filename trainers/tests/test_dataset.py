@@ -134,5 +134,12 @@ def test_classify_folders_are_matched_by_name(tmp_path):
     assert _refused(tmp_path / "e", "classify").code == errors.DATASET_EMPTY
 
 
+def test_a_list_file_split_is_read_as_ultralytics_reads_it(tmp_path):
+    data = _dataset(tmp_path / "d", {"a": BOX, "b": "9 0.5 0.5 0.1 0.1"}, val="val.txt")
+    (tmp_path / "d" / "val.txt").write_text(f"./images/val/a.png\n{tmp_path}/d/images/val/b.png\n")
+    error = _refused(data)
+    assert len(error.details["problems"]) == 1 and "b.txt:1: class id 9" in error.message
+
+
 def test_label_paths_follow_ultralytics(tmp_path):
     assert label_path(Path("/d/images/val/a.b.jpg")) == Path("/d/labels/val/a.b.txt")
