@@ -4,6 +4,7 @@ import type { TrainerValidation } from '../../contract';
 import { ExportJobsRepo } from './export-jobs-repo';
 import { ModelsRepo } from './models-repo';
 import { openDatabase, type Db } from './open';
+import { newModel } from './test-rows';
 import { ValidationsRepo } from './validations-repo';
 
 let db: Db;
@@ -34,19 +35,7 @@ beforeEach(() => {
   db = openDatabase(':memory:');
   jobs = new ExportJobsRepo(db);
   validations = new ValidationsRepo(db);
-  const modelId = new ModelsRepo(db).insert({
-    id: randomUUID(),
-    name: 'yolo',
-    sourcePath: '/src/yolo.pt',
-    storedPath: '/home/models/yolo.pt',
-    framework: 'ultralytics',
-    task: 'detect',
-    classNames: ['cat'],
-    imgsz: [64, 64],
-    sha256: randomUUID(),
-    sizeBytes: 10,
-    details: {},
-  }).id;
+  const modelId = newModel(new ModelsRepo(db));
   exportId = jobs.create({
     id: randomUUID(),
     modelId,
