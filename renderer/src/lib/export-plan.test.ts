@@ -136,6 +136,7 @@ describe('the create request', () => {
     precision: 'int8',
     calibDir: '  /data/calib ',
     versionTag: ' rc1 ',
+    validationData: '',
   };
 
   it('is one job for several formats, with INT8 and its calibration folder', () => {
@@ -157,5 +158,11 @@ describe('the create request', () => {
     expect(toCreateRequest('m1', { ...draft, precision: 'fp16' }, [onnx]).optimizationConfig).toEqual({
       half: true,
     });
+  });
+
+  it('measures accuracy in the same job when labelled data is given', () => {
+    const request = toCreateRequest('m1', { ...draft, validationData: ' /data/data.yaml ' }, [onnx]);
+    expect(request.validationData).toBe('/data/data.yaml');
+    expect(toCreateRequest('m1', draft, [onnx])).not.toHaveProperty('validationData');
   });
 });

@@ -81,6 +81,8 @@ export interface ExportDraft {
   /** INT8 only; empty: the trainer calibrates on Ultralytics' sample photos, with a warning. */
   calibDir: string;
   versionTag: string;
+  /** Labelled data to measure accuracy on in the same job; empty: none. */
+  validationData: string;
 }
 
 export function toCreateRequest(
@@ -90,6 +92,7 @@ export function toCreateRequest(
 ): ExportsCreateRequest {
   const tag = draft.versionTag.trim();
   const calibDir = draft.calibDir.trim();
+  const validationData = draft.validationData.trim();
   return {
     modelId,
     formats: chosen.map((f) => f.id as ExportFormat),
@@ -102,6 +105,7 @@ export function toCreateRequest(
       ...(draft.precision === 'int8' ? { int8: true, ...(calibDir ? { calibDir } : {}) } : {}),
     },
     ...(tag ? { versionTag: tag } : {}),
+    ...(validationData ? { validationData } : {}),
   };
 }
 
