@@ -15,6 +15,7 @@ import { registerCompletion, registerHelp, registerVersion } from './commands/me
 import { registerModels } from './commands/models';
 import { registerPackage } from './commands/package';
 import { registerPredict } from './commands/predict';
+import { registerValidate } from './commands/validate';
 import { findCommand } from './describe';
 import { Output } from './output';
 
@@ -37,6 +38,7 @@ export function buildProgram(out: Output, done: (code: number) => void = () => u
   registerExports(program, ctx, done);
   registerPredict(program, ctx, done);
   registerPackage(program, ctx, done);
+  registerValidate(program, ctx, done);
   registerCapabilities(program, ctx, done);
   registerDeploy(program, ctx, done);
   registerVersion(program, ctx, done);

@@ -13,6 +13,7 @@ import {
   environmentStatusSchema,
   exportJobSchema,
   modelAddedSchema,
+  exportValidationSchema,
   modelRecordSchema,
   packageBuiltSchema,
   previewModelSchema,
@@ -312,6 +313,7 @@ export const CLI_OUTPUTS = {
     schema: exportJobWithMetadata.extend({
       model: z.object({ id: z.string(), name: z.string() }).strict(),
       copiedTo: z.array(z.string()).optional().describe('With --out: the files copied there.'),
+      validation: exportValidationSchema.optional().describe('With --data: accuracy on that dataset.'),
     }),
     about: 'the finished job (exit 0 completed, 3 partial, 1 failed, 130 cancelled)',
   },
@@ -359,6 +361,11 @@ export const CLI_OUTPUTS = {
   package: {
     schema: packageBuiltSchema,
     about: 'the package built: where, its size and sha256, the formats and runtime wrappers in it',
+  },
+  validate: {
+    schema: exportValidationSchema,
+    about:
+      'accuracy per model file (the checkpoint, each runnable format): exit 0, 130 cancelled (figures kept, partial), 3 a format failed',
   },
   deploy: { schema: keyedDeploymentSchema, about: 'the deployment with its key (shown this once)' },
   'deployments list': { schema: z.array(deploymentSchema), about: 'deployments, newest first' },

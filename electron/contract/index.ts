@@ -8,6 +8,8 @@ import { modelIdRequest, modelsAddRequest } from './models';
 import type { ExportJob } from './exports';
 import { exportConfigRange, exportIdRequest, exportsCreateRequest, exportsListRequest } from './exports';
 import type { ToolchainProgress, ToolchainReport, ToolchainStatus } from './toolchain';
+import type { ExportValidation } from './validation';
+import { exportsValidateRequest } from './validation';
 import { toolchainRequest } from './toolchain';
 import type { CapabilityMatrix } from './capabilities';
 import { capabilitiesRequest } from './capabilities';
@@ -47,6 +49,7 @@ export * from './tasks';
 export * from './formats';
 export * from './models';
 export * from './exports';
+export * from './validation';
 export * from './toolchain';
 export * from './preview';
 export * from './capabilities';
@@ -82,6 +85,15 @@ export const channels = {
   'exports:wait': { request: exportIdRequest, response: null as unknown as ExportJob },
   /** The metadata.json written beside the export's files, when it has one. */
   'exports:metadata': { request: exportIdRequest, response: null as unknown as { path: string | null } },
+  /** Accuracy on a labelled dataset, of the export's checkpoint and runnable formats; resolves when done. */
+  'exports:validate': { request: exportsValidateRequest, response: null as unknown as ExportValidation },
+  /** The export's validation runs, newest first. */
+  'exports:validations': { request: exportIdRequest, response: null as unknown as ExportValidation[] },
+  /** Stops the export's running validation; it ends partial, keeping the figures measured so far. */
+  'exports:cancelValidation': {
+    request: exportIdRequest,
+    response: null as unknown as { cancelled: boolean },
+  },
   'toolchain:doctor': { request: toolchainRequest, response: null as unknown as ToolchainReport },
   'toolchain:ensure': { request: toolchainRequest, response: null as unknown as ToolchainReport },
   /** The last report at once, refreshed in the background (the fresh one arrives as `toolchain:checked`). */
@@ -171,6 +183,7 @@ export type EventMap = {
   'exports:progress': { jobId: string; stage: string; fraction: number };
   'exports:log': { jobId: string; line: string };
   'exports:updated': ExportJob;
+  'exports:validationProgress': { exportId: string; stage: string; fraction: number };
   'toolchain:progress': ToolchainProgress;
   'toolchain:checked': ToolchainStatus;
   'preview:item': PreviewItem;
@@ -184,6 +197,7 @@ const everyEvent: Record<EventName, true> = {
   'exports:progress': true,
   'exports:log': true,
   'exports:updated': true,
+  'exports:validationProgress': true,
   'toolchain:progress': true,
   'toolchain:checked': true,
   'preview:item': true,

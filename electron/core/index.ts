@@ -18,7 +18,14 @@ import {
   type ToolchainReport,
   type VersionReport,
 } from '../contract';
-import { DeploymentsRepo, ExportJobsRepo, ModelsRepo, PackagesRepo, openDatabase } from './db';
+import {
+  DeploymentsRepo,
+  ExportJobsRepo,
+  ModelsRepo,
+  PackagesRepo,
+  ValidationsRepo,
+  openDatabase,
+} from './db';
 import { CapabilitiesService } from './capabilities/service';
 import { FileSecretStore } from './deploy/secret-store';
 import { DeployService } from './deploy/service';
@@ -26,6 +33,7 @@ import { AppError, toAppError } from './errors';
 import { EventHub } from './events';
 import { copyArtifacts } from './exports/artifacts';
 import { ExportsService } from './exports/service';
+import { ValidationService } from './exports/validation';
 import { ModelsService } from './models/service';
 import { PackagesService } from './packages/service';
 import { DataPaths } from './paths';
@@ -83,6 +91,7 @@ export interface CoreServices {
   toolchain: Toolchain;
   models: ModelsService;
   exports: ExportsService;
+  validation: ValidationService;
   deployments: DeploymentsRepo;
   preview: PreviewService;
   capabilities: CapabilitiesService;
@@ -114,9 +123,11 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
   const jobs = new ExportJobsRepo(db);
   // Packages are built from exports and go with them: the hooks reach the packages service made below.
   let packages: PackagesService | null = null;
+  const validations = new ValidationsRepo(db);
   const exports = new ExportsService({
     jobs,
     models: modelsRepo,
+    validations,
     paths,
     toolchain,
     events,
@@ -148,6 +159,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     toolchain,
     models,
     exports,
+    validation: new ValidationService({ exports, models: modelsRepo, validations, paths, toolchain, events }),
     deployments,
     preview: new PreviewService({ db, events }),
     capabilities: new CapabilitiesService(toolchain),
@@ -190,6 +202,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     async close() {
       if (closed) return;
       closed = true;
+      await services.validation.close();
       await services.exports.close();
       await services.preview.close();
       await services.probes.settled();
@@ -221,6 +234,9 @@ function handlersFor(s: CoreServices): Handlers {
     'exports:reveal': (r) => s.exports.reveal(r.id),
     'exports:wait': (r) => s.exports.waitFor(r.id),
     'exports:metadata': (r) => ({ path: s.exports.metadataPath(r.id) }),
+    'exports:validate': (r) => s.validation.validate(r),
+    'exports:validations': (r) => s.validation.list(r.id),
+    'exports:cancelValidation': (r) => s.validation.cancel(r.id),
     'toolchain:doctor': async (r) => {
       const report = await s.toolchain.doctor({ dev: r.dev });
       if (!r.dev) s.probes.remember(report);

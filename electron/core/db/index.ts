@@ -20,3 +20,4 @@ export {
   type NewDeploymentTarget,
 } from './deployments-repo';
 export { PackagesRepo } from './packages-repo';
+export { ValidationsRepo, accuracyRows } from './validations-repo';

@@ -14,6 +14,7 @@ import {
   type ExportJobRow,
   type ExportJobsRepo,
   type ModelsRepo,
+  type ValidationsRepo,
 } from '../db';
 import { onFullDisk } from '../db/open';
 import { AppError, diskFull, toAppError } from '../errors';
@@ -31,10 +32,12 @@ import { keepOnnxAsIs } from './onnx-as-is';
 import { APP_CLOSED, CANCELLED } from './reasons';
 import { ownerIsGone, reconcileJobs } from './reconcile';
 import { outcomeOf, type Outcome } from './outcome';
+import { datasetNotFound, validationArgs, validationOf } from './validation';
 
 export interface ExportsDeps {
   jobs: ExportJobsRepo;
   models: ModelsRepo;
+  validations: ValidationsRepo;
   paths: DataPaths;
   toolchain: Toolchain;
   events: EventHub;
@@ -49,6 +52,9 @@ export interface CreateExport {
   optimizationConfig: OptimizationConfig;
   versionTag?: string | undefined;
   trustUnsafe?: boolean | undefined;
+  /** Measure accuracy on this labelled dataset in the same job (see validation.ts). */
+  validationData?: string | undefined;
+  acceptNames?: boolean | undefined;
 }
 
 interface Run {
@@ -94,6 +100,8 @@ export class ExportsService {
         'Point --calib at a folder of representative images (a few hundred from your own data is best).',
       );
     }
+    if (request.validationData && !fs.existsSync(request.validationData))
+      throw datasetNotFound(request.validationData);
     const location = toolchain.assertReady();
     // A converter in its own environment (the formats table says which: TFLite's) installs on first use, with
     // progress on toolchain:progress; the trainer gets that environment's interpreter in its variable.
@@ -118,7 +126,11 @@ export class ExportsService {
       }),
     );
     try {
-      this.start(row, location.python, extraEnv, request.trustUnsafe === true || trustedAtAdd(model));
+      const validation = request.validationData
+        ? validationArgs(request.validationData, request.acceptNames)
+        : [];
+      const trusted = request.trustUnsafe === true || trustedAtAdd(model);
+      this.start(row, location.python, extraEnv, trusted, validation);
     } catch (error) {
       // Nothing runs (the staging folder could not be made, say): the job ends here, failed with the reason.
       const reason = this.writeFailure(error);
@@ -175,6 +187,7 @@ export class ExportsService {
     python: string,
     extraEnv: Record<string, string>,
     trustUnsafe: boolean,
+    validation: string[],
   ): void {
     const { jobs, paths, toolchain, events } = this.deps;
     const staging = paths.staging(row.id);
@@ -212,7 +225,7 @@ export class ExportsService {
     const trainer = startTrainer({
       python,
       script: toolchain.trainerScript(),
-      args: ['--log-level', 'INFO', ...(trustUnsafe ? trustedArgs(workDir) : [])],
+      args: ['--log-level', 'INFO', ...validation, ...(trustUnsafe ? trustedArgs(workDir) : [])],
       ...(trustUnsafe ? { sandbox: { writable: [staging, workDir] } } : {}),
       env: toolchain.trainerEnv({
         ...extraEnv,
@@ -333,6 +346,8 @@ export class ExportsService {
     }
     // Cancelled from another process in the last moment: its files go with it.
     if (!finished) removeQuietly(final);
+    const validation = validationOf(exit);
+    if (finished && validation) this.deps.validations.add(row.id, validation.dataset, validation);
   }
 
   /**

@@ -42,6 +42,7 @@ export function CreateExportWizard({ model }: { model: ModelRecord }) {
     simplify: true,
     precision: 'fp32',
     versionTag: '',
+    validationData: '',
   });
   const full: ExportDraft = { ...draft, calibDir };
   const cards = byCardOrder(matrix?.formats ?? []);

@@ -11,6 +11,7 @@ import {
 import { formatRuntime } from '../lib/formats';
 import { useApp } from '../store/context';
 import { BundleSection } from './BundleSection';
+import { AccuracyPanel } from './accuracy/AccuracyPanel';
 import { ErrorDetails } from './ErrorDetails';
 import { FactList } from './FactList';
 import { Modal } from './Modal';
@@ -222,6 +223,7 @@ export function ExportDetail({ job }: { job: ExportJob }) {
         </p>
       )}
       <BundleSection job={job} />
+      <AccuracyPanel job={job} />
       <details className="log-details" open={job.status === 'failed'}>
         <summary>Log ({log.length} lines)</summary>
         <pre className="log" tabIndex={0}>

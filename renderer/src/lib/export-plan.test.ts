@@ -157,6 +157,7 @@ describe('the create request', () => {
     precision: 'int8',
     calibDir: '  /data/calib ',
     versionTag: ' rc1 ',
+    validationData: '',
   };
 
   it('is one job for several formats, with INT8 and its calibration folder', () => {
@@ -186,5 +187,11 @@ describe('the create request', () => {
       formats: ['onnx'],
       versionTag: 'rc1',
     });
+  });
+
+  it('measures accuracy in the same job when labelled data is given', () => {
+    const request = toCreateRequest('m1', { ...draft, validationData: ' /data/data.yaml ' }, [onnx]);
+    expect(request.validationData).toBe('/data/data.yaml');
+    expect(toCreateRequest('m1', draft, [onnx])).not.toHaveProperty('validationData');
   });
 });

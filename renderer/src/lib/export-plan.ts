@@ -117,6 +117,8 @@ export interface ExportDraft {
   /** INT8 only; empty: the trainer calibrates on Ultralytics' sample photos, with a warning. */
   calibDir: string;
   versionTag: string;
+  /** Labelled data to measure accuracy on in the same job; empty: none. */
+  validationData: string;
 }
 
 export function toCreateRequest(
@@ -130,6 +132,7 @@ export function toCreateRequest(
   if (asIs)
     return { modelId, formats: chosen.map((f) => f.id as ExportFormat), ...(tag ? { versionTag: tag } : {}) };
   const calibDir = draft.calibDir.trim();
+  const validationData = draft.validationData.trim();
   return {
     modelId,
     formats: chosen.map((f) => f.id as ExportFormat),
@@ -142,6 +145,7 @@ export function toCreateRequest(
       ...(draft.precision === 'int8' ? { int8: true, ...(calibDir ? { calibDir } : {}) } : {}),
     },
     ...(tag ? { versionTag: tag } : {}),
+    ...(validationData ? { validationData } : {}),
   };
 }
 

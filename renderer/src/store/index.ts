@@ -10,6 +10,7 @@ import { createPreviewSlice } from './preview';
 import { createRemovalSlice } from './removal';
 import { createToolchainSlice } from './toolchain';
 import { createUiSlice } from './ui';
+import { createValidationSlice } from './validation';
 import type { AppState } from './types';
 
 export type { AppState, Page } from './types';
@@ -29,6 +30,7 @@ export function createAppStore(host: Host): AppStore {
       ...createPreviewSlice(context),
       ...createDeploySlice(context),
       ...createPackagesSlice(context),
+      ...createValidationSlice(context),
     };
   });
 }
@@ -49,6 +51,9 @@ export function connectEvents(store: AppStore, host: Host): () => void {
     host.on('preview:progress', (progress) => applyPreviewProgress(progress)),
     host.on('preview:finished', (finished) => applyPreviewFinished(finished)),
     host.on('packages:progress', (progress) => applyPackageProgress(progress)),
+    host.on('exports:validationProgress', ({ exportId, stage, fraction }) =>
+      store.getState().applyValidationProgress(exportId, stage, fraction),
+    ),
   ];
   if (host.onReconnect) {
     offs.push(

@@ -20,6 +20,7 @@ import type {
 import type { Host } from '../host';
 import type { DeploySlice } from './deploy';
 import type { PackagesSlice } from './packages';
+import type { ValidationSlice } from './validation';
 
 export type Page = 'models' | 'exports' | 'playground';
 
@@ -223,7 +224,8 @@ export type AppState = ModelsSlice &
   UiSlice &
   PreviewSlice &
   DeploySlice &
-  PackagesSlice;
+  PackagesSlice &
+  ValidationSlice;
 
 /** What every slice creator receives: zustand's set/get plus the host it talks to. */
 export interface SliceContext {

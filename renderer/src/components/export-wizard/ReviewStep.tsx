@@ -37,6 +37,7 @@ export function ReviewStep({
     rows.push(['Calibration', draft.calibDir.trim() || 'Ultralytics’ sample photos (a warning is recorded)']);
   if (takesOption(chosen, 'simplify')) rows.push(['Simplify graph', draft.simplify ? 'Yes' : 'No']);
   rows.push(['Version tag', draft.versionTag.trim() || '—']);
+  if (draft.validationData.trim()) rows.push(['Accuracy on', draft.validationData.trim()]);
   const structural = chosen.filter((f) => !f.runnableHere).map((f) => f.label);
   rows.push([
     'Check',
