@@ -14,6 +14,7 @@ import { registerExports } from './commands/exports';
 import { registerCompletion, registerHelp, registerVersion } from './commands/meta';
 import { registerModels } from './commands/models';
 import { registerPackage } from './commands/package';
+import { registerPackages } from './commands/packages';
 import { registerPredict } from './commands/predict';
 import { registerValidate } from './commands/validate';
 import { findCommand } from './describe';
@@ -38,6 +39,7 @@ export function buildProgram(out: Output, done: (code: number) => void = () => u
   registerExports(program, ctx, done);
   registerPredict(program, ctx, done);
   registerPackage(program, ctx, done);
+  registerPackages(program, ctx, done);
   registerValidate(program, ctx, done);
   registerCapabilities(program, ctx, done);
   registerDeploy(program, ctx, done);

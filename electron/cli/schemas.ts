@@ -16,6 +16,8 @@ import {
   exportValidationSchema,
   modelRecordSchema,
   packageBuiltSchema,
+  packageListedSchema,
+  packageTargetSchema,
   previewModelSchema,
   versionReportSchema,
   type CapabilityMatrix,
@@ -359,8 +361,37 @@ export const CLI_OUTPUTS = {
     about: 'the model, a result per image, a summary (exit 3 when some images failed)',
   },
   package: {
-    schema: packageBuiltSchema,
-    about: 'the package built: where, its size and sha256, the formats and runtime wrappers in it',
+    schema: z.union([
+      packageBuiltSchema,
+      z
+        .object({
+          built: z.array(packageBuiltSchema),
+          skipped: z
+            .array(
+              z
+                .object({
+                  target: packageTargetSchema,
+                  code: z.string(),
+                  message: z.string(),
+                  hint: z.string(),
+                })
+                .strict(),
+            )
+            .describe('Targets this export cannot make (e.g. iOS without a CoreML export), with what to do.'),
+        })
+        .strict()
+        .describe('--target all'),
+    ]),
+    about:
+      'the package built: where, its size and sha256, the formats and runtime wrappers in it; with --target all, every package built and each target skipped with why',
+  },
+  'packages list': {
+    schema: z.array(packageListedSchema),
+    about: 'packages, newest first, each saying if its file is missing',
+  },
+  'packages delete': {
+    schema: z.object({ deleted: z.literal(true), path: z.string() }).strict(),
+    about: 'the file the package was',
   },
   validate: {
     schema: exportValidationSchema,
@@ -382,6 +413,7 @@ export const GROUP_DEFAULTS: Record<string, CliCommandKey> = {
   models: 'models list',
   exports: 'exports list',
   deployments: 'deployments list',
+  packages: 'packages list',
 };
 
 /** Every failure, with any command: `{"error": {code, message, hint}}` and a non-zero exit code. */

@@ -23,8 +23,14 @@ import {
   deployTestRequest,
 } from './deploy';
 import type { AppErrorShape } from './errors';
-import type { PackageBuilt, PackageProgress, PackageRecord } from './packages';
-import { packageIdRequest, packagesCreateRequest, packagesListRequest } from './packages';
+import type { PackageBuilt, PackageListed, PackageProgress, PackageTargetInfo } from './packages';
+import {
+  packageIdRequest,
+  packagesCreateRequest,
+  packagesListAllRequest,
+  packagesListRequest,
+  packagesTargetsRequest,
+} from './packages';
 import type { RemovalOutcome, RemovalPlan } from './removal';
 import { exportsDeleteRequest, modelsRemoveRequest, removalPlanRequest } from './removal';
 import type {
@@ -117,7 +123,16 @@ export const channels = {
   'deploy:test': { request: deployTestRequest, response: null as unknown as DeployTestResult },
   /** Builds a package of a completed export into the data folder, with progress on packages:progress. */
   'packages:create': { request: packagesCreateRequest, response: null as unknown as PackageBuilt },
-  'packages:list': { request: packagesListRequest, response: null as unknown as PackageRecord[] },
+  /** An export's packages, newest first, each saying whether its file is still there. */
+  'packages:list': { request: packagesListRequest, response: null as unknown as PackageListed[] },
+  'packages:listAll': { request: packagesListAllRequest, response: null as unknown as PackageListed[] },
+  /** Forgets a package and removes its file (if it is still the file Edgepack wrote). */
+  'packages:delete': {
+    request: packageIdRequest,
+    response: null as unknown as { deleted: true; path: string },
+  },
+  /** The targets a package can be built for: what each holds and needs. */
+  'packages:targets': { request: packagesTargetsRequest, response: null as unknown as PackageTargetInfo[] },
   /** Where the package's file is (the Electron host shows it in the file manager). */
   'packages:reveal': { request: packageIdRequest, response: null as unknown as { path: string } },
 } as const;

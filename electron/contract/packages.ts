@@ -1,11 +1,12 @@
 import { z } from 'zod';
 
 /**
- * What `packages:create` builds from an export. `bundle`: one zip with the model files, metadata.json, the runtime
- * wrappers that run its formats, this model's conformance vectors, a README and manifest.json. The device packages
- * (iOS, Android, Docker) will be further targets of the same channel and table.
+ * What `packages:create` builds from an export, each a zip: `bundle` (the model files, metadata.json, the runtime
+ * wrappers that run its formats, this model's conformance vectors, a README and manifest.json), `ios` (a Swift
+ * package with the CoreML model and a SwiftUI example app), `android` (a Gradle project: the Kotlin library module,
+ * an example app with the TFLite model in its assets).
  */
-export const packageTargetSchema = z.enum(['bundle']);
+export const packageTargetSchema = z.enum(['bundle', 'ios', 'android']);
 export type PackageTarget = z.infer<typeof packageTargetSchema>;
 
 /** A package built from an export, as the `packages` table records it. */
@@ -22,6 +23,12 @@ export const packageRecordSchema = z
   .strict();
 export type PackageRecord = z.infer<typeof packageRecordSchema>;
 
+/** A package as listed: its record, and whether its file is gone from where it was written (moved or deleted). */
+export const packageListedSchema = packageRecordSchema
+  .extend({ missing: z.boolean().describe('The file is no longer at `path`; build the package again.') })
+  .strict();
+export type PackageListed = z.infer<typeof packageListedSchema>;
+
 /** What building a package answers: its record and what went into it. */
 export const packageBuiltSchema = packageRecordSchema
   .extend({
@@ -37,7 +44,21 @@ export const packagesCreateRequest = z
   .object({ exportId: z.string().min(1), target: packageTargetSchema.default('bundle') })
   .strict();
 export const packagesListRequest = z.object({ exportId: z.string().min(1) }).strict();
+export const packagesTargetsRequest = z.object({}).strict();
+export const packagesListAllRequest = z.object({}).strict();
 export const packageIdRequest = z.object({ id: z.string().min(1) }).strict();
+
+/** What each target holds and needs, for the export's "Packages" cards and `edgepack package --help`. */
+export const packageTargetInfoSchema = z
+  .object({
+    target: packageTargetSchema,
+    title: z.string(),
+    contains: z.string(),
+    needs: z.string(),
+    requiredFormat: z.string().nullable().describe('The export format the target is built from, if one.'),
+  })
+  .strict();
+export type PackageTargetInfo = z.infer<typeof packageTargetInfoSchema>;
 
 /** Progress of a package being built, by bytes written into the zip. */
 export interface PackageProgress {

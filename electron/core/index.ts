@@ -271,6 +271,9 @@ function handlersFor(s: CoreServices): Handlers {
     'packages:create': (r) => s.packages.build(r.exportId, r.target),
     'packages:list': (r) => s.packages.list(r.exportId),
     'packages:reveal': (r) => s.packages.reveal(r.id),
+    'packages:listAll': () => s.packages.listAll(),
+    'packages:delete': (r) => s.packages.delete(r.id),
+    'packages:targets': () => s.packages.targets(),
   };
 }
 

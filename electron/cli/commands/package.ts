@@ -1,12 +1,20 @@
 import { Option, type Command } from 'commander';
-import { packageTargetSchema, type PackageBuilt, type PackageTarget } from '../../contract';
-import { formatBytes, type LocalCore } from '../../core';
+import { packageTargetSchema, type ExportJob, type PackageBuilt, type PackageTarget } from '../../contract';
+import { AppError, formatBytes, type LocalCore } from '../../core';
 import { checkOutputFolder, findExport, withCore, type CommandContext } from '../context';
 import { ProgressView } from '../progress';
 
+type TargetChoice = PackageTarget | 'all';
+
 interface PackageOptions {
-  target: PackageTarget;
+  target: TargetChoice;
   out?: string;
+}
+
+/** What `--target all` answers: every package the export could make, and each target it could not, with why. */
+export interface PackagedAll {
+  built: PackageBuilt[];
+  skipped: { target: PackageTarget; code: string; message: string; hint: string }[];
 }
 
 export function registerPackage(
@@ -17,10 +25,12 @@ export function registerPackage(
   program
     .command('package <export-id>')
     .description(
-      'package a completed export: bundle = one zip with the model files, metadata.json, the runtime wrappers that run them, a README and manifest.json',
+      'package a completed export: bundle = one zip with the model files, metadata.json, the runtime wrappers that run them, a README and manifest.json; ios = a Swift package with the CoreML model and a SwiftUI example app; android = a Gradle project with the Kotlin library and an example app with the TFLite model; all = every target the export can make',
     )
     .addOption(
-      new Option('--target <target>', 'what to build').choices(packageTargetSchema.options).default('bundle'),
+      new Option('--target <target>', 'what to build')
+        .choices([...packageTargetSchema.options, 'all'])
+        .default('bundle'),
     )
     .option('--out <dir>', "write it here (made when missing; default: Edgepack's data folder)")
     .option('--json', 'print one JSON document')
@@ -28,6 +38,44 @@ export function registerPackage(
       const { out } = ctx();
       done(await withCore((core) => runPackage(core, id, opts, out)));
     });
+}
+
+function buildOne(core: LocalCore, job: ExportJob, target: PackageTarget, outDir?: string) {
+  return outDir
+    ? core.local.buildPackage(job.id, target, outDir)
+    : core.handle('packages:create', { exportId: job.id, target });
+}
+
+async function buildAll(core: LocalCore, job: ExportJob, outDir?: string): Promise<PackagedAll> {
+  const targets = await core.handle('packages:targets', {});
+  const settled = await Promise.allSettled(targets.map((t) => buildOne(core, job, t.target, outDir)));
+  const result: PackagedAll = { built: [], skipped: [] };
+  settled.forEach((s, i) => {
+    if (s.status === 'fulfilled') return void result.built.push(s.value);
+    // Only a target this export cannot make is skipped; anything else (a full disk…) fails the command.
+    if (!(s.reason instanceof AppError) || s.reason.code !== 'PACKAGE_NEEDS_FORMAT') throw s.reason;
+    const { code, message, hint } = s.reason;
+    result.skipped.push({ target: targets[i]!.target, code, message, hint });
+  });
+  if (result.built.length === 0) {
+    throw new AppError(
+      'PACKAGE_NOTHING_BUILT',
+      `Export v${job.version} (${job.id}) can make none of the package targets.`,
+      result.skipped.map((s) => s.hint).join(' '),
+    );
+  }
+  return result;
+}
+
+function builtLines(built: PackageBuilt): string[] {
+  return [
+    `Built the ${built.target} package:`,
+    `  file       ${built.path}`,
+    `  size       ${formatBytes(built.sizeBytes)}   sha256 ${built.sha256}`,
+    `  formats    ${built.formats.join(', ')}`,
+    `  runtimes   ${built.runtimes.join(', ')}`,
+    `  entries    ${built.entries} (manifest.json lists each file's size and sha256)`,
+  ];
 }
 
 async function runPackage(
@@ -40,26 +88,26 @@ async function runPackage(
   const job = await findExport(core, id);
   const view = new ProgressView();
   const off = core.on('packages:progress', (p) => {
-    if (p.exportId === job.id) view.update(p.stage, p.fraction);
+    if (p.exportId === job.id) view.update(`${p.target} ${p.stage}`, p.fraction);
   });
-  let built: PackageBuilt;
+  let result: PackageBuilt | PackagedAll;
   try {
-    built = outDir
-      ? await core.local.buildPackage(job.id, opts.target, outDir)
-      : await core.handle('packages:create', { exportId: job.id, target: opts.target });
+    result =
+      opts.target === 'all'
+        ? await buildAll(core, job, outDir)
+        : await buildOne(core, job, opts.target, outDir);
   } finally {
     off();
     view.done();
   }
-  out.result(built, () =>
-    [
-      `Built the ${built.target} of export v${job.version} (${job.id}):`,
-      `  file       ${built.path}`,
-      `  size       ${formatBytes(built.sizeBytes)}   sha256 ${built.sha256}`,
-      `  formats    ${built.formats.join(', ')}`,
-      `  runtimes   ${built.runtimes.join(', ')}`,
-      `  entries    ${built.entries} (manifest.json lists each file's size and sha256)`,
-    ].join('\n'),
-  );
+  out.result(result, () => {
+    const header = `Export v${job.version} (${job.id}):`;
+    if (!('built' in result)) return [header, ...builtLines(result)].join('\n');
+    return [
+      header,
+      ...result.built.flatMap(builtLines),
+      ...result.skipped.map((s) => `Not built: ${s.target}: ${s.message}\n  ${s.hint}`),
+    ].join('\n');
+  });
   return 0;
 }

@@ -50,6 +50,17 @@ export class PackagesRepo {
     ).map(toRecord);
   }
 
+  /** Every export's packages, newest first. */
+  listAll(): PackageRecord[] {
+    return (
+      this.db.prepare('SELECT * FROM packages ORDER BY created_at DESC, rowid DESC').all() as PackageRow[]
+    ).map(toRecord);
+  }
+
+  delete(id: string): void {
+    this.db.prepare('DELETE FROM packages WHERE id = ?').run(id);
+  }
+
   get(id: string): PackageRecord | null {
     const row = this.db.prepare('SELECT * FROM packages WHERE id = ?').get(id) as PackageRow | undefined;
     return row ? toRecord(row) : null;

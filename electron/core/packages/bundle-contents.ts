@@ -28,7 +28,7 @@ export interface BundlePlan {
 }
 
 /** Results whose files are the model: what the export produced and checked (a failed one's files are not kept). */
-function modelResults(job: ExportJob): (FormatResult & { path: string })[] {
+export function modelResults(job: ExportJob): (FormatResult & { path: string })[] {
   return job.results.filter(
     (r): r is FormatResult & { path: string } =>
       Boolean(r.path) && r.status !== 'failed' && r.status !== 'failed_parity' && fs.existsSync(r.path!),
@@ -36,7 +36,7 @@ function modelResults(job: ExportJob): (FormatResult & { path: string })[] {
 }
 
 /** A file, or every file under a folder (an OpenVINO or CoreML model is a folder), as entries under `prefix`. */
-function entriesOf(source: string, prefix: string): ZipEntry[] {
+export function entriesOf(source: string, prefix: string): ZipEntry[] {
   const stat = fs.statSync(source);
   if (!stat.isDirectory()) return [{ name: prefix, source: { file: source }, size: stat.size }];
   return fs
@@ -45,7 +45,7 @@ function entriesOf(source: string, prefix: string): ZipEntry[] {
     .flatMap((name) => entriesOf(path.join(source, name), `${prefix}/${name}`));
 }
 
-function assertPackageable(job: ExportJob): void {
+export function assertPackageable(job: ExportJob): void {
   if (job.status !== 'completed' && job.status !== 'partial') {
     const running = job.status === 'pending' || job.status === 'running';
     throw new AppError(
@@ -72,7 +72,7 @@ function runtimesFor(job: ExportJob, formats: string[], shipped: ShippedRuntime[
   );
 }
 
-function readMetadata(subject: BundleSubject): { schemaVersion: string; task: string } {
+export function readMetadata(subject: BundleSubject): { schemaVersion: string; task: string } {
   const { job, metadataPath } = subject;
   type Facts = { schema_version?: unknown; task?: unknown };
   let doc: Facts | null;
@@ -96,6 +96,14 @@ export interface BundleSources {
   runtimes: ShippedRuntime[];
   /** native-runtimes/conformance/ */
   conformanceDir: string;
+}
+
+/** Entries in name order (what the zip writer wants), each name once. */
+export function sortedEntries(entries: ZipEntry[], what: string): ZipEntry[] {
+  const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const repeated = sorted.find((e, i) => i > 0 && sorted[i - 1]!.name === e.name);
+  if (repeated) throw new Error(`The ${what} would hold ${repeated.name} twice`);
+  return sorted;
 }
 
 export async function planBundle(subject: BundleSubject, sources: BundleSources): Promise<BundlePlan> {
@@ -128,9 +136,5 @@ export async function planBundle(subject: BundleSubject, sources: BundleSources)
     }),
   );
   entries.push({ name: 'README.md', source: { data: readme }, size: readme.length });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const names = entries.map((e) => e.name);
-  const repeated = names.find((name, i) => names.indexOf(name) !== i);
-  if (repeated) throw new Error(`The bundle would hold ${repeated} twice`);
-  return { entries, formats, runtimes, metadata };
+  return { entries: sortedEntries(entries, 'bundle'), formats, runtimes, metadata };
 }

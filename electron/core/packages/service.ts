@@ -1,21 +1,29 @@
 /**
- * Packages built from exports (`packages:*`, `edgepack package`): a bundle zip written into the data folder (or,
- * for a local host, into a folder the person chose), recorded in the `packages` table, listed per export and removed
- * with it.
+ * Packages built from exports (`packages:*`, `edgepack package`): a zip per target (PACKAGE_TARGETS: bundle, iOS,
+ * Android, …) written into the data folder (or, for a local host, into a folder the person chose), recorded in the
+ * `packages` table, listed per export (a file moved away shows as missing), deleted one by one or with the export.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PackageBuilt, PackageProgress, PackageRecord, PackageTarget } from '../../contract';
+import type {
+  PackageBuilt,
+  PackageRecord,
+  PackageListed,
+  PackageProgress,
+  PackageTarget,
+  PackageTargetInfo,
+} from '../../contract';
 import type { ModelsRepo, PackagesRepo } from '../db';
 import { AppError, diskFull, isDiskFull } from '../errors';
 import type { EventHub } from '../events';
 import type { ExportsService } from '../exports/service';
 import type { DataPaths } from '../paths';
 import { EDGEPACK_VERSION } from '../version';
-import { planBundle, type BundlePlan } from './bundle-contents';
+import type { BundlePlan } from './bundle-contents';
 import { sameFile } from './same-file';
 import { shippedRuntimes } from './ship';
+import { PACKAGE_TARGETS, targetInfos } from './targets';
 import { writeZip, type EntryDigest, type ZipEntry } from './zip-writer';
 
 export interface PackagesDeps {
@@ -43,11 +51,18 @@ function outputFailure(error: unknown, dir: string): unknown {
   );
 }
 
-function manifestEntry(plan: BundlePlan, subject: { exportId: string; version: number; modelName: string }) {
+interface ManifestSubject {
+  target: PackageTarget;
+  exportId: string;
+  version: number;
+  modelName: string;
+}
+
+function manifestEntry(plan: BundlePlan, subject: ManifestSubject) {
   return (digests: EntryDigest[]): ZipEntry => {
     const manifest = {
       manifest_version: '1.0.0',
-      target: 'bundle',
+      target: subject.target,
       edgepack_version: EDGEPACK_VERSION,
       export_id: subject.exportId,
       export_version: subject.version,
@@ -63,22 +78,60 @@ function manifestEntry(plan: BundlePlan, subject: { exportId: string; version: n
   };
 }
 
+const listed = (record: PackageRecord): PackageListed => ({
+  ...record,
+  missing: !fs.existsSync(record.path),
+});
+
 function safeName(text: string): string {
   return text.replace(/[^\w.-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'model';
 }
 
+function exportGone(job: { id: string; version: number }, target: PackageTarget): AppError {
+  return new AppError(
+    'EXPORT_DELETED',
+    `Export v${job.version} (${job.id}) was deleted while its ${target} package was being built; the package was not kept.`,
+    'Nothing to do unless you still want it: export the model again and build the package from the new export.',
+  );
+}
+
 export class PackagesService {
+  /** The builds running in this process, by export and target. */
+  private readonly building = new Set<string>();
+
   constructor(private readonly deps: PackagesDeps) {}
+
+  targets(): PackageTargetInfo[] {
+    return targetInfos();
+  }
 
   /** Builds a package of a completed export into `outDir` (default: the data folder's packages/<model>/v<N>/). */
   async build(exportId: string, target: PackageTarget, outDir?: string): Promise<PackageBuilt> {
+    const job = this.deps.exports.get(exportId);
+    const key = `${job.id}/${target}`;
+    if (this.building.has(key)) {
+      throw new AppError(
+        'PACKAGE_BUILDING',
+        `The ${target} package of export v${job.version} (${job.id}) is already being built.`,
+        'Wait for that build to finish (its progress shows on the export); it gives the same package.',
+      );
+    }
+    this.building.add(key);
+    try {
+      return await this.buildOnce(job.id, target, outDir);
+    } finally {
+      this.building.delete(key);
+    }
+  }
+
+  private async buildOnce(exportId: string, target: PackageTarget, outDir?: string): Promise<PackageBuilt> {
     const { exports, models, paths, events, repo } = this.deps;
     const job = exports.get(exportId);
     const modelName = models.get(job.modelId)?.name ?? job.modelId;
     const progress = (stage: PackageProgress['stage'], fraction: number) =>
       events.emit('packages:progress', { exportId: job.id, target, stage, fraction });
     progress('collecting', 0);
-    const plan = await planBundle(
+    const plan = await PACKAGE_TARGETS[target].plan(
       { job, modelName, metadataPath: exports.metadataPath(job.id) },
       {
         runtimes: shippedRuntimes(this.deps.runtimesDir),
@@ -87,13 +140,21 @@ export class PackagesService {
     );
     const dir = path.resolve(outDir ?? paths.packagesOfExport(job.modelId, job.version));
     const file = path.join(dir, `${safeName(path.parse(modelName).name)}-v${job.version}-${target}.zip`);
+    const stillThere = () => {
+      try {
+        exports.get(job.id);
+        return true;
+      } catch {
+        return false;
+      }
+    };
     let reported = 0;
     const written = await (async () => {
       try {
         fs.mkdirSync(dir, { recursive: true });
         return await writeZip(file, plan.entries, {
           date: new Date(job.finishedAt ?? job.createdAt),
-          last: manifestEntry(plan, { exportId: job.id, version: job.version, modelName }),
+          last: manifestEntry(plan, { target, exportId: job.id, version: job.version, modelName }),
           onBytes: (done, total) => {
             const fraction = total ? done / total : 1;
             if (fraction - reported < 0.01) return;
@@ -102,9 +163,14 @@ export class PackagesService {
           },
         });
       } catch (error) {
+        if (!stillThere()) throw exportGone(job, target);
         throw outputFailure(error, dir);
       }
     })();
+    if (!stillThere()) {
+      fs.rmSync(file, { force: true });
+      throw exportGone(job, target);
+    }
     const record = repo.add({
       id: randomUUID(),
       exportId: job.id,
@@ -123,20 +189,39 @@ export class PackagesService {
     };
   }
 
-  list(exportId: string): PackageRecord[] {
+  /** An export's packages, newest first; `missing` when the file is no longer where it was written. */
+  list(exportId: string): PackageListed[] {
     this.deps.exports.get(exportId);
-    return this.deps.repo.listForExport(exportId);
+    return this.deps.repo.listForExport(exportId).map(listed);
   }
 
-  reveal(id: string): { path: string } {
+  /** Every package of every export, newest first. */
+  listAll(): PackageListed[] {
+    return this.deps.repo.listAll().map(listed);
+  }
+
+  /** Forgets a package and removes its file, if it is still the file Edgepack wrote. */
+  delete(id: string): { deleted: true; path: string } {
+    const record = this.record(id);
+    if (sameFile(record.path, record.sizeBytes, record.sha256)) fs.rmSync(record.path, { force: true });
+    this.deps.repo.delete(id);
+    return { deleted: true, path: record.path };
+  }
+
+  private record(id: string) {
     const record = this.deps.repo.get(id);
     if (!record) {
       throw new AppError(
         'PACKAGE_NOT_FOUND',
         `No package with id ${id}.`,
-        "The export's packages are listed on its detail (`packages:list`); build it again if it is gone.",
+        'List the packages (`edgepack packages list`, or the export\'s "Packages" section) and use one of their ids.',
       );
     }
+    return record;
+  }
+
+  reveal(id: string): { path: string } {
+    const record = this.record(id);
     if (!fs.existsSync(record.path)) {
       throw new AppError(
         'PACKAGE_FILE_MISSING',
