@@ -10,7 +10,7 @@ import {
 } from '../lib/format';
 import { formatRuntime } from '../lib/formats';
 import { useApp } from '../store/context';
-import { BundleSection } from './BundleSection';
+import { PackagesSection } from './PackagesSection';
 import { AccuracyPanel } from './accuracy/AccuracyPanel';
 import { ErrorDetails } from './ErrorDetails';
 import { FactList } from './FactList';
@@ -222,7 +222,7 @@ export function ExportDetail({ job }: { job: ExportJob }) {
           No results yet{job.status === 'running' ? ' — the export is still running.' : '.'}
         </p>
       )}
-      <BundleSection job={job} />
+      <PackagesSection job={job} />
       <AccuracyPanel job={job} />
       <details className="log-details" open={job.status === 'failed'}>
         <summary>Log ({log.length} lines)</summary>
