@@ -40,8 +40,17 @@ function parseString(value, i) {
   return m[1];
 }
 
-/** Every problem found, as sentences (empty when the project is sound). */
-export function checkGradleProject(root) {
+/** The kotlinc the JVM suite uses (the repository's npm kotlin-compiler), which the catalog's Kotlin must match. */
+export function suiteKotlinc() {
+  const rootPackage = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return rootPackage.devDependencies?.['kotlin-compiler'];
+}
+
+/**
+ * Every problem found, as sentences (empty when the project is sound). `shipped`: the project is this runtime's
+ * folder, with the ship.json that lists what a bundle carries (an Android package has none).
+ */
+export function checkGradleProject(root, { shipped = true } = {}) {
   const problems = [];
   const read = (file) =>
     fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file), 'utf8') : null;
@@ -65,8 +74,7 @@ export function checkGradleProject(root) {
     problems.push('the catalog lacks the com.android.library plugin');
   if (plugins['kotlin-android']?.id !== 'org.jetbrains.kotlin.android')
     problems.push('the catalog lacks the Kotlin Android plugin');
-  const rootPackage = JSON.parse(fs.readFileSync(path.join(root, '../../package.json'), 'utf8'));
-  const kotlinc = rootPackage.devDependencies?.['kotlin-compiler'];
+  const kotlinc = suiteKotlinc();
   if (versions[plugins['kotlin-android']?.['version.ref']] !== kotlinc) {
     problems.push(
       `the catalog's Kotlin (${versions.kotlin}) is not the kotlinc the JVM suite uses (kotlin-compiler ${kotlinc})`,
@@ -111,15 +119,64 @@ export function checkGradleProject(root) {
     if (/^import (android|androidx|org\.tensorflow)\./m.test(text))
       problems.push(`${file} imports Android or LiteRT: only ModelWrapper.kt may`);
   }
-  problems.push(
-    ...checkShip(
-      root,
-      sources.map((f) => `edgepack-runtime/src/main/kotlin/${f}`),
-    ),
-  );
+  if (shipped)
+    problems.push(
+      ...checkShip(
+        root,
+        sources.map((f) => `edgepack-runtime/src/main/kotlin/${f}`),
+      ),
+    );
   console.log(
-    `kotlin: Gradle project checked statically (${modules.length} module, ${sources.length} Kotlin sources)`,
+    `kotlin: Gradle project ${root} checked statically (${modules.join(', ')}; ${sources.length} library sources)`,
   );
+  return problems;
+}
+
+/**
+ * An Android package (native-runtimes/kotlin/android-package/ on the runtime's files): the library project's checks,
+ * and the example app module: applied plugins, SDK levels, the library and every other dependency through the
+ * catalog, a launcher activity that exists, and (`withModel`) the model and metadata.json in its assets.
+ */
+export function checkAndroidPackage(root, { withModel = true } = {}) {
+  const problems = checkGradleProject(root, { shipped: false });
+  const read = (file) =>
+    fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file), 'utf8') : null;
+  const catalog = parseCatalog(read('gradle/libs.versions.toml') ?? '');
+  if (catalog.plugins?.['android-application']?.id !== 'com.android.application')
+    problems.push('the catalog lacks the com.android.application plugin');
+  if (!/include\(":app"\)/.test(read('settings.gradle.kts') ?? ''))
+    problems.push('settings.gradle.kts does not include(":app")');
+  const app = read('app/build.gradle.kts') ?? '';
+  for (const plugin of ['android.application', 'kotlin.android']) {
+    if (!app.includes(`alias(libs.plugins.${plugin})`))
+      problems.push(`the app module does not apply libs.plugins.${plugin}`);
+  }
+  if (!/implementation\(project\(":edgepack-runtime"\)\)/.test(app))
+    problems.push('the app module does not depend on project(":edgepack-runtime")');
+  for (const ref of app.matchAll(/implementation\(libs\.([\w.]+)\)/g)) {
+    if (!catalog.libraries?.[ref[1].replaceAll('.', '-')])
+      problems.push(`the app module uses libs.${ref[1]}, which the catalog lacks`);
+  }
+  if (/implementation\("[^"]*"\)/.test(app))
+    problems.push('the app module declares a dependency outside the catalog');
+  const namespace = (/\bnamespace\s*=\s*"([\w.]+)"/.exec(app) ?? [])[1];
+  const minSdk = Number((/\bminSdk\s*=\s*(\d+)/.exec(app) ?? [])[1]);
+  if (!(minSdk >= 24)) problems.push(`the app's minSdk ${minSdk} is missing or below the library's 24`);
+  const manifest = read('app/src/main/AndroidManifest.xml') ?? '';
+  const activity = (/<activity[^>]*android:name="\.(\w+)"/.exec(manifest) ?? [])[1];
+  if (!/android\.intent\.category\.LAUNCHER/.test(manifest) || !activity)
+    problems.push('the app manifest has no launcher activity');
+  else if (!read(`app/src/main/kotlin/${(namespace ?? '').replaceAll('.', '/')}/${activity}.kt`))
+    problems.push(`the launcher activity ${namespace}.${activity} has no source file`);
+  if (withModel) {
+    const metadata = JSON.parse(read('app/src/main/assets/edgepack/metadata.json') ?? 'null');
+    const modelFile = metadata?.formats?.tflite?.model_file;
+    if (!modelFile) problems.push('app/src/main/assets/edgepack/metadata.json has no tflite document');
+    else if (!read(`app/src/main/assets/edgepack/${modelFile}`))
+      problems.push(
+        `app/src/main/assets/edgepack/${modelFile} (metadata.json's tflite model_file) is missing`,
+      );
+  }
   return problems;
 }
 

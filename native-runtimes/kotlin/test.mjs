@@ -11,7 +11,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot } from '../../scripts/runtimes-python.mjs';
-import { checkGradleProject } from './gradle-check.mjs';
+import { checkAndroidPackage, checkGradleProject } from './gradle-check.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const conformance = path.resolve(here, '../conformance');
@@ -41,6 +41,8 @@ function build() {
   const kotlin = [
     ...filesUnder(path.join(here, 'edgepack-runtime/src/main/kotlin'), '.kt'),
     ...filesUnder(path.join(here, 'jvm-test'), '.kt'),
+    // The Android package's example: its Android-free geometry compiles and runs here too.
+    path.join(here, 'android-package/app/src/main/kotlin/dev/edgepack/example/BoxGeometry.kt'),
   ];
   const stubs = filesUnder(path.join(here, 'jvm-test/stubs'), '.java');
   const hash = crypto.createHash('sha256').update(compilerVersion);
@@ -86,6 +88,30 @@ function build() {
   return dir;
 }
 
+/**
+ * The Android package's template on the runtime's shipped files, laid out as the app lays them out (a package's own
+ * zip, model included, is checked by tests/integration/package-devices.test.ts).
+ */
+function checkAndroidTemplate() {
+  const ship = JSON.parse(fs.readFileSync(path.join(here, 'ship.json'), 'utf8'));
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-android-package-'));
+  try {
+    const fromRuntime = ship.files.filter(
+      (f) =>
+        f.startsWith('edgepack-runtime/') ||
+        ['gradle.properties', 'gradle/wrapper/gradle-wrapper.properties'].includes(f),
+    );
+    for (const file of fromRuntime) {
+      fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
+      fs.copyFileSync(path.join(here, file), path.join(project, file));
+    }
+    fs.cpSync(path.join(here, 'android-package'), project, { recursive: true });
+    return checkAndroidPackage(project, { withModel: false });
+  } finally {
+    fs.rmSync(project, { recursive: true, force: true });
+  }
+}
+
 function canonical(value) {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
@@ -125,6 +151,7 @@ try {
     );
   }
   failures.push(...checkGradleProject(here));
+  failures.push(...checkAndroidTemplate());
   const dir = build();
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-kotlin-predictions-'));
   try {

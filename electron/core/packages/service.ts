@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type {
+  ExportJob,
   PackageBuilt,
   PackageRecord,
   PackageListed,
@@ -125,19 +126,9 @@ export class PackagesService {
   }
 
   private async buildOnce(exportId: string, target: PackageTarget, outDir?: string): Promise<PackageBuilt> {
-    const { exports, models, paths, events, repo } = this.deps;
+    const { exports, models, paths } = this.deps;
     const job = exports.get(exportId);
     const modelName = models.get(job.modelId)?.name ?? job.modelId;
-    const progress = (stage: PackageProgress['stage'], fraction: number) =>
-      events.emit('packages:progress', { exportId: job.id, target, stage, fraction });
-    progress('collecting', 0);
-    const plan = await PACKAGE_TARGETS[target].plan(
-      { job, modelName, metadataPath: exports.metadataPath(job.id) },
-      {
-        runtimes: shippedRuntimes(this.deps.runtimesDir),
-        conformanceDir: path.join(this.deps.runtimesDir, 'conformance'),
-      },
-    );
     const dir = path.resolve(outDir ?? paths.packagesOfExport(job.modelId, job.version));
     const file = path.join(dir, `${safeName(path.parse(modelName).name)}-v${job.version}-${target}.zip`);
     const stillThere = () => {
@@ -148,6 +139,36 @@ export class PackagesService {
         return false;
       }
     };
+    try {
+      const built = await this.write(job, modelName, target, dir, file);
+      if (!stillThere()) throw exportGone(job, target);
+      return built;
+    } catch (error) {
+      // The export went while its files were being read or the zip written: whatever failed, that is why.
+      if (stillThere()) throw error;
+      fs.rmSync(file, { force: true });
+      throw exportGone(job, target);
+    }
+  }
+
+  private async write(
+    job: ExportJob,
+    modelName: string,
+    target: PackageTarget,
+    dir: string,
+    file: string,
+  ): Promise<PackageBuilt> {
+    const { exports, events, repo } = this.deps;
+    const progress = (stage: PackageProgress['stage'], fraction: number) =>
+      events.emit('packages:progress', { exportId: job.id, target, stage, fraction });
+    progress('collecting', 0);
+    const plan = await PACKAGE_TARGETS[target].plan(
+      { job, modelName, metadataPath: exports.metadataPath(job.id) },
+      {
+        runtimes: shippedRuntimes(this.deps.runtimesDir),
+        conformanceDir: path.join(this.deps.runtimesDir, 'conformance'),
+      },
+    );
     let reported = 0;
     const written = await (async () => {
       try {
@@ -163,14 +184,9 @@ export class PackagesService {
           },
         });
       } catch (error) {
-        if (!stillThere()) throw exportGone(job, target);
         throw outputFailure(error, dir);
       }
     })();
-    if (!stillThere()) {
-      fs.rmSync(file, { force: true });
-      throw exportGone(job, target);
-    }
     const record = repo.add({
       id: randomUUID(),
       exportId: job.id,

@@ -39,6 +39,7 @@ fun main(args: Array<String>) {
     suite.check("the INT8 replays decode some predictions", int8Predictions > 0)
     val withBoxes = vectors.filter { it.task != "classify" && it.case.list("predictions").isNotEmpty() }
     withBoxes.forEach { v -> suite.part("${v.name}: end-to-end") { EndToEndChecks(suite, v).run() } }
+    withBoxes.forEach { v -> suite.part("${v.name}: Android example") { ExampleChecks(suite, v).run() } }
     suite.check("end-to-end rows checked for every task with boxes", withBoxes.map { it.task }.toSet() == setOf("detect", "segment", "pose"))
     println("kotlin core: ${vectors.size} conformance vectors (${vectors.groupingBy { it.task }.eachCount()})")
     exitProcess(suite.finish())
