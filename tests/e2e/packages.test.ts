@@ -3,7 +3,8 @@
  * real core. The fixture detect model is exported (through the CLI on the harness's data folder) to CoreML + TFLite
  * (v1) and to ONNX (v2). On v1's detail each card (bundle, iOS, Android) is built with one click, with progress, and
  * listed with its size and "Show in folder"; a package moved away shows as missing and rebuilds. On v2's detail the
- * iOS card offers to make a CoreML export first, and declining leaves nothing. Screenshots are kept in test-results/.
+ * iOS card offers to make a CoreML export first: declining leaves nothing, accepting makes export v3 and its
+ * package. Screenshots are kept in test-results/
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -149,6 +150,29 @@ describe('packages in the browser', () => {
       encoding: 'utf8',
     });
     expect(JSON.parse(exports.stdout)).toHaveLength(2);
-    expect(pageErrors).toEqual([]);
   });
+
+  it('accepting the offer makes the CoreML export of the same model, then its iOS package', async () => {
+    await page.reload();
+    const section = await openDetail(2);
+    const ios = section.getByRole('region', { name: 'iOS' });
+    await ios.getByRole('button', { name: 'Build iOS' }).click();
+    const offer = ios.getByRole('group', { name: 'Make a coreml export for iOS' });
+    await offer.getByRole('button', { name: 'Make the coreml export and the package' }).click();
+    await ios.getByText(/exporting to coreml/).waitFor();
+    await shot('offer-accepted');
+    const notice = page.getByRole('status').filter({ hasText: 'Made coreml export v3' });
+    await notice.waitFor({ timeout: 600_000 });
+    const listed = spawnSync(process.execPath, ['bin/edgepack.mjs', 'packages', 'list', '--json'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, EDGEPACK_HOME: harness.home },
+      encoding: 'utf8',
+    });
+    const v3 = (JSON.parse(listed.stdout) as { target: string; path: string }[]).filter((p) =>
+      p.path.endsWith('detect-v3-ios.zip'),
+    );
+    expect(v3).toHaveLength(1);
+    // The refused build (PACKAGE_NEEDS_FORMAT) is a 422 the browser logs; nothing else may be.
+    expect(pageErrors.filter((e) => !/status of 422/.test(e))).toEqual([]);
+  }, 700_000);
 });
