@@ -5,15 +5,24 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The toolchain environment, made (if missing) by the CLI exactly as the app makes it. */
+/**
+ * The toolchain environment: used as it is when `doctor` finds it ready, else made (or repaired) by the CLI exactly
+ * as the app makes it. Repairing only when needed keeps a benchmark from rebuilding an environment others are using.
+ */
 export function toolchainEnvPath(): string {
-  const r = spawnSync(process.execPath, ['bin/edgepack.mjs', 'doctor', '--fix', '--json'], {
+  const report = doctorReport([]);
+  if (report.ok) return report.environment.path;
+  const fixed = doctorReport(['--fix']);
+  if (!fixed.ok) throw new Error(`toolchain not ready: ${JSON.stringify(fixed)}`);
+  return fixed.environment.path;
+}
+
+function doctorReport(extra: string[]): { ok: boolean; environment: { path: string } } {
+  const r = spawnSync(process.execPath, ['bin/edgepack.mjs', 'doctor', ...extra, '--json'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const report = JSON.parse(r.stdout) as { ok: boolean; environment: { path: string } };
-  if (!report.ok) throw new Error(`toolchain not ready: ${r.stdout}`);
-  return report.environment.path;
+  return JSON.parse(r.stdout) as { ok: boolean; environment: { path: string } };
 }
 
 /** Ultralytics' offline settings, so that neither side of a benchmark touches the network. */
