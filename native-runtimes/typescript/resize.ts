@@ -99,33 +99,35 @@ export type RowSink = (y: number, pixels: Uint8Array) => void;
  */
 export type BlendSink = (y: number, upper: Int32Array, lower: Int32Array, b0: number, b1: number) => void;
 
-/** Whether the resize interpolates (OpenCV copies an image of the same size and averages 2×2 blocks for a halving). */
-function interpolates(source: RgbImage, width: number, height: number): boolean {
-  const same = source.width === width && source.height === height;
-  return !same && !(source.width === width * 2 && source.height === height * 2);
-}
-
 type Slot = 0 | 1;
 
-/**
- * Walks the output rows of an interpolating resize keeping the horizontal passes of two source rows in two slots
- * (consecutive output rows often share one): `pass(row, slot)` fills a slot with a source row's horizontal pass,
- * `emit(y, upper, lower, b0, b1)` gets each output row's two slots and vertical weights.
- */
-function walkRows(
-  sourceHeight: number,
-  height: number,
-  pass: (row: number, slot: Slot) => void,
-  emit: (y: number, upper: Slot, lower: Slot, b0: number, b1: number) => void,
-): void {
+/** Per output row, four ints: the two source rows it blends (clamped to the image) and their weights. */
+function rowPlan(sourceHeight: number, height: number): Int32Array {
   const ys = axisTaps(sourceHeight, height, false);
   const lastRow = sourceHeight - 1;
   const clampRow = (row: number) => (row < 0 ? 0 : row > lastRow ? lastRow : row);
+  const rows = new Int32Array(height * 4);
+  for (let y = 0; y < height; y++) {
+    rows.set([clampRow(ys.index[y]!), clampRow(ys.index[y]! + 1), ys.weight0[y]!, ys.weight1[y]!], y * 4);
+  }
+  return rows;
+}
+
+/**
+ * Walks the output rows of a rowPlan keeping the horizontal passes of two source rows in two slots (consecutive
+ * output rows often share one): `pass(row, slot)` fills a slot with a source row's horizontal pass,
+ * `emit(y, upper, lower, b0, b1)` gets each output row's two slots and vertical weights.
+ */
+function walkRows(
+  rows: Int32Array,
+  pass: (row: number, slot: Slot) => void,
+  emit: (y: number, upper: Slot, lower: Slot, b0: number, b1: number) => void,
+): void {
   const held = [-1, -1];
   const slotOf = (row: number): Slot | -1 => (held[0] === row ? 0 : held[1] === row ? 1 : -1);
-  for (let y = 0; y < height; y++) {
-    const row0 = clampRow(ys.index[y]!);
-    const row1 = clampRow(ys.index[y]! + 1);
+  for (let y = 0, at = 0; at < rows.length; y++, at += 4) {
+    const row0 = rows[at]!;
+    const row1 = rows[at + 1]!;
     let upper = slotOf(row0);
     if (upper === -1) {
       upper = held[0] === row1 ? 1 : 0;
@@ -138,7 +140,7 @@ function walkRows(
       pass(row1, lower);
       held[lower] = row1;
     }
-    emit(y, upper, lower, ys.weight0[y]!, ys.weight1[y]!);
+    emit(y, upper, lower, rows[at + 2]!, rows[at + 3]!);
   }
 }
 
@@ -160,7 +162,7 @@ export function resizeRowsBilinear(
     for (let y = 0; y < height; y++) sink(y, src.subarray(y * rowLength, (y + 1) * rowLength));
     return;
   }
-  if (!interpolates(source, width, height)) {
+  if (source.width === width * 2 && source.height === height * 2) {
     halveRows(source, sink);
     return;
   }
@@ -169,8 +171,7 @@ export function resizeRowsBilinear(
   const rows = [new Int32Array(rowLength), new Int32Array(rowLength)] as const;
   const out = new Uint8Array(rowLength);
   walkRows(
-    source.height,
-    height,
+    rowPlan(source.height, height),
     (row, slot) => horizontalPass(src, row * sourceRowLength, taps, rows[slot]),
     (y, upper, lower, b0, b1) => {
       if (blendSink) {
@@ -183,16 +184,43 @@ export function resizeRowsBilinear(
   );
 }
 
+/**
+ * The SIMD kernels' plan: per output column three ints (the byte offset of its left source pixel, the weights of it
+ * and of the next one) and the rowPlan. OpenCV's two special cases are weightings of the same kernels: the same size
+ * is a copy (weights 2048, 0 on both axes: ((p·2048 >> 4)·2048 >> 16 + 2) >> 2 = p), an exact halving the mean of
+ * each 2×2 block (2048, 2048 across, 512, 512 down: ((p0 + p1) + (p2 + p3) + 2) >> 2, INTER_AREA's rounding).
+ */
+function simdPlan(
+  source: RgbImage,
+  width: number,
+  height: number,
+): { columns: Int32Array; rows: Int32Array } {
+  const columns = new Int32Array(width * 3);
+  const same = source.width === width && source.height === height;
+  if (same || (source.width === width * 2 && source.height === height * 2)) {
+    const step = same ? 1 : 2;
+    const rows = new Int32Array(height * 4);
+    for (let x = 0; x < width; x++) columns.set([x * step * 3, 2048, same ? 0 : 2048], x * 3);
+    for (let y = 0; y < height; y++)
+      rows.set([y * step, y * step + step - 1, same ? 2048 : 512, same ? 0 : 512], y * 4);
+    return { columns, rows };
+  }
+  // The right pixel is always the next one: where columnTaps clamps it (the last column), its weight is 0.
+  const taps = columnTaps(source.width, width);
+  for (let x = 0; x < width; x++) columns.set([taps[x * 4]!, taps[x * 4 + 2]!, taps[x * 4 + 3]!], x * 3);
+  return { columns, rows: rowPlan(source.height, height) };
+}
+
 /** Receives an output row as three planes of `width` floats each (source channels R, G, B), reused for the next. */
 export type PlanarSink = (y: number, planes: Float32Array) => void;
 
 const align16 = (bytes: number) => (bytes + 15) & ~15;
 
 /**
- * resizeRowsBilinear's interpolating case on WebAssembly SIMD kernels (resize-linear-simd.ts), the same bytes, each
- * output row laid out through `table` (3 × 256 floats: what each byte of channel R, G, B becomes, as NchwWriter's)
- * and handed to `sink` as planes. False, having done nothing, where WebAssembly SIMD is not available or the resize
- * does not interpolate (same size, exact halving): the caller then runs resizeRowsBilinear.
+ * resizeRowsBilinear on WebAssembly SIMD kernels (resize-linear-simd.ts), the same bytes, each output row laid out
+ * through `table` (3 × 256 floats: what each byte of channel R, G, B becomes, as NchwWriter's) and handed to `sink`
+ * as planes. False, having done nothing, where WebAssembly SIMD is not available: the caller then runs
+ * resizeRowsBilinear.
  */
 export function resizeRowsBilinearSimd(
   source: RgbImage,
@@ -201,7 +229,6 @@ export function resizeRowsBilinearSimd(
   table: Float32Array,
   sink: PlanarSink,
 ): boolean {
-  if (!interpolates(source, width, height)) return false;
   const sourceRowLength = source.width * 3;
   // The kernels' memory: one source row (with room for the last pixel's 8-byte load), the taps, two horizontal
   // passes, the table and one output row.
@@ -214,13 +241,13 @@ export function resizeRowsBilinearSimd(
   if (!kernels) return false;
   const { buffer } = kernels.memory;
   const bytes = new Uint8Array(buffer);
-  writeSimdTaps(buffer, tapsAt, source.width, width);
+  const plan = simdPlan(source, width, height);
+  writeSimdTaps(buffer, tapsAt, plan.columns);
   new Float32Array(buffer, tableAt, 3 * 256).set(table);
   const planes = new Float32Array(buffer, outAt, width * 3);
   const src = source.data;
   walkRows(
-    source.height,
-    height,
+    plan.rows,
     (row, slot) => {
       bytes.set(src.subarray(row * sourceRowLength, (row + 1) * sourceRowLength), srcAt);
       kernels.hrow(srcAt, tapsAt, width, slotAt[slot]);
@@ -233,19 +260,16 @@ export function resizeRowsBilinearSimd(
   return true;
 }
 
-/**
- * hrow's taps: per output pixel the byte offset of its left source pixel, then the 16-bit lanes (a0 a1 a0 a1 a0 a1
- * 0 0). The right pixel is always the next one: where columnTaps clamps it (the last column), its weight is 0.
- */
-function writeSimdTaps(buffer: ArrayBuffer, at: number, sourceWidth: number, width: number): void {
-  const taps = columnTaps(sourceWidth, width);
+/** hrow's taps from simdPlan's columns: per output pixel the byte offset, then the lanes (a0 a1 a0 a1 a0 a1 0 0). */
+function writeSimdTaps(buffer: ArrayBuffer, at: number, columns: Int32Array): void {
+  const width = columns.length / 3;
   const i32 = new Int32Array(buffer, at, (width * TAP_BYTES) >> 2);
   const i16 = new Int16Array(buffer, at, (width * TAP_BYTES) >> 1);
   for (let x = 0; x < width; x++) {
-    i32[x * 8] = taps[x * 4]!;
+    i32[x * 8] = columns[x * 3]!;
     for (let c = 0; c < 3; c++) {
-      i16[x * 16 + 8 + c * 2] = taps[x * 4 + 2]!;
-      i16[x * 16 + 9 + c * 2] = taps[x * 4 + 3]!;
+      i16[x * 16 + 8 + c * 2] = columns[x * 3 + 1]!;
+      i16[x * 16 + 9 + c * 2] = columns[x * 3 + 2]!;
     }
   }
 }
