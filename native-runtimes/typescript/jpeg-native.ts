@@ -1,18 +1,25 @@
 import type { RgbImage } from './image';
 
-type DecodeJpegInto = (
-  input: Uint8Array,
-  output: Uint8Array,
-  width: number,
-  height: number,
-) => Promise<boolean>;
+interface Decoder {
+  /** On libuv's thread pool. */
+  decodeJpegInto: (input: Uint8Array, output: Uint8Array, width: number, height: number) => Promise<boolean>;
+  /** On the calling thread. */
+  decodeJpegIntoSync: (input: Uint8Array, output: Uint8Array, width: number, height: number) => boolean;
+}
 
-let loading: Promise<DecodeJpegInto | null> | null = null;
+/**
+ * Up to this many pixels (about 2 ms of decoding per megapixel) a JPEG is decoded on the calling thread: handing it
+ * to the thread pool and back costs two thread switches, which on a busy machine take longer than the decode.
+ */
+export const SYNC_DECODE_PIXELS = 3_000_000;
+
+let loading: Promise<Decoder | null> | null = null;
 
 /** libjpeg-turbo's decoder (the @edgepack/jpeg-turbo addon), or null where it was not built. */
-function nativeDecoder(): Promise<DecodeJpegInto | null> {
+function nativeDecoder(): Promise<Decoder | null> {
   loading ??= import('@edgepack/jpeg-turbo').then(
-    (module) => module.decodeJpegInto,
+    ({ decodeJpegInto, decodeJpegIntoSync }) =>
+      decodeJpegInto && decodeJpegIntoSync ? { decodeJpegInto, decodeJpegIntoSync } : null,
     () => null,
   );
   return loading;
@@ -27,17 +34,21 @@ export async function hasNativeJpegDecoder(): Promise<boolean> {
  * A grey or colour JPEG of the given (stored) size decoded by libjpeg-turbo exactly as cv2.imread decodes it, with
  * none of libvips' pipeline around it; null when the addon is not there or did not decode it cleanly (another
  * colour space, any libjpeg error or warning), so that the caller decodes the general way. EXIF orientation is the
- * caller's: only upright files come here.
+ * caller's: only upright files come here. `onPool` forces the thread pool (tests cover both paths).
  */
 export async function decodeJpegNative(
   input: Uint8Array,
   width: number,
   height: number,
+  onPool = width * height > SYNC_DECODE_PIXELS,
 ): Promise<RgbImage | null> {
-  const decode = await nativeDecoder();
-  if (!decode) return null;
+  const decoder = await nativeDecoder();
+  if (!decoder) return null;
   // Uninitialised (every byte is written) and never a view into Node's shared pool.
   const bytes = Buffer.allocUnsafeSlow(width * height * 3);
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  return (await decode(input, data, width, height)) ? { width, height, data } : null;
+  const decoded = onPool
+    ? await decoder.decodeJpegInto(input, data, width, height)
+    : decoder.decodeJpegIntoSync(input, data, width, height);
+  return decoded ? { width, height, data } : null;
 }

@@ -104,25 +104,46 @@ static int bytes_of(napi_env env, napi_value value, unsigned char **data, size_t
   return type == napi_uint8_array;
 }
 
-static napi_value decode_jpeg_into(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 4) return fail(env, "decodeJpegInto(input, output, width, height) takes four arguments");
-  Job *job = calloc(1, sizeof(Job));
-  if (!job) return fail(env, "out of memory");
+// Reads (input, output, width, height) into the job, or throws a TypeError saying what they must be.
+static int read_arguments(napi_env env, size_t argc, napi_value *argv, Job *job) {
   unsigned char *input;
   size_t output_length;
-  if (!bytes_of(env, argv[0], &input, &job->input_length) ||
+  if (argc != 4 || !bytes_of(env, argv[0], &input, &job->input_length) ||
       !bytes_of(env, argv[1], &job->output, &output_length) ||
       napi_get_value_int32(env, argv[2], &job->width) != napi_ok ||
       napi_get_value_int32(env, argv[3], &job->height) != napi_ok || job->width <= 0 || job->height <= 0 ||
       output_length != (size_t)job->width * (size_t)job->height * 3) {
-    free(job);
-    return fail(env, "decodeJpegInto needs a Uint8Array input, a Uint8Array output of width × height × 3 bytes "
-                     "and the width and height");
+    fail(env, "decodeJpegInto needs a Uint8Array input, a Uint8Array output of width × height × 3 bytes "
+              "and the width and height");
+    return 0;
   }
   job->input = input;
+  return 1;
+}
+
+// decodeJpegIntoSync: the same on the calling thread (no hand-off to the pool and back: for small images, where
+// the two thread switches would cost more than the decode on a busy machine).
+static napi_value decode_jpeg_into_sync(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  Job job = {0};
+  if (!read_arguments(env, argc, argv, &job)) return NULL;
+  napi_value result;
+  napi_get_boolean(env, decode(job.input, job.input_length, job.output, job.width, job.height), &result);
+  return result;
+}
+
+static napi_value decode_jpeg_into(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  Job *job = calloc(1, sizeof(Job));
+  if (!job) return fail(env, "out of memory");
+  if (!read_arguments(env, argc, argv, job)) {
+    free(job);
+    return NULL;
+  }
   napi_value promise, name;
   napi_create_promise(env, &job->deferred, &promise);
   napi_create_reference(env, argv[0], 1, &job->input_ref);
@@ -137,5 +158,7 @@ NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "decodeJpegInto", NAPI_AUTO_LENGTH, decode_jpeg_into, NULL, &fn);
   napi_set_named_property(env, exports, "decodeJpegInto", fn);
+  napi_create_function(env, "decodeJpegIntoSync", NAPI_AUTO_LENGTH, decode_jpeg_into_sync, NULL, &fn);
+  napi_set_named_property(env, exports, "decodeJpegIntoSync", fn);
   return exports;
 }

@@ -5,3 +5,7 @@
  */
 export declare const decodeJpegInto:
   ((input: Uint8Array, output: Uint8Array, width: number, height: number) => Promise<boolean>) | null;
+
+/** decodeJpegInto on the calling thread (no hand-off to libuv's pool): for small images. */
+export declare const decodeJpegIntoSync:
+  ((input: Uint8Array, output: Uint8Array, width: number, height: number) => boolean) | null;

@@ -5,10 +5,12 @@ const require = createRequire(import.meta.url);
 
 function load() {
   try {
-    return require('./build/Release/decode_jpeg.node').decodeJpegInto;
+    return require('./build/Release/decode_jpeg.node');
   } catch {
     return null;
   }
 }
 
-export const decodeJpegInto = load();
+const binding = load();
+export const decodeJpegInto = binding ? binding.decodeJpegInto : null;
+export const decodeJpegIntoSync = binding ? binding.decodeJpegIntoSync : null;

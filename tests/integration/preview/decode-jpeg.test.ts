@@ -138,9 +138,12 @@ describe('JPEG decoding = cv2.imread', () => {
       const upright = quick.orientation === 1 && quick.components !== 4;
       expect(upright, name).toBe(!/cmyk|ycck|exif[2-8]/.test(name));
       if (upright) {
-        const direct = await decodeJpegNative(input, quick.width, quick.height);
-        expect(direct, name).not.toBeNull();
-        expect(bgrSha256(direct!.width, direct!.height, direct!.data), name).toBe(expected[i]!.sha256);
+        // On the calling thread (small images) and on the thread pool (large ones).
+        for (const onPool of [false, true]) {
+          const direct = await decodeJpegNative(input, quick.width, quick.height, onPool);
+          expect(direct, name).not.toBeNull();
+          expect(bgrSha256(direct!.width, direct!.height, direct!.data), name).toBe(expected[i]!.sha256);
+        }
         native++;
       }
     }
@@ -150,8 +153,11 @@ describe('JPEG decoding = cv2.imread', () => {
   it('leaves damaged files to sharp, which names the problem', async () => {
     const jpeg = fs.readFileSync(path.join(photos, 'zidane.jpg'));
     const quick = quickHeader(jpeg)!;
-    expect(await decodeJpegNative(jpeg.subarray(0, jpeg.length >> 1), quick.width, quick.height)).toBeNull();
-    expect(await decodeJpegNative(jpeg, quick.width + 1, quick.height)).toBeNull();
+    for (const onPool of [false, true]) {
+      const half = jpeg.subarray(0, jpeg.length >> 1);
+      expect(await decodeJpegNative(half, quick.width, quick.height, onPool)).toBeNull();
+      expect(await decodeJpegNative(jpeg, quick.width + 1, quick.height, onPool)).toBeNull();
+    }
     await expect(decodeImage(jpeg.subarray(0, jpeg.length >> 1))).rejects.toMatchObject({
       code: 'IMAGE_DECODE_FAILED',
     });
