@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: fast unit tests, integration tests against the real toolchain, and the browser test.
+// Four projects: fast unit tests, the runtimes' conformance vectors, integration tests against the real toolchain,
+// and the browser test.
 export default defineConfig({
   test: {
     projects: [
@@ -14,8 +15,24 @@ export default defineConfig({
             'renderer/**/*.test.ts',
             'tests/unit/**/*.test.ts',
           ],
-          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          exclude: [
+            '**/*.int.test.ts',
+            '**/node_modules/**',
+            'native-runtimes/typescript/conformance.test.ts',
+          ],
           testTimeout: 30_000,
+        },
+      },
+      {
+        // The reference against the conformance vectors, and the command the other runtimes ask it through: run by
+        // native-runtimes/typescript/test.mjs (`npm run test:runtimes`), not twice by the unit tests.
+        test: {
+          name: 'conformance',
+          include: [
+            'native-runtimes/typescript/conformance.test.ts',
+            'native-runtimes/conformance/**/*.test.ts',
+          ],
+          testTimeout: 60_000,
         },
       },
       {

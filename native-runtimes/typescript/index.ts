@@ -22,3 +22,7 @@ export * from './predictions';
 export * from './postprocess';
 export * from './session-options';
 export * from './tasks';
+export * from './conformance-format';
+export * from './conformance-model';
+export * from './conformance-case';
+export * from './conformance-files';

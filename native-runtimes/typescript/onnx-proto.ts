@@ -224,3 +224,14 @@ function readShape(bytes: Uint8Array, at: Field): (number | string)[] {
   }
   return shape;
 }
+
+/**
+ * The serialized graph (nodes, weights, inputs, outputs) without the model's metadata_props, whose `date` changes
+ * with every export: two exports of one checkpoint compute the same when these bytes are equal.
+ */
+export function onnxGraphBytes(bytes: Uint8Array): Uint8Array {
+  for (const field of fields(bytes, 0, bytes.length)) {
+    if (field.number === 7 && field.wire === 2) return bytes.subarray(field.start, field.start + field.value);
+  }
+  throw new VisionError('INVALID_MODEL_FILE', 'The ONNX file holds no graph.', 'Export the model again.');
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { prepareInput, preprocessSpecFrom } from './preprocess';
+import { createRgbImage } from './image';
+import { inputTransformFor, prepareInput, preprocessSpecFrom } from './preprocess';
 
 const pixel = (r: number, g: number, b: number) => ({
   width: 1,
@@ -51,6 +52,17 @@ describe('preprocessing from metadata.json', () => {
   it('refuses a resize mode it does not know', () => {
     expect(() => preprocessSpecFrom({ preprocessing: { resize: { mode: 'stretch' } } }, 'detect')).toThrow(
       /"stretch"/,
+    );
+  });
+
+  it('places an image without its pixels exactly as prepareInput does (letterbox and centre crop)', () => {
+    const image = createRgbImage(37, 90);
+    for (const task of ['detect', 'classify']) {
+      const model = { task, imgsz: [32, 32] as [number, number], padValue: 114 };
+      expect(inputTransformFor(37, 90, model)).toEqual(prepareInput(image, model).transform);
+    }
+    expect(inputTransformFor(37, 90, { task: 'classify', imgsz: [32, 32], padValue: 114 }).kind).toBe(
+      'center_crop',
     );
   });
 });

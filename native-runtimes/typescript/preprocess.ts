@@ -74,6 +74,14 @@ export interface InputFacts {
   preprocess?: PreprocessSpec;
 }
 
+/** Where an image of this size goes in the model input: what prepareInput computes, without touching pixels. */
+export function inputTransformFor(width: number, height: number, model: InputFacts): InputTransform {
+  const spec = model.preprocess ?? ultralyticsPreprocessSpec(model.task, model.padValue);
+  return spec.resize === 'shortest_edge_center_crop'
+    ? { kind: 'center_crop', ...centerCropTransform(width, height, model.imgsz) }
+    : { kind: 'letterbox', ...letterboxTransform(width, height, model.imgsz) };
+}
+
 /**
  * Resizes as the spec says and lays the pixels out as the model's NCHW float input. The letterbox is fused: each
  * resized row goes straight into the tensor (normalised, in the model's channel order) over the padding.
