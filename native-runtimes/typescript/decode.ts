@@ -136,8 +136,9 @@ function exifOrientation(input: Uint8Array, start: number, end: number): number 
 /**
  * The common case without asking libvips for the header first (one call instead of two): a JPEG (grey or colour)
  * or a PNG within the pixel limit. An upright grey or colour JPEG goes to libjpeg-turbo directly where its addon is
- * built (cv2.imread's own decoder and settings, so the same pixels, at cv2.imread's speed; jpeg-native.ts). Anything else, or anything libvips then refuses, is null: the caller decodes it
- * the general way, which says precisely what is wrong.
+ * built (cv2.imread's own decoder and settings, so the same pixels, at cv2.imread's speed; jpeg-native.ts).
+ * Anything else, or anything libvips then refuses, is null: the caller decodes it the general way, which says
+ * precisely what is wrong.
  */
 export async function decodeCommon(input: Uint8Array, maxPixels: number): Promise<DecodedImage | null> {
   const quick = quickHeader(input);
