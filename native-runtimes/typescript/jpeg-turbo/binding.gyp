@@ -2,9 +2,15 @@
   "targets": [
     {
       "target_name": "decode_jpeg",
-      "sources": ["decode-jpeg.c"],
-      "cflags": ["-O2", "-Wall"],
-      "libraries": ["-ljpeg"]
+      "conditions": [
+        ["OS=='linux'", {
+          "sources": ["decode-jpeg.c"],
+          "cflags": ["-O2", "-Wall"],
+          "libraries": ["-ljpeg"]
+        }, {
+          "type": "none"
+        }]
+      ]
     }
   ]
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds the libjpeg-turbo decoder (node-gyp; `npm ci` runs this as the package's install step). Needs a C compiler
-// and libjpeg-turbo's headers and static library (Debian: libjpeg62-turbo-dev). Without them the package still
-// installs: the runtime then decodes JPEGs through sharp (libvips), with the same pixels, only slower.
+// and libjpeg-turbo's headers and library (Debian: libjpeg62-turbo-dev; it links libjpeg.so.62). Without them the
+// package still installs: the runtime then decodes JPEGs through sharp (libvips), with the same pixels, only slower.
+// Linux only for now (binding.gyp builds nothing elsewhere, so the same fallback applies on macOS and Windows).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
