@@ -64,6 +64,14 @@ export const advance = (local: number, by: number): Code => [
 ];
 /** `--local`, leaving the new value on the stack (for a loop's br_if). */
 export const decrement = (local: number): Code => [...get(local), ...i32(1), ...sub, ...tee(local)];
+/** `do { body } while (--counter);` (the counter must start above 0) */
+export const countdownLoop = (counter: number, body: Code): Code => [
+  ...loop,
+  ...body,
+  ...decrement(counter),
+  ...brIf(0),
+  ...end,
+];
 /** `if (local == 0) return;` */
 export const returnIfZero = (local: number): Code => [...get(local), ...eqz, ...ifThen, ...ret, ...end];
 
