@@ -26,9 +26,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
-
 from wrapper_errors import WrapperError
-from wrapper_image import read_image, resized_pixels, input_tensor
+from wrapper_image import input_tensor, read_image, resized_pixels
 from wrapper_json import js_stringify
 from wrapper_metadata import ModelSpec, document_for_model, load_metadata, model_spec
 from wrapper_postprocess import check_outputs, postprocess
@@ -73,7 +72,7 @@ def wrapper_options(fields: dict) -> dict:
         if name not in OPTIONS:
             raise invalid(f'unknown field(s) "{name}"')
         accepts, expected, option = OPTIONS[name]
-        if isinstance(value, bool) and name != "agnostic_nms" or not accepts(value):
+        if (isinstance(value, bool) and name != "agnostic_nms") or not accepts(value):
             raise invalid(f"{name}: must be {expected}")
         options[option] = value
     return options
@@ -97,7 +96,9 @@ def decode_base64(text: object) -> bytes:
     try:
         return base64.urlsafe_b64decode(payload.replace("+", "-").replace("/", "_") + "=" * (-len(payload) % 4))
     except (binascii.Error, ValueError) as e:
-        raise ServiceError(400, "INVALID_BASE64", f'"image" is not valid base64: {e}.', "Encode the file bytes with base64.")
+        raise ServiceError(
+            400, "INVALID_BASE64", f'"image" is not valid base64: {e}.', "Encode the file bytes with base64."
+        ) from None
 
 
 def parse_request(content_type: str, body: bytes, query: str) -> tuple[bytes, dict]:
@@ -277,7 +278,9 @@ def handler_for(service: Service):
             except ServiceError as e:
                 self.answer(e.status, error_body(e.code, e.message, e.hint))
             except WrapperError as e:
-                self.answer(502, error_body("INFERENCE_FAILED", str(e), "Check that Triton serves this package's model."))
+                self.answer(
+                    502, error_body("INFERENCE_FAILED", str(e), "Check that Triton serves this package's model.")
+                )
 
         def answer(self, status: int, document: dict) -> None:
             data = js_stringify(document, 0).encode()
@@ -313,7 +316,10 @@ def main() -> None:
     spec = model_spec(document_for_model(everything, [args.model_file], args.metadata), args.metadata)
     service = Service(spec, Triton(args.triton, args.model, timeout=60), args.version)
     server = ThreadingHTTPServer((args.host, args.port), handler_for(service))
-    print(f"listening on http://{args.host}:{server.server_address[1]} (Triton {args.triton}, model {args.model})", flush=True)
+    print(
+        f"listening on http://{args.host}:{server.server_address[1]} (Triton {args.triton}, model {args.model})",
+        flush=True,
+    )
     server.serve_forever()
 
 

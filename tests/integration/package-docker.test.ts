@@ -92,7 +92,15 @@ describe('a Docker package of the detect fixture', () => {
   });
 
   it('the same export packaged twice gives the same bytes', () => {
-    const again = cli(home, ['package', exported.id, '--target', 'docker', '--out', path.join(scratch, 'again'), '--json']);
+    const again = cli(home, [
+      'package',
+      exported.id,
+      '--target',
+      'docker',
+      '--out',
+      path.join(scratch, 'again'),
+      '--json',
+    ]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.json.sha256).toBe((zip as unknown as { sha256: string }).sha256);
   });
@@ -167,12 +175,33 @@ describe("the package's server.py against a real tritonserver (plain processes, 
     url = `http://127.0.0.1:${port}`;
     server = spawn(
       runtimesPython() as string,
-      ['server.py', '--triton', triton.url, '--model', path.basename(modelDir), '--host', '127.0.0.1', '--port', String(port)],
-      { cwd: path.join(unzipped, 'server'), env: { ...process.env, EDGEPACK_SERVER_QUIET: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      [
+        'server.py',
+        '--triton',
+        triton.url,
+        '--model',
+        path.basename(modelDir),
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+      ],
+      {
+        cwd: path.join(unzipped, 'server'),
+        env: { ...process.env, EDGEPACK_SERVER_QUIET: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     server.stdout!.on('data', (d: Buffer) => (logs += d.toString()));
     server.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
-    for (let tries = 0; !(await fetch(`${url}/health`).then((r) => r.ok, () => false)); tries++) {
+    for (
+      let tries = 0;
+      !(await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      tries++
+    ) {
       if (server.exitCode !== null || tries > 300) throw new Error(`server.py did not come up:\n${logs}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -193,12 +222,21 @@ describe("the package's server.py against a real tritonserver (plain processes, 
       const response = await fetch(`${url}/v1/infer`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ image: fs.readFileSync(photo).toString('base64'), confidence_threshold: 0.01 }),
+        body: JSON.stringify({
+          image: fs.readFileSync(photo).toString('base64'),
+          confidence_threshold: 0.01,
+        }),
       });
       const body = await response.json();
       expect(response.status, `${JSON.stringify(body)}\n${logs}`).toBe(200);
       expect(body).toMatchObject({ deployment_id: 'detect-v1', model_version: 1, task: 'detect' });
-      expect(Object.keys(body.timing)).toEqual(['decode_ms', 'preprocess_ms', 'inference_ms', 'postprocess_ms', 'total_ms']);
+      expect(Object.keys(body.timing)).toEqual([
+        'decode_ms',
+        'preprocess_ms',
+        'inference_ms',
+        'postprocess_ms',
+        'total_ms',
+      ]);
       expect(body.predictions).toEqual(expected[i]);
     }
   });
@@ -217,17 +255,27 @@ describe("the package's server.py against a real tritonserver (plain processes, 
 
   it('bad requests get the platform’s error codes with a hint', async () => {
     const post = async (body: string, type = 'application/json') => {
-      const response = await fetch(`${url}/v1/infer`, { method: 'POST', headers: { 'Content-Type': type }, body });
+      const response = await fetch(`${url}/v1/infer`, {
+        method: 'POST',
+        headers: { 'Content-Type': type },
+        body,
+      });
       return { status: response.status, error: (await response.json()).error };
     };
-    expect(await post('{"image": "not base64!"}')).toMatchObject({ status: 400, error: { code: 'INVALID_BASE64' } });
+    expect(await post('{"image": "not base64!"}')).toMatchObject({
+      status: 400,
+      error: { code: 'INVALID_BASE64' },
+    });
     expect(await post('{}')).toMatchObject({ status: 400, error: { code: 'IMAGE_MISSING' } });
     expect(await post('{"image": "aGVsbG8=", "confidence": 0.5}')).toMatchObject({
       status: 400,
       error: { code: 'INVALID_REQUEST', message: expect.stringContaining('"confidence"') },
     });
     const notImage = await post('{"image": "aGVsbG8="}');
-    expect(notImage).toMatchObject({ status: 400, error: { code: 'INVALID_IMAGE', hint: expect.stringMatching(/JPEG/) } });
+    expect(notImage).toMatchObject({
+      status: 400,
+      error: { code: 'INVALID_IMAGE', hint: expect.stringMatching(/JPEG/) },
+    });
   });
 });
 

@@ -27,7 +27,10 @@ import type { ZipEntry } from './zip-writer';
 
 /** The Triton model name: the model's name and export version, as Triton accepts it in a URL and a folder. */
 export function tritonNameOf(modelName: string, version: number): string {
-  const stem = path.parse(modelName).name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-');
+  const stem = path
+    .parse(modelName)
+    .name.toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-');
   return `${stem.replace(/^[-_]+|[-_]+$/g, '') || 'model'}-v${version}`;
 }
 
@@ -70,7 +73,11 @@ export async function planDocker(subject: BundleSubject, sources: DockerSources)
   assertPackageable(job);
   const results = modelResults(job);
   const onnx = results.find((r) => r.format === 'onnx');
-  if (!onnx) throw needsOnnx(job, results.map((r) => r.format));
+  if (!onnx)
+    throw needsOnnx(
+      job,
+      results.map((r) => r.format),
+    );
   const metadata = readMetadata(subject);
   const metadataText = await fs.promises.readFile(subject.metadataPath!, 'utf8');
   const parsed: unknown = JSON.parse(metadataText);
