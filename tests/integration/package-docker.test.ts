@@ -55,6 +55,15 @@ afterAll(() => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
+/** What POST /v1/infer answers: the platform's shape, or its error. */
+interface InferAnswer {
+  deployment_id: string;
+  image: { width: number; height: number };
+  predictions: unknown[];
+  timing: Record<string, number>;
+  error?: { code: string; message: string; hint: string };
+}
+
 function run(command: string, args: string[]) {
   return spawnSync(command, args, { cwd: unzipped, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 }
@@ -227,7 +236,7 @@ describe("the package's server.py against a real tritonserver (plain processes, 
           confidence_threshold: 0.01,
         }),
       });
-      const body = await response.json();
+      const body = (await response.json()) as InferAnswer;
       expect(response.status, `${JSON.stringify(body)}\n${logs}`).toBe(200);
       expect(body).toMatchObject({ deployment_id: 'detect-v1', model_version: 1, task: 'detect' });
       expect(Object.keys(body.timing)).toEqual([
@@ -247,7 +256,7 @@ describe("the package's server.py against a real tritonserver (plain processes, 
       headers: { 'Content-Type': 'image/jpeg' },
       body: fs.readFileSync(photos[0]!),
     });
-    const body = await response.json();
+    const body = (await response.json()) as InferAnswer;
     expect(response.status, JSON.stringify(body)).toBe(200);
     expect(body.image).toEqual({ width: 810, height: 1080 });
     expect(body.predictions).toEqual(expected[0]);
@@ -260,7 +269,7 @@ describe("the package's server.py against a real tritonserver (plain processes, 
         headers: { 'Content-Type': type },
         body,
       });
-      return { status: response.status, error: (await response.json()).error };
+      return { status: response.status, error: ((await response.json()) as InferAnswer).error };
     };
     expect(await post('{"image": "not base64!"}')).toMatchObject({
       status: 400,

@@ -22,12 +22,15 @@ export function serverRequirements(wrapperRequirements: string): string {
   return `# The server's packages (the Python wrapper's pins, without an inference runtime: Triton runs the model).\n${pins.join('\n')}\n`;
 }
 
+/** Text for a comment line: a model name with a line break would otherwise end the comment. */
+const oneLine = (text: string) => text.replace(/\s+/g, ' ');
+
 /** A YAML double-quoted scalar (JSON's string syntax is one). */
 const yaml = (text: string) => JSON.stringify(text);
 
 export function composeFile(facts: DockerFacts): string {
   return `${[
-    `# ${facts.modelName} v${facts.job.version} (Edgepack export ${facts.job.id}): Triton Inference Server and the HTTP`,
+    `# ${oneLine(facts.modelName)} v${facts.job.version} (Edgepack export ${facts.job.id}): Triton Inference Server and the HTTP`,
     '# server answering POST /v1/infer. Start: docker compose up --build',
     'services:',
     '  triton:',
