@@ -12,18 +12,12 @@ wrapper's numpy and OpenCV.
 from __future__ import annotations
 
 import argparse
-import base64
-import binascii
-import json
 import os
-import re
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import numpy as np
 from wrapper_errors import WrapperError
@@ -32,175 +26,10 @@ from wrapper_json import js_stringify
 from wrapper_metadata import ModelSpec, document_for_model, load_metadata, model_spec
 from wrapper_postprocess import check_outputs, postprocess
 
+from infer_request import ServiceError, parse_request
+from triton_http import Triton
+
 MAX_BODY_BYTES = 64 * 1024 * 1024
-BASE64 = re.compile(r"^[A-Za-z0-9+/_-]*={0,2}$")
-FIELDS_HINT = (
-    "Fields: image (base64), confidence_threshold and iou_threshold (0-1), max_detections (1-1000), "
-    "classes (ids), agnostic_nms, top_k (classification, 1-100)."
-)
-NUMPY_TYPES = {"FP32": np.float32, "FP16": np.float16, "UINT8": np.uint8, "INT8": np.int8}
-
-
-class ServiceError(Exception):
-    def __init__(self, status: int, code: str, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.hint = status, code, message, hint
-
-
-def invalid(message: str) -> ServiceError:
-    return ServiceError(400, "INVALID_REQUEST", f"Invalid inference request: {message}.", FIELDS_HINT)
-
-
-# name: (type check, range check, option name for the wrapper)
-OPTIONS = {
-    "confidence_threshold": (lambda v: isinstance(v, (int, float)) and 0 <= v <= 1, "a number from 0 to 1", "conf"),
-    "iou_threshold": (lambda v: isinstance(v, (int, float)) and 0 <= v <= 1, "a number from 0 to 1", "iou"),
-    "max_detections": (lambda v: isinstance(v, int) and 1 <= v <= 1000, "an integer from 1 to 1000", "max_det"),
-    "top_k": (lambda v: isinstance(v, int) and 1 <= v <= 100, "an integer from 1 to 100", "top_k"),
-    "classes": (
-        lambda v: isinstance(v, list) and all(isinstance(c, int) and c >= 0 for c in v),
-        "a list of class ids",
-        "classes",
-    ),
-    "agnostic_nms": (lambda v: isinstance(v, bool), "true or false", "agnostic"),
-}
-
-
-def wrapper_options(fields: dict) -> dict:
-    options = {}
-    for name, value in fields.items():
-        if name not in OPTIONS:
-            raise invalid(f'unknown field(s) "{name}"')
-        accepts, expected, option = OPTIONS[name]
-        if (isinstance(value, bool) and name != "agnostic_nms") or not accepts(value):
-            raise invalid(f"{name}: must be {expected}")
-        options[option] = value
-    return options
-
-
-def decode_base64(text: object) -> bytes:
-    if not isinstance(text, str):
-        raise invalid("image: image must be a base64 string")
-    payload = re.sub(r"\s+", "", re.sub(r"^data:[\w/+.-]+;base64,", "", text))
-    if not payload:
-        raise ServiceError(
-            400, "IMAGE_MISSING", 'The "image" field is empty.', 'Send the photo base64-encoded: {"image": "<base64>"}.'
-        )
-    if not BASE64.match(payload) or len(payload) % 4 == 1:
-        raise ServiceError(
-            400,
-            "INVALID_BASE64",
-            '"image" is not valid base64.',
-            "Encode the file bytes with base64 (e.g. `base64 -w0 photo.jpg`), without line breaks or other text.",
-        )
-    try:
-        return base64.urlsafe_b64decode(payload.replace("+", "-").replace("/", "_") + "=" * (-len(payload) % 4))
-    except (binascii.Error, ValueError) as e:
-        raise ServiceError(
-            400, "INVALID_BASE64", f'"image" is not valid base64: {e}.', "Encode the file bytes with base64."
-        ) from None
-
-
-def parse_request(content_type: str, body: bytes, query: str) -> tuple[bytes, dict]:
-    if content_type.startswith("image/") or content_type == "application/octet-stream":
-        fields = {}
-        for name, values in parse_qs(query).items():
-            if name not in ("confidence_threshold", "iou_threshold", "max_detections", "top_k"):
-                raise invalid(f'unknown query option "{name}"')
-            try:
-                fields[name] = int(values[-1]) if name in ("max_detections", "top_k") else float(values[-1])
-            except ValueError:
-                raise invalid(f"{name}: must be a number") from None
-        return body, wrapper_options(fields)
-    try:
-        document = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        document = None
-    if not isinstance(document, dict):
-        raise ServiceError(
-            400,
-            "INVALID_REQUEST",
-            "The request body must be a JSON object.",
-            'Send {"image": "<base64>", "confidence_threshold": 0.5}.',
-        )
-    if "image" not in document:
-        raise ServiceError(
-            400, "IMAGE_MISSING", 'The request has no "image".', 'Send the photo base64-encoded: {"image": "<base64>"}.'
-        )
-    image = decode_base64(document.pop("image"))
-    return image, wrapper_options(document)
-
-
-class Triton:
-    """Triton's HTTP/REST v2 protocol with the binary tensor extension (one request per image)."""
-
-    def __init__(self, url: str, model: str, timeout: float) -> None:
-        self.base, self.model, self.timeout = url.rstrip("/"), model, timeout
-
-    def infer(self, name: str, tensor: np.ndarray, datatype: str) -> list[np.ndarray]:
-        data = np.ascontiguousarray(tensor).tobytes()
-        header = json.dumps(
-            {
-                "inputs": [
-                    {
-                        "name": name,
-                        "shape": list(tensor.shape),
-                        "datatype": datatype,
-                        "parameters": {"binary_data_size": len(data)},
-                    }
-                ],
-                "outputs": [{"name": n, "parameters": {"binary_data": True}} for n in self.output_names()],
-            }
-        ).encode()
-        request = urllib.request.Request(
-            f"{self.base}/v2/models/{self.model}/infer",
-            data=header + data,
-            headers={"Content-Type": "application/octet-stream", "Inference-Header-Content-Length": str(len(header))},
-        )
-        body, header_length = self._send(request)
-        answer = json.loads(body[:header_length])
-        outputs, offset = [], header_length
-        for output in answer["outputs"]:
-            size = output["parameters"]["binary_data_size"]
-            dtype = NUMPY_TYPES.get(output["datatype"], np.float32)
-            array = np.frombuffer(body[offset : offset + size], dtype=dtype).reshape(output["shape"])
-            outputs.append(array.astype(np.float32))
-            offset += size
-        return outputs
-
-    def output_names(self) -> list[str]:
-        if not hasattr(self, "_outputs"):
-            body, _ = self._send(urllib.request.Request(f"{self.base}/v2/models/{self.model}"))
-            self._outputs = [o["name"] for o in json.loads(body)["outputs"]]
-        return self._outputs
-
-    def ready(self) -> bool:
-        try:
-            self._send(urllib.request.Request(f"{self.base}/v2/models/{self.model}/ready"))
-            return True
-        except ServiceError:
-            return False
-
-    def _send(self, request: urllib.request.Request) -> tuple[bytes, int]:
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body = response.read()
-                return body, int(response.headers.get("Inference-Header-Content-Length") or len(body))
-        except urllib.error.HTTPError as e:
-            detail = e.read().decode("utf-8", "replace")[:500]
-            raise ServiceError(
-                502,
-                "INFERENCE_FAILED",
-                f"Triton answered {e.code} for model {self.model}: {detail}",
-                "The model could not run on this input; check the Triton container's log.",
-            ) from None
-        except (urllib.error.URLError, OSError) as e:
-            raise ServiceError(
-                503,
-                "BACKEND_UNAVAILABLE",
-                f"Triton at {self.base} cannot be reached ({getattr(e, 'reason', e)}).",
-                "The inference server is down or restarting; try again shortly (docker compose ps).",
-            ) from None
 
 
 class Service:

@@ -81,6 +81,8 @@ describe('a Docker package of the detect fixture', () => {
         'triton/Dockerfile',
         'server/Dockerfile',
         'server/server.py',
+        'server/infer_request.py',
+        'server/triton_http.py',
         'server/metadata.json',
         'server/requirements.txt',
         'server/wrapper_postprocess.py',

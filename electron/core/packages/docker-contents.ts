@@ -47,11 +47,15 @@ function bytesEntry(name: string, text: string): ZipEntry {
   return { name, source: { data }, size: data.length };
 }
 
-/** The server's own files: server.py and its Dockerfile, and the Python wrapper's modules (not its examples). */
+/** The server's own files: its Python modules and Dockerfile, and the Python wrapper's modules (not its examples). */
 function serverEntries(dockerDir: string, python: ShippedRuntime): ZipEntry[] {
+  const own = fs
+    .readdirSync(dockerDir)
+    .filter((f) => f.endsWith('.py'))
+    .sort();
   const modules = python.files.filter((f) => /^wrapper_\w+\.py$/.test(f));
   return [
-    ...entriesOf(path.join(dockerDir, 'server.py'), 'server/server.py'),
+    ...own.flatMap((f) => entriesOf(path.join(dockerDir, f), `server/${f}`)),
     ...entriesOf(path.join(dockerDir, 'server.Dockerfile'), 'server/Dockerfile'),
     ...modules.flatMap((f) => entriesOf(path.join(python.dir, f), `server/${f}`)),
     bytesEntry(

@@ -89,7 +89,7 @@ export function dockerReadme(facts: DockerFacts): string {
     '| --- | --- |',
     `| \`model_repository/${tritonName}/\` | Triton's model repository: \`config.pbtxt\` (ONNX Runtime backend, CPU; the Ultralytics \`metadata\` parameter) and \`1/model.onnx\` |`,
     '| `triton/Dockerfile` | Triton (`nvcr.io/nvidia/tritonserver`, pinned tag) with the repository copied in, run as its non-root user |',
-    "| `server/` | the HTTP server (`server.py`, standard library), the Python wrapper's modules, `metadata.json`, pinned `requirements.txt`, its Dockerfile (non-root) |",
+    "| `server/` | the HTTP server (`server.py`, `infer_request.py`, `triton_http.py`: standard library plus the wrapper's numpy and OpenCV), the Python wrapper's modules, `metadata.json`, pinned `requirements.txt`, its Dockerfile (non-root) |",
     '| `docker-compose.yml` | both services; the server waits for Triton to be healthy |',
     "| `manifest.json` | every other file's size and SHA-256, the Edgepack version, the export id |",
     '',
