@@ -32,6 +32,7 @@ import { keepOnnxAsIs } from './onnx-as-is';
 import { APP_CLOSED, CANCELLED } from './reasons';
 import { ownerIsGone, reconcileJobs } from './reconcile';
 import { outcomeOf, type Outcome } from './outcome';
+import { relocateInLine } from './results';
 import { datasetNotFound, validationArgs, validationOf } from './validation';
 
 export interface ExportsDeps {
@@ -191,6 +192,7 @@ export class ExportsService {
   ): void {
     const { jobs, paths, toolchain, events } = this.deps;
     const staging = paths.staging(row.id);
+    const final = paths.exportDir(row.model_id, row.version);
     const workDir = paths.scratch(`export-${row.id}`);
     fs.mkdirSync(staging, { recursive: true });
     fs.mkdirSync(workDir, { recursive: true });
@@ -238,7 +240,7 @@ export class ExportsService {
         OUTPUT_DIR: staging,
       }),
       cwd: workDir,
-      onLine: (parsed) => log.append(logLineFor(parsed)),
+      onLine: (parsed) => log.append(relocateInLine(logLineFor(parsed), staging, final)),
       onEvent: (event) => {
         if (event.event !== 'progress') return;
         const fraction = Math.min(1, Math.max(0, event.fraction));
