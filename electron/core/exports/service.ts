@@ -5,6 +5,7 @@ import {
   type AppErrorShape,
   type ExportJob,
   type ExportConfig,
+  type ExportFile,
   type ExportFormat,
   type OptimizationConfig,
 } from '../../contract';
@@ -493,6 +494,24 @@ export class ExportsService {
       );
     }
     return { path: job.outputDir };
+  }
+
+  /** One format's file (or folder) of a finished export, checked to be on disk. */
+  revealFile(id: string, format: string): ExportFile {
+    const job = this.get(id);
+    const result = job.results.find((r) => r.format === format);
+    if (!result?.path || !fs.existsSync(result.path)) {
+      throw new AppError(
+        'EXPORT_FILE_NOT_FOUND',
+        result
+          ? `Export v${job.version} has no ${format} file on disk (${result.status}).`
+          : `Export v${job.version} has no ${format} result; it made ${job.formats.join(', ')}.`,
+        result?.path
+          ? 'Its file was removed outside Edgepack; export again.'
+          : 'Only a format that produced a model has a file to show.',
+      );
+    }
+    return { path: result.path, isDirectory: fs.statSync(result.path).isDirectory() };
   }
 
   reconcile(): Promise<string[]> {
