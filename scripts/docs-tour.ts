@@ -32,6 +32,7 @@ const nav = (page: Page, view: string) =>
 async function models(page: Page) {
   await page.getByLabel('Checkpoint file').setInputFiles(path.join(FIXTURES, 'models', 'detect.pt'));
   await page.getByRole('article', { name: 'Model detect' }).waitFor(LONG);
+  await page.getByText('Toolchain ready').waitFor({ timeout: 60_000 });
   await shot(page, 'models');
 }
 
