@@ -17,7 +17,9 @@ CLI_HINTS = re.compile(r"^\s*(Predict|Validate|Visualize):\s")
 
 def log_tidy(work_dir: Path) -> Callable[[str], str]:
     """A `tidy` for route_library_logs: drops the CLI hint lines, shortens paths inside `work_dir`."""
-    prefixes = sorted({str(work_dir).rstrip("/") + "/", str(work_dir.resolve()).rstrip("/") + "/"}, key=len, reverse=True)
+    prefixes = sorted(
+        {str(work_dir).rstrip("/") + "/", str(work_dir.resolve()).rstrip("/") + "/"}, key=len, reverse=True
+    )
 
     def tidy(message: str) -> str:
         kept = [line for line in message.splitlines() if not CLI_HINTS.match(line)]
