@@ -116,4 +116,11 @@ export type ExportsCreateRequest = z.input<typeof exportsCreateRequest>;
 
 export const exportsListRequest = z.object({ modelId: z.string().optional() });
 export const exportIdRequest = z.object({ id: z.string().min(1) });
+/** One format's file (or folder, e.g. OpenVINO's) of an export. */
+export const exportFileRequest = z.object({ id: z.string().min(1), format: z.string().min(1) });
+export interface ExportFile {
+  path: string;
+  /** A folder of files (OpenVINO, SavedModel, …): the web harness downloads it as a zip. */
+  isDirectory: boolean;
+}
 export const exportLogResponse = z.array(z.string());

@@ -5,8 +5,14 @@
 import { z } from 'zod';
 import type { ModelAdded, ModelRecord } from './models';
 import { modelIdRequest, modelsAddRequest } from './models';
-import type { ExportJob } from './exports';
-import { exportConfigRange, exportIdRequest, exportsCreateRequest, exportsListRequest } from './exports';
+import type { ExportFile, ExportJob } from './exports';
+import {
+  exportConfigRange,
+  exportFileRequest,
+  exportIdRequest,
+  exportsCreateRequest,
+  exportsListRequest,
+} from './exports';
 import type { ToolchainProgress, ToolchainReport, ToolchainStatus } from './toolchain';
 import type { ExportValidation } from './validation';
 import { exportsValidateRequest } from './validation';
@@ -87,6 +93,8 @@ export const channels = {
     response: null as unknown as { deleted: true } & RemovalOutcome,
   },
   'exports:reveal': { request: exportIdRequest, response: null as unknown as { path: string } },
+  /** Where one format's file is (the Electron host shows it in the file manager; the web harness downloads it). */
+  'exports:revealFile': { request: exportFileRequest, response: null as unknown as ExportFile },
   /** Resolves when the job has ended (at once when it already has). */
   'exports:wait': { request: exportIdRequest, response: null as unknown as ExportJob },
   /** The metadata.json written beside the export's files, when it has one. */

@@ -4,9 +4,11 @@ import { z } from 'zod';
  * What `packages:create` builds from an export, each a zip: `bundle` (the model files, metadata.json, the runtime
  * wrappers that run its formats, this model's conformance vectors, a README and manifest.json), `ios` (a Swift
  * package with the CoreML model and a SwiftUI example app), `android` (a Gradle project: the Kotlin library module,
- * an example app with the TFLite model in its assets).
+ * an example app with the TFLite model in its assets), `docker` (a Triton model repository of its ONNX model, the
+ * HTTP server answering `POST /v1/infer` (the Python wrapper around Triton), their Dockerfiles, docker-compose.yml, a
+ * README and manifest.json).
  */
-export const packageTargetSchema = z.enum(['bundle', 'ios', 'android']);
+export const packageTargetSchema = z.enum(['bundle', 'ios', 'android', 'docker']);
 export type PackageTarget = z.infer<typeof packageTargetSchema>;
 
 /** A package built from an export, as the `packages` table records it. */
@@ -47,6 +49,9 @@ export const packagesListRequest = z.object({ exportId: z.string().min(1) }).str
 export const packagesTargetsRequest = z.object({}).strict();
 export const packagesListAllRequest = z.object({}).strict();
 export const packageIdRequest = z.object({ id: z.string().min(1) }).strict();
+
+/** The refusals that mean "this export lacks the target's format": `--target all` skips it, the app offers the export. */
+export const NEEDS_FORMAT_CODES: readonly string[] = ['PACKAGE_NEEDS_FORMAT', 'PACKAGE_NEEDS_ONNX'];
 
 /** What each target holds and needs, for the export's "Packages" cards and `edgepack package --help`. */
 export const packageTargetInfoSchema = z

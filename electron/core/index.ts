@@ -232,6 +232,7 @@ function handlersFor(s: CoreServices): Handlers {
     'exports:removal': (r) => s.removal.planExport(r.id),
     'exports:delete': (r) => s.removal.deleteExport(r.id, r.endpoints),
     'exports:reveal': (r) => s.exports.reveal(r.id),
+    'exports:revealFile': (r) => s.exports.revealFile(r.id, r.format),
     'exports:wait': (r) => s.exports.waitFor(r.id),
     'exports:metadata': (r) => ({ path: s.exports.metadataPath(r.id) }),
     'exports:validate': (r) => s.validation.validate(r),

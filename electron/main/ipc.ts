@@ -26,7 +26,7 @@ async function run<C extends Channel>(core: Core, channel: C, request: unknown):
   try {
     const data = await core.handle(channel, request);
     // The core says where the export (or package) is; showing it in the file manager is the shell's job.
-    if (channel === 'exports:reveal' || channel === 'packages:reveal')
+    if (channel === 'exports:reveal' || channel === 'exports:revealFile' || channel === 'packages:reveal')
       shell.showItemInFolder((data as { path: string }).path);
     return { ok: true, data };
   } catch (error) {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { tinyDetector } from '../../platform/test-support/tiny-models';
 import { CONTENT_SECURITY_POLICY } from '../main/csp';
 import { HARNESS_CONTENT_SECURITY_POLICY, startWebServer, type WebServer } from './server';
 
@@ -192,6 +193,23 @@ describe('web harness', () => {
     expect(error.code).toBe('NOT_A_CHECKPOINT');
     expect(error.hint).not.toBe('');
     expect(await (await invoke('models:list', {})).json()).toEqual([]);
+  });
+
+  it("downloads an export's file (the browser's Show in folder), and answers 404 for a format it did not make", async () => {
+    const model = tinyDetector();
+    const { path: saved } = (await (await upload('pets.onnx', Buffer.from(model))).json()) as {
+      path: string;
+    };
+    const { id: modelId } = (await (await invoke('models:add', { path: saved })).json()) as { id: string };
+    const [job] = (await (await invoke('exports:list', { modelId })).json()) as { id: string }[];
+    const file = await fetch(new URL(`/api/exports/${job!.id}/files/onnx`, server.url));
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="model\.onnx"/);
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(Buffer.from(model));
+    const missing = await fetch(new URL(`/api/exports/${job!.id}/files/openvino`, server.url));
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('EXPORT_FILE_NOT_FOUND');
+    await invoke('models:remove', { id: modelId });
   });
 
   it('puts several uploads in one folder when asked (calibration images), and refuses a folder it did not make', async () => {

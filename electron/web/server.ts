@@ -13,6 +13,7 @@ import { createCore } from '../core';
 import type { Core, CoreOptions } from '../core/types';
 import { loopbackGuard } from './guard';
 import { ensureRendererBuilt } from './renderer-build';
+import { downloadRoute } from './download';
 import { clearOldUploads, eventsRoute, invokeRoute, uploadRoute } from './routes';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -67,6 +68,7 @@ async function buildApp(
   );
   await app.register(fastifyMultipart);
   invokeRoute(app, core);
+  downloadRoute(app, core);
   const closeEvents = eventsRoute(app, core);
   app.addHook('onClose', async () => closeEvents());
   const uploads = path.join(options.home, 'uploads');

@@ -10,6 +10,7 @@ import './styles/shell.css';
 import './styles/controls.css';
 import './styles/models.css';
 import './styles/exports.css';
+import './styles/export-summary.css';
 import './styles/wizard.css';
 import './styles/playground.css';
 

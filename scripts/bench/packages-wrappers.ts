@@ -22,7 +22,9 @@ function json(cmd: string, args: string[], env: NodeJS.ProcessEnv): Record<strin
   const r = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0)
     throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
+  // Ultralytics may print a line of its own first (its settings file): the answer is the last JSON document.
+  const start = r.stdout.trimEnd().lastIndexOf('\n{');
+  return JSON.parse(start < 0 ? r.stdout : r.stdout.slice(start + 1)) as Record<string, unknown>;
 }
 
 const medianOf = (rows: Stages[], key: keyof Stages) => median(rows.map((r) => r[key]));

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:packages [-- --runs N --big-mb 200 --calls 20]`
+ * `npm run bench:packages [-- --runs N --big-mb 200 --calls 20 --only bundle,wrappers]`
  *
  * Packages, in sections (the runtime wrappers' section: `packages-wrappers.ts`):
  * - Bundle zip: `edgepack package <export> --target bundle --out DIR` (the CLI end to end: start-up, database, the
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     'big-mb': { type: 'string', default: '200' },
     calls: { type: 'string', default: '20' },
+    only: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
@@ -129,9 +130,12 @@ function bundleSection(): void {
 }
 
 try {
-  bundleSection();
-  console.log('\n## Runtime wrappers');
-  benchWrappers({ repo, env, venv: toolchainEnvPath(), cli, calls: wrapperCalls, rounds: runs });
+  const only = values.only?.split(',');
+  if (!only || only.includes('bundle')) bundleSection();
+  if (!only || only.includes('wrappers')) {
+    console.log('\n## Runtime wrappers');
+    benchWrappers({ repo, env, venv: toolchainEnvPath(), cli, calls: wrapperCalls, rounds: runs });
+  }
 } finally {
   fs.rmSync(home, { recursive: true, force: true });
 }

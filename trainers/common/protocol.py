@@ -15,6 +15,7 @@ import os
 import re
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -91,14 +92,17 @@ def _dir_size(path: Path) -> int:
 class ProtocolLogHandler(logging.Handler):
     """Turns library log records (Ultralytics' LOGGER) into `log` events."""
 
-    def __init__(self, protocol: Protocol, source: str):
+    def __init__(self, protocol: Protocol, source: str, tidy: Callable[[str], str] | None = None):
         super().__init__()
         self.protocol = protocol
         self.source = source
+        self.tidy = tidy
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
             message = ANSI_ESCAPE.sub("", record.getMessage()).strip()
+            if self.tidy:
+                message = self.tidy(message).strip()
             if not message:
                 return
             level = "error" if record.levelno >= logging.ERROR else record.levelname.lower()
@@ -117,10 +121,11 @@ def take_stdout(log_level: str = "info") -> Protocol:
     return Protocol(stream, log_level)
 
 
-def route_library_logs(protocol: Protocol, logger_name: str) -> None:
-    """Replace a library logger's console handlers with protocol `log` events."""
+def route_library_logs(protocol: Protocol, logger_name: str, tidy: Callable[[str], str] | None = None) -> None:
+    """Replace a library logger's console handlers with protocol `log` events (each message passed through `tidy`
+    first, when given: an empty result drops it)."""
     logger = logging.getLogger(logger_name)
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
-    logger.addHandler(ProtocolLogHandler(protocol, logger_name))
+    logger.addHandler(ProtocolLogHandler(protocol, logger_name, tidy))
     logger.propagate = False

@@ -130,6 +130,7 @@ def run(args: argparse.Namespace, protocol: Protocol) -> dict:
         formats,  # noqa: F401  (registers every format)
         job,
     )
+    from trainers.ultralytics.log_tidy import log_tidy
 
     if args.list_formats:
         return listing()
@@ -158,7 +159,7 @@ def run(args: argparse.Namespace, protocol: Protocol) -> dict:
     prepared = job.begin(settings, protocol, scan)
     try:
         import_ultralytics(args.config_dir)
-        route_library_logs(protocol, "ultralytics")
+        route_library_logs(protocol, "ultralytics", log_tidy(prepared.work_dir))
     except BaseException:
         job.abandon(prepared)  # removes its scratch folder too: it is inside the output folder
         raise

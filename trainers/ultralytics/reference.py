@@ -10,6 +10,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
+from trainers.common.parity import TimedRunner
 from trainers.common.preprocess import to_input
 
 from .checkpoint import LoadedCheckpoint
@@ -21,6 +22,7 @@ class ReferenceOutputs:
         self._loaded = loaded
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parity-reference")
         self._pending: dict[tuple[int, ...], Future] = {}
+        self._latency: dict[tuple[int, ...], float] = {}
 
     def start(self, imgsz: list[int]) -> None:
         key = tuple(imgsz)
@@ -31,6 +33,18 @@ class ReferenceOutputs:
         """(inputs, image names, reference outputs per input) at this input size; waits for the thread if needed."""
         self.start(imgsz)
         return self._pending[tuple(imgsz)].result()
+
+    def latency_ms(self, imgsz: list[int]) -> float:
+        """PyTorch's median CPU latency on the parity inputs, measured once per size on the caller's thread (the
+        reference thread overlaps a conversion, so its own times would be slowed by it): what speed-ups compare to."""
+        key = tuple(imgsz)
+        if key not in self._latency:
+            inputs, _names, _outputs = self.get(imgsz)
+            timed = TimedRunner(torch_runner(self._loaded.yolo.model))
+            for x in inputs:
+                timed(x)
+            self._latency[key] = round(timed.latency_ms(), 3)
+        return self._latency[key]
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

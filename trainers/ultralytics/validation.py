@@ -1,4 +1,4 @@
-"""Parity of an exported artifact against the PyTorch model, plus its CPU latency."""
+"""Parity of an exported artifact against the PyTorch model, plus its CPU latency and PyTorch's on the same inputs."""
 
 from __future__ import annotations
 
@@ -34,4 +34,5 @@ def validate(ctx: ExportContext, artifact: Path, load_runner) -> dict:
     )
     result["image_names"] = names
     result["latency_ms"] = round(exported.latency_ms(), 3)
+    result["reference_latency_ms"] = ctx.reference.latency_ms(ctx.imgsz)
     return result

@@ -1,5 +1,11 @@
 import { Option, type Command } from 'commander';
-import { packageTargetSchema, type ExportJob, type PackageBuilt, type PackageTarget } from '../../contract';
+import {
+  NEEDS_FORMAT_CODES,
+  packageTargetSchema,
+  type ExportJob,
+  type PackageBuilt,
+  type PackageTarget,
+} from '../../contract';
 import { AppError, formatBytes, type LocalCore } from '../../core';
 import { checkOutputFolder, findExport, withCore, type CommandContext } from '../context';
 import { ProgressView } from '../progress';
@@ -25,7 +31,7 @@ export function registerPackage(
   program
     .command('package <export-id>')
     .description(
-      'package a completed export: bundle = one zip with the model files, metadata.json, the runtime wrappers that run them, a README and manifest.json; ios = a Swift package with the CoreML model and a SwiftUI example app; android = a Gradle project with the Kotlin library and an example app with the TFLite model; all = every target the export can make',
+      'package a completed export: bundle = one zip with the model files, metadata.json, the runtime wrappers that run them, a README and manifest.json; ios = a Swift package with the CoreML model and a SwiftUI example app; android = a Gradle project with the Kotlin library and an example app with the TFLite model; docker = a Triton model repository, the HTTP server answering POST /v1/infer, Dockerfiles and docker-compose.yml; all = every target the export can make',
     )
     .addOption(
       new Option('--target <target>', 'what to build')
@@ -53,7 +59,7 @@ async function buildAll(core: LocalCore, job: ExportJob, outDir?: string): Promi
   settled.forEach((s, i) => {
     if (s.status === 'fulfilled') return void result.built.push(s.value);
     // Only a target this export cannot make is skipped; anything else (a full disk…) fails the command.
-    if (!(s.reason instanceof AppError) || s.reason.code !== 'PACKAGE_NEEDS_FORMAT') throw s.reason;
+    if (!(s.reason instanceof AppError) || !NEEDS_FORMAT_CODES.includes(s.reason.code)) throw s.reason;
     const { code, message, hint } = s.reason;
     result.skipped.push({ target: targets[i]!.target, code, message, hint });
   });

@@ -27,6 +27,26 @@ describe('an ONNX model kept as it is', () => {
     expect(preview).toMatchObject({ task: 'detect', names: ['cat', 'dog'], needs: [] });
   });
 
+  it('says where its file is, and names the format when asked for one it did not make', async () => {
+    const model = await add(tinyDetector());
+    const [job] = await t.core.handle('exports:list', { modelId: model.id });
+    expect(await t.core.handle('exports:revealFile', { id: job!.id, format: 'onnx' })).toEqual({
+      path: job!.results[0]!.path,
+      isDirectory: false,
+    });
+    await expect(
+      t.core.handle('exports:revealFile', { id: job!.id, format: 'openvino' }),
+    ).rejects.toMatchObject({
+      code: 'EXPORT_FILE_NOT_FOUND',
+      message: 'Export v1 has no openvino result; it made onnx.',
+    });
+    fs.rmSync(job!.results[0]!.path!);
+    await expect(t.core.handle('exports:revealFile', { id: job!.id, format: 'onnx' })).rejects.toMatchObject({
+      code: 'EXPORT_FILE_NOT_FOUND',
+      hint: 'Its file was removed outside Edgepack; export again.',
+    });
+  });
+
   it('says when the same file is added again, and records nothing twice', async () => {
     const first = await add(tinyDetector());
     const again = await add(tinyDetector(), 'copy-of-pets.onnx');

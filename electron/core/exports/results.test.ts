@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { exportResultSchema, jobErrorFor, jobStatusFor, relocate, toFormatResults } from './results';
+import {
+  exportResultSchema,
+  jobErrorFor,
+  jobStatusFor,
+  relocate,
+  relocateInLine,
+  toFormatResults,
+} from './results';
 
 const staging = '/home/exports/.staging/job1';
 const final = '/home/exports/model1/v3';
@@ -10,6 +17,16 @@ describe('trainer results', () => {
     expect(relocate('sub/model.xml', staging, final)).toBe(`${final}/sub/model.xml`);
     expect(relocate('/elsewhere/model.onnx', staging, final)).toBe('/elsewhere/model.onnx');
     expect(relocate(null, staging, final)).toBeNull();
+  });
+
+  it('points log lines at the final folder, not the staging folder that is removed', () => {
+    expect(relocateInLine(`artifact onnx: ${staging}/model.onnx (3.2 MB)`, staging, final)).toBe(
+      `artifact onnx: ${final}/model.onnx (3.2 MB)`,
+    );
+    expect(relocateInLine(`saved ${staging}/a.onnx and ${staging}/b_openvino_model/`, staging, final)).toBe(
+      `saved ${final}/a.onnx and ${final}/b_openvino_model/`,
+    );
+    expect(relocateInLine(`${staging}-other/model.onnx`, staging, final)).toBe(`${staging}-other/model.onnx`);
   });
 
   it('maps the result event to one FormatResult per requested format', () => {

@@ -63,6 +63,15 @@ export function relocate(reported: string | null | undefined, staging: string, f
   return path.join(final, relative);
 }
 
+/**
+ * A log line as it reads once the export is in place: paths inside the staging folder (the trainer's `artifact`
+ * lines, its own messages) name where the files are moved to, so no line points at a folder that is about to vanish.
+ */
+export function relocateInLine(line: string, staging: string, final: string): string {
+  const inside = staging.endsWith(path.sep) ? staging : staging + path.sep;
+  return line.split(inside).join(final + path.sep);
+}
+
 /** One FormatResult per requested format, in the order asked; a format the trainer did not report has failed. */
 export function toFormatResults(
   result: ExportResult,

@@ -5,6 +5,7 @@ import {
   type AppErrorShape,
   type ExportJob,
   type ExportConfig,
+  type ExportFile,
   type ExportFormat,
   type OptimizationConfig,
 } from '../../contract';
@@ -32,6 +33,7 @@ import { keepOnnxAsIs } from './onnx-as-is';
 import { APP_CLOSED, CANCELLED } from './reasons';
 import { ownerIsGone, reconcileJobs } from './reconcile';
 import { outcomeOf, type Outcome } from './outcome';
+import { relocateInLine } from './results';
 import { datasetNotFound, validationArgs, validationOf } from './validation';
 
 export interface ExportsDeps {
@@ -191,6 +193,7 @@ export class ExportsService {
   ): void {
     const { jobs, paths, toolchain, events } = this.deps;
     const staging = paths.staging(row.id);
+    const final = paths.exportDir(row.model_id, row.version);
     const workDir = paths.scratch(`export-${row.id}`);
     fs.mkdirSync(staging, { recursive: true });
     fs.mkdirSync(workDir, { recursive: true });
@@ -238,7 +241,7 @@ export class ExportsService {
         OUTPUT_DIR: staging,
       }),
       cwd: workDir,
-      onLine: (parsed) => log.append(logLineFor(parsed)),
+      onLine: (parsed) => log.append(relocateInLine(logLineFor(parsed), staging, final)),
       onEvent: (event) => {
         if (event.event !== 'progress') return;
         const fraction = Math.min(1, Math.max(0, event.fraction));
@@ -491,6 +494,24 @@ export class ExportsService {
       );
     }
     return { path: job.outputDir };
+  }
+
+  /** One format's file (or folder) of a finished export, checked to be on disk. */
+  revealFile(id: string, format: string): ExportFile {
+    const job = this.get(id);
+    const result = job.results.find((r) => r.format === format);
+    if (!result?.path || !fs.existsSync(result.path)) {
+      throw new AppError(
+        'EXPORT_FILE_NOT_FOUND',
+        result
+          ? `Export v${job.version} has no ${format} file on disk (${result.status}).`
+          : `Export v${job.version} has no ${format} result; it made ${job.formats.join(', ')}.`,
+        result?.path
+          ? 'Its file was removed outside Edgepack; export again.'
+          : 'Only a format that produced a model has a file to show.',
+      );
+    }
+    return { path: result.path, isDirectory: fs.statSync(result.path).isDirectory() };
   }
 
   reconcile(): Promise<string[]> {

@@ -23,7 +23,6 @@ import type { DataPaths } from '../paths';
 import { EDGEPACK_VERSION } from '../version';
 import type { BundlePlan } from './bundle-contents';
 import { sameFile } from './same-file';
-import { shippedRuntimes } from './ship';
 import { PACKAGE_TARGETS, targetInfos } from './targets';
 import { writeZip, type EntryDigest, type ZipEntry } from './zip-writer';
 
@@ -164,10 +163,7 @@ export class PackagesService {
     progress('collecting', 0);
     const plan = await PACKAGE_TARGETS[target].plan(
       { job, modelName, metadataPath: exports.metadataPath(job.id) },
-      {
-        runtimes: shippedRuntimes(this.deps.runtimesDir),
-        conformanceDir: path.join(this.deps.runtimesDir, 'conformance'),
-      },
+      this.deps.runtimesDir,
     );
     let reported = 0;
     const written = await (async () => {

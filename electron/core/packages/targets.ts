@@ -1,15 +1,28 @@
 /**
- * The package targets, one row each: what the target holds and needs (the app's "Packages" cards, the CLI's help),
- * and the module that plans its zip. A target is added by adding its row here (and its name to packageTargetSchema).
+ * Every package target (`edgepack package --target`), one row each: what it holds and needs (the app's "Packages"
+ * cards) and its builder module, which plans the zip from the export and the runtime templates folder
+ * (native-runtimes/) before a byte is written. A target is added by adding its row (and its name to
+ * packageTargetSchema).
  */
+import path from 'node:path';
 import type { PackageTarget, PackageTargetInfo } from '../../contract';
-import { planBundle, type BundlePlan, type BundleSources, type BundleSubject } from './bundle-contents';
 import { planAndroid } from './android-project';
+import { planBundle, type BundlePlan, type BundleSubject } from './bundle-contents';
+import { planDocker } from './docker-contents';
 import { planIos } from './ios-project';
+import { readShip, shippedRuntimes } from './ship';
+
+export type PlanPackage = (subject: BundleSubject, runtimesDir: string) => Promise<BundlePlan>;
 
 export interface PackageBuilder extends PackageTargetInfo {
-  plan: (subject: BundleSubject, sources: BundleSources) => Promise<BundlePlan>;
+  plan: PlanPackage;
 }
+
+/** The runtime wrappers and the conformance folder, for the targets built on the wrappers. */
+const wrapperSources = (runtimesDir: string) => ({
+  runtimes: shippedRuntimes(runtimesDir),
+  conformanceDir: path.join(runtimesDir, 'conformance'),
+});
 
 export const PACKAGE_TARGETS: Record<PackageTarget, PackageBuilder> = {
   bundle: {
@@ -19,7 +32,7 @@ export const PACKAGE_TARGETS: Record<PackageTarget, PackageBuilder> = {
       "The model files, metadata.json, the runtime wrappers that run them, the model's conformance vectors, a README and a manifest of every file's SHA-256.",
     needs: 'Any completed export.',
     requiredFormat: null,
-    plan: planBundle,
+    plan: (subject, runtimesDir) => planBundle(subject, wrapperSources(runtimesDir)),
   },
   ios: {
     target: 'ios',
@@ -28,7 +41,7 @@ export const PACKAGE_TARGETS: Record<PackageTarget, PackageBuilder> = {
       'A Swift package with the CoreML model and metadata.json as resources and the Swift wrapper, plus a SwiftUI example app (photo picker, boxes drawn).',
     needs: 'A CoreML export of the model. On a Mac: Xcode 15+, iOS 15+.',
     requiredFormat: 'coreml',
-    plan: planIos,
+    plan: (subject, runtimesDir) => planIos(subject, wrapperSources(runtimesDir)),
   },
   android: {
     target: 'android',
@@ -37,7 +50,20 @@ export const PACKAGE_TARGETS: Record<PackageTarget, PackageBuilder> = {
       'A Gradle project: the Kotlin library module, an example app (photo picker, boxes drawn) with the TFLite model and metadata.json in its assets, a version catalog.',
     needs: 'A TFLite export of the model. Android Studio (JDK 17), Android 7.0+ (API 24).',
     requiredFormat: 'tflite',
-    plan: planAndroid,
+    plan: (subject, runtimesDir) => planAndroid(subject, wrapperSources(runtimesDir)),
+  },
+  docker: {
+    target: 'docker',
+    title: 'Docker',
+    contains:
+      'A Triton model repository of the ONNX model, the HTTP server answering POST /v1/infer (the Python wrapper around Triton), both Dockerfiles, docker-compose.yml and a README with the curl command.',
+    needs: 'An ONNX export of the model. Docker with Compose.',
+    requiredFormat: 'onnx',
+    plan: (subject, runtimesDir) =>
+      planDocker(subject, {
+        dockerDir: path.join(runtimesDir, 'docker'),
+        python: readShip(path.join(runtimesDir, 'python', 'ship.json')),
+      }),
   },
 };
 

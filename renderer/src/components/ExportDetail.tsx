@@ -12,6 +12,7 @@ import { formatRuntime } from '../lib/formats';
 import { useApp } from '../store/context';
 import { PackagesSection } from './PackagesSection';
 import { AccuracyPanel } from './accuracy/AccuracyPanel';
+import { ExportSummaryTable } from './export-summary/ExportSummaryTable';
 import { ErrorDetails } from './ErrorDetails';
 import { FactList } from './FactList';
 import { Modal } from './Modal';
@@ -215,6 +216,7 @@ export function ExportDetail({ job }: { job: ExportJob }) {
         </div>
       )}
       <Summary job={job} />
+      <ExportSummaryTable job={job} />
       {job.results.length > 0 ? (
         job.results.map((result) => <FormatResultCard key={result.format} result={result} job={job} />)
       ) : (

@@ -1,4 +1,10 @@
-import type { ExportFormat, ExportJob, PackageListed, PackageTargetInfo } from '../../../electron/contract';
+import {
+  NEEDS_FORMAT_CODES,
+  type ExportFormat,
+  type ExportJob,
+  type PackageListed,
+  type PackageTargetInfo,
+} from '../../../electron/contract';
 import { formatBytes, formatDate } from '../lib/format';
 import { useApp } from '../store/context';
 import { packageKey } from '../store/packages';
@@ -86,7 +92,7 @@ function PackageCard({ job, info }: { job: ExportJob; info: PackageTargetInfo })
           </p>
         </>
       )}
-      {error?.code === 'PACKAGE_NEEDS_FORMAT' && info.requiredFormat ? (
+      {error && NEEDS_FORMAT_CODES.includes(error.code) && info.requiredFormat ? (
         <FormatOffer job={job} info={info} />
       ) : (
         error && (

@@ -12,6 +12,10 @@ export function createBridgeHost(api: DesktopApi): Host {
     canReveal: true,
     invoke: (channel, request) => api.invoke(channel, request).catch(rethrow),
     on: (event, listener) => api.on(event, listener),
+    // The main process shows the file with shell.showItemInFolder when this channel answers.
+    showExportFile: async (id, format) => {
+      await api.invoke('exports:revealFile', { id, format }).catch(rethrow);
+    },
     fileToPath: (file) => api.fileToPath(file).catch(rethrow),
     pickCheckpoint: () => api.pickCheckpoint().catch(rethrow),
     pickFolder: (title) => api.pickFolder(title).catch(rethrow),

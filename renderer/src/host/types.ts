@@ -11,6 +11,8 @@ export interface Host extends EdgepackApi {
   filesToFolder?: (files: File[]) => Promise<string>;
   /** The host can open a folder in the system file manager (the web harness can only show the path). */
   readonly canReveal: boolean;
+  /** One format's file of an export: shown in the file manager (Electron) or downloaded (web harness). */
+  showExportFile(id: string, format: string): Promise<void>;
   /** Called after the event stream reconnected (web harness): events may have been missed, so reload. */
   onReconnect?: (listener: () => void) => () => void;
 }

@@ -105,6 +105,17 @@ export function createWebHost(origin: string = window.location.origin): Host {
         reconnectListeners.delete(listener);
       };
     },
+    async showExportFile(id: string, format: string) {
+      // Asked first through the contract, so a missing file is an error the page shows, not a broken download.
+      const file = await this.invoke('exports:revealFile', { id, format });
+      const link = document.createElement('a');
+      link.href = new URL(
+        `/api/exports/${encodeURIComponent(id)}/files/${encodeURIComponent(format)}`,
+        origin,
+      ).href;
+      link.download = file.path.split(/[\\/]/).pop() + (file.isDirectory ? '.zip' : '');
+      link.click();
+    },
     async fileToPath(file: File): Promise<string> {
       return (await upload(origin, file)).path;
     },

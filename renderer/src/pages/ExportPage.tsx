@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { ActiveExport } from '../components/ActiveExport';
 import { CreateExportWizard } from '../components/CreateExportWizard';
 import { DeploySection } from '../components/deploy/DeploySection';
+import { EndedExport } from '../components/export-summary/EndedExport';
 import { ExportDetail } from '../components/ExportDetail';
 import { ExportHistoryTable } from '../components/ExportHistoryTable';
 import { formatImgsz } from '../lib/format';
@@ -17,11 +18,13 @@ export function ExportPage() {
   const openWizard = useApp((s) => s.openWizard);
   const detailJobId = useApp((s) => s.detailJobId);
   const showPage = useApp((s) => s.showPage);
+  const endedJobId = useApp((s) => s.endedJobId);
 
   const model = models.find((m) => m.id === selectedId) ?? null;
   const jobs = useMemo(() => jobsOfModel(allJobs, selectedId), [allJobs, selectedId]);
   const active = jobs.find((job) => !isFinished(job.status)) ?? null;
   const detailJob = detailJobId ? (allJobs[detailJobId] ?? null) : null;
+  const ended = endedJobId && !active ? allJobs[endedJobId] : undefined;
 
   useEffect(() => {
     if (selectedId) void loadExports(selectedId);
@@ -58,6 +61,7 @@ export function ExportPage() {
         </button>
       </header>
       {active && <ActiveExport job={active} />}
+      {ended?.modelId === model.id && <EndedExport job={ended} />}
       <section className="panel" aria-label="Exports">
         <header className="panel-header">
           <h2>History</h2>

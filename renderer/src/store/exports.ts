@@ -1,5 +1,5 @@
 import { toErrorShape } from '../host';
-import { appendLine, newerJob } from './job-merge';
+import { appendLine, isFinished, newerJob } from './job-merge';
 import type { ExportsSlice, SliceContext } from './types';
 
 export function createExportsSlice({ set, get, host }: SliceContext): ExportsSlice {
@@ -16,6 +16,8 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
     logs: {},
     exportsLoadedFor: null,
     detailJobId: null,
+    endedJobId: null,
+    canShowInFolder: host.canReveal,
     wizardOpen: false,
     wizardError: null,
     submitting: false,
@@ -99,6 +101,16 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
       }
     },
 
+    async showExportFile(id, format) {
+      try {
+        await host.showExportFile(id, format);
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    dismissEnded: () => set({ endedJobId: null }),
+
     async openDetail(id) {
       set({ detailJobId: id });
       try {
@@ -124,7 +136,12 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
 
     applyJob: (job) => {
       if (deletedIds.has(job.id)) return;
-      set((s) => ({ jobs: { ...s.jobs, [job.id]: newerJob(s.jobs[job.id], job) } }));
+      set((s) => {
+        const before = s.jobs[job.id];
+        const next = newerJob(before, job);
+        const justEnded = before && !isFinished(before.status) && isFinished(next.status);
+        return { jobs: { ...s.jobs, [job.id]: next }, ...(justEnded ? { endedJobId: job.id } : {}) };
+      });
     },
 
     applyProgress: (jobId, stage, fraction) =>

@@ -24,6 +24,9 @@ export function scriptedHost(answers: Answers, extra: Partial<Host> = {}) {
       listeners.set(event, [...(listeners.get(event) ?? []), listener as (payload: unknown) => void]);
       return () => undefined;
     },
+    async showExportFile(id, format) {
+      await host.invoke('exports:revealFile', { id, format });
+    },
     async fileToPath(file) {
       return `/uploads/${file.name}`;
     },

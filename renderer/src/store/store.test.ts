@@ -49,6 +49,39 @@ describe('exports store', () => {
     expect(store.getState().wizardOpen).toBe(false);
   });
 
+  it('keeps the summary of an export that ended while watched, until it is dismissed; not of one loaded finished', () => {
+    const store = createAppStore(scriptedHost({}).host);
+    store.getState().applyJob(job({ id: 'old', status: 'completed' }));
+    expect(store.getState().endedJobId).toBeNull();
+    store.getState().applyJob(job({ status: 'running' }));
+    store.getState().applyJob(job({ status: 'partial' }));
+    expect(store.getState().endedJobId).toBe('job-1');
+    store.getState().dismissEnded();
+    expect(store.getState().endedJobId).toBeNull();
+  });
+
+  it('asks the host to show (or download) one format’s file, and says why it could not', async () => {
+    const missing = {
+      code: 'EXPORT_FILE_NOT_FOUND',
+      message: 'Export v1 has no openvino file on disk.',
+      hint: 'h',
+    };
+    const { host, calls } = scriptedHost({
+      'exports:revealFile': (r: { format: string }) => {
+        if (r.format === 'openvino') throw missing;
+        return { path: '/x/model.onnx', isDirectory: false };
+      },
+    });
+    const store = createAppStore(host);
+    await store.getState().showExportFile('job-1', 'onnx');
+    await store.getState().showExportFile('job-1', 'openvino');
+    expect(calls).toEqual([
+      ['exports:revealFile', { id: 'job-1', format: 'onnx' }],
+      ['exports:revealFile', { id: 'job-1', format: 'openvino' }],
+    ]);
+    expect(store.getState().notice).toMatchObject({ kind: 'error', text: missing.message });
+  });
+
   it('does not bring a deleted export back when an update sent before the delete arrives after it', async () => {
     const cancelled = job({ status: 'cancelled' });
     const { host } = scriptedHost({ 'exports:delete': () => ({ deleted: true }) });

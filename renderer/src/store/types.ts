@@ -76,6 +76,13 @@ export interface ExportsSlice {
   setDefaultExport(id: string): Promise<void>;
   deleteExport(id: string, endpoints?: EndpointChoice): Promise<RemovalOutcome>;
   revealExport(id: string): Promise<void>;
+  /** The host shows files in the file manager (desktop); otherwise "show" is a download (web harness). */
+  canShowInFolder: boolean;
+  /** One format's file: shown in the file manager (desktop) or downloaded (web harness). */
+  showExportFile(id: string, format: string): Promise<void>;
+  /** The export that ended while the app watched it: its summary stays where its progress was until dismissed. */
+  endedJobId: string | null;
+  dismissEnded(): void;
   openDetail(id: string): Promise<void>;
   closeDetail(): void;
   openWizard(): void;
