@@ -4,7 +4,7 @@
  * (v1) and to ONNX (v2). On v1's detail each card (bundle, iOS, Android) is built with one click, with progress, and
  * listed with its size and "Show in folder"; a package moved away shows as missing and rebuilds. On v2's detail the
  * iOS card offers to make a CoreML export first: declining leaves nothing, accepting makes export v3 and its
- * package. Screenshots are kept in test-results/
+ * package; its Docker card builds. Screenshots are kept in test-results/
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -150,6 +150,14 @@ describe('packages in the browser', () => {
       encoding: 'utf8',
     });
     expect(JSON.parse(exports.stdout)).toHaveLength(2);
+
+    // The ONNX export's own card, Docker, builds with one click.
+    const docker = section.getByRole('region', { name: 'Docker' });
+    await docker.getByRole('button', { name: 'Build Docker' }).click();
+    await docker
+      .getByRole('listitem', { name: 'Package detect-v2-docker.zip' })
+      .waitFor({ timeout: 120_000 });
+    await shot('docker');
   });
 
   it('accepting the offer makes the CoreML export of the same model, then its iOS package', async () => {
