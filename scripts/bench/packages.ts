@@ -8,6 +8,8 @@
  *   detect model to ONNX + TorchScript, then with its TorchScript file replaced by a dummy of --big-mb MB of random
  *   bytes (incompressible: deflate's worst case). Target: ratio ≤ 1.2 on the big one, and peak memory flat: the
  *   build's peak RSS with the big file about what it is with the small one.
+ * - Package targets (`packages-targets.ts`): each target's build time and size for a YOLO11n export, and all of them
+ *   in one command. Target: ≤ 1.5× the slowest single target.
  */
 import { randomFillSync } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -15,8 +17,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { offlineEnv, toolchainEnvPath } from '../../tests/support/toolchain';
+import { benchCheckpoint, offlineEnv, toolchainEnvPath } from '../../tests/support/toolchain';
 import { median, timed, type Measure } from './measure';
+import { benchTargets } from './packages-targets';
 import { benchWrappers } from './packages-wrappers';
 
 const { values } = parseArgs({
@@ -132,6 +135,10 @@ function bundleSection(): void {
 try {
   const only = values.only?.split(',');
   if (!only || only.includes('bundle')) bundleSection();
+  if (!only || only.includes('targets')) {
+    console.log('\n## Package targets (YOLO11n)');
+    benchTargets({ home, checkpoint: benchCheckpoint(toolchainEnvPath()), runs, cli });
+  }
   if (!only || only.includes('wrappers')) {
     console.log('\n## Runtime wrappers');
     benchWrappers({ repo, env, venv: toolchainEnvPath(), cli, calls: wrapperCalls, rounds: runs });
