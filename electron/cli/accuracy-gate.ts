@@ -8,10 +8,14 @@ export const OVERRIDE_HELP =
 export function gateText(gate: AccuracyGate): string {
   if (gate.maxDropPoints === null || gate.failures.length === 0) return '';
   const lines = gate.failures.map((f) => {
-    const overridden = f.override ? ` — overridden ${f.override.at} (${f.override.via})` : ' — kept out of packages and deploys';
+    const overridden = f.override
+      ? ` — overridden ${f.override.at} (${f.override.via})`
+      : ' — kept out of packages and deploys';
     return `  ${f.format} ${f.precision}: ${f.dropPoints} points below the PyTorch original${overridden}`;
   });
-  return [`Failed on accuracy (threshold: a drop of more than ${gate.maxDropPoints} points):`, ...lines].join('\n');
+  return [`Failed on accuracy (threshold: a drop of more than ${gate.maxDropPoints} points):`, ...lines].join(
+    '\n',
+  );
 }
 
 /** `--max-drop N` (points, ≥ 0) or `off`: the threshold to store. */

@@ -368,7 +368,9 @@ export const CLI_OUTPUTS = {
   },
   validate: {
     schema: exportValidationSchema.extend({
-      gate: accuracyGateSchema.describe('The threshold applied to this export: the formats failed on accuracy.'),
+      gate: accuracyGateSchema.describe(
+        'The threshold applied to this export: the formats failed on accuracy.',
+      ),
     }),
     about:
       'accuracy per model file (the checkpoint, each runnable format): exit 0, 130 cancelled (figures kept, partial), 3 a format failed, 4 a format failed on accuracy (over --max-drop)',

@@ -121,8 +121,14 @@ export type AccuracyFailure = z.infer<typeof accuracyFailureSchema>;
 /** The accuracy threshold applied to an export's latest validation. */
 export const accuracyGateSchema = z
   .object({
-    maxDropPoints: z.number().nullable().describe('Fail a format that drops more than this (null: no threshold).'),
-    validationId: z.string().nullable().describe('The run judged: the latest with figures.'),
+    maxDropPoints: z
+      .number()
+      .nullable()
+      .describe('Fail a format that drops more than this (null: no threshold).'),
+    validationId: z
+      .string()
+      .nullable()
+      .describe('The run judged: the latest that measured the PyTorch original.'),
     failures: z.array(accuracyFailureSchema),
   })
   .strict();

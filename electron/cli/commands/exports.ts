@@ -48,7 +48,9 @@ export function registerExports(
         const accuracyGate = await core.handle('exports:accuracyGate', { id: job.id });
         const failed = gateText(accuracyGate);
         out.result({ ...job, metadataPath, accuracyGate, ...(log ? { log } : {}) }, () =>
-          [jobDetails(job, metadataPath), ...(failed ? [failed] : []), ...(log ? ['', ...log] : [])].join('\n'),
+          [jobDetails(job, metadataPath), ...(failed ? [failed] : []), ...(log ? ['', ...log] : [])].join(
+            '\n',
+          ),
         );
         return 0;
       }),

@@ -3,7 +3,10 @@ import readline from 'node:readline/promises';
 import {
   mainFigure,
   type AccuracyGate,
-  type AccuracyFigures, type AccuracyRow, type ExportValidation } from '../../contract';
+  type AccuracyFigures,
+  type AccuracyRow,
+  type ExportValidation,
+} from '../../contract';
 import { toAppError, type LocalCore } from '../../core';
 import { findExport, withCore, type CommandContext } from '../context';
 import { gateText, parseMaxDrop } from '../accuracy-gate';
@@ -100,7 +103,9 @@ async function runValidate(
     view.done();
   }
   const gate = await core.handle('exports:accuracyGate', { id: job.id });
-  out.result({ ...validation, gate }, () => [accuracyText(validation), gateText(gate)].filter(Boolean).join('\n'));
+  out.result({ ...validation, gate }, () =>
+    [accuracyText(validation), gateText(gate)].filter(Boolean).join('\n'),
+  );
   return validationExitCode(validation, gate);
 }
 

@@ -30,8 +30,7 @@ export class AccuracyGateRepo {
   /** Points of mAP (top-1 for classify) a format may lose against the original; null: no threshold. */
   maxDropPoints(): number | null {
     const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(THRESHOLD_KEY) as
-      | { value: string }
-      | undefined;
+      { value: string } | undefined;
     const value = row ? Number(row.value) : NaN;
     return Number.isFinite(value) ? value : null;
   }
@@ -63,7 +62,16 @@ export class AccuracyGateRepo {
            (id, export_id, validation_id, format, drop_points, max_drop_points, via, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(randomUUID(), exportId, validationId, failure.format, failure.dropPoints, maxDropPoints, via, nowIso());
+      .run(
+        randomUUID(),
+        exportId,
+        validationId,
+        failure.format,
+        failure.dropPoints,
+        maxDropPoints,
+        via,
+        nowIso(),
+      );
   }
 
   overrides(validationId: string): AccuracyOverride[] {

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ExportJob, TrainerValidation } from '../../contract';
-import { AccuracyGateRepo, ExportJobsRepo, ModelsRepo, openDatabase, ValidationsRepo, type Db } from '../db';
+import {
+  AccuracyGateRepo,
+  ExportJobsRepo,
+  ModelsRepo,
+  openDatabase,
+  toExportJob,
+  ValidationsRepo,
+  type Db,
+} from '../db';
 import { newModel } from '../db/test-rows';
 import { toAppError } from '../errors';
 import { AccuracyGateService } from './accuracy-gate';
@@ -36,18 +44,20 @@ beforeEach(() => {
   const jobs = new ExportJobsRepo(db);
   validations = new ValidationsRepo(db);
   gate = new AccuracyGateService({ repo: new AccuracyGateRepo(db), validations });
-  job = jobs.create({
-    id: randomUUID(),
-    modelId: newModel(new ModelsRepo(db)),
-    formats: ['onnx', 'tflite'],
-    checkpointPath: '/x.pt',
-    checkpointSha256: 'h',
-    exportConfig: {},
-    optimizationConfig: {},
-    versionTag: null,
-    ownerPid: process.pid,
-    ownerStarted: null,
-  });
+  job = toExportJob(
+    jobs.create({
+      id: randomUUID(),
+      modelId: newModel(new ModelsRepo(db)),
+      formats: ['onnx', 'tflite'],
+      checkpointPath: '/x.pt',
+      checkpointSha256: 'h',
+      exportConfig: {},
+      optimizationConfig: {},
+      versionTag: null,
+      ownerPid: process.pid,
+      ownerStarted: null,
+    }),
+  );
   validations.add(job.id, '/data/data.yaml', run);
 });
 
@@ -98,7 +108,9 @@ describe('the accuracy threshold', () => {
     expect(refusal(['tflite'], 'deploy')).toBeNull();
     const [failure] = gate.gate(job.id).failures;
     expect(failure?.override?.via).toBe('cli');
-    const recorded = db.prepare('SELECT format, drop_points, max_drop_points, via FROM accuracy_overrides').all();
+    const recorded = db
+      .prepare('SELECT format, drop_points, max_drop_points, via FROM accuracy_overrides')
+      .all();
     expect(recorded).toEqual([{ format: 'tflite', drop_points: 6.2, max_drop_points: 2, via: 'cli' }]);
   });
 

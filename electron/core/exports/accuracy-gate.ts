@@ -51,10 +51,12 @@ export class AccuracyGateService {
     return this.threshold();
   }
 
-  /** The threshold applied to the export's latest run with figures, each failed format with its override if any. */
+  /** The threshold applied to the export's latest run measured against the original, each failed format with its override if any. */
   gate(exportId: string): AccuracyGate {
     const maxDropPoints = this.deps.repo.maxDropPoints();
-    const latest = this.deps.validations.list(exportId).find((v) => v.rows.some((r) => r.figures));
+    const latest = this.deps.validations
+      .list(exportId)
+      .find((v) => v.rows.some((r) => r.format === 'pytorch' && r.figures));
     if (!latest) return { maxDropPoints, validationId: null, failures: [] };
     const overrides = this.deps.repo.overrides(latest.id);
     const failures = formatsOverThreshold(latest.rows, maxDropPoints).map((f) => {

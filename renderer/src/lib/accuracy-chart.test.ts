@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { ComparisonRow } from './accuracy';
 import { chartGeometry, niceStep } from './accuracy-chart';
 
-const row = (format: string, precision: string, accuracy: number | null, latencyMs: number | null): ComparisonRow => ({
+const row = (
+  format: string,
+  precision: string,
+  accuracy: number | null,
+  latencyMs: number | null,
+): ComparisonRow => ({
   format,
   precision,
   bytes: null,
@@ -64,9 +69,10 @@ describe('the accuracy–latency chart', () => {
   });
 
   it('marks the formats failed on accuracy, and leaves out rows without a latency or a figure', () => {
-    const g = chartGeometry([...rows, row('coreml', 'fp16', null, 3), row('torchscript', 'fp32', 0.8, null)], [
-      'tflite',
-    ]);
+    const g = chartGeometry(
+      [...rows, row('coreml', 'fp16', null, 3), row('torchscript', 'fp32', 0.8, null)],
+      ['tflite'],
+    );
     expect(g.points.map((p) => [p.format, p.failed])).toEqual([
       ['onnx', false],
       ['openvino', false],

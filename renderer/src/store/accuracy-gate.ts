@@ -34,14 +34,18 @@ export function createAccuracyGateSlice({ set, get, host }: SliceContext): Accur
 
     async setAccuracyThreshold(points, exportId) {
       await attempt(exportId, async () => {
-        const { maxDropPoints } = await host.invoke('settings:setAccuracyThreshold', { maxDropPoints: points });
+        const { maxDropPoints } = await host.invoke('settings:setAccuracyThreshold', {
+          maxDropPoints: points,
+        });
         set({ maxDropPoints });
         await get().loadAccuracyGate(exportId);
       });
     },
 
     async loadAccuracyGate(exportId) {
-      await attempt(exportId, async () => storeGate(exportId, await host.invoke('exports:accuracyGate', { id: exportId })));
+      await attempt(exportId, async () =>
+        storeGate(exportId, await host.invoke('exports:accuracyGate', { id: exportId })),
+      );
     },
 
     async overrideAccuracy(exportId, format) {

@@ -70,7 +70,10 @@ function ComparisonTable({
             </td>
             <td>{row.dropPoints === null ? '—' : `${row.dropPoints > 0 ? '+' : ''}${row.dropPoints} pts`}</td>
             <td>
-              <GateCell failure={failureOf(gate, row.format)} onOverride={() => void override(job.id, row.format)} />
+              <GateCell
+                failure={failureOf(gate, row.format)}
+                onOverride={() => void override(job.id, row.format)}
+              />
             </td>
           </tr>
         ))}
@@ -85,7 +88,8 @@ const failureOf = (gate: AccuracyGate | undefined, format: string) =>
 /** Passed, failed on accuracy (kept out of packages and deploys) with the override button, or overridden. */
 function GateCell({ failure, onOverride }: { failure: AccuracyFailure | undefined; onOverride: () => void }) {
   if (!failure) return <span className="muted">—</span>;
-  if (failure.override) return <span title={`Overridden ${formatDate(failure.override.at)}`}>failed · shipped anyway</span>;
+  if (failure.override)
+    return <span title={`Overridden ${formatDate(failure.override.at)}`}>failed · shipped anyway</span>;
   return (
     <span className="gate-failed">
       failed on accuracy{' '}

@@ -6,9 +6,10 @@ export function AccuracyThreshold({ exportId }: { exportId: string }) {
   const stored = useApp((s) => s.maxDropPoints);
   const load = useApp((s) => s.loadAccuracyThreshold);
   const save = useApp((s) => s.setAccuracyThreshold);
-  const [text, setText] = useState('');
+  // null: the person has not typed since the last save, the field shows the stored threshold.
+  const [typed, setTyped] = useState<string | null>(null);
   useEffect(() => void load(), [load]);
-  useEffect(() => setText(stored === null || stored === undefined ? '' : String(stored)), [stored]);
+  const text = typed ?? (stored === null || stored === undefined ? '' : String(stored));
   const points = text.trim() === '' ? null : Number(text);
   const invalid = points !== null && (!Number.isFinite(points) || points < 0 || points > 100);
   return (
@@ -16,7 +17,7 @@ export function AccuracyThreshold({ exportId }: { exportId: string }) {
       className="row-actions threshold"
       onSubmit={(e) => {
         e.preventDefault();
-        if (!invalid) void save(points, exportId);
+        if (!invalid) void save(points, exportId).then(() => setTyped(null));
       }}
     >
       <label htmlFor={`max-drop-${exportId}`}>Fail a format whose accuracy drops more than</label>
@@ -29,14 +30,16 @@ export function AccuracyThreshold({ exportId }: { exportId: string }) {
         className="points-input"
         placeholder="off"
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => setTyped(e.target.value)}
         aria-invalid={invalid}
       />
       <span>points below the PyTorch original</span>
       <button type="submit" disabled={invalid || points === (stored ?? null)}>
         Save threshold
       </button>
-      {invalid && <span className="error-text">Give points between 0 and 100, or leave it empty for no threshold.</span>}
+      {invalid && (
+        <span className="error-text">Give points between 0 and 100, or leave it empty for no threshold.</span>
+      )}
     </form>
   );
 }
