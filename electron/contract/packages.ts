@@ -3,10 +3,11 @@ import { overrideViaSchema } from './validation';
 
 /**
  * What `packages:create` builds from an export. `bundle`: one zip with the model files, metadata.json, the runtime
- * wrappers that run its formats, this model's conformance vectors, a README and manifest.json. The device packages
- * (iOS, Android, Docker) will be further targets of the same channel and table.
+ * wrappers that run its formats, this model's conformance vectors, a README and manifest.json. `docker`: a Triton
+ * model repository of its ONNX model, the HTTP server answering `POST /v1/infer` (the Python wrapper around Triton),
+ * their Dockerfiles, docker-compose.yml, a README and manifest.json.
  */
-export const packageTargetSchema = z.enum(['bundle']);
+export const packageTargetSchema = z.enum(['bundle', 'docker']);
 export type PackageTarget = z.infer<typeof packageTargetSchema>;
 
 /** A package built from an export, as the `packages` table records it. */

@@ -4,7 +4,7 @@
  * export's format, README.md, manifest.json), the manifest's hashes against the content, the same bytes twice, the
  * record in the database and its removal with the export; and the bad input: an unknown export, one still running,
  * one no wrapper runs, a read-only and a full output folder (a tmpfs in a private mount namespace, as
- * disk-full.test.ts), which leave no partial zip.
+ * disk-full.test.ts; the full one for the docker target too), which leave no partial zip.
  */
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
@@ -319,11 +319,19 @@ describe('bad input: a clear error, nothing written', () => {
   });
 
   /** Runs `package --out <mount>/<sub>` after `setup` made <mount>, in a private mount namespace; lists <mount>. */
-  function packageInNamespace(setup: (mount: string) => string, sub: string) {
+  function packageInNamespace(setup: (mount: string) => string, sub: string, target = 'bundle') {
     const dir = fs.mkdtempSync(path.join(scratch, 'ns-'));
     const mount = path.join(dir, 'mount');
     fs.mkdirSync(mount);
-    const args = ['package', exported['detect']!.id, '--out', path.join(mount, sub), '--json'];
+    const args = [
+      'package',
+      exported['detect']!.id,
+      '--target',
+      target,
+      '--out',
+      path.join(mount, sub),
+      '--json',
+    ];
     const script = `
 set -e
 ${setup(mount)}
@@ -363,10 +371,10 @@ find "${mount}" -mindepth 1 > "${dir}/left"
     },
   );
 
-  it.skipIf(!tmpfsAvailable(scratch))(
-    'a full output folder (a 1 MB tmpfs): DISK_FULL, no partial zip',
-    () => {
-      const run = packageInNamespace((m) => `mount -t tmpfs -o size=1m tmpfs "${m}"`, 'bundles');
+  it.skipIf(!tmpfsAvailable(scratch)).each(['bundle', 'docker'])(
+    'a full output folder (a 1 MB tmpfs), --target %s: DISK_FULL, no partial zip',
+    (target) => {
+      const run = packageInNamespace((m) => `mount -t tmpfs -o size=1m tmpfs "${m}"`, 'bundles', target);
       expect(run.code).toBe(1);
       expect(run.stderr).not.toMatch(/at .*\.mjs:\d+|Node\.js v/);
       expect(run.json.error).toMatchObject({

@@ -19,7 +19,7 @@ export function registerPackage(
   program
     .command('package <export-id>')
     .description(
-      'package a completed export: bundle = one zip with the model files, metadata.json, the runtime wrappers that run them, a README and manifest.json',
+      'package a completed export: bundle = one zip with the model files, metadata.json, the runtime wrappers that run them, a README and manifest.json; docker = a Triton model repository, the HTTP server answering POST /v1/infer, Dockerfiles and docker-compose.yml',
     )
     .addOption(
       new Option('--target <target>', 'what to build').choices(packageTargetSchema.options).default('bundle'),

@@ -28,7 +28,7 @@ export interface BundlePlan {
 }
 
 /** Results whose files are the model: what the export produced and checked (a failed one's files are not kept). */
-function modelResults(job: ExportJob): (FormatResult & { path: string })[] {
+export function modelResults(job: ExportJob): (FormatResult & { path: string })[] {
   return job.results.filter(
     (r): r is FormatResult & { path: string } =>
       Boolean(r.path) && r.status !== 'failed' && r.status !== 'failed_parity' && fs.existsSync(r.path!),
@@ -36,7 +36,7 @@ function modelResults(job: ExportJob): (FormatResult & { path: string })[] {
 }
 
 /** A file, or every file under a folder (an OpenVINO or CoreML model is a folder), as entries under `prefix`. */
-function entriesOf(source: string, prefix: string): ZipEntry[] {
+export function entriesOf(source: string, prefix: string): ZipEntry[] {
   const stat = fs.statSync(source);
   if (!stat.isDirectory()) return [{ name: prefix, source: { file: source }, size: stat.size }];
   return fs
@@ -45,7 +45,7 @@ function entriesOf(source: string, prefix: string): ZipEntry[] {
     .flatMap((name) => entriesOf(path.join(source, name), `${prefix}/${name}`));
 }
 
-function assertPackageable(job: ExportJob): void {
+export function assertPackageable(job: ExportJob): void {
   if (job.status !== 'completed' && job.status !== 'partial') {
     const running = job.status === 'pending' || job.status === 'running';
     throw new AppError(
@@ -72,7 +72,7 @@ function runtimesFor(job: ExportJob, formats: string[], shipped: ShippedRuntime[
   );
 }
 
-function readMetadata(subject: BundleSubject): { schemaVersion: string; task: string } {
+export function readMetadata(subject: BundleSubject): { schemaVersion: string; task: string } {
   const { job, metadataPath } = subject;
   type Facts = { schema_version?: unknown; task?: unknown };
   let doc: Facts | null;

@@ -1,5 +1,5 @@
 /**
- * Packages built from exports (`packages:*`, `edgepack package`): a bundle zip written into the data folder (or,
+ * Packages built from exports (`packages:*`, `edgepack package`): a zip of a target (targets.ts) written into the data folder (or,
  * for a local host, into a folder the person chose), recorded in the `packages` table, listed per export and removed
  * with it.
  */
@@ -20,9 +20,9 @@ import type { AccuracyGateService } from '../exports/accuracy-gate';
 import type { ExportsService } from '../exports/service';
 import type { DataPaths } from '../paths';
 import { EDGEPACK_VERSION } from '../version';
-import { planBundle, type BundlePlan } from './bundle-contents';
+import type { BundlePlan } from './bundle-contents';
 import { sameFile } from './same-file';
-import { shippedRuntimes } from './ship';
+import { PACKAGE_TARGETS } from './targets';
 import { writeZip, type EntryDigest, type ZipEntry } from './zip-writer';
 
 export interface PackagesDeps {
@@ -51,11 +51,14 @@ function outputFailure(error: unknown, dir: string): unknown {
   );
 }
 
-function manifestEntry(plan: BundlePlan, subject: { exportId: string; version: number; modelName: string }) {
+function manifestEntry(
+  plan: BundlePlan,
+  subject: { exportId: string; version: number; modelName: string; target: PackageTarget },
+) {
   return (digests: EntryDigest[]): ZipEntry => {
     const manifest = {
       manifest_version: '1.0.0',
-      target: 'bundle',
+      target: subject.target,
       edgepack_version: EDGEPACK_VERSION,
       export_id: subject.exportId,
       export_version: subject.version,
@@ -91,12 +94,9 @@ export class PackagesService {
     const progress = (stage: PackageProgress['stage'], fraction: number) =>
       events.emit('packages:progress', { exportId: job.id, target, stage, fraction });
     progress('collecting', 0);
-    const plan = await planBundle(
+    const plan = await PACKAGE_TARGETS[target](
       { job, modelName, metadataPath: exports.metadataPath(job.id) },
-      {
-        runtimes: shippedRuntimes(this.deps.runtimesDir),
-        conformanceDir: path.join(this.deps.runtimesDir, 'conformance'),
-      },
+      this.deps.runtimesDir,
     );
     this.deps.accuracyGate.assertShippable(job, plan.formats, 'package', overrideAccuracy);
     const dir = path.resolve(outDir ?? paths.packagesOfExport(job.modelId, job.version));
@@ -107,7 +107,7 @@ export class PackagesService {
         fs.mkdirSync(dir, { recursive: true });
         return await writeZip(file, plan.entries, {
           date: new Date(job.finishedAt ?? job.createdAt),
-          last: manifestEntry(plan, { exportId: job.id, version: job.version, modelName }),
+          last: manifestEntry(plan, { exportId: job.id, version: job.version, modelName, target }),
           onBytes: (done, total) => {
             const fraction = total ? done / total : 1;
             if (fraction - reported < 0.01) return;
