@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import {
+  accuracyGateSchema,
   appErrorSchema,
   doctorReportSchema,
   environmentStatusSchema,
@@ -319,8 +320,11 @@ export const CLI_OUTPUTS = {
   },
   'exports list': { schema: z.array(exportJobSchema), about: 'export jobs, newest first' },
   'exports show': {
-    schema: exportJobWithMetadata.extend({ log: z.array(z.string()).optional() }),
-    about: 'the job; `log` only with --log',
+    schema: exportJobWithMetadata.extend({
+      accuracyGate: accuracyGateSchema.describe('The formats failed on accuracy in its latest validation.'),
+      log: z.array(z.string()).optional(),
+    }),
+    about: 'the job and the formats failed on accuracy; `log` only with --log',
   },
   'exports log': { schema: z.array(z.string()), about: 'the job’s log lines' },
   'exports set-default': { schema: exportJobSchema, about: 'the job, now its model’s default' },
@@ -363,9 +367,13 @@ export const CLI_OUTPUTS = {
     about: 'the package built: where, its size and sha256, the formats and runtime wrappers in it',
   },
   validate: {
-    schema: exportValidationSchema,
+    schema: exportValidationSchema.extend({
+      gate: accuracyGateSchema.describe(
+        'The threshold applied to this export: the formats failed on accuracy.',
+      ),
+    }),
     about:
-      'accuracy per model file (the checkpoint, each runnable format): exit 0, 130 cancelled (figures kept, partial), 3 a format failed',
+      'accuracy per model file (the checkpoint, each runnable format): exit 0, 130 cancelled (figures kept, partial), 3 a format failed, 4 a format failed on accuracy (over --max-drop)',
   },
   deploy: { schema: keyedDeploymentSchema, about: 'the deployment with its key (shown this once)' },
   'deployments list': { schema: z.array(deploymentSchema), about: 'deployments, newest first' },

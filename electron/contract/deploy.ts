@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { overrideViaSchema } from './validation';
 import type { Prediction } from '../../native-runtimes/typescript/predictions';
 
 const platformUrl = z
@@ -27,6 +28,7 @@ export const deployCreateRequest = z
       .min(1, 'is empty: leave it out to name the deployment after its classes')
       .max(DEPLOYMENT_NAME_MAX, `is longer than ${DEPLOYMENT_NAME_MAX} characters`)
       .optional(),
+    overrideAccuracy: overrideViaSchema.optional(),
   })
   .strict();
 export type DeployCreateRequest = z.input<typeof deployCreateRequest>;

@@ -195,3 +195,11 @@ export function tmpfsAvailable(scratch: string): boolean {
   );
   return r.status === 0;
 }
+
+/** A labelled val set of the detect model's own kind of scenes, unseen in training (generate.py make_val_set). */
+export function makeValSet(root: string): string {
+  const code = `import sys; sys.path.insert(0, 'tests/fixtures'); from pathlib import Path; from generate import make_val_set; print(make_val_set('detect', Path(sys.argv[1])))`;
+  const r = spawnSync(toolchainPython(), ['-c', code, root], { cwd: repo, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout.trim();
+}

@@ -1,12 +1,14 @@
 import { Option, type Command } from 'commander';
 import { packageTargetSchema, type PackageBuilt, type PackageTarget } from '../../contract';
 import { formatBytes, type LocalCore } from '../../core';
+import { OVERRIDE_HELP } from '../accuracy-gate';
 import { checkOutputFolder, findExport, withCore, type CommandContext } from '../context';
 import { ProgressView } from '../progress';
 
 interface PackageOptions {
   target: PackageTarget;
   out?: string;
+  overrideAccuracy?: boolean;
 }
 
 export function registerPackage(
@@ -23,6 +25,7 @@ export function registerPackage(
       new Option('--target <target>', 'what to build').choices(packageTargetSchema.options).default('bundle'),
     )
     .option('--out <dir>', "write it here (made when missing; default: Edgepack's data folder)")
+    .option('--override-accuracy', OVERRIDE_HELP)
     .option('--json', 'print one JSON document')
     .action(async (id: string, opts: PackageOptions) => {
       const { out } = ctx();
@@ -42,11 +45,16 @@ async function runPackage(
   const off = core.on('packages:progress', (p) => {
     if (p.exportId === job.id) view.update(p.stage, p.fraction);
   });
+  const override = opts.overrideAccuracy ? 'cli' : undefined;
   let built: PackageBuilt;
   try {
     built = outDir
-      ? await core.local.buildPackage(job.id, opts.target, outDir)
-      : await core.handle('packages:create', { exportId: job.id, target: opts.target });
+      ? await core.local.buildPackage(job.id, opts.target, outDir, override)
+      : await core.handle('packages:create', {
+          exportId: job.id,
+          target: opts.target,
+          ...(override ? { overrideAccuracy: override } : {}),
+        });
   } finally {
     off();
     view.done();

@@ -13,6 +13,7 @@ import type {
 import { metadataForFormat } from '../../../native-runtimes/typescript/metadata';
 import type { DeploymentTarget, DeploymentsRepo } from '../db';
 import { AppError } from '../errors';
+import type { AccuracyGateService } from '../exports/accuracy-gate';
 import type { ExportsService } from '../exports/service';
 import {
   PlatformClient,
@@ -42,6 +43,7 @@ interface Deps {
   repo: DeploymentsRepo;
   exports: ExportsService;
   secrets: SecretStore;
+  accuracyGate: AccuracyGateService;
 }
 
 /**
@@ -69,6 +71,7 @@ export class DeployService {
   async create(request: DeployCreateRequest): Promise<DeploymentWithKey> {
     const job = this.deps.exports.get(request.exportId);
     const { model, metadata } = this.packageOf(job);
+    this.deps.accuracyGate.assertShippable(job, ['onnx'], 'deploy', request.overrideAccuracy);
     if (request.endpoint) await this.configure({ endpoint: request.endpoint, token: request.token });
     const client = await this.client(request.endpoint, request.token);
     const name = request.name ?? `model-${job.modelId.slice(0, 8)}-v${job.version}`;

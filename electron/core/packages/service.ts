@@ -6,10 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PackageBuilt, PackageProgress, PackageRecord, PackageTarget } from '../../contract';
+import type {
+  OverrideVia,
+  PackageBuilt,
+  PackageProgress,
+  PackageRecord,
+  PackageTarget,
+} from '../../contract';
 import type { ModelsRepo, PackagesRepo } from '../db';
 import { AppError, diskFull, isDiskFull } from '../errors';
 import type { EventHub } from '../events';
+import type { AccuracyGateService } from '../exports/accuracy-gate';
 import type { ExportsService } from '../exports/service';
 import type { DataPaths } from '../paths';
 import { EDGEPACK_VERSION } from '../version';
@@ -26,6 +33,7 @@ export interface PackagesDeps {
   events: EventHub;
   /** native-runtimes/ (in the repository; in the packaged app, under its resources). */
   runtimesDir: string;
+  accuracyGate: AccuracyGateService;
 }
 
 const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'EISDIR']);
@@ -74,7 +82,12 @@ export class PackagesService {
   constructor(private readonly deps: PackagesDeps) {}
 
   /** Builds a package of a completed export into `outDir` (default: the data folder's packages/<model>/v<N>/). */
-  async build(exportId: string, target: PackageTarget, outDir?: string): Promise<PackageBuilt> {
+  async build(
+    exportId: string,
+    target: PackageTarget,
+    outDir?: string,
+    overrideAccuracy?: OverrideVia,
+  ): Promise<PackageBuilt> {
     const { exports, models, paths, events, repo } = this.deps;
     const job = exports.get(exportId);
     const modelName = models.get(job.modelId)?.name ?? job.modelId;
@@ -85,6 +98,7 @@ export class PackagesService {
       { job, modelName, metadataPath: exports.metadataPath(job.id) },
       this.deps.runtimesDir,
     );
+    this.deps.accuracyGate.assertShippable(job, plan.formats, 'package', overrideAccuracy);
     const dir = path.resolve(outDir ?? paths.packagesOfExport(job.modelId, job.version));
     const file = path.join(dir, `${safeName(path.parse(modelName).name)}-v${job.version}-${target}.zip`);
     let reported = 0;
