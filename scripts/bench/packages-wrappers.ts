@@ -78,7 +78,7 @@ export function benchWrappers(options: {
 
   const row = (label: string, rows: Stages[]) =>
     `  ${label.padEnd(16)} ${(['decode', 'preprocess', 'inference', 'postprocess', 'total'] as const)
-      .map((k) => medianOf(rows, k).toFixed(1).padStart(10))
+      .map((k) => medianOf(rows, k).toFixed(1).padStart(12))
       .join('')}`;
   const pyTotal = medianOf(wrapperPy, 'total');
   const cppTotal = medianOf(wrapperCpp, 'total');
@@ -88,11 +88,11 @@ export function benchWrappers(options: {
     `\nRuntime wrappers — YOLO11n ONNX at 640 px on bus.jpg, median ms of ${calls} calls × ${rounds} rounds`,
   );
   console.log(
-    `  ${''.padEnd(16)} ${['decode', 'preprocess', 'inference', 'postprocess', 'total'].map((k) => k.padStart(10)).join('')}`,
+    `  ${''.padEnd(16)} ${['decode', 'preprocess', 'inference', 'postprocess', 'total'].map((k) => k.padStart(12)).join('')}`,
   );
   console.log(row('Python wrapper', wrapperPy));
   console.log(row('C++ example', wrapperCpp));
-  console.log(`  ${'YOLO().predict'.padEnd(16)} ${''.padStart(40)}${yoloTotal.toFixed(1).padStart(10)}`);
+  console.log(`  ${'YOLO().predict'.padEnd(16)} ${''.padStart(48)}${yoloTotal.toFixed(1).padStart(12)}`);
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
   console.log(
     `  Python wrapper / Ultralytics: ${(pyTotal / yoloTotal).toFixed(2)}× (target ≤ 0.8: ${verdict(pyTotal / yoloTotal <= 0.8)})`,
