@@ -6,6 +6,8 @@
  *   target ≤ 0.8×;
  * - the C++ example (`example --repeat N`, Release build) against the Python wrapper: target ≤ 0.5×, and its pre- +
  *   post-processing against its inference: target ≤ 10 %.
+ * And end to end as a person runs them: the whole process from start to printed predictions (imports, model load,
+ * one photo) — `example.py photo --json`, a script calling `YOLO(onnx).predict(photo)`, `example photo --json`.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -25,6 +27,15 @@ function json(cmd: string, args: string[], env: NodeJS.ProcessEnv): Record<strin
   // Ultralytics may print a line of its own first (its settings file): the answer is the last JSON document.
   const start = r.stdout.trimEnd().lastIndexOf('\n{');
   return JSON.parse(start < 0 ? r.stdout : r.stdout.slice(start + 1)) as Record<string, unknown>;
+}
+
+/** Wall seconds of one whole run of a command (start to exit). */
+function seconds(cmd: string, args: string[], env: NodeJS.ProcessEnv): number {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 const medianOf = (rows: Stages[], key: keyof Stages) => median(rows.map((r) => r[key]));
@@ -49,6 +60,7 @@ export function benchWrappers(options: {
   const n = String(calls);
 
   const wrapperPy: Stages[] = [];
+  const cold = { python: [] as number[], ultralytics: [] as number[], cpp: [] as number[] };
   const wrapperCpp: Stages[] = [];
   const ultralytics: number[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -73,6 +85,29 @@ export function benchWrappers(options: {
       env,
     );
     ultralytics.push(yolo.total as number);
+    cold.python.push(
+      seconds(
+        python,
+        [
+          path.join(repo, 'native-runtimes/python/example.py'),
+          photo,
+          '--model',
+          onnx,
+          '--metadata',
+          metadata,
+          '--json',
+        ],
+        env,
+      ),
+    );
+    cold.ultralytics.push(
+      seconds(
+        path.join(venv, 'bin', 'python'),
+        [path.join(repo, 'scripts/bench/packages_ultralytics.py'), onnx, photo, '0'],
+        env,
+      ),
+    );
+    cold.cpp.push(seconds(cpp, [onnx, metadata, photo, '--json'], env));
     wrapperCpp.push(json(cpp, [onnx, metadata, photo, '--repeat', n], env).median_ms as Stages);
   }
 
@@ -103,5 +138,18 @@ export function benchWrappers(options: {
   const share = cppPrePost / medianOf(wrapperCpp, 'inference');
   console.log(
     `  C++ pre + post / inference: ${(share * 100).toFixed(1)} % (target ≤ 10 %: ${verdict(share <= 0.1)})`,
+  );
+  const [py, yolo, cc] = [median(cold.python), median(cold.ultralytics), median(cold.cpp)];
+  console.log(
+    `\nEnd to end, one process per photo (start, imports, model load, bus.jpg, predictions printed), median of ${rounds}`,
+  );
+  console.log(
+    `  example.py ${py.toFixed(2)} s   YOLO(onnx).predict script ${yolo.toFixed(2)} s   C++ example ${cc.toFixed(2)} s`,
+  );
+  console.log(
+    `  Python wrapper / Ultralytics: ${(py / yolo).toFixed(2)}× (target ≤ 0.8: ${verdict(py / yolo <= 0.8)})`,
+  );
+  console.log(
+    `  C++ example / Python wrapper: ${(cc / py).toFixed(2)}× (target ≤ 0.5: ${verdict(cc / py <= 0.5)})`,
   );
 }
