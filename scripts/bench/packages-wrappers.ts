@@ -59,54 +59,32 @@ export function benchWrappers(options: {
   const cpp = (buildCppWrapper() as { example: string }).example;
   const n = String(calls);
 
+  // The three programs, as a person runs them on this model and photo; `--repeat N` (or N) times them per image.
+  const pythonExample = [
+    path.join(repo, 'native-runtimes/python/example.py'),
+    photo,
+    '--model',
+    onnx,
+    '--metadata',
+    metadata,
+  ];
+  const yoloScript = (runs: string) => [
+    path.join(repo, 'scripts/bench/packages_ultralytics.py'),
+    onnx,
+    photo,
+    runs,
+  ];
+  const toolchainPython = path.join(venv, 'bin', 'python');
+
   const wrapperPy: Stages[] = [];
-  const cold = { python: [] as number[], ultralytics: [] as number[], cpp: [] as number[] };
   const wrapperCpp: Stages[] = [];
   const ultralytics: number[] = [];
+  const cold = { python: [] as number[], ultralytics: [] as number[], cpp: [] as number[] };
   for (let round = 0; round < rounds; round++) {
-    const py = json(
-      python,
-      [
-        path.join(repo, 'native-runtimes/python/example.py'),
-        photo,
-        '--model',
-        onnx,
-        '--metadata',
-        metadata,
-        '--repeat',
-        n,
-      ],
-      env,
-    );
-    wrapperPy.push(py.median_ms as Stages);
-    const yolo = json(
-      path.join(venv, 'bin', 'python'),
-      [path.join(repo, 'scripts/bench/packages_ultralytics.py'), onnx, photo, n],
-      env,
-    );
-    ultralytics.push(yolo.total as number);
-    cold.python.push(
-      seconds(
-        python,
-        [
-          path.join(repo, 'native-runtimes/python/example.py'),
-          photo,
-          '--model',
-          onnx,
-          '--metadata',
-          metadata,
-          '--json',
-        ],
-        env,
-      ),
-    );
-    cold.ultralytics.push(
-      seconds(
-        path.join(venv, 'bin', 'python'),
-        [path.join(repo, 'scripts/bench/packages_ultralytics.py'), onnx, photo, '0'],
-        env,
-      ),
-    );
+    wrapperPy.push(json(python, [...pythonExample, '--repeat', n], env).median_ms as Stages);
+    ultralytics.push(json(toolchainPython, yoloScript(n), env).total as number);
+    cold.python.push(seconds(python, [...pythonExample, '--json'], env));
+    cold.ultralytics.push(seconds(toolchainPython, yoloScript('0'), env));
     cold.cpp.push(seconds(cpp, [onnx, metadata, photo, '--json'], env));
     wrapperCpp.push(json(cpp, [onnx, metadata, photo, '--repeat', n], env).median_ms as Stages);
   }
