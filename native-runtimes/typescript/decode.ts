@@ -112,7 +112,7 @@ export async function readImageHeader(input: Uint8Array): Promise<ImageHeader> {
     throw new VisionError(
       'NOT_AN_IMAGE',
       'The image is empty (0 bytes).',
-      'Send the bytes of a JPEG, PNG or WebP.',
+      'Use a JPEG, PNG or WebP photo.',
     );
   }
   const sharp = await loadSharp();
@@ -121,8 +121,8 @@ export async function readImageHeader(input: Uint8Array): Promise<ImageHeader> {
   } catch {
     throw new VisionError(
       'NOT_AN_IMAGE',
-      'The data is not an image in any format this service reads.',
-      'Send the bytes of a JPEG, PNG or WebP photo (base64-encoded in JSON requests).',
+      'The data is not an image in any format this reader knows.',
+      'Use a JPEG, PNG or WebP photo.',
     );
   }
 }

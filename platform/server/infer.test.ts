@@ -165,7 +165,9 @@ describe('bad input', () => {
   it('says when the base64 decodes to something that is not an image', async () => {
     const response = await infer(t, cats, Buffer.from('%PDF-1.4 definitely not a photo'));
     expect(response.status).toBe(400);
-    expect((await errorOf(response)).code).toBe('NOT_AN_IMAGE');
+    const error = await errorOf(response);
+    expect(error.code).toBe('NOT_AN_IMAGE');
+    expect(error.hint).toContain('base64-encoded in JSON requests');
   });
 
   it('refuses an oversized body with 413 before reading it all', async () => {
