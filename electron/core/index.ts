@@ -116,7 +116,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     deployments,
     preview: new PreviewService({ db, events }),
     capabilities: new CapabilitiesService(toolchain),
-    deploy: new DeployService({ repo: deployments, exports, secrets }),
+    deploy: new DeployService({ repo: deployments, models: modelsRepo, exports, secrets }),
   };
   await services.exports.reconcile();
   // After reconciling: scratch folders of dead processes (a CLI killed during `models add`) and of ended jobs go.

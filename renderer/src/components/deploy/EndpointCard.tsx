@@ -3,7 +3,9 @@ import type { Deployment } from '../../../../electron/contract';
 import { formatDate } from '../../lib/format';
 import { useApp } from '../../store/context';
 import { CopyButton } from './CopyButton';
+import { DeactivateButton } from './DeactivateButton';
 import { EndpointPlayground } from './EndpointPlayground';
+import { useLiveUsage } from './use-live-usage';
 
 const TONE: Record<string, string> = {
   active: 'success',
@@ -16,13 +18,13 @@ const TONE: Record<string, string> = {
 /** One hosted endpoint: URL, the key (shown once), usage, a curl command, lifecycle, playground and history. */
 export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
   const apiKey = useApp((s) => s.revealedKeys[d.id] ?? null);
-  const setActive = useApp((s) => s.setDeploymentActive);
   const regenerate = useApp((s) => s.regenerateDeploymentKey);
   const remove = useApp((s) => s.deleteDeployment);
   const refresh = useApp((s) => s.refreshDeployment);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const curl = apiKey && d.curl ? d.curl.replace('$EDGEPACK_KEY', apiKey) : d.curl;
   const avg = d.usage.averageInferenceTimeMs;
+  useLiveUsage(d.id, d.status === 'active');
 
   return (
     <article className="card endpoint-card" aria-label={`Endpoint ${d.name}`}>
@@ -37,15 +39,7 @@ export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
           <button type="button" className="button-link" onClick={() => void refresh(d.id)}>
             Refresh
           </button>
-          {d.status === 'inactive' ? (
-            <button type="button" className="button-link" onClick={() => void setActive(d.id, true)}>
-              Reactivate
-            </button>
-          ) : (
-            <button type="button" className="button-link" onClick={() => void setActive(d.id, false)}>
-              Deactivate
-            </button>
-          )}
+          <DeactivateButton deployment={d} />
           {confirmDelete ? (
             <button type="button" className="button-link danger" onClick={() => void remove(d.id)}>
               Confirm delete
@@ -82,7 +76,7 @@ export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
         <dt>Usage</dt>
         <dd aria-label="Usage">
           {d.usage.requestCount} {d.usage.requestCount === 1 ? 'request' : 'requests'}
-          {avg !== null ? ` · ${avg} ms average inference` : ''} · last{' '}
+          {avg !== null ? ` · ${avg} ms average server time (decode to answer)` : ''} · last{' '}
           {d.usage.lastRequestAt ? formatDate(d.usage.lastRequestAt) : 'never'}
         </dd>
         <dt>Limit</dt>
