@@ -47,6 +47,7 @@ export * from './toolchain';
 export * from './preview';
 export * from './capabilities';
 export * from './deploy';
+export * from './label-layout';
 
 const empty = z.object({}).strict();
 

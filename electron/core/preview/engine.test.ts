@@ -71,6 +71,15 @@ describe('preview engine', () => {
     expect(t.other).toBeLessThan(Math.max(5, t.total * 0.1));
     const second = await preview.service.predict(model, work.write('other.png', await solidPng(64, 64)), {});
     expect(second.timings.load, 'the session is created once').toBeLessThan(1);
+    // Two calls on one image at once (the folder run and the shown image) share a run; each adds up.
+    const third = work.write('third.png', await solidPng(96, 96));
+    for (const r of await Promise.all([1, 2].map(() => preview.service.predict(model, third, {})))) {
+      const s = r.timings;
+      expect(s.open + s.load + s.decode + s.preprocess + s.inference + s.postprocess + s.other).toBeCloseTo(
+        s.total,
+        6,
+      );
+    }
   });
 
   it('keeps the first run’s stage times when the outputs are reused (going back to an image)', async () => {

@@ -24,8 +24,9 @@ export interface PreviewEngineOptions {
 interface CachedRun extends RawOutputs {
   format: string;
   notices: PreviewNotice[];
-  /** The stages as measured when these outputs were computed. */
+  /** The stages as measured when these outputs were computed, and when that began (performance.now()). */
   stages: ComputedStages;
+  startedAt: number;
 }
 
 /** The stages that make the raw outputs: what a reused run did not repeat. */
@@ -113,6 +114,7 @@ export class PreviewEngine {
     let cached = this.outputs.get(key);
     const reused = cached !== undefined;
     const timings: PreviewTimings = { ...NO_TIME, open: openMs };
+    let since = started;
     if (!cached) {
       let pending = this.inFlight.get(key);
       if (!pending) {
@@ -121,12 +123,17 @@ export class PreviewEngine {
       }
       cached = await pending;
       Object.assign(timings, cached.stages);
+      // Joined a run another call had started (the folder run and the shown image): time counts from its start.
+      if (cached.startedAt < started) {
+        timings.open = 0;
+        since = cached.startedAt;
+      }
       if (keepOutputs) this.outputs.set(key, cached);
     }
     const postStarted = performance.now();
     const result = postprocess(ready, cached, options);
     timings.postprocess = performance.now() - postStarted;
-    timings.total = performance.now() - started;
+    timings.total = performance.now() - since;
     timings.other = Math.max(0, timings.total - stagesSum(timings));
     return {
       model: model.path,
@@ -170,6 +177,7 @@ export class PreviewEngine {
 
   private async infer(model: OpenedModel, image: string, next?: string): Promise<CachedRun> {
     const ready = model.ready!;
+    const startedAt = performance.now();
     const input = await this.takePrepared(model, image);
     const stages: ComputedStages = { decode: input.decodeMs, preprocess: input.preprocessMs, load: 0, inference: 0 };
     if (next) {
@@ -195,6 +203,7 @@ export class PreviewEngine {
     stages.inference = performance.now() - at - loadMs;
     return {
       stages,
+      startedAt,
       tensors,
       transform: input.transform,
       sourceWidth: input.sourceWidth,
