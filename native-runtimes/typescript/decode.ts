@@ -109,11 +109,7 @@ export type ImageHeader = Awaited<ReturnType<ReturnType<typeof Sharp>['metadata'
 /** The image's header (format, stored size, EXIF orientation), or a clear error when it is not an image. */
 export async function readImageHeader(input: Uint8Array): Promise<ImageHeader> {
   if (input.byteLength === 0) {
-    throw new VisionError(
-      'NOT_AN_IMAGE',
-      'The image is empty (0 bytes).',
-      'Use a JPEG, PNG or WebP photo.',
-    );
+    throw new VisionError('NOT_AN_IMAGE', 'The image is empty (0 bytes).', 'Use a JPEG, PNG or WebP photo.');
   }
   const sharp = await loadSharp();
   try {

@@ -222,7 +222,11 @@ export function rateLimitHeaders(rate: RateDecision): Record<string, string> {
  * Detection thresholds apply inside NMS; a classifier's top-k has no NMS, so an explicit confidence_threshold keeps
  * only the classes at or above it (left out, the top-k is answered whole, as Ultralytics does).
  */
-function withConfidence<P extends { confidence: number }>(task: string, predictions: P[], threshold?: number): P[] {
+function withConfidence<P extends { confidence: number }>(
+  task: string,
+  predictions: P[],
+  threshold?: number,
+): P[] {
   return task === 'classify' && threshold !== undefined
     ? predictions.filter((p) => p.confidence >= threshold)
     : predictions;

@@ -41,7 +41,10 @@ describe('platform settings', () => {
   });
 
   it('stores a token the platform accepts, and checks it again when only the URL changes', async () => {
-    const saved = await core.services.deploy.configure({ endpoint: `${platform.url}/`, token: platform.token });
+    const saved = await core.services.deploy.configure({
+      endpoint: `${platform.url}/`,
+      token: platform.token,
+    });
     expect(saved).toMatchObject({ endpoint: platform.url, hasToken: true });
     await expect(core.services.deploy.configure({ endpoint: 'http://127.0.0.1:9' })).rejects.toMatchObject({
       code: 'PLATFORM_UNREACHABLE',

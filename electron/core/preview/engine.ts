@@ -179,7 +179,12 @@ export class PreviewEngine {
     const ready = model.ready!;
     const startedAt = performance.now();
     const input = await this.takePrepared(model, image);
-    const stages: ComputedStages = { decode: input.decodeMs, preprocess: input.preprocessMs, load: 0, inference: 0 };
+    const stages: ComputedStages = {
+      decode: input.decodeMs,
+      preprocess: input.preprocessMs,
+      load: 0,
+      inference: 0,
+    };
     if (next) {
       // Decoding overlaps the inference below; a failure there is reported when that image's turn comes.
       const ahead = this.prepare(model, path.resolve(next));

@@ -18,7 +18,11 @@ export function toErrorShape(error: unknown): AppErrorShape {
   if (error && typeof error === 'object' && 'message' in error) {
     const e = error as { code?: unknown; message: unknown; hint?: unknown };
     const code = typeof e.code === 'string' ? e.code : 'UNEXPECTED';
-    return { code, message: String(e.message), hint: appHint(code, typeof e.hint === 'string' ? e.hint : '') };
+    return {
+      code,
+      message: String(e.message),
+      hint: appHint(code, typeof e.hint === 'string' ? e.hint : ''),
+    };
   }
   return { code: 'UNEXPECTED', message: String(error), hint: '' };
 }

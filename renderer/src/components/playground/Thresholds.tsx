@@ -36,7 +36,11 @@ export function Thresholds() {
         </>
       )}
       {names.length > 0 && (
-        <ClassPicker names={names} kept={thresholds.classes} onChange={(classes) => setThresholds({ classes })} />
+        <ClassPicker
+          names={names}
+          kept={thresholds.classes}
+          onChange={(classes) => setThresholds({ classes })}
+        />
       )}
     </section>
   );

@@ -33,8 +33,8 @@ export function TimingTable({ result }: { result: PreviewResult }) {
       </div>
       {result.reused && (
         <p className="muted small timing-note">
-          Seen before: its model outputs were reused, so only post-processing ran now ({now.total.toFixed(1)} ms);
-          the greyed stages are from its first run.
+          Seen before: its model outputs were reused, so only post-processing ran now ({now.total.toFixed(1)}{' '}
+          ms); the greyed stages are from its first run.
         </p>
       )}
       {!result.reused && now.load >= 0.05 && (
