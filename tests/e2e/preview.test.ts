@@ -226,7 +226,13 @@ describe('the playground', () => {
   it('saves the annotated image at the photo’s own size, at once on the first click', async () => {
     const save = viewer('A').getByRole('button', { name: 'Save annotated image' });
     // Styled as the app's buttons, not the browser's default.
-    expect(await save.evaluate('(button) => getComputedStyle(button).borderRadius')).toBe('6px');
+    const style = await save.evaluate(
+      (button) =>
+        (
+          globalThis as unknown as { getComputedStyle(e: unknown): { borderRadius: string } }
+        ).getComputedStyle(button).borderRadius,
+    );
+    expect(style).toBe('6px');
     const download = page.waitForEvent('download');
     const clicked = Date.now();
     await save.click();
