@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './electron/main/csp';
 
 // Native modules are loaded from node_modules at run time (electron-builder rebuilds them for packages).
-const natives = ['better-sqlite3', 'onnxruntime-node', 'sharp'];
+const natives = ['better-sqlite3', 'onnxruntime-node', 'sharp', '@edgepack/jpeg-turbo'];
 
 export default defineConfig(({ command }) => ({
   main: {

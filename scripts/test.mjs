@@ -19,7 +19,7 @@ const run = (name, cmd, args, env = {}) => {
 
 const python = toolchainPython();
 // Every Python source ruff holds to the trainers' rules (each folder's ruff.toml extends trainers/pyproject.toml).
-const pythonSources = ['trainers', 'tests/fixtures', 'native-runtimes/python'];
+const pythonSources = ['trainers', 'tests/fixtures', 'native-runtimes/python', 'native-runtimes/docker'];
 const steps = [
   ['eslint', 'npx', ['eslint', '.']],
   ['prettier', 'npx', ['prettier', '--check', '.']],

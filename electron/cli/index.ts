@@ -1,5 +1,6 @@
 /**
- * `edgepack` — the command line over the same core as the app: doctor, models, export, exports, predict, deploy.
+ * `edgepack` — the command line over the same core as the app: doctor, models, export, exports, predict, package,
+ * deploy.
  * Every command takes --json (one JSON document on stdout, its shape in resources/schemas/cli/; errors as
  * {"error":{code,message,hint}}, non-zero exit).
  */
@@ -12,7 +13,9 @@ import { registerExport } from './commands/export';
 import { registerExports } from './commands/exports';
 import { registerCompletion, registerHelp, registerVersion } from './commands/meta';
 import { registerModels } from './commands/models';
+import { registerPackage } from './commands/package';
 import { registerPredict } from './commands/predict';
+import { registerValidate } from './commands/validate';
 import { findCommand } from './describe';
 import { Output } from './output';
 
@@ -34,6 +37,8 @@ export function buildProgram(out: Output, done: (code: number) => void = () => u
   registerExport(program, ctx, done);
   registerExports(program, ctx, done);
   registerPredict(program, ctx, done);
+  registerPackage(program, ctx, done);
+  registerValidate(program, ctx, done);
   registerCapabilities(program, ctx, done);
   registerDeploy(program, ctx, done);
   registerVersion(program, ctx, done);

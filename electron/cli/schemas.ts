@@ -12,7 +12,10 @@ import {
   doctorReportSchema,
   environmentStatusSchema,
   exportJobSchema,
+  modelAddedSchema,
+  exportValidationSchema,
   modelRecordSchema,
+  packageBuiltSchema,
   previewModelSchema,
   versionReportSchema,
   type CapabilityMatrix,
@@ -266,6 +269,11 @@ const failedImageSchema = z
 
 // ---- each command's --json answer ---------------------------------------------------------------------------------
 
+/** The endpoints a removal deactivated or deleted on the platform before it ran. */
+const settledEndpoints = z
+  .array(z.object({ id: z.string(), name: z.string(), status: z.string() }).strict())
+  .describe('Endpoints deactivated or deleted on the platform first (--endpoints).');
+
 const exportJobWithMetadata = exportJobSchema.extend({
   metadataPath: z
     .string()
@@ -295,17 +303,21 @@ export const CLI_OUTPUTS = {
     schema: capabilityMatrixSchema,
     about: 'per format: converter, tasks, precisions, what runs here',
   },
-  'models add': { schema: modelRecordSchema, about: 'the stored model' },
+  'models add': {
+    schema: modelAddedSchema,
+    about: 'the stored model; `alreadyAdded` when the same file (by SHA-256) was there before',
+  },
   'models list': { schema: z.array(modelRecordSchema), about: 'every model, newest first' },
   'models show': { schema: modelRecordSchema, about: 'the model' },
   'models remove': {
-    schema: z.object({ removed: z.literal(true), id: z.string() }).strict(),
-    about: 'the removed model’s id',
+    schema: z.object({ removed: z.literal(true), id: z.string(), endpoints: settledEndpoints }).strict(),
+    about: 'the removed model’s id, and the endpoints deactivated or deleted on the platform first',
   },
   export: {
     schema: exportJobWithMetadata.extend({
       model: z.object({ id: z.string(), name: z.string() }).strict(),
       copiedTo: z.array(z.string()).optional().describe('With --out: the files copied there.'),
+      validation: exportValidationSchema.optional().describe('With --data: accuracy on that dataset.'),
     }),
     about: 'the finished job (exit 0 completed, 3 partial, 1 failed, 130 cancelled)',
   },
@@ -317,8 +329,16 @@ export const CLI_OUTPUTS = {
   'exports log': { schema: z.array(z.string()), about: 'the job’s log lines' },
   'exports set-default': { schema: exportJobSchema, about: 'the job, now its model’s default' },
   'exports delete': {
-    schema: z.object({ deleted: z.literal(true), id: z.string(), defaultId: z.string().nullable() }).strict(),
-    about: 'the deleted job’s id and the model’s default export afterwards',
+    schema: z
+      .object({
+        deleted: z.literal(true),
+        id: z.string(),
+        defaultId: z.string().nullable(),
+        endpoints: settledEndpoints,
+      })
+      .strict(),
+    about:
+      'the deleted job’s id, the model’s default export afterwards, and the endpoints deactivated or deleted first',
   },
   'exports cancel': { schema: exportJobSchema, about: 'the job' },
   predict: {
@@ -341,6 +361,15 @@ export const CLI_OUTPUTS = {
       })
       .strict(),
     about: 'the model, a result per image, a summary (exit 3 when some images failed)',
+  },
+  package: {
+    schema: packageBuiltSchema,
+    about: 'the package built: where, its size and sha256, the formats and runtime wrappers in it',
+  },
+  validate: {
+    schema: exportValidationSchema,
+    about:
+      'accuracy per model file (the checkpoint, each runnable format): exit 0, 130 cancelled (figures kept, partial), 3 a format failed',
   },
   deploy: { schema: keyedDeploymentSchema, about: 'the deployment with its key (shown this once)' },
   'deployments list': { schema: z.array(deploymentSchema), about: 'deployments, newest first' },

@@ -97,6 +97,10 @@ export const exportsCreateRequest = z
     versionTag: z.string().max(64).optional(),
     /** The person trusts this checkpoint although it needs more than the restricted loader allows (runs sandboxed). */
     trustUnsafe: z.boolean().optional(),
+    /** Measure accuracy on this labelled dataset in the same job (a data.yaml or a dataset folder). */
+    validationData: z.string().min(1).optional(),
+    /** The dataset's class names differ from the model's and the person confirmed they agree by position. */
+    acceptNames: z.boolean().optional(),
   })
   .superRefine((request, ctx) => {
     // An option several formats take is checked above against the widest of their limits; here, each chosen

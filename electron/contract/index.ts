@@ -3,11 +3,13 @@
  * Electron's IPC, the web harness and the renderer's hosts all read this table.
  */
 import { z } from 'zod';
-import type { ModelRecord } from './models';
+import type { ModelAdded, ModelRecord } from './models';
 import { modelIdRequest, modelsAddRequest } from './models';
 import type { ExportJob } from './exports';
 import { exportConfigRange, exportIdRequest, exportsCreateRequest, exportsListRequest } from './exports';
-import type { ToolchainProgress, ToolchainReport } from './toolchain';
+import type { ToolchainProgress, ToolchainReport, ToolchainStatus } from './toolchain';
+import type { ExportValidation } from './validation';
+import { exportsValidateRequest } from './validation';
 import { toolchainRequest } from './toolchain';
 import type { CapabilityMatrix } from './capabilities';
 import { capabilitiesRequest } from './capabilities';
@@ -21,6 +23,10 @@ import {
   deployTestRequest,
 } from './deploy';
 import type { AppErrorShape } from './errors';
+import type { PackageBuilt, PackageProgress, PackageRecord } from './packages';
+import { packageIdRequest, packagesCreateRequest, packagesListRequest } from './packages';
+import type { RemovalOutcome, RemovalPlan } from './removal';
+import { exportsDeleteRequest, modelsRemoveRequest, removalPlanRequest } from './removal';
 import type {
   PreviewBatchStarted,
   PreviewFinished,
@@ -43,33 +49,56 @@ export * from './tasks';
 export * from './formats';
 export * from './models';
 export * from './exports';
+export * from './validation';
 export * from './toolchain';
 export * from './preview';
 export * from './capabilities';
 export * from './deploy';
 export * from './label-layout';
+export * from './packages';
+export * from './removal';
 
 const empty = z.object({}).strict();
 
 export const channels = {
-  'models:add': { request: modelsAddRequest, response: null as unknown as ModelRecord },
+  'models:add': { request: modelsAddRequest, response: null as unknown as ModelAdded },
   'models:list': { request: empty, response: null as unknown as ModelRecord[] },
   'models:get': { request: modelIdRequest, response: null as unknown as ModelRecord },
-  'models:remove': { request: modelIdRequest, response: null as unknown as { removed: true } },
+  /** What removing the model takes away (exports, files, endpoints on the platform), to ask before. */
+  'models:removal': { request: removalPlanRequest, response: null as unknown as RemovalPlan },
+  'models:remove': {
+    request: modelsRemoveRequest,
+    response: null as unknown as { removed: true } & RemovalOutcome,
+  },
   'exports:create': { request: exportsCreateRequest, response: null as unknown as ExportJob },
   'exports:list': { request: exportsListRequest, response: null as unknown as ExportJob[] },
   'exports:get': { request: exportIdRequest, response: null as unknown as ExportJob },
   'exports:log': { request: exportIdRequest, response: null as unknown as string[] },
   'exports:cancel': { request: exportIdRequest, response: null as unknown as ExportJob },
   'exports:setDefault': { request: exportIdRequest, response: null as unknown as ExportJob },
-  'exports:delete': { request: exportIdRequest, response: null as unknown as { deleted: true } },
+  'exports:removal': { request: removalPlanRequest, response: null as unknown as RemovalPlan },
+  'exports:delete': {
+    request: exportsDeleteRequest,
+    response: null as unknown as { deleted: true } & RemovalOutcome,
+  },
   'exports:reveal': { request: exportIdRequest, response: null as unknown as { path: string } },
   /** Resolves when the job has ended (at once when it already has). */
   'exports:wait': { request: exportIdRequest, response: null as unknown as ExportJob },
   /** The metadata.json written beside the export's files, when it has one. */
   'exports:metadata': { request: exportIdRequest, response: null as unknown as { path: string | null } },
+  /** Accuracy on a labelled dataset, of the export's checkpoint and runnable formats; resolves when done. */
+  'exports:validate': { request: exportsValidateRequest, response: null as unknown as ExportValidation },
+  /** The export's validation runs, newest first. */
+  'exports:validations': { request: exportIdRequest, response: null as unknown as ExportValidation[] },
+  /** Stops the export's running validation; it ends partial, keeping the figures measured so far. */
+  'exports:cancelValidation': {
+    request: exportIdRequest,
+    response: null as unknown as { cancelled: boolean },
+  },
   'toolchain:doctor': { request: toolchainRequest, response: null as unknown as ToolchainReport },
   'toolchain:ensure': { request: toolchainRequest, response: null as unknown as ToolchainReport },
+  /** The last report at once, refreshed in the background (the fresh one arrives as `toolchain:checked`). */
+  'toolchain:status': { request: empty, response: null as unknown as ToolchainStatus },
   'capabilities:get': { request: capabilitiesRequest, response: null as unknown as CapabilityMatrix },
   'preview:open': { request: previewOpenRequest, response: null as unknown as PreviewModel },
   'preview:describe': { request: previewDescribeRequest, response: null as unknown as PreviewModel },
@@ -87,6 +116,11 @@ export const channels = {
   'deploy:regenerateKey': { request: deployIdRequest, response: null as unknown as DeploymentWithKey },
   'deploy:delete': { request: deployIdRequest, response: null as unknown as Deployment },
   'deploy:test': { request: deployTestRequest, response: null as unknown as DeployTestResult },
+  /** Builds a package of a completed export into the data folder, with progress on packages:progress. */
+  'packages:create': { request: packagesCreateRequest, response: null as unknown as PackageBuilt },
+  'packages:list': { request: packagesListRequest, response: null as unknown as PackageRecord[] },
+  /** Where the package's file is (the Electron host shows it in the file manager). */
+  'packages:reveal': { request: packageIdRequest, response: null as unknown as { path: string } },
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -150,10 +184,13 @@ export type EventMap = {
   'exports:progress': { jobId: string; stage: string; fraction: number };
   'exports:log': { jobId: string; line: string };
   'exports:updated': ExportJob;
+  'exports:validationProgress': { exportId: string; stage: string; fraction: number };
   'toolchain:progress': ToolchainProgress;
+  'toolchain:checked': ToolchainStatus;
   'preview:item': PreviewItem;
   'preview:progress': PreviewProgress;
   'preview:finished': PreviewFinished;
+  'packages:progress': PackageProgress;
 };
 export type EventName = keyof EventMap;
 /** Every event once: a Record over EventName, so an event added to EventMap but not here fails to compile. */
@@ -161,10 +198,13 @@ const everyEvent: Record<EventName, true> = {
   'exports:progress': true,
   'exports:log': true,
   'exports:updated': true,
+  'exports:validationProgress': true,
   'toolchain:progress': true,
+  'toolchain:checked': true,
   'preview:item': true,
   'preview:progress': true,
   'preview:finished': true,
+  'packages:progress': true,
 };
 export const eventNames = Object.keys(everyEvent) as EventName[];
 

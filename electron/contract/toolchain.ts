@@ -87,3 +87,15 @@ export const versionReportSchema = z.object({
   }),
 });
 export type VersionReport = z.infer<typeof versionReportSchema>;
+
+/**
+ * toolchain:status: the last toolchain report at once (the app's start-up does not wait for a full check, which
+ * imports torch and takes seconds), while a fresh check runs in the background and arrives as `toolchain:checked`.
+ */
+export interface ToolchainStatus {
+  /** The last report for this same environment (path and pinned requirements); null before the first check. */
+  report: DoctorReport | null;
+  probedAt: string | null;
+  /** A fresh check is running; its report follows as the `toolchain:checked` event. */
+  refreshing: boolean;
+}

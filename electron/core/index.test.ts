@@ -67,14 +67,16 @@ describe('the core', () => {
     expect(model.storedPath.startsWith(path.join(home, 'models', model.id))).toBe(true);
     expect(fs.readFileSync(model.storedPath)).toEqual(fs.readFileSync(source));
     fs.rmSync(source);
-    expect(await core.handle('models:get', { id: model.id })).toEqual(model); // the copy is what counts
+    const { alreadyAdded, ...record } = model;
+    expect(alreadyAdded).toBe(false);
+    expect(await core.handle('models:get', { id: model.id })).toEqual(record); // the copy is what counts
     expect(await core.handle('models:add', { path: model.storedPath })).toMatchObject({ id: model.id }); // same bytes, same model
   });
 
-  it('refuses to export an ONNX model, and a checkpoint while the toolchain is missing, saying what to do', async () => {
+  it('refuses to convert an ONNX model, and a checkpoint while the toolchain is missing, saying what to do', async () => {
     const model = await core.handle('models:add', { path: onnxFile() });
     await expect(
-      core.handle('exports:create', { modelId: model.id, formats: ['onnx'] }),
+      core.handle('exports:create', { modelId: model.id, formats: ['openvino'] }),
     ).rejects.toMatchObject({
       code: 'EXPORT_UNSUPPORTED',
     });
@@ -90,7 +92,7 @@ describe('the core', () => {
   it('removes a model with its files', async () => {
     const model = await core.handle('models:add', { path: onnxFile() });
     fs.mkdirSync(path.join(home, 'exports', model.id, 'v1'), { recursive: true });
-    expect(await core.handle('models:remove', { id: model.id })).toEqual({ removed: true });
+    expect(await core.handle('models:remove', { id: model.id })).toEqual({ removed: true, endpoints: [] });
     expect(await core.handle('models:list', {})).toEqual([]);
     expect(fs.existsSync(path.join(home, 'models', model.id))).toBe(false);
     expect(fs.existsSync(path.join(home, 'exports', model.id))).toBe(false);

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import {
   channelNames,
   isChannel,
+  onnxMissingFacts,
   parseRequest,
   type Channel,
   type DoctorReport,
@@ -17,7 +18,14 @@ import {
   type ToolchainReport,
   type VersionReport,
 } from '../contract';
-import { DeploymentsRepo, ExportJobsRepo, ModelsRepo, openDatabase } from './db';
+import {
+  DeploymentsRepo,
+  ExportJobsRepo,
+  ModelsRepo,
+  PackagesRepo,
+  ValidationsRepo,
+  openDatabase,
+} from './db';
 import { CapabilitiesService } from './capabilities/service';
 import { FileSecretStore } from './deploy/secret-store';
 import { DeployService } from './deploy/service';
@@ -25,13 +33,17 @@ import { AppError, toAppError } from './errors';
 import { EventHub } from './events';
 import { copyArtifacts } from './exports/artifacts';
 import { ExportsService } from './exports/service';
+import { ValidationService } from './exports/validation';
 import { ModelsService } from './models/service';
+import { PackagesService } from './packages/service';
 import { DataPaths } from './paths';
 import { saveAnnotated } from './preview/annotate';
 import { expandInputs } from './preview/inputs';
 import { PreviewService } from './preview/service';
+import { RemovalService } from './removal/service';
 import { removeStaleScratch } from './scratch';
 import { Toolchain } from './toolchain';
+import { ToolchainProbeCache } from './toolchain/probe-cache';
 import { formatBytes } from './toolchain/protocol';
 import type { CoreOptions, LocalCore, LocalOperations } from './types';
 import { versionReport } from './version';
@@ -79,10 +91,14 @@ export interface CoreServices {
   toolchain: Toolchain;
   models: ModelsService;
   exports: ExportsService;
+  validation: ValidationService;
   deployments: DeploymentsRepo;
   preview: PreviewService;
   capabilities: CapabilitiesService;
   deploy: DeployService;
+  packages: PackagesService;
+  removal: RemovalService;
+  probes: ToolchainProbeCache;
 }
 
 export interface CoreWithServices extends LocalCore {
@@ -105,18 +121,52 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
   });
   const modelsRepo = new ModelsRepo(db);
   const jobs = new ExportJobsRepo(db);
-  const exports = new ExportsService({ jobs, models: modelsRepo, paths, toolchain, events });
+  // Packages are built from exports and go with them: the hooks reach the packages service made below.
+  let packages: PackagesService | null = null;
+  const validations = new ValidationsRepo(db);
+  const exports = new ExportsService({
+    jobs,
+    models: modelsRepo,
+    validations,
+    paths,
+    toolchain,
+    events,
+    beforeDelete: (job) => packages?.removeFilesOf(job.id, job.modelId, job.version),
+  });
+  packages = new PackagesService({
+    repo: new PackagesRepo(db),
+    exports,
+    models: modelsRepo,
+    paths,
+    events,
+    runtimesDir: path.join(resourcesDir, 'native-runtimes'),
+  });
   const deployments = new DeploymentsRepo(db);
   const secrets = options.secretStore ?? new FileSecretStore(path.join(paths.home, 'secrets.json'));
+  const models = new ModelsService({
+    models: modelsRepo,
+    jobs,
+    paths,
+    toolchain,
+    beforeRemove: (modelId) => {
+      for (const job of exports.list(modelId)) packages.removeFilesOf(job.id, job.modelId, job.version);
+      fs.rmSync(paths.packagesOfModel(modelId), { recursive: true, force: true });
+    },
+  });
+  const deploy = new DeployService({ repo: deployments, models: modelsRepo, exports, secrets });
   const services: CoreServices = {
     paths,
     toolchain,
-    models: new ModelsService({ models: modelsRepo, jobs, paths, toolchain }),
+    models,
     exports,
+    validation: new ValidationService({ exports, models: modelsRepo, validations, paths, toolchain, events }),
     deployments,
     preview: new PreviewService({ db, events }),
     capabilities: new CapabilitiesService(toolchain),
-    deploy: new DeployService({ repo: deployments, models: modelsRepo, exports, secrets }),
+    deploy,
+    packages,
+    removal: new RemovalService({ paths, models, exports, deployments, deploy }),
+    probes: new ToolchainProbeCache(path.join(paths.home, 'toolchain-probe.json'), toolchain, events),
   };
   await services.exports.reconcile();
   // After reconciling: scratch folders of dead processes (a CLI killed during `models add`) and of ended jobs go.
@@ -152,8 +202,10 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     async close() {
       if (closed) return;
       closed = true;
+      await services.validation.close();
       await services.exports.close();
       await services.preview.close();
+      await services.probes.settled();
       events.clear();
       db.close();
     },
@@ -166,28 +218,38 @@ type Handlers = {
 
 function handlersFor(s: CoreServices): Handlers {
   return {
-    'models:add': (r) => s.models.add(r),
+    'models:add': (r) => addModel(s, r),
     'models:list': () => s.models.list(),
     'models:get': (r) => s.models.get(r.id),
-    'models:remove': (r) => s.models.remove(r.id),
+    'models:removal': (r) => s.removal.planModel(r.id),
+    'models:remove': (r) => s.removal.removeModel(r.id, r.endpoints),
     'exports:create': (r) => s.exports.create(r),
     'exports:list': (r) => s.exports.list(r.modelId),
     'exports:get': (r) => s.exports.get(r.id),
     'exports:log': (r) => s.exports.log(r.id),
     'exports:cancel': (r) => s.exports.cancel(r.id),
     'exports:setDefault': (r) => s.exports.setDefault(r.id),
-    'exports:delete': (r) => s.exports.delete(r.id),
+    'exports:removal': (r) => s.removal.planExport(r.id),
+    'exports:delete': (r) => s.removal.deleteExport(r.id, r.endpoints),
     'exports:reveal': (r) => s.exports.reveal(r.id),
     'exports:wait': (r) => s.exports.waitFor(r.id),
     'exports:metadata': (r) => ({ path: s.exports.metadataPath(r.id) }),
-    'toolchain:doctor': async (r) =>
-      withEnvironments(s, await s.toolchain.doctor({ dev: r.dev }), r.environments),
+    'exports:validate': (r) => s.validation.validate(r),
+    'exports:validations': (r) => s.validation.list(r.id),
+    'exports:cancelValidation': (r) => s.validation.cancel(r.id),
+    'toolchain:doctor': async (r) => {
+      const report = await s.toolchain.doctor({ dev: r.dev });
+      if (!r.dev) s.probes.remember(report);
+      return withEnvironments(s, report, r.environments);
+    },
     'toolchain:ensure': async (r) => {
       const report = await s.toolchain.ensure({ dev: r.dev });
+      if (!r.dev) s.probes.remember(report);
       for (const name of r.environments ?? []) await s.toolchain.ensureEnvironment(name);
       s.capabilities.invalidate();
       return withEnvironments(s, report, r.environments);
     },
+    'toolchain:status': () => s.probes.status(),
     'capabilities:get': (r) => s.capabilities.get(r),
     'preview:open': (r) => s.preview.open(r.path),
     'preview:describe': (r) => s.preview.describe(r),
@@ -206,7 +268,26 @@ function handlersFor(s: CoreServices): Handlers {
     'deploy:regenerateKey': (r) => s.deploy.regenerateKey(r.id),
     'deploy:delete': (r) => s.deploy.delete(r.id),
     'deploy:test': (r) => s.deploy.test(r),
+    'packages:create': (r) => s.packages.build(r.exportId, r.target),
+    'packages:list': (r) => s.packages.list(r.exportId),
+    'packages:reveal': (r) => s.packages.reveal(r.id),
   };
+}
+
+/**
+ * Adds a model; a new ONNX file that says its task, class names and input size is kept as it is as export v1 at
+ * once, so it can be previewed, deployed and packaged without an export step.
+ */
+async function addModel(s: CoreServices, request: { path: string; trustUnsafe?: boolean | undefined }) {
+  const added = await s.models.add(request);
+  if (!added.alreadyAdded && added.framework === 'onnx' && onnxMissingFacts(added).length === 0)
+    await s.exports.create({
+      modelId: added.id,
+      formats: ['onnx'],
+      exportConfig: {},
+      optimizationConfig: {},
+    });
+  return added;
 }
 
 /** The report, with the state of each first-use environment asked for (and without the key when none was). */
@@ -234,5 +315,6 @@ function localOperations(s: CoreServices): LocalOperations {
     },
     expandImages: (inputs) => expandInputs(inputs),
     saveAnnotated: (result, dir, taken) => saveAnnotated(result, path.resolve(dir), taken),
+    buildPackage: (exportId, target, dir) => s.packages.build(exportId, target, path.resolve(dir)),
   };
 }

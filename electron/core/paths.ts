@@ -23,6 +23,13 @@ export class DataPaths {
   get stagingRoot(): string {
     return path.join(this.home, 'exports', '.staging');
   }
+  /** Where packages of a model's exports are built unless the person chose a folder. */
+  packagesOfModel(modelId: string): string {
+    return path.join(this.home, 'packages', modelId);
+  }
+  packagesOfExport(modelId: string, version: number): string {
+    return path.join(this.packagesOfModel(modelId), `v${version}`);
+  }
   /** Scratch folders for short trainer runs (inspect). */
   scratch(name: string): string {
     return path.join(this.home, 'tmp', name);

@@ -1,5 +1,14 @@
 import type { SecretStore } from './deploy/secret-store';
-import type { Channel, EventMap, EventName, PreviewResult, RequestOf, ResponseOf } from '../contract';
+import type {
+  Channel,
+  EventMap,
+  EventName,
+  PackageBuilt,
+  PackageTarget,
+  PreviewResult,
+  RequestOf,
+  ResponseOf,
+} from '../contract';
 
 export interface CoreOptions {
   /** The data folder: database, stored models, exports. EDGEPACK_HOME or the OS app-data folder. */
@@ -41,6 +50,8 @@ export interface LocalOperations {
    * one run) numbers names used twice. Returns the written path.
    */
   saveAnnotated(result: PreviewResult, dir: string, taken?: Set<string>): Promise<string>;
+  /** Builds a package of a completed export into `dir` (made when missing), with progress on packages:progress. */
+  buildPackage(exportId: string, target: PackageTarget, dir: string): Promise<PackageBuilt>;
 }
 
 /** The core as a local host holds it: the contract's channels and events, plus the local operations. */

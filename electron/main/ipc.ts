@@ -25,8 +25,9 @@ function fromOwnRenderer(event: IpcMainInvokeEvent, isOwnUrl: (url: string) => b
 async function run<C extends Channel>(core: Core, channel: C, request: unknown): Promise<Result<unknown>> {
   try {
     const data = await core.handle(channel, request);
-    // The core says where the export is; showing it in the file manager is the shell's job.
-    if (channel === 'exports:reveal') shell.showItemInFolder((data as { path: string }).path);
+    // The core says where the export (or package) is; showing it in the file manager is the shell's job.
+    if (channel === 'exports:reveal' || channel === 'packages:reveal')
+      shell.showItemInFolder((data as { path: string }).path);
     return { ok: true, data };
   } catch (error) {
     return { ok: false, error: toAppError(error).toJSON() };

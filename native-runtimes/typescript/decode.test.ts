@@ -198,7 +198,7 @@ describe('decodeImage', () => {
     });
   });
 
-  it('reads the format, size and components of JPEGs and PNGs from their first bytes (quickHeader)', async () => {
+  it('reads the format, size, components and (JPEG) EXIF orientation of JPEGs and PNGs from their first bytes (quickHeader)', async () => {
     const progressive = await sharp(photo('zidane.jpg')).jpeg({ progressive: true }).toBuffer();
     const grey = await sharp(photo('bus.jpg')).greyscale().jpeg().toBuffer();
     const withExif = await sharp(photo('bus.jpg')).withMetadata({ orientation: 6 }).jpeg().toBuffer();
@@ -221,6 +221,7 @@ describe('decodeImage', () => {
         width: header.width,
         height: header.height,
         components: header.format === 'png' ? 0 : header.channels,
+        orientation: header.format === 'png' ? null : (header.orientation ?? 1),
       });
     }
     for (const other of [

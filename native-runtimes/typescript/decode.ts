@@ -1,6 +1,7 @@
 import type Sharp from 'sharp';
 import type { RgbImage } from './image';
 import { VisionError } from './errors';
+import { decodeJpegNative } from './jpeg-native';
 import { loadSharp } from './sharp';
 
 /** 40 megapixels: far above any camera a model is run on, far below what exhausts memory when decoded. */
@@ -42,6 +43,11 @@ export interface QuickHeader {
   height: number;
   /** JPEG: components in the frame (1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK). PNG: 0 (any PNG decodes the same way). */
   components: number;
+  /**
+   * JPEG: the EXIF orientation (1, upright, when there is no EXIF block or it has no orientation), or null when an
+   * EXIF block could not be read this way. PNG: null (not read here).
+   */
+  orientation: number | null;
 }
 
 /**
@@ -56,10 +62,14 @@ export function quickHeader(input: Uint8Array): QuickHeader | null {
     if (view.getUint32(12) !== 0x49484452) return null;
     const width = view.getUint32(16);
     const height = view.getUint32(20);
-    return width > 0 && height > 0 ? { format: 'png', width, height, components: 0 } : null;
+    return width > 0 && height > 0
+      ? { format: 'png', width, height, components: 0, orientation: null }
+      : null;
   }
   if (n < 4 || input[0] !== 0xff || input[1] !== 0xd8) return null;
-  // JPEG: walk the marker segments up to the frame header (SOFn).
+  // JPEG: walk the marker segments up to the frame header (SOFn), reading the orientation of an EXIF block on the way.
+  let orientation: number | null = 1;
+  let exifBlocks = 0;
   let i = 2;
   while (i + 9 < n) {
     if (input[i] !== 0xff) return null;
@@ -81,22 +91,62 @@ export function quickHeader(input: Uint8Array): QuickHeader | null {
       const width = (input[i + 7]! << 8) | input[i + 8]!;
       const components = input[i + 9]!;
       return precision === 8 && width > 0 && height > 0
-        ? { format: 'jpeg', width, height, components }
+        ? { format: 'jpeg', width, height, components, orientation }
         : null;
+    }
+    if (marker === 0xe1 && isExif(input, i + 4, i + 2 + length)) {
+      // More than one EXIF block: which one a decoder believes is not this code's to guess.
+      orientation = ++exifBlocks === 1 ? exifOrientation(input, i + 10, i + 2 + length) : null;
     }
     i += 2 + length;
   }
   return null;
 }
 
+const EXIF_SIGNATURE = [0x45, 0x78, 0x69, 0x66, 0, 0]; // "Exif\0\0"
+
+function isExif(input: Uint8Array, start: number, end: number): boolean {
+  return end - start >= 6 && EXIF_SIGNATURE.every((byte, k) => input[start + k] === byte);
+}
+
+/**
+ * The orientation tag (0x0112) of IFD0 of the TIFF structure in [start, end): 1 when the tag is absent, null when
+ * the structure or the tag is not what the EXIF standard says (then libvips reads it).
+ */
+function exifOrientation(input: Uint8Array, start: number, end: number): number | null {
+  if (end > input.length || end - start < 8) return null;
+  const view = new DataView(input.buffer, input.byteOffset + start, end - start);
+  const order = view.getUint16(0);
+  if (order !== 0x4949 && order !== 0x4d4d) return null;
+  const little = order === 0x4949;
+  if (view.getUint16(2, little) !== 42) return null;
+  const ifd = view.getUint32(4, little);
+  if (ifd + 2 > view.byteLength) return null;
+  const entries = view.getUint16(ifd, little);
+  if (ifd + 2 + entries * 12 > view.byteLength) return null;
+  for (let e = 0, at = ifd + 2; e < entries; e++, at += 12) {
+    if (view.getUint16(at, little) !== 0x0112) continue;
+    const value = view.getUint16(at + 8, little);
+    const short = view.getUint16(at + 2, little) === 3 && view.getUint32(at + 4, little) === 1;
+    return short && value >= 1 && value <= 8 ? value : null;
+  }
+  return 1;
+}
+
 /**
  * The common case without asking libvips for the header first (one call instead of two): a JPEG (grey or colour)
- * or a PNG within the pixel limit. Anything else, or anything libvips then refuses, is null: the caller decodes it
- * the general way, which says precisely what is wrong.
+ * or a PNG within the pixel limit. An upright grey or colour JPEG goes to libjpeg-turbo directly where its addon is
+ * built (cv2.imread's own decoder and settings, so the same pixels, at cv2.imread's speed; jpeg-native.ts).
+ * Anything else, or anything libvips then refuses, is null: the caller decodes it the general way, which says
+ * precisely what is wrong.
  */
 export async function decodeCommon(input: Uint8Array, maxPixels: number): Promise<DecodedImage | null> {
   const quick = quickHeader(input);
   if (!quick || quick.components === 4 || quick.width * quick.height > maxPixels) return null;
+  if (quick.format === 'jpeg' && quick.orientation === 1) {
+    const image = await decodeJpegNative(input, quick.width, quick.height);
+    if (image) return { ...image, format: 'jpeg' };
+  }
   try {
     return await decodeRgb(input, maxPixels, quick.format);
   } catch {

@@ -4,7 +4,7 @@ import { VisionError } from './errors';
 import type { RgbImage } from './image';
 import type { LetterboxTransform } from './letterbox';
 import { letterboxTransform } from './letterbox';
-import { resizeRowsBilinear } from './resize';
+import { resizeRowsBilinear, resizeRowsBilinearSimd } from './resize';
 import { resizePilBilinear } from './resize-pil';
 import type { Normalisation } from './tensor';
 import { NchwWriter } from './tensor';
@@ -116,6 +116,17 @@ export function prepareInput(image: RgbImage, model: InputFacts): PreparedInput 
   writer.fill(spec.padValue, 0, top * width + left);
   const padAfter = (y: number, at: number) =>
     writer.fill(spec.padValue, at + resizedWidth, y + 1 < resizedHeight ? right + left : undefined);
+  const laidOut = resizeRowsBilinearSimd(image, resizedWidth, resizedHeight, writer.lookup, (y, planes) => {
+    const at = (y + top) * width + left;
+    writer.planarRow(planes, resizedWidth, at);
+    padAfter(y, at);
+  });
+  if (laidOut)
+    return {
+      tensor: writer.tensor,
+      dims: [1, 3, height, width],
+      transform: { kind: 'letterbox', ...transform },
+    };
   resizeRowsBilinear(
     image,
     resizedWidth,

@@ -1,4 +1,5 @@
 import type { RgbImage } from './image';
+import { HROW_PIXEL_BYTES, linearKernels, TAP_BYTES } from './resize-linear-simd';
 
 const COEF_BITS = 11;
 const COEF_SCALE = 1 << COEF_BITS;
@@ -76,33 +77,6 @@ function horizontalPass(src: Uint8Array, base: number, taps: Int32Array, into: I
   }
 }
 
-/** horizontalPass over two source rows at once (the usual case when shrinking): each pixel's taps read once. */
-function horizontalPassPair(
-  src: Uint8Array,
-  base0: number,
-  base1: number,
-  taps: Int32Array,
-  into0: Int32Array,
-  into1: Int32Array,
-): void {
-  for (let t = 0, o = 0; t < taps.length; t += 4, o += 3) {
-    const p0 = taps[t]!;
-    const p1 = taps[t + 1]!;
-    const a0 = taps[t + 2]!;
-    const a1 = taps[t + 3]!;
-    let s0 = base0 + p0;
-    let s1 = base0 + p1;
-    into0[o] = src[s0]! * a0 + src[s1]! * a1;
-    into0[o + 1] = src[s0 + 1]! * a0 + src[s1 + 1]! * a1;
-    into0[o + 2] = src[s0 + 2]! * a0 + src[s1 + 2]! * a1;
-    s0 = base1 + p0;
-    s1 = base1 + p1;
-    into1[o] = src[s0]! * a0 + src[s1]! * a1;
-    into1[o + 1] = src[s0 + 1]! * a0 + src[s1 + 1]! * a1;
-    into1[o + 2] = src[s0 + 2]! * a0 + src[s1 + 2]! * a1;
-  }
-}
-
 /**
  * OpenCV's vectorised vertical pass (VResizeLinearVec_32s8u): 16-bit high products, then a rounding shift. With
  * weights in [0, 2048] summing to 2048 the result is always within 0–255, so it needs no saturation.
@@ -124,6 +98,51 @@ export type RowSink = (y: number, pixels: Uint8Array) => void;
  * Lets a caller lay the row out (e.g. as normalised floats) without writing the bytes first.
  */
 export type BlendSink = (y: number, upper: Int32Array, lower: Int32Array, b0: number, b1: number) => void;
+
+type Slot = 0 | 1;
+
+/** Per output row, four ints: the two source rows it blends (clamped to the image) and their weights. */
+function rowPlan(sourceHeight: number, height: number): Int32Array {
+  const ys = axisTaps(sourceHeight, height, false);
+  const lastRow = sourceHeight - 1;
+  const clampRow = (row: number) => (row < 0 ? 0 : row > lastRow ? lastRow : row);
+  const rows = new Int32Array(height * 4);
+  for (let y = 0; y < height; y++) {
+    rows.set([clampRow(ys.index[y]!), clampRow(ys.index[y]! + 1), ys.weight0[y]!, ys.weight1[y]!], y * 4);
+  }
+  return rows;
+}
+
+/**
+ * Walks the output rows of a rowPlan keeping the horizontal passes of two source rows in two slots (consecutive
+ * output rows often share one): `pass(row, slot)` fills a slot with a source row's horizontal pass,
+ * `emit(y, upper, lower, b0, b1)` gets each output row's two slots and vertical weights.
+ */
+function walkRows(
+  rows: Int32Array,
+  pass: (row: number, slot: Slot) => void,
+  emit: (y: number, upper: Slot, lower: Slot, b0: number, b1: number) => void,
+): void {
+  const held = [-1, -1];
+  const slotOf = (row: number): Slot | -1 => (held[0] === row ? 0 : held[1] === row ? 1 : -1);
+  for (let y = 0, at = 0; at < rows.length; y++, at += 4) {
+    const row0 = rows[at]!;
+    const row1 = rows[at + 1]!;
+    let upper = slotOf(row0);
+    if (upper === -1) {
+      upper = held[0] === row1 ? 1 : 0;
+      pass(row0, upper);
+      held[upper] = row0;
+    }
+    let lower = slotOf(row1);
+    if (lower === -1) {
+      lower = upper === 0 ? 1 : 0;
+      pass(row1, lower);
+      held[lower] = row1;
+    }
+    emit(y, upper, lower, rows[at + 2]!, rows[at + 3]!);
+  }
+}
 
 /**
  * Bilinear resize matching cv2.resize(..., interpolation=cv2.INTER_LINEAR) on 8-bit images, including its
@@ -148,42 +167,109 @@ export function resizeRowsBilinear(
     return;
   }
   const taps = columnTaps(source.width, width);
-  const ys = axisTaps(source.height, height, false);
   const sourceRowLength = source.width * 3;
-  const lastRow = source.height - 1;
-  // Horizontal passes of the two source rows the current output row blends; consecutive rows often share one.
-  let upper = new Int32Array(rowLength);
-  let lower = new Int32Array(rowLength);
-  let upperRow = -1;
-  let lowerRow = -1;
+  const rows = [new Int32Array(rowLength), new Int32Array(rowLength)] as const;
   const out = new Uint8Array(rowLength);
-  for (let y = 0; y < height; y++) {
-    const top = ys.index[y]!;
-    const row0 = top < 0 ? 0 : top > lastRow ? lastRow : top;
-    const row1 = top + 1 < 0 ? 0 : top + 1 > lastRow ? lastRow : top + 1;
-    if (row0 !== upperRow && row0 !== lowerRow && row1 !== lowerRow) {
-      horizontalPassPair(src, row0 * sourceRowLength, row1 * sourceRowLength, taps, upper, lower);
-      upperRow = row0;
-      lowerRow = row1;
-    } else if (row0 !== upperRow) {
-      if (row0 === lowerRow) {
-        [upper, lower] = [lower, upper];
-        upperRow = row0;
-        lowerRow = -1;
+  walkRows(
+    rowPlan(source.height, height),
+    (row, slot) => horizontalPass(src, row * sourceRowLength, taps, rows[slot]),
+    (y, upper, lower, b0, b1) => {
+      if (blendSink) {
+        blendSink(y, rows[upper], rows[lower], b0, b1);
       } else {
-        horizontalPass(src, row0 * sourceRowLength, taps, upper);
-        upperRow = row0;
+        verticalPass(rows[upper], rows[lower], b0, b1, out);
+        sink(y, out);
       }
-    }
-    if (row1 !== lowerRow) {
-      horizontalPass(src, row1 * sourceRowLength, taps, lower);
-      lowerRow = row1;
-    }
-    if (blendSink) {
-      blendSink(y, upper, lower, ys.weight0[y]!, ys.weight1[y]!);
-    } else {
-      verticalPass(upper, lower, ys.weight0[y]!, ys.weight1[y]!, out);
-      sink(y, out);
+    },
+  );
+}
+
+/**
+ * The SIMD kernels' plan: per output column three ints (the byte offset of its left source pixel, the weights of it
+ * and of the next one) and the rowPlan. OpenCV's two special cases are weightings of the same kernels: the same size
+ * is a copy (weights 2048, 0 on both axes: ((p·2048 >> 4)·2048 >> 16 + 2) >> 2 = p), an exact halving the mean of
+ * each 2×2 block (2048, 2048 across, 512, 512 down: ((p0 + p1) + (p2 + p3) + 2) >> 2, INTER_AREA's rounding).
+ */
+function simdPlan(
+  source: RgbImage,
+  width: number,
+  height: number,
+): { columns: Int32Array; rows: Int32Array } {
+  const columns = new Int32Array(width * 3);
+  const same = source.width === width && source.height === height;
+  if (same || (source.width === width * 2 && source.height === height * 2)) {
+    const step = same ? 1 : 2;
+    const rows = new Int32Array(height * 4);
+    for (let x = 0; x < width; x++) columns.set([x * step * 3, 2048, same ? 0 : 2048], x * 3);
+    for (let y = 0; y < height; y++)
+      rows.set([y * step, y * step + step - 1, same ? 2048 : 512, same ? 0 : 512], y * 4);
+    return { columns, rows };
+  }
+  // The right pixel is always the next one: where columnTaps clamps it (the last column), its weight is 0.
+  const taps = columnTaps(source.width, width);
+  for (let x = 0; x < width; x++) columns.set([taps[x * 4]!, taps[x * 4 + 2]!, taps[x * 4 + 3]!], x * 3);
+  return { columns, rows: rowPlan(source.height, height) };
+}
+
+/** Receives an output row as three planes of `width` floats each (source channels R, G, B), reused for the next. */
+export type PlanarSink = (y: number, planes: Float32Array) => void;
+
+const align16 = (bytes: number) => (bytes + 15) & ~15;
+
+/**
+ * resizeRowsBilinear on WebAssembly SIMD kernels (resize-linear-simd.ts), the same bytes, each output row laid out
+ * through `table` (3 × 256 floats: what each byte of channel R, G, B becomes, as NchwWriter's) and handed to `sink`
+ * as planes. False, having done nothing, where WebAssembly SIMD is not available: the caller then runs
+ * resizeRowsBilinear.
+ */
+export function resizeRowsBilinearSimd(
+  source: RgbImage,
+  width: number,
+  height: number,
+  table: Float32Array,
+  sink: PlanarSink,
+): boolean {
+  const sourceRowLength = source.width * 3;
+  // The kernels' memory: one source row (with room for the last pixel's 8-byte load), the taps, two horizontal
+  // passes, the table and one output row.
+  const srcAt = 0;
+  const tapsAt = align16(sourceRowLength + 16);
+  const slotAt = [tapsAt + width * TAP_BYTES, tapsAt + width * (TAP_BYTES + HROW_PIXEL_BYTES)] as const;
+  const tableAt = tapsAt + width * (TAP_BYTES + 2 * HROW_PIXEL_BYTES);
+  const outAt = tableAt + 3 * 256 * 4;
+  const kernels = linearKernels(outAt + width * 3 * 4);
+  if (!kernels) return false;
+  const { buffer } = kernels.memory;
+  const bytes = new Uint8Array(buffer);
+  const plan = simdPlan(source, width, height);
+  writeSimdTaps(buffer, tapsAt, plan.columns);
+  new Float32Array(buffer, tableAt, 3 * 256).set(table);
+  const planes = new Float32Array(buffer, outAt, width * 3);
+  const src = source.data;
+  walkRows(
+    plan.rows,
+    (row, slot) => {
+      bytes.set(src.subarray(row * sourceRowLength, (row + 1) * sourceRowLength), srcAt);
+      kernels.hrow(srcAt, tapsAt, width, slotAt[slot]);
+    },
+    (y, upper, lower, b0, b1) => {
+      kernels.vrow(slotAt[upper], slotAt[lower], b0, b1, width, tableAt, outAt);
+      sink(y, planes);
+    },
+  );
+  return true;
+}
+
+/** hrow's taps from simdPlan's columns: per output pixel the byte offset, then the lanes (a0 a1 a0 a1 a0 a1 0 0). */
+function writeSimdTaps(buffer: ArrayBuffer, at: number, columns: Int32Array): void {
+  const width = columns.length / 3;
+  const i32 = new Int32Array(buffer, at, (width * TAP_BYTES) >> 2);
+  const i16 = new Int16Array(buffer, at, (width * TAP_BYTES) >> 1);
+  for (let x = 0; x < width; x++) {
+    i32[x * 8] = columns[x * 3]!;
+    for (let c = 0; c < 3; c++) {
+      i16[x * 16 + 8 + c * 2] = columns[x * 3 + 1]!;
+      i16[x * 16 + 9 + c * 2] = columns[x * 3 + 2]!;
     }
   }
 }

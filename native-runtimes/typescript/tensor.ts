@@ -60,6 +60,19 @@ export class NchwWriter {
     }
   }
 
+  /** What each byte of each source channel becomes: 256 floats for R, then G, then B. */
+  get lookup(): Float32Array {
+    return this.table;
+  }
+
+  /** Writes `count` pixels given as planes of values already looked up (R's, then G's, then B's) at position `at`. */
+  planarRow(planes: Float32Array, count: number, at: number): void {
+    const [r, g, b] = this.rowStarts(at);
+    this.tensor.set(planes.subarray(0, count), r);
+    this.tensor.set(planes.subarray(count, 2 * count), g);
+    this.tensor.set(planes.subarray(2 * count, 3 * count), b);
+  }
+
   /** Where pixel position `at` lies in each output plane, for source channels R, G, B. */
   private rowStarts(at: number): [number, number, number] {
     return [this.planeStart[0] + at, this.planeStart[1] + at, this.planeStart[2] + at];

@@ -5,12 +5,12 @@
  * and through Ultralytics' own `yolo export format=onnx`, alternating, and prints the median wall-time ratio
  * (target ≤ 1.05) and each one's peak memory (max RSS of the largest process in the tree, from wait4's rusage).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchCheckpoint, offlineEnv, toolchainEnvPath } from '../../tests/support/toolchain';
+import { median, timed, type Measure } from './measure';
 
 const { values } = parseArgs({
   options: {
@@ -32,30 +32,10 @@ const env = {
   ...offlineEnv(home),
 };
 
-type Measure = { seconds: number; maxRssMb: number };
-
-/** Runs a command under GNU time, returning wall seconds and peak RSS; exits on failure so a broken run never counts. */
-function timed(cmd: string, args: string[], cwd: string): Measure & { stdout: string } {
-  const stats = path.join(home, 'time.txt');
-  const started = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', stats, cmd, ...args], {
-    cwd,
-    env,
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (r.status !== 0) {
-    console.error(`${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-    process.exit(1);
-  }
-  const maxRssKb = Number(fs.readFileSync(stats, 'utf8').trim().split('\n').pop());
-  return { seconds, maxRssMb: maxRssKb / 1024, stdout: r.stdout };
-}
-
 const repo = process.cwd();
+const run = (cmd: string, args: string[], cwd: string) => timed(cmd, args, { cwd, env, scratch: home });
 const cli = (...args: string[]) =>
-  timed(process.execPath, [path.join(repo, 'bin/edgepack.mjs'), ...args], repo);
+  run(process.execPath, [path.join(repo, 'bin/edgepack.mjs'), ...args], repo);
 
 const added = JSON.parse(cli('models', 'add', checkpoint, '--json').stdout) as { id: string };
 const yoloDir = fs.mkdtempSync(path.join(home, 'yolo-'));
@@ -82,7 +62,7 @@ for (let i = 0; i < runs; i++) {
       edgepack.push(m);
     } else {
       yolo.push(
-        timed(
+        run(
           path.join(venv, 'bin', 'yolo'),
           ['export', `model=${yoloCheckpoint}`, 'format=onnx', `imgsz=${imgsz}`],
           yoloDir,
@@ -97,11 +77,6 @@ for (let i = 0; i < runs; i++) {
   );
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 const ratio = median(edgepack.map((m) => m.seconds)) / median(yolo.map((m) => m.seconds));
 const pairRatios = edgepack.map((m, i) => m.seconds / yolo[i]!.seconds);
 console.log('');

@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { offlineEnv, toolchainEnvPath } from '../../tests/support/toolchain';
+import { benchModel } from './bench-model';
 
 const { values } = parseArgs({
   options: {
@@ -30,7 +31,7 @@ const { values } = parseArgs({
 });
 const repo = process.cwd();
 const venv = toolchainEnvPath();
-const checkpoint = values.checkpoint ? path.resolve(values.checkpoint) : benchModel();
+const checkpoint = values.checkpoint ? path.resolve(values.checkpoint) : benchModel(venv);
 const imgsz = values.imgsz ?? (values.checkpoint ? undefined : '320');
 const benchData = path.resolve('tests/fixtures/data/bench');
 const onBenchData = !values.checkpoint && fs.existsSync(path.join(benchData, 'data.yaml'));
@@ -46,18 +47,6 @@ const env = {
   EDGEPACK_TOOLCHAINS: path.dirname(venv),
   ...offlineEnv(home),
 };
-
-/** The realistic benchmark checkpoint, trained once by the fixture generator and cached (not committed). */
-function benchModel(): string {
-  const file = path.resolve('.cache/bench/yolo11n-shapes-320.pt');
-  if (fs.existsSync(file) && fs.existsSync(path.resolve('tests/fixtures/data/bench/data.yaml'))) return file;
-  console.log('training the benchmark model once (YOLO11n on generated scenes, a few minutes)…');
-  const r = spawnSync(path.join(venv, 'bin', 'python'), ['tests/fixtures/generate.py', '--bench-model'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (r.status !== 0 || !fs.existsSync(file)) throw new Error('could not train the benchmark model');
-  return file;
-}
 
 type Precision = 'fp32' | 'fp16' | 'int8';
 const ALL_CASES: Array<[string, Precision]> = [

@@ -8,7 +8,7 @@
  *   - Edgepack against Ultralytics' own predictor, `YOLO(model).predict(image)`, on the same ONNX (target ≤ 0.8),
  *     with both sides' stage timings (Ultralytics' from `results[0].speed`; its image read is outside them);
  * first decoding and pre-processing on their own, for the detectors and the classifiers, against what Python runs:
- *   - decode: Edgepack's (the file read, then decodeImageBounded, as the preview reads an image) against cv2.imread
+ *   - decode: Edgepack's (readImageFile, then decodeImageBounded, as the preview reads an image) against cv2.imread
  *     (target ≤ 1.5);
  *   - pre-processing: Edgepack's prepareInput (letterbox, or Pillow-exact resize + centre crop, into the NCHW float
  *     tensor) against the predictor's own `preprocess([image])` (LetterBox, or torchvision's Resize + CenterCrop on a
@@ -27,7 +27,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { PreviewEngine } from '../../electron/core/preview/engine';
+import { PreviewEngine, readImageFile } from '../../electron/core/preview/engine';
 import { centerCropTransform } from '../../native-runtimes/typescript/classify';
 import { decodeImageBounded } from '../../native-runtimes/typescript/decode-bounded';
 import type { InputFacts } from '../../native-runtimes/typescript/preprocess';
@@ -198,7 +198,7 @@ async function measureStages(model: string, input: InputFacts): Promise<StageRow
   const reference = await pythonReference(model);
   const rows: StageRow[] = [];
   for (const image of photos) {
-    const first = await decodeImageBounded(await fs.promises.readFile(image));
+    const first = await decodeImageBounded(await readImageFile(image));
     const source = first.image;
     const crop =
       input.task === 'classify' ? centerCropTransform(source.width, source.height, input.imgsz) : null;
@@ -212,7 +212,7 @@ async function measureStages(model: string, input: InputFacts): Promise<StageRow
     };
     for (let i = -1; i < runs; i++) {
       let started = performance.now();
-      const decoded = await decodeImageBounded(await fs.promises.readFile(image));
+      const decoded = await decodeImageBounded(await readImageFile(image));
       const decodeMs = performance.now() - started;
       const cv2Ms = await reference.decode(image);
       started = performance.now();

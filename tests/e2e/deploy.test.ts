@@ -131,13 +131,16 @@ describe('deploy in the browser', () => {
 
   it('deactivates (the playground is refused) and reactivates (it answers again), with the history', async () => {
     await card.getByRole('button', { name: 'Deactivate' }).click();
-    // It asks first, saying what stops; keeping it running changes nothing.
-    const ask = card.getByRole('group', { name: 'Confirm deactivate' });
-    expect(await ask.innerText()).toContain('is refused (HTTP 403) until you reactivate it');
-    await ask.getByRole('button', { name: 'Keep it running' }).click();
+    // Asked first, saying what it means; keeping it changes nothing.
+    const ask = page.getByRole('dialog', { name: /^Deactivate / });
+    expect(await ask.innerText()).toContain('refused (HTTP 403) until you reactivate it');
+    await ask.getByRole('button', { name: 'Keep it active' }).click();
     expect(await status()).toBe('active');
     await card.getByRole('button', { name: 'Deactivate' }).click();
-    await ask.getByRole('button', { name: 'Deactivate now' }).click();
+    await page
+      .getByRole('dialog', { name: /^Deactivate / })
+      .getByRole('button', { name: 'Deactivate' })
+      .click();
     await expect.poll(status).toBe('inactive');
     await card.getByLabel('Test image').setInputFiles(IMAGE);
     await card.getByRole('alert').filter({ hasText: 'DEPLOYMENT_INACTIVE' }).waitFor({ timeout: 30_000 });

@@ -99,6 +99,11 @@ describe('export in the browser', () => {
     await card.waitFor({ timeout: 180_000 });
     expect(await card.innerText()).toMatch(/Task\s+detect/);
     await card.getByRole('button', { name: 'Remove' }).click();
+    const ask = page.getByRole('dialog', { name: 'Remove model unlisted_global?' });
+    await expect
+      .poll(() => ask.getByTestId('removal-summary').innerText())
+      .toMatch(/^0 exports and 1 file \(/);
+    await ask.getByRole('button', { name: 'Remove', exact: true }).click();
     await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(0);
   });
 
@@ -224,7 +229,12 @@ describe('export in the browser', () => {
     expect(await second.count()).toBe(0);
     expect(await row.innerText()).toMatch(/Default/);
     await row2.getByRole('button', { name: 'Delete Export v2' }).click();
-    await row2.getByRole('button', { name: 'Confirm delete Export v2' }).click();
+    // Asked first, saying what goes.
+    const ask = page.getByRole('dialog', { name: 'Delete export v2 of detect?' });
+    await expect
+      .poll(() => ask.getByTestId('removal-summary').innerText())
+      .toMatch(/^1 export and \d+ files? \(/);
+    await ask.getByRole('button', { name: 'Delete', exact: true }).click();
     await expect.poll(() => row2.count(), { timeout: 10_000 }).toBe(0);
     expect(await row.count()).toBe(1);
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const CHROMIUM = process.env['EDGEPACK_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -86,4 +86,19 @@ export async function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/**
+ * Collects the page's uncaught errors and console errors (a test ends by expecting none); Chromium's own line for
+ * each 4xx answer is left out when `expected4xx`, for tests that provoke refusals on purpose.
+ */
+export function watchPageErrors(page: Page, expected4xx = true): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    if (expected4xx && /status of 4\d\d/.test(message.text())) return;
+    errors.push(message.text());
+  });
+  return errors;
 }

@@ -49,9 +49,16 @@ describe('every command with --json, checked against its schema', () => {
     expect(added.code, added.stderr).toBe(0);
     // The model card's facts are camelCase like the rest (the trainer reports ultralytics_version).
     expect(added.json.details).toMatchObject({ ultralyticsVersion: expect.any(String), stride: 32 });
-    expect(cli(home, ['models', '--json']).json).toEqual([added.json]);
-    expect(cli(home, ['models', 'list', '--json']).json).toEqual([added.json]);
-    expect(cli(home, ['models', 'show', added.json.id.slice(0, 8), '--json']).json).toEqual(added.json);
+    const { alreadyAdded, ...record } = added.json;
+    expect(alreadyAdded).toBe(false);
+    expect(cli(home, ['models', '--json']).json).toEqual([record]);
+    expect(cli(home, ['models', 'list', '--json']).json).toEqual([record]);
+    expect(cli(home, ['models', 'show', added.json.id.slice(0, 8), '--json']).json).toEqual(record);
+    // The same file again: the model already there, said so.
+    expect(cli(home, ['models', 'add', fixture('models/detect.pt'), '--json']).json).toEqual({
+      ...record,
+      alreadyAdded: true,
+    });
 
     const exported = cli(home, ['export', added.json.id, '--format', 'onnx', '--out', out, '--json']);
     expect(exported.code, exported.stderr).toBe(0);
@@ -85,14 +92,26 @@ describe('every command with --json, checked against its schema', () => {
     expect(predicted.json.summary).toMatchObject({ images: 2, predicted: 1, failed: 1, cancelled: false });
     expect(predicted.json.saved).toHaveLength(1);
 
-    expect(cli(home, ['exports', 'delete', id, '--json']).json).toEqual({
+    // Without a terminal to ask, nothing goes unless --yes says so; the refusal names what would go.
+    const unasked = cli(home, ['exports', 'delete', id, '--json']);
+    expect(unasked.code).toBe(1);
+    expect(unasked.json.error).toMatchObject({
+      code: 'CONFIRMATION_NEEDED',
+      message: expect.stringMatching(/^Removing export v1 of detect takes 1 export and \d+ files \(/),
+      hint: expect.stringContaining('--yes'),
+    });
+    expect(cli(home, ['exports', 'show', id, '--json']).json).toMatchObject({ id });
+    expect(cli(home, ['exports', 'delete', id, '--yes', '--json']).json).toEqual({
       deleted: true,
       id,
       defaultId: null,
+      endpoints: [],
     });
-    expect(cli(home, ['models', 'remove', added.json.id, '--json']).json).toEqual({
+    expect(cli(home, ['models', 'remove', added.json.id, '--json']).code).toBe(1);
+    expect(cli(home, ['models', 'remove', added.json.id, '--yes', '--json']).json).toEqual({
       removed: true,
       id: added.json.id,
+      endpoints: [],
     });
     expect(cli(home, ['models', '--json']).json).toEqual([]);
   });

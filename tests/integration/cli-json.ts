@@ -71,10 +71,10 @@ export function cliJsonProblems(args: readonly string[], json: unknown): string 
 
 /**
  * Members whose own keys are data or another vocabulary, not ours: the trainer's parity figures (metadata.json's
- * `validation_metrics`), package names, an ONNX file's own metadata properties and opset domains (`ai.onnx`), and
+ * `validation_metrics`), accuracy `figures` (metadata.json's `validation.accuracy`, e.g. `map50_95`), package names, an ONNX file's own metadata properties and opset domains (`ai.onnx`), and
  * prediction objects (the seed's `{class, class_id, confidence, bbox}`, as the endpoint answers them).
  */
-const NOT_OUR_KEYS = new Set(['parity', 'packages', 'metadata', 'opsets', 'predictions']);
+const NOT_OUR_KEYS = new Set(['parity', 'packages', 'metadata', 'opsets', 'predictions', 'figures']);
 
 /** The keys of the CLI's JSON that are not camelCase (outside NOT_OUR_KEYS), as JSON paths. */
 export function casingProblems(json: unknown, at = ''): string[] {

@@ -50,6 +50,9 @@ async function curl(url: string, key: string, image = IMAGE, type = 'png'): Prom
 
 /** `edgepack …` without blocking: the platform under test answers from this same process. */
 const edgepack = (args: string[]): Promise<CliRun> => startCli(home, args).done;
+/** `edgepack deploy` of the export to the platform under test, with its URL and account token. */
+const deployWithToken = (): Promise<CliRun> =>
+  edgepack(['deploy', exportId, '--endpoint', platform.url, '--token', platform.token, '--json']);
 
 let platform: TestPlatform;
 const home = freshHome();
@@ -110,15 +113,7 @@ describe('edgepack deploy', () => {
   });
 
   it('deploys the export and prints the id, URL, key (once) and a ready curl command', async () => {
-    const run = await edgepack([
-      'deploy',
-      exportId,
-      '--endpoint',
-      platform.url,
-      '--token',
-      platform.token,
-      '--json',
-    ]);
+    const run = await deployWithToken();
     expect(run.code, run.stderr + run.stdout).toBe(0);
     deployed = run.json;
     expect(deployed.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -257,6 +252,36 @@ describe('edgepack deploy', () => {
     const again = await edgepack(['deployments', 'reactivate', deployed.id, '--json']);
     expect(again.code).toBe(1);
     expect(again.json.error.code).toBe('DEPLOYMENT_DELETED');
+  });
+
+  it('deleting the export refuses while an endpoint of it is on the platform, unless told to deal with it first', async () => {
+    const second = await deployWithToken();
+    expect(second.code, second.stdout).toBe(0);
+    const refused = await edgepack(['exports', 'delete', exportId, '--yes', '--json']);
+    expect(refused.code).toBe(1);
+    expect(refused.json.error).toMatchObject({
+      code: 'ENDPOINTS_ON_PLATFORM',
+      message: expect.stringContaining(`${second.json.deployment.name} (active, from v1)`),
+    });
+    expect((await curl(second.json.endpointUrl, second.json.apiKey)).status).toBe(200);
+
+    const run = await edgepack([
+      'exports',
+      'delete',
+      exportId,
+      '--yes',
+      '--endpoints',
+      'deactivate',
+      '--json',
+    ]);
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.json.endpoints).toEqual([
+      { id: second.json.deployment.id, name: second.json.deployment.name, status: 'inactive' },
+    ]);
+    expect((await curl(second.json.endpointUrl, second.json.apiKey)).status).toBe(403);
+    // Still listed, so it can be reactivated or deleted from here.
+    const kept = await edgepack(['deployments', 'delete', second.json.deployment.id, '--json']);
+    expect(kept.json.status).toBe('deleted');
   });
 
   it('refuses an export id that does not exist', async () => {

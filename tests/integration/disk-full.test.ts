@@ -12,22 +12,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixture, repo } from './helpers';
+import { fixture, repo, tmpfsAvailable } from './helpers';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-diskfull-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
-
-/** Whether this machine lets an unprivileged user mount a tmpfs in its own namespaces (Linux with user namespaces). */
-function tmpfsAvailable(): boolean {
-  const probe = path.join(scratch, 'probe');
-  fs.mkdirSync(probe, { recursive: true });
-  const r = spawnSync(
-    'unshare',
-    ['--user', '--map-root-user', '--mount', 'sh', '-c', `mount -t tmpfs -o size=1m tmpfs ${probe}`],
-    { encoding: 'utf8' },
-  );
-  return r.status === 0;
-}
 
 interface Run {
   code: number;
@@ -104,7 +92,7 @@ function jobs(home: string): { status: string; error: string | null; log: string
 
 const entries = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []);
 
-describe.skipIf(!tmpfsAvailable())(
+describe.skipIf(!tmpfsAvailable(scratch))(
   'export on a real full disk (a tmpfs in a private mount namespace)',
   () => {
     // Here, 40 KB is too little to record the job, at 80 KB SQLite fills up while the export runs, at 160 KB the ONNX

@@ -109,11 +109,26 @@ describe.each(modelFixtures.map((e) => [e.expect.task!, e] as const))(
       expect(metadata['imgsz']).toBeDefined();
     });
 
-    it('can add the exported ONNX as a model of its own, with the same card', () => {
-      const added = cli(freshHome(), ['models', 'add', job.results[0].path, '--json']);
+    it('can add the exported ONNX as a model of its own, with the same card, kept as it is as export v1', () => {
+      const other = freshHome();
+      const added = cli(other, ['models', 'add', job.results[0].path, '--json']);
       expect(added.code, added.stdout).toBe(0);
       expect(added.json).toMatchObject({ framework: 'onnx', task, classNames: entry.expect.names });
       expect(added.json.imgsz).toHaveLength(2);
+      // Usable as it is: its export v1 is the same file, and predicts what the exported file predicts.
+      const [kept] = cli(other, ['exports', 'list', '--json']).json;
+      expect(kept).toMatchObject({
+        modelId: added.json.id,
+        version: 1,
+        status: 'completed',
+        formats: ['onnx'],
+      });
+      expect(fs.readFileSync(kept.results[0].path)).toEqual(fs.readFileSync(job.results[0].path));
+      const image = fixture('images/shapes-1.png');
+      const viaExport = cli(other, ['predict', kept.id, image, '--json']).json.results[0].predictions;
+      const viaFile = cli(other, ['predict', job.results[0].path, image, '--json']).json.results[0]
+        .predictions;
+      expect(viaExport).toEqual(viaFile);
     });
 
     it('recorded the model card the way the manifest describes it', () => {
@@ -178,8 +193,8 @@ describe('versions, the default export, --out and delete', () => {
         .map((j: { version: number }) => j.version),
     ).toEqual([2]);
 
-    const deleted = cli(home, ['exports', 'delete', second.json.id, '--json']);
-    expect(deleted.json).toEqual({ deleted: true, id: second.json.id, defaultId: first.id });
+    const deleted = cli(home, ['exports', 'delete', second.json.id, '--yes', '--json']);
+    expect(deleted.json).toEqual({ deleted: true, id: second.json.id, defaultId: first.id, endpoints: [] });
     expect(fs.existsSync(path.join(home, 'exports', first.modelId, 'v2'))).toBe(false);
     expect(fs.existsSync(out)).toBe(true); // what the person copied out is theirs
     const shown = cli(home, ['exports', 'show', first.id, '--json']).json;

@@ -183,3 +183,15 @@ export function toolchainPython(): string {
   if (!python) throw new Error('EDGEPACK_TEST_PYTHON is set by tests/setup/toolchain.ts');
   return python;
 }
+
+/** Whether this machine lets an unprivileged user mount a tmpfs in its own namespaces (Linux with user namespaces). */
+export function tmpfsAvailable(scratch: string): boolean {
+  const probe = path.join(scratch, 'probe');
+  fs.mkdirSync(probe, { recursive: true });
+  const r = spawnSync(
+    'unshare',
+    ['--user', '--map-root-user', '--mount', 'sh', '-c', `mount -t tmpfs -o size=1m tmpfs ${probe}`],
+    { encoding: 'utf8' },
+  );
+  return r.status === 0;
+}

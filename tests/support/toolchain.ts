@@ -5,15 +5,35 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The toolchain environment, made (if missing) by the CLI exactly as the app makes it. */
+interface DoctorReport {
+  ok?: boolean;
+  environment?: { path: string; exists: boolean };
+  error?: { message: string; hint: string };
+}
+
+/**
+ * The toolchain environment: used as it is when `doctor` finds it ready; made by the CLI exactly as the app makes it
+ * (`doctor --fix`) only when it does not exist yet — an existing one, perhaps in use by others, is never repaired
+ * from here: what is wrong with it is reported instead.
+ */
 export function toolchainEnvPath(): string {
-  const r = spawnSync(process.execPath, ['bin/edgepack.mjs', 'doctor', '--fix', '--json'], {
+  const report = doctorReport([]);
+  if (report.ok && report.environment) return report.environment.path;
+  if (report.error || report.environment?.exists !== false)
+    throw new Error(
+      `toolchain not ready (see \`edgepack doctor\`): ${JSON.stringify(report.error ?? report)}`,
+    );
+  const fixed = doctorReport(['--fix']);
+  if (!fixed.ok || !fixed.environment) throw new Error(`toolchain not ready: ${JSON.stringify(fixed)}`);
+  return fixed.environment.path;
+}
+
+function doctorReport(extra: string[]): DoctorReport {
+  const r = spawnSync(process.execPath, ['bin/edgepack.mjs', 'doctor', ...extra, '--json'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const report = JSON.parse(r.stdout) as { ok: boolean; environment: { path: string } };
-  if (!report.ok) throw new Error(`toolchain not ready: ${r.stdout}`);
-  return report.environment.path;
+  return JSON.parse(r.stdout) as DoctorReport;
 }
 
 /** Ultralytics' offline settings, so that neither side of a benchmark touches the network. */

@@ -4,10 +4,11 @@
  */
 import Ajv from 'ajv';
 import yaml from 'js-yaml';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CONFORMANCE_PHOTOS } from '../../electron/core/packages/bundle-conformance';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
@@ -59,5 +60,24 @@ describe('electron-builder.yml', () => {
 
   it('packs the app into an asar archive, which onlyLoadAppFromAsar requires', () => {
     expect(config['asar']).toBe(true);
+  });
+
+  it('ships native-runtimes/ as a resource, keeping every file a bundle copies (ship.json files, photos)', () => {
+    const entry = (config['extraResources'] as Obj[]).find((r) => r['from'] === 'native-runtimes');
+    expect(entry?.['to']).toBe('native-runtimes');
+    const excluded = (entry!['filter'] as string[]).filter((f) => f.startsWith('!')).map((f) => f.slice(1));
+    const runtimesDir = path.join(repo, 'native-runtimes');
+    const listed = readdirSync(runtimesDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && readdirSync(path.join(runtimesDir, d.name)).includes('ship.json'))
+      .flatMap((d) => {
+        const ship = JSON.parse(readFileSync(path.join(runtimesDir, d.name, 'ship.json'), 'utf8')) as {
+          files: string[];
+        };
+        return ['ship.json', ...ship.files].map((file) => `${d.name}/${file}`);
+      });
+    // A bundle's conformance vectors are made from these (electron/core/packages/bundle-conformance.ts).
+    listed.push('conformance/README.md', ...CONFORMANCE_PHOTOS.map((photo) => `conformance/images/${photo}`));
+    // path.matchesGlob is the same glob dialect as electron-builder's filters for these patterns.
+    expect(listed.filter((file) => excluded.some((glob) => path.matchesGlob(file, glob)))).toEqual([]);
   });
 });

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from importlib import metadata as pkg_metadata
 from pathlib import Path
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 METADATA_FILE = "metadata.json"
 # What Ultralytics' exporter writes into every export's own metadata (engine/exporter.py); repeated here so that
 # metadata.json says the same (trainers/tests/test_formats.py compares them with what each artifact carries).

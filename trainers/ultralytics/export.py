@@ -40,6 +40,7 @@ ENV = {
     "output_dir": "OUTPUT_DIR",
     "callback_url": "CALLBACK_URL",
     "log_level": "LOG_LEVEL",
+    "validate_data": "VALIDATE_DATA",
 }
 
 
@@ -56,6 +57,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--capabilities", action="store_true", help="the capability matrix, probed on this machine")
     parser.add_argument("--trust-unsafe", action="store_true", help="load even if the pickle imports unusual code")
     parser.add_argument("--config-dir", default=None, help="Ultralytics config dir (default: inside the venv)")
+    parser.add_argument("--validate-export", default=None, help="measure accuracy of this existing export folder")
+    parser.add_argument("--validate-formats", default=None, help="with --validate-export: only these (and pytorch)")
+    parser.add_argument(
+        "--accept-names", action="store_true", help="the dataset's class names differ but mean the same by position"
+    )
     args = parser.parse_args(argv)
     for dest, var in ENV.items():
         if getattr(args, dest) is None:
@@ -88,7 +94,9 @@ def settings_from(args: argparse.Namespace):
             errors.INVALID_CONFIG, "No checkpoint given.", "Set CHECKPOINT_PATH or pass --checkpoint-path."
         )
     formats = [f.strip().lower() for f in (args.export_format or "").split(",") if f.strip()]
-    if not formats and not args.inspect:
+    if args.validate_export and not args.validate_data:
+        raise ExportError(errors.INVALID_CONFIG, "No dataset given to validate on.", "Pass --validate-data PATH.")
+    if not formats and not args.inspect and not args.validate_export:
         raise ExportError(errors.INVALID_CONFIG, "No export format given.", "Set EXPORT_FORMAT, e.g. onnx.")
     return JobSettings(
         job_id=args.export_job_id or uuid.uuid4().hex,
@@ -98,7 +106,17 @@ def settings_from(args: argparse.Namespace):
         optimization_config=_json_object(args.optimization_config, "OPTIMIZATION_CONFIG"),
         output_dir=Path(args.output_dir).expanduser() if args.output_dir else None,
         trust_unsafe=args.trust_unsafe,
+        validation=_validation_settings(args),
     )
+
+
+def _validation_settings(args: argparse.Namespace):
+    from trainers.ultralytics.accuracy_job import ValidationSettings
+
+    if not args.validate_data:
+        return None
+    only = [f.strip().lower() for f in (args.validate_formats or "").split(",") if f.strip()] or None
+    return ValidationSettings(Path(args.validate_data), args.accept_names, only)
 
 
 def _on_signal(signum, _frame):
@@ -125,6 +143,17 @@ def run(args: argparse.Namespace, protocol: Protocol) -> dict:
         import_ultralytics(args.config_dir)
         route_library_logs(protocol, "ultralytics")
         return job.inspect(settings, protocol, scan)
+    if args.validate_export:
+        from trainers.ultralytics.accuracy_job import validate_export
+
+        def load(work_dir: Path):
+            import_ultralytics(args.config_dir)
+            route_library_logs(protocol, "ultralytics")
+            wanted = settings.validation.wants("pytorch")
+            return job.load(settings, protocol, work_dir, scan) if wanted else None
+
+        export_dir = Path(args.validate_export).expanduser()
+        return validate_export(settings.job_id, settings.checkpoint, export_dir, settings.validation, protocol, load)
     apply_offline_settings(args.config_dir)  # a converter started in another environment inherits them
     prepared = job.begin(settings, protocol, scan)
     try:

@@ -15,6 +15,7 @@ from trainers.common.picklescan import ScanReport
 from trainers.common.protocol import Protocol
 from trainers.common.registry import FormatSpec, get_format, resolve_job_options
 
+from .accuracy_job import ValidationSettings, check_dataset, record, runnable_files, validate_files
 from .checkpoint import LoadedCheckpoint, check_scan, class_names, describe, export_imgsz, load_checkpoint
 from .context import ExportContext
 from .one_format import export_one_format, refused_result
@@ -32,6 +33,7 @@ class JobSettings:
     optimization_config: dict = field(default_factory=dict)
     output_dir: Path | None = None
     trust_unsafe: bool = False
+    validation: ValidationSettings | None = None  # measure accuracy on this dataset after the export
 
 
 def precheck(settings: JobSettings, protocol: Protocol) -> ScanReport:
@@ -150,6 +152,7 @@ def export(settings: JobSettings, protocol: Protocol, scan: ScanReport, job: Pre
     try:
         loaded = load(settings, protocol, job.work_dir, scan)
         card = describe(loaded)
+        checked = _check_validation_data(settings, loaded, job.work_dir, protocol)  # bad data: refused before exporting
         reference = ReferenceOutputs(loaded)
         for ctx in job.contexts.values():
             ctx.loaded, ctx.reference = loaded, reference
@@ -175,6 +178,7 @@ def export(settings: JobSettings, protocol: Protocol, scan: ScanReport, job: Pre
             if document is not None:
                 documents.append(document)
         meta_path = _write_metadata_file(job.output_dir, documents, formats, protocol)
+        validation = _validate(settings, checked, loaded, documents, job, protocol) if checked and meta_path else None
     except BaseException:
         abandon(job)
         raise
@@ -184,7 +188,27 @@ def export(settings: JobSettings, protocol: Protocol, scan: ScanReport, job: Pre
             reference.close()
         shutil.rmtree(job.work_dir, ignore_errors=True)
     protocol.progress("done", 1.0)
-    return {"job_id": settings.job_id, "model": card, "formats": formats, "metadata": meta_path}
+    result = {"job_id": settings.job_id, "model": card, "formats": formats, "metadata": meta_path}
+    return result | ({"validation": validation} if validation else {})
+
+
+def _check_validation_data(settings: JobSettings, loaded: LoadedCheckpoint, work_dir: Path, protocol: Protocol):
+    if settings.validation is None:
+        return None
+    head = loaded.yolo.model.model[-1]
+    kpt_shape = [int(k) for k in head.kpt_shape] if loaded.task == "pose" else None
+    names = class_names(loaded.yolo)
+    return check_dataset(settings.validation, loaded.task, names, kpt_shape, work_dir, protocol)
+
+
+def _validate(settings, checked, loaded, documents: list[dict], job: PreparedJob, protocol: Protocol) -> dict:
+    """Accuracy of the PyTorch model and every runnable export, recorded in metadata.json."""
+    files = runnable_files(job.output_dir, documents)
+    span = (EXPORT_SPAN[1], 0.99)
+    pytorch = loaded.yolo
+    summary = validate_files(checked, loaded.task, pytorch, files, settings.checkpoint, protocol, job.work_dir, span)
+    record(job.output_dir / METADATA_FILE, summary)
+    return summary
 
 
 def _write_metadata_file(output_dir: Path, documents: list[dict], formats: dict, protocol: Protocol) -> str | None:

@@ -6,6 +6,7 @@ import { AppError, type LocalCore } from '../../core';
 import { checkOutputFolder, findModel, withCore, type CommandContext } from '../context';
 import { jobDetails } from '../format';
 import { ProgressView } from '../progress';
+import { ACCEPT_NAMES_HELP, accuracyText, DATA_HELP } from './validate';
 import { FORMATS, imgszProblem, imgszRounding, modelStride } from '../../contract';
 
 interface ExportOptions {
@@ -23,6 +24,8 @@ interface ExportOptions {
   simplify?: boolean;
   trustUnsafe?: boolean;
   verbose?: boolean;
+  data?: string;
+  acceptNames?: boolean;
 }
 
 const EXIT = { completed: 0, partial: 3, failed: 1, cancelled: 130 } as const;
@@ -60,6 +63,8 @@ export function registerExport(
     .option('--workspace <GiB>', FORMATS.tensorrt.exportOptions.workspace.help)
     .option('--no-simplify', 'skip the ONNX graph simplifier')
     .option('--trust-unsafe', 'load a checkpoint even though its pickle imports code outside the allowlist')
+    .option('--data <path>', `measure accuracy in the same job: ${DATA_HELP}`)
+    .option('--accept-names', ACCEPT_NAMES_HELP)
     .option('--verbose', "print the trainer's log as it runs")
     .option('--json', 'print one JSON document')
     .action(async (target: string, opts: ExportOptions) => {
@@ -127,6 +132,9 @@ async function runExport(
         ...(opts.calib ? { calibDir: path.resolve(opts.calib) } : {}),
       },
       ...(opts.tag ? { versionTag: opts.tag } : {}),
+      ...(opts.data
+        ? { validationData: path.resolve(opts.data), acceptNames: Boolean(opts.acceptNames) }
+        : {}),
     });
     jobId = created.id;
     job = await core.handle('exports:wait', { id: created.id });
@@ -140,16 +148,25 @@ async function runExport(
   }
 
   const { path: metadataPath } = await core.handle('exports:metadata', { id: job.id });
+  const validation = opts.data ? (await core.handle('exports:validations', { id: job.id }))[0] : undefined;
   let copiedTo: string[] | undefined;
   if (opts.out && (job.status === 'completed' || job.status === 'partial')) {
     copiedTo = core.local.copyExport(job.id, opts.out);
   }
   out.result(
-    { ...job, metadataPath, model: { id: model.id, name: model.name }, ...(copiedTo ? { copiedTo } : {}) },
+    {
+      ...job,
+      metadataPath,
+      model: { id: model.id, name: model.name },
+      ...(copiedTo ? { copiedTo } : {}),
+      ...(validation ? { validation } : {}),
+    },
     () =>
-      [jobDetails(job, metadataPath), ...(copiedTo ? [`  copied to   ${path.resolve(opts.out!)}`] : [])].join(
-        '\n',
-      ),
+      [
+        jobDetails(job, metadataPath),
+        ...(copiedTo ? [`  copied to   ${path.resolve(opts.out!)}`] : []),
+        ...(validation ? [accuracyText(validation)] : []),
+      ].join('\n'),
   );
   return EXIT[job.status as keyof typeof EXIT] ?? 1;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { planAndConfirm, withRemovalOptions, type RemovalFlags } from '../confirm-removal';
 import { findExport, findModel, withCore, type CommandContext } from '../context';
 import { exportsTable, jobDetails } from '../format';
 import { listByDefault } from './meta';
@@ -78,28 +79,36 @@ export function registerExports(
     },
   );
 
-  json(exports.command('delete <id>').description('delete an export and its files')).action(
-    async (id: string) => {
-      const { out } = ctx();
-      done(
-        await withCore(async (core) => {
-          const job = await findExport(core, id);
-          await core.handle('exports:delete', { id: job.id });
-          const remaining = await core.handle('exports:list', { modelId: job.modelId });
-          const promoted = remaining.find((j) => j.isDefault);
-          out.result({ deleted: true, id: job.id, defaultId: promoted?.id ?? null }, () =>
-            [
-              `Deleted export v${job.version} (${job.id}) and its files.`,
-              ...(job.isDefault && promoted
-                ? [`v${promoted.version} (${promoted.id}) is now the default.`]
-                : []),
-            ].join('\n'),
-          );
-          return 0;
-        }),
-      );
-    },
-  );
+  withRemovalOptions(
+    json(
+      exports
+        .command('delete <id>')
+        .description(
+          'delete an export, its files and the packages built from it (asks first, saying what goes)',
+        ),
+    ),
+  ).action(async (id: string, opts: RemovalFlags) => {
+    const { out } = ctx();
+    done(
+      await withCore(async (core) => {
+        const job = await findExport(core, id);
+        if (!(await planAndConfirm(core, 'exports:removal', job.id, opts))) return 1;
+        const { endpoints } = await core.handle('exports:delete', { id: job.id, endpoints: opts.endpoints });
+        const remaining = await core.handle('exports:list', { modelId: job.modelId });
+        const promoted = remaining.find((j) => j.isDefault);
+        out.result({ deleted: true, id: job.id, defaultId: promoted?.id ?? null, endpoints }, () =>
+          [
+            ...endpoints.map((e) => `Endpoint ${e.name} (${e.id}) is ${e.status} on the platform.`),
+            `Deleted export v${job.version} (${job.id}) and its files.`,
+            ...(job.isDefault && promoted
+              ? [`v${promoted.version} (${promoted.id}) is now the default.`]
+              : []),
+          ].join('\n'),
+        );
+        return 0;
+      }),
+    );
+  });
 
   json(exports.command('cancel <id>').description('cancel a running export')).action(async (id: string) => {
     const { out } = ctx();

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { planAndConfirm, withRemovalOptions, type RemovalFlags } from '../confirm-removal';
 import { findModel, withCore, type CommandContext } from '../context';
 import { modelCard, modelsTable } from '../format';
 import { listByDefault } from './meta';
@@ -25,7 +26,23 @@ export function registerModels(
             path: file,
             trustUnsafe: Boolean(opts.trustUnsafe),
           });
-          out.result(model, () => `Added\n${modelCard(model)}`);
+          const [kept] =
+            model.framework === 'onnx' && !model.alreadyAdded
+              ? await core.handle('exports:list', { modelId: model.id })
+              : [];
+          out.result(model, () =>
+            [
+              model.alreadyAdded
+                ? `Already added (the same file, by its SHA-256): ${model.name} (${model.id})`
+                : 'Added',
+              modelCard(model),
+              ...(kept
+                ? [
+                    `Kept as it is as export v${kept.version} (${kept.id}): predict with it or deploy it by that id.`,
+                  ]
+                : []),
+            ].join('\n'),
+          );
           return 0;
         }),
       );
@@ -62,24 +79,29 @@ export function registerModels(
       );
     });
 
-  models
-    .command('remove <id>')
-    .description('remove a model with its exports and their files')
-    .option('--json', 'print one JSON document')
-    .action(async (id: string) => {
-      const { out } = ctx();
-      done(
-        await withCore(async (core) => {
-          const model = await findModel(core, id);
-          const result = await core.handle('models:remove', { id: model.id });
-          out.result(
-            { ...result, id: model.id },
-            () => `Removed ${model.name} (${model.id}) and its exports.`,
-          );
-          return 0;
-        }),
-      );
-    });
+  withRemovalOptions(
+    models
+      .command('remove <id>')
+      .description('remove a model with its exports and their files (asks first, saying what goes)')
+      .option('--json', 'print one JSON document'),
+  ).action(async (id: string, opts: RemovalFlags) => {
+    const { out } = ctx();
+    done(
+      await withCore(async (core) => {
+        const model = await findModel(core, id);
+        const plan = await planAndConfirm(core, 'models:removal', model.id, opts);
+        if (!plan) return 1;
+        const result = await core.handle('models:remove', { id: model.id, endpoints: opts.endpoints });
+        out.result({ ...result, id: model.id }, () =>
+          [
+            ...result.endpoints.map((e) => `Endpoint ${e.name} (${e.id}) is ${e.status} on the platform.`),
+            `Removed ${model.name} (${model.id}): ${plan.summary}.`,
+          ].join('\n'),
+        );
+        return 0;
+      }),
+    );
+  });
 
   listByDefault(models, list);
 }

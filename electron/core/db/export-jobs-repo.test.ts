@@ -4,25 +4,11 @@ import type { FormatResult } from '../../contract';
 import { ExportJobsRepo } from './export-jobs-repo';
 import { ModelsRepo } from './models-repo';
 import { openDatabase, type Db } from './open';
+import { newModel } from './test-rows';
 
 let db: Db;
 let jobs: ExportJobsRepo;
 let modelId: string;
-
-const newModel = (models: ModelsRepo) =>
-  models.insert({
-    id: randomUUID(),
-    name: 'yolo',
-    sourcePath: '/src/yolo.pt',
-    storedPath: '/home/models/yolo.pt',
-    framework: 'ultralytics',
-    task: 'detect',
-    classNames: ['cat'],
-    imgsz: [64, 64],
-    sha256: randomUUID(),
-    sizeBytes: 10,
-    details: {},
-  }).id;
 
 const create = (model = modelId, tag: string | null = null) =>
   jobs.create({

@@ -19,3 +19,5 @@ export {
   type DeploymentEvent,
   type NewDeploymentTarget,
 } from './deployments-repo';
+export { PackagesRepo } from './packages-repo';
+export { ValidationsRepo, accuracyRows } from './validations-repo';

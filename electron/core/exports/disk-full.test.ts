@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExportJobsRepo, ModelsRepo, openDatabase, type Db } from '../db';
+import { ExportJobsRepo, ModelsRepo, openDatabase, ValidationsRepo, type Db } from '../db';
 import { EventHub } from '../events';
 import { DataPaths } from '../paths';
 import type { Toolchain } from '../toolchain';
@@ -64,6 +64,7 @@ beforeEach(() => {
   service = new ExportsService({
     jobs: new ExportJobsRepo(db),
     models: new ModelsRepo(db),
+    validations: new ValidationsRepo(db),
     paths,
     toolchain,
     events: new EventHub(),

@@ -14,6 +14,7 @@ import {
   type ExportJobRow,
   type ExportJobsRepo,
   type ModelsRepo,
+  type ValidationsRepo,
 } from '../db';
 import { onFullDisk } from '../db/open';
 import { AppError, diskFull, toAppError } from '../errors';
@@ -27,16 +28,21 @@ import { groupBelongsToJob, processStartToken, terminateGroup } from '../toolcha
 import { logLineFor } from '../toolchain/protocol';
 import { moveIntoPlace, removeQuietly } from './artifacts';
 import { JobLog } from './job-log';
+import { keepOnnxAsIs } from './onnx-as-is';
 import { APP_CLOSED, CANCELLED } from './reasons';
 import { ownerIsGone, reconcileJobs } from './reconcile';
 import { outcomeOf, type Outcome } from './outcome';
+import { datasetNotFound, validationArgs, validationOf } from './validation';
 
 export interface ExportsDeps {
   jobs: ExportJobsRepo;
   models: ModelsRepo;
+  validations: ValidationsRepo;
   paths: DataPaths;
   toolchain: Toolchain;
   events: EventHub;
+  /** Runs before a finished export's row is deleted (its packages' files go then). */
+  beforeDelete?: (job: ExportJob) => void;
 }
 
 export interface CreateExport {
@@ -46,6 +52,9 @@ export interface CreateExport {
   optimizationConfig: OptimizationConfig;
   versionTag?: string | undefined;
   trustUnsafe?: boolean | undefined;
+  /** Measure accuracy on this labelled dataset in the same job (see validation.ts). */
+  validationData?: string | undefined;
+  acceptNames?: boolean | undefined;
 }
 
 interface Run {
@@ -70,12 +79,11 @@ export class ExportsService {
     const { jobs, models, toolchain } = this.deps;
     const model = models.get(request.modelId);
     if (!model) throw modelNotFound(request.modelId);
-    if (model.framework !== 'ultralytics') {
-      throw new AppError(
-        'EXPORT_UNSUPPORTED',
-        `${model.name} is already an ONNX model; Edgepack exports Ultralytics checkpoints.`,
-        'Use the ONNX file as it is (preview, packages), or add the .pt checkpoint it came from to export it.',
-      );
+    if (model.framework === 'onnx') {
+      const id = this.recording(() => keepOnnxAsIs(this.deps, model, request));
+      const job = this.get(id);
+      this.deps.events.emit('exports:updated', job);
+      return job;
     }
     if (!fs.existsSync(model.storedPath)) {
       throw new AppError(
@@ -92,6 +100,8 @@ export class ExportsService {
         'Point --calib at a folder of representative images (a few hundred from your own data is best).',
       );
     }
+    if (request.validationData && !fs.existsSync(request.validationData))
+      throw datasetNotFound(request.validationData);
     const location = toolchain.assertReady();
     // A converter in its own environment (the formats table says which: TFLite's) installs on first use, with
     // progress on toolchain:progress; the trainer gets that environment's interpreter in its variable.
@@ -116,7 +126,11 @@ export class ExportsService {
       }),
     );
     try {
-      this.start(row, location.python, extraEnv, request.trustUnsafe === true || trustedAtAdd(model));
+      const validation = request.validationData
+        ? validationArgs(request.validationData, request.acceptNames)
+        : [];
+      const trusted = request.trustUnsafe === true || trustedAtAdd(model);
+      this.start(row, location.python, extraEnv, trusted, validation);
     } catch (error) {
       // Nothing runs (the staging folder could not be made, say): the job ends here, failed with the reason.
       const reason = this.writeFailure(error);
@@ -173,6 +187,7 @@ export class ExportsService {
     python: string,
     extraEnv: Record<string, string>,
     trustUnsafe: boolean,
+    validation: string[],
   ): void {
     const { jobs, paths, toolchain, events } = this.deps;
     const staging = paths.staging(row.id);
@@ -210,7 +225,7 @@ export class ExportsService {
     const trainer = startTrainer({
       python,
       script: toolchain.trainerScript(),
-      args: ['--log-level', 'INFO', ...(trustUnsafe ? trustedArgs(workDir) : [])],
+      args: ['--log-level', 'INFO', ...validation, ...(trustUnsafe ? trustedArgs(workDir) : [])],
       ...(trustUnsafe ? { sandbox: { writable: [staging, workDir] } } : {}),
       env: toolchain.trainerEnv({
         ...extraEnv,
@@ -331,6 +346,8 @@ export class ExportsService {
     }
     // Cancelled from another process in the last moment: its files go with it.
     if (!finished) removeQuietly(final);
+    const validation = validationOf(exit);
+    if (finished && validation) this.deps.validations.add(row.id, validation.dataset, validation);
   }
 
   /**
@@ -452,6 +469,7 @@ export class ExportsService {
         'Cancel it first, then delete it.',
       );
     }
+    this.deps.beforeDelete?.(this.get(id));
     const { promoted } = this.deps.jobs.delete(id);
     fs.rmSync(row.output_dir ?? this.deps.paths.exportDir(row.model_id, row.version), {
       recursive: true,

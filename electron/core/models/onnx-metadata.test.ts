@@ -40,6 +40,7 @@ describe('ONNX metadata', () => {
       imgsz: [64, 96],
     });
     expect(model.details['inputs']).toEqual([{ name: 'images', shape: [1, 3, 64, 96], type: 'float32' }]);
+    expect(model.details['outputs']).toEqual([{ name: 'output0', shape: [1, 1], type: 'float32' }]);
   });
 
   it('falls back to the input shape and a null task for a plain ONNX file', async () => {

@@ -54,15 +54,13 @@ export async function inspectOnnx(file: string): Promise<InspectedModel> {
     throw invalid((error as Error).message.split('\n')[0] ?? 'onnxruntime cannot load it', error);
   }
   try {
-    const inputs = session.inputMetadata.map((m) => ({
+    const tensor = (m: (typeof session.inputMetadata)[number]) => ({
       name: m.name,
       shape: m.isTensor ? m.shape.map((d) => (typeof d === 'number' ? d : String(d))) : [],
       type: m.isTensor ? m.type : 'non-tensor',
-    }));
-    const outputs = session.outputMetadata.map((m) => ({
-      name: m.name,
-      shape: m.isTensor ? m.shape.map((d) => (typeof d === 'number' ? d : String(d))) : [],
-    }));
+    });
+    const inputs = session.inputMetadata.map(tensor);
+    const outputs = session.outputMetadata.map(tensor);
     const task = props.metadata['task'];
     let imgsz = parseImgsz(props.metadata['imgsz']);
     const shape = inputs[0]?.shape ?? [];

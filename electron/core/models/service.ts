@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ModelRecord } from '../../contract';
+import type { ModelAdded, ModelRecord } from '../../contract';
 import type { ExportJobsRepo, ModelsRepo } from '../db';
 import { AppError } from '../errors';
 import type { DataPaths } from '../paths';
@@ -18,18 +18,21 @@ export interface ModelsDeps {
   jobs: ExportJobsRepo;
   paths: DataPaths;
   toolchain: Toolchain;
+  /** Runs before a model's row (and with it its exports' rows) is removed: its exports' packages go then. */
+  beforeRemove?: (modelId: string) => void;
 }
 
 /** Models dropped on the app: checked, described, copied into the data folder, recorded. */
 export class ModelsService {
   constructor(private readonly deps: ModelsDeps) {}
 
-  async add(request: { path: string; trustUnsafe?: boolean | undefined }): Promise<ModelRecord> {
+  /** The stored model; the same file added again (same SHA-256, its copy still kept) answers the one already there. */
+  async add(request: { path: string; trustUnsafe?: boolean | undefined }): Promise<ModelAdded> {
     const source = path.resolve(request.path);
     const kind = sniffModelFile(source);
     const sha256 = await sha256File(source);
     const known = this.deps.models.findBySha256(sha256);
-    if (known && fs.existsSync(known.storedPath)) return known;
+    if (known && fs.existsSync(known.storedPath)) return { ...known, alreadyAdded: true };
 
     const id = randomUUID();
     const inspected: InspectedModel =
@@ -41,7 +44,7 @@ export class ModelsService {
           });
     const storedPath = this.store(id, source);
     try {
-      return this.deps.models.insert({
+      const model = this.deps.models.insert({
         id,
         name: path.basename(source).replace(/\.(pt|pth|onnx)$/i, ''),
         sourcePath: source,
@@ -54,6 +57,7 @@ export class ModelsService {
         sizeBytes: fs.statSync(storedPath).size,
         details: inspected.details,
       });
+      return { ...model, alreadyAdded: false };
     } catch (error) {
       fs.rmSync(this.deps.paths.modelDir(id), { recursive: true, force: true });
       throw error;
@@ -81,6 +85,7 @@ export class ModelsService {
         'Cancel the export or wait for it to finish, then remove the model.',
       );
     }
+    this.deps.beforeRemove?.(id);
     this.deps.models.remove(id);
     fs.rmSync(this.deps.paths.exportsOfModel(id), { recursive: true, force: true });
     fs.rmSync(this.deps.paths.modelDir(id), { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { NoticeBar } from '../components/NoticeBar';
+import { RemovalDialog } from '../components/RemovalDialog';
 import { ToolchainBanner } from '../components/ToolchainBanner';
 import { ExportPage } from '../pages/ExportPage';
 import { ModelsPage } from '../pages/ModelsPage';
@@ -26,6 +27,7 @@ export function App() {
         <ToolchainBanner />
         <NoticeBar />
         {page === 'models' ? <ModelsPage /> : page === 'exports' ? <ExportPage /> : <PlaygroundPage />}
+        <RemovalDialog />
       </main>
     </div>
   );

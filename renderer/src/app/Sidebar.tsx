@@ -11,6 +11,7 @@ function ToolchainStatus() {
   const doctor = useApp((s) => s.doctor);
   const checking = useApp((s) => s.checkingToolchain);
   const ultralytics = doctor?.packages.find((p) => p.name.toLowerCase() === 'ultralytics');
+  // The last report shows at once; "checking" only before the very first one (the refresh runs quietly).
   const text =
     checking && !doctor ? 'Checking toolchain…' : doctor?.ok ? 'Toolchain ready' : 'Toolchain not ready';
   return (

@@ -1,6 +1,12 @@
 import { useState } from 'react';
 import { modelStride, type ExportFormat, type ModelRecord } from '../../../electron/contract';
-import { keptPrecision, toCreateRequest, type ExportDraft } from '../lib/export-plan';
+import {
+  cardFacts,
+  keptPrecision,
+  onnxCardFacts,
+  toCreateRequest,
+  type ExportDraft,
+} from '../lib/export-plan';
 import { byCardOrder } from '../lib/formats';
 import { imgszProblem } from '../lib/validation';
 import { useApp } from '../store/context';
@@ -11,6 +17,8 @@ import { ReviewStep } from './export-wizard/ReviewStep';
 import { Modal } from './Modal';
 
 const STEPS = ['Formats', 'Optimization', 'Review'] as const;
+/** An ONNX model is kept as it is: nothing to optimise. */
+const AS_IS_STEPS = ['Formats', 'Review'] as const;
 
 /** The 3-step "create export" wizard: format cards from the capability matrix → options → review & submit. */
 export function CreateExportWizard({ model }: { model: ModelRecord }) {
@@ -23,6 +31,10 @@ export function CreateExportWizard({ model }: { model: ModelRecord }) {
   const reload = useApp((s) => s.loadCapabilities);
   const calibDir = useApp((s) => s.calibDir);
   const calibBusy = useApp((s) => s.calibBusy);
+  const wizardError = useApp((s) => s.wizardError);
+  const asIs = model.framework === 'onnx';
+  const steps: readonly string[] = asIs ? AS_IS_STEPS : STEPS;
+  const last = steps.length - 1;
   const [step, setStep] = useState(0);
   const [draft, setDraft] = useState<Omit<ExportDraft, 'calibDir'>>({
     formats: [],
@@ -30,6 +42,7 @@ export function CreateExportWizard({ model }: { model: ModelRecord }) {
     simplify: true,
     precision: 'fp32',
     versionTag: '',
+    validationData: '',
   });
   const full: ExportDraft = { ...draft, calibDir };
   const cards = byCardOrder(matrix?.formats ?? []);
@@ -43,16 +56,22 @@ export function CreateExportWizard({ model }: { model: ModelRecord }) {
     setDraft({ ...draft, formats, precision: keptPrecision(draft.precision, next) });
   };
 
+  const factsOf = (format: (typeof cards)[number]) =>
+    asIs ? onnxCardFacts(format, model) : cardFacts(format, model.task, matrix?.toolchainReady ?? false);
   const canNext =
-    step === 0 ? chosen.length > 0 : step === 1 ? imgszProblem(draft.imgsz) === null && !calibBusy : false;
-  const submit = () => void create(toCreateRequest(model.id, full, chosen));
+    step === 0
+      ? chosen.length > 0 && chosen.every((f) => factsOf(f).selectable)
+      : step === 1 && !asIs
+        ? imgszProblem(draft.imgsz) === null && !calibBusy
+        : false;
+  const submit = () => void create(toCreateRequest(model.id, full, chosen, asIs));
 
   const footer = (
     <>
       <button type="button" className="button-ghost" onClick={step === 0 ? close : () => setStep(step - 1)}>
         {step === 0 ? 'Cancel' : 'Back'}
       </button>
-      {step < 2 ? (
+      {step < last ? (
         <button
           type="button"
           className="button-primary"
@@ -76,7 +95,7 @@ export function CreateExportWizard({ model }: { model: ModelRecord }) {
   return (
     <Modal title="Create export" subtitle={model.name} onClose={close} footer={footer} wide>
       <ol className="steps" aria-label="Steps">
-        {STEPS.map((name, index) => (
+        {steps.map((name, index) => (
           <li
             key={name}
             className={index === step ? 'step step-current' : index < step ? 'step step-done' : 'step'}
@@ -105,10 +124,17 @@ export function CreateExportWizard({ model }: { model: ModelRecord }) {
             Choose one or more formats: one job loads the model once and checks each format on its own.
             {model.task ? ` Quality is for ${model.task} models.` : ''}
           </p>
-          <FormatCards matrix={matrix} task={model.task} chosen={draft.formats} onToggle={toggle} />
+          {asIs && (
+            <p className="note" role="note">
+              {model.name} is an ONNX model: it can be kept as ONNX (for the preview, an endpoint and
+              packages). The other formats are converted from the PyTorch model: add the .pt checkpoint to
+              export them.
+            </p>
+          )}
+          <FormatCards matrix={matrix} factsOf={factsOf} chosen={draft.formats} onToggle={toggle} />
         </>
       )}
-      {step === 1 && (
+      {step === 1 && !asIs && (
         <OptionsStep
           draft={full}
           chosen={chosen}
@@ -116,7 +142,12 @@ export function CreateExportWizard({ model }: { model: ModelRecord }) {
           onChange={({ calibDir: _calib, ...rest }) => setDraft(rest)}
         />
       )}
-      {step === 2 && <ReviewStep model={model} draft={full} chosen={chosen} />}
+      {step === last && <ReviewStep model={model} draft={full} chosen={chosen} asIs={asIs} />}
+      {wizardError && (
+        <div className="panel panel-error" role="alert">
+          <ErrorDetails error={wizardError} />
+        </div>
+      )}
     </Modal>
   );
 }

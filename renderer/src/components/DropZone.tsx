@@ -1,7 +1,7 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { useApp } from '../store/context';
 
-/** Drop a checkpoint here, or choose one (native dialog on the desktop, the file input in a browser). */
+/** Drop a checkpoint or an ONNX model here, or choose one (native dialog on the desktop, the file input in a browser). */
 export function DropZone() {
   const adding = useApp((s) => s.adding);
   const addFile = useApp((s) => s.addCheckpointFile);
@@ -33,10 +33,13 @@ export function DropZone() {
       <div className="dropzone-icon" aria-hidden="true">
         ⬆
       </div>
-      <p className="dropzone-title">Drop a YOLO checkpoint here</p>
-      <p className="muted">Ultralytics .pt files — detect, segment, classify and pose.</p>
+      <p className="dropzone-title">Drop a YOLO checkpoint or an ONNX model here</p>
+      <p className="muted">
+        Ultralytics .pt checkpoints (detect, segment, classify, pose) to export, or .onnx files to preview and
+        deploy as they are.
+      </p>
       <button type="button" className="button-primary" disabled={!!adding} onClick={() => void choose()}>
-        Choose checkpoint…
+        Choose a .pt or .onnx file…
       </button>
       <input
         ref={input}

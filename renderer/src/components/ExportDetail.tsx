@@ -11,6 +11,8 @@ import {
 import { formatRuntime } from '../lib/formats';
 import { boxMatchFigure, rawDiffChecked, toleranceNote, type ParityExtras } from '../lib/parity-words';
 import { useApp } from '../store/context';
+import { BundleSection } from './BundleSection';
+import { AccuracyPanel } from './accuracy/AccuracyPanel';
 import { ErrorDetails } from './ErrorDetails';
 import { FactList } from './FactList';
 import { Modal } from './Modal';
@@ -193,6 +195,8 @@ export function ExportDetail({ job }: { job: ExportJob }) {
           No results yet{job.status === 'running' ? ' — the export is still running.' : '.'}
         </p>
       )}
+      <BundleSection job={job} />
+      <AccuracyPanel job={job} />
       <details className="log-details" open={job.status === 'failed'}>
         <summary>Log ({log.length} lines)</summary>
         <pre className="log" tabIndex={0}>

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import type { ExportJob } from '../../../electron/contract';
 import { formatBytes, formatDate } from '../lib/format';
 import { isFinished } from '../store/job-merge';
@@ -11,9 +10,8 @@ function ExportRow({ job }: { job: ExportJob }) {
   const openDetail = useApp((s) => s.openDetail);
   const reveal = useApp((s) => s.revealExport);
   const setDefault = useApp((s) => s.setDefaultExport);
-  const remove = useApp((s) => s.deleteExport);
+  const askRemoval = useApp((s) => s.askRemoval);
   const cancel = useApp((s) => s.cancelExport);
-  const [confirmDelete, setConfirmDelete] = useState(false);
   const formatName = useFormatName();
 
   const finished = isFinished(job.status);
@@ -64,30 +62,14 @@ function ExportRow({ job }: { job: ExportJob }) {
               Set default
             </button>
             <DeployButton job={job} label={label} />
-            {confirmDelete ? (
-              <>
-                <button
-                  type="button"
-                  className="button-link danger"
-                  aria-label={`Confirm delete ${label}`}
-                  onClick={() => void remove(job.id)}
-                >
-                  Confirm delete
-                </button>
-                <button type="button" className="button-link" onClick={() => setConfirmDelete(false)}>
-                  Keep
-                </button>
-              </>
-            ) : (
-              <button
-                type="button"
-                className="button-link danger"
-                aria-label={`Delete ${label}`}
-                onClick={() => setConfirmDelete(true)}
-              >
-                Delete
-              </button>
-            )}
+            <button
+              type="button"
+              className="button-link danger"
+              aria-label={`Delete ${label}`}
+              onClick={() => void askRemoval('export', job.id)}
+            >
+              Delete
+            </button>
           </>
         ) : (
           <button

@@ -1,6 +1,7 @@
 import type { ModelRecord } from '../../../electron/contract';
 import { formatBytes, formatDate, formatImgsz } from '../lib/format';
 import { modelDetailRows } from '../lib/model-details';
+import { OnnxFacts } from './OnnxFacts';
 
 const frameworkNames: Record<string, string> = { ultralytics: 'Ultralytics YOLO', onnx: 'ONNX' };
 
@@ -20,8 +21,8 @@ export function ModelCard({
       <header className="card-header">
         <div>
           <h2>{model.name}</h2>
-          <p className="muted path" title={model.sourcePath}>
-            {model.sourcePath}
+          <p className="muted path" title={model.storedPath} aria-label="Kept at">
+            Kept at {model.storedPath}
           </p>
         </div>
         <div className="row">
@@ -71,6 +72,7 @@ export function ModelCard({
           </div>
         ))}
       </dl>
+      {model.framework === 'onnx' && <OnnxFacts model={model} />}
       <section aria-label="Class names">
         <h3>Class names</h3>
         <ul className="chips">

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { FormatCapability } from '../../../electron/contract';
-import { cardFacts, keptPrecision, precisionChoice, toCreateRequest, type ExportDraft } from './export-plan';
+import {
+  cardFacts,
+  keptPrecision,
+  onnxCardFacts,
+  precisionChoice,
+  toCreateRequest,
+  type ExportDraft,
+} from './export-plan';
 
 const ALL_TASKS = { detect: { supported: true, quality: 'excellent' as const } };
 
@@ -64,6 +71,20 @@ describe('format cards', () => {
       check: 'parity',
       why: null,
       selectable: true,
+      asIs: false,
+    });
+  });
+
+  it('an ONNX model offers ONNX alone, kept as it is; every conversion is refused with the reason', () => {
+    const model = { task: 'detect' as const, classNames: ['cat'], imgsz: [64, 64] };
+    expect(onnxCardFacts(onnx, model)).toMatchObject({ selectable: true, asIs: true });
+    expect(onnxCardFacts(coreml, model)).toMatchObject({
+      selectable: false,
+      why: expect.stringContaining('add the .pt checkpoint this ONNX file came from'),
+    });
+    expect(onnxCardFacts(onnx, { ...model, classNames: [] })).toMatchObject({
+      selectable: false,
+      why: expect.stringContaining('does not say its class names'),
     });
   });
 
@@ -136,6 +157,7 @@ describe('the create request', () => {
     precision: 'int8',
     calibDir: '  /data/calib ',
     versionTag: ' rc1 ',
+    validationData: '',
   };
 
   it('is one job for several formats, with INT8 and its calibration folder', () => {
@@ -157,5 +179,19 @@ describe('the create request', () => {
     expect(toCreateRequest('m1', { ...draft, precision: 'fp16' }, [onnx]).optimizationConfig).toEqual({
       half: true,
     });
+  });
+
+  it('takes no options for an ONNX model kept as it is (its size and precision are fixed in the file)', () => {
+    expect(toCreateRequest('m1', { ...draft, formats: ['onnx'] }, [onnx], true)).toEqual({
+      modelId: 'm1',
+      formats: ['onnx'],
+      versionTag: 'rc1',
+    });
+  });
+
+  it('measures accuracy in the same job when labelled data is given', () => {
+    const request = toCreateRequest('m1', { ...draft, validationData: ' /data/data.yaml ' }, [onnx]);
+    expect(request.validationData).toBe('/data/data.yaml');
+    expect(toCreateRequest('m1', draft, [onnx])).not.toHaveProperty('validationData');
   });
 });

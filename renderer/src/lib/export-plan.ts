@@ -1,8 +1,11 @@
-import type {
-  ExportFormat,
-  ExportsCreateRequest,
-  FormatCapability,
-  QualityLevel,
+import {
+  ONNX_MODEL_FORMATS,
+  onnxMissingFacts,
+  type ExportFormat,
+  type ExportsCreateRequest,
+  type FormatCapability,
+  type ModelRecord,
+  type QualityLevel,
 } from '../../../electron/contract';
 
 export type Precision = FormatCapability['precisions'][number];
@@ -20,6 +23,38 @@ export interface CardFacts {
   /** Why it is not supported / not buildable / not runnable here; null when it all is. */
   why: string | null;
   selectable: boolean;
+  /** The model's file kept as it is (an ONNX model "exported" to ONNX): nothing is converted or checked. */
+  asIs: boolean;
+}
+
+/**
+ * The cards for an ONNX model: ONNX alone, kept as it is (when the file says its task, class names and input size);
+ * every other format is refused here, before "Start export", with the reason.
+ */
+export function onnxCardFacts(
+  format: FormatCapability,
+  model: Pick<ModelRecord, 'task' | 'classNames' | 'imgsz'>,
+): CardFacts {
+  const base = { quality: null, converter: 'installed', build: 'here', check: 'structural' } as const;
+  if (!ONNX_MODEL_FORMATS.includes(format.id)) {
+    return {
+      ...base,
+      supported: false,
+      why: `${format.label} starts from the PyTorch model: add the .pt checkpoint this ONNX file came from to export it.`,
+      selectable: false,
+      asIs: false,
+    };
+  }
+  const missing = onnxMissingFacts(model);
+  return {
+    ...base,
+    supported: true,
+    why: missing.length
+      ? `This ONNX file does not say its ${missing.join(', ')}: give them in the Playground to preview it.`
+      : 'Kept as it is: the file is not converted, so there is nothing to compare it with.',
+    selectable: missing.length === 0,
+    asIs: true,
+  };
 }
 
 export function cardFacts(format: FormatCapability, task: string | null, toolchainReady: boolean): CardFacts {
@@ -47,6 +82,7 @@ export function cardFacts(format: FormatCapability, task: string | null, toolcha
     check,
     why,
     selectable: toolchainReady && supported && build !== 'no',
+    asIs: false,
   };
 }
 
@@ -81,15 +117,22 @@ export interface ExportDraft {
   /** INT8 only; empty: the trainer calibrates on Ultralytics' sample photos, with a warning. */
   calibDir: string;
   versionTag: string;
+  /** Labelled data to measure accuracy on in the same job; empty: none. */
+  validationData: string;
 }
 
 export function toCreateRequest(
   modelId: string,
   draft: ExportDraft,
   chosen: FormatCapability[],
+  asIs = false,
 ): ExportsCreateRequest {
   const tag = draft.versionTag.trim();
+  // A file kept as it is takes no options: its size and precision are fixed in it.
+  if (asIs)
+    return { modelId, formats: chosen.map((f) => f.id as ExportFormat), ...(tag ? { versionTag: tag } : {}) };
   const calibDir = draft.calibDir.trim();
+  const validationData = draft.validationData.trim();
   return {
     modelId,
     formats: chosen.map((f) => f.id as ExportFormat),
@@ -102,6 +145,7 @@ export function toCreateRequest(
       ...(draft.precision === 'int8' ? { int8: true, ...(calibDir ? { calibDir } : {}) } : {}),
     },
     ...(tag ? { versionTag: tag } : {}),
+    ...(validationData ? { validationData } : {}),
   };
 }
 

@@ -17,13 +17,14 @@ const LABELS: Record<string, string> = {
   producer: 'Producer',
   producerVersion: 'Producer version',
   irVersion: 'IR version',
+  opsets: 'Opsets',
   trainedEpochs: 'Trained epochs',
   trainData: 'Training data',
   kptShape: 'Keypoints',
 };
 
-/** Facts already on the card under another name. */
-const HIDDEN = new Set(['nc', 'names', 'imgsz', 'task']);
+/** Facts already on the card under another name, or shown apart (an ONNX file's tensors table and metadata). */
+const HIDDEN = new Set(['nc', 'names', 'imgsz', 'task', 'inputs', 'outputs', 'metadata']);
 
 function humanize(key: string): string {
   const spaced = key
@@ -43,6 +44,11 @@ function valueText(key: string, value: unknown): string {
     const unsafe = Array.isArray(scan.unsafe) ? scan.unsafe.length : 0;
     const checked = typeof scan.globals === 'number' ? `${scan.globals} imports checked` : 'checked';
     return unsafe ? `${checked}, ${unsafe} outside the allowlist (trusted)` : `${checked}, all allowed`;
+  }
+  if (key === 'opsets' && value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([domain, version]) => `${domain} ${String(version)}`)
+      .join(', ');
   }
   if (typeof value === 'number') return value.toLocaleString();
   if (Array.isArray(value)) return value.join(' × ');

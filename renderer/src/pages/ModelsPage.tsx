@@ -1,4 +1,5 @@
 import { AddStatus } from '../components/AddStatus';
+import { DetachedEndpoints } from '../components/deploy/DetachedEndpoints';
 import { DropZone } from '../components/DropZone';
 import { ModelCard } from '../components/ModelCard';
 import { ModelList } from '../components/ModelList';
@@ -8,7 +9,7 @@ export function ModelsPage() {
   const models = useApp((s) => s.models);
   const selectedId = useApp((s) => s.selectedModelId);
   const showPage = useApp((s) => s.showPage);
-  const removeModel = useApp((s) => s.removeModel);
+  const askRemoval = useApp((s) => s.askRemoval);
   const selected = models.find((m) => m.id === selectedId) ?? null;
 
   return (
@@ -17,7 +18,8 @@ export function ModelsPage() {
         <div>
           <h1>Models</h1>
           <p className="muted">
-            Add a trained checkpoint; Edgepack inspects it and keeps a copy in its data folder.
+            Add a trained checkpoint or an ONNX model; Edgepack inspects it and keeps a copy in its data
+            folder.
           </p>
         </div>
       </header>
@@ -30,11 +32,12 @@ export function ModelsPage() {
             <ModelCard
               model={selected}
               onExport={() => showPage('exports')}
-              onRemove={() => void removeModel(selected.id)}
+              onRemove={() => void askRemoval('model', selected.id)}
             />
           )}
         </div>
       )}
+      <DetachedEndpoints />
     </div>
   );
 }

@@ -17,6 +17,7 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
     exportsLoadedFor: null,
     detailJobId: null,
     wizardOpen: false,
+    wizardError: null,
     submitting: false,
 
     async loadExports(modelId) {
@@ -35,15 +36,15 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
     },
 
     async createExport(request) {
-      set({ submitting: true });
+      set({ submitting: true, wizardError: null });
       try {
         const job = await host.invoke('exports:create', request);
         get().applyJob(job);
         set({ submitting: false, wizardOpen: false });
         return job;
       } catch (error) {
-        set({ submitting: false });
-        fail(error);
+        // Said in the wizard itself: a notice would sit behind the modal.
+        set({ submitting: false, wizardError: toErrorShape(error) });
         return null;
       }
     },
@@ -74,21 +75,19 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
       }
     },
 
-    async deleteExport(id) {
+    /** Deletes it (the core refuses while endpoints exist unless `endpoints` says what to do); throws what failed. */
+    async deleteExport(id, endpoints = 'refuse') {
       const deleted = get().jobs[id];
-      try {
-        await host.invoke('exports:delete', { id });
-        deletedIds.add(id);
-        set((s) => {
-          const { [id]: _removed, ...jobs } = s.jobs;
-          const { [id]: _log, ...logs } = s.logs;
-          return { jobs, logs, detailJobId: s.detailJobId === id ? null : s.detailJobId };
-        });
-        // Deleting the default hands the badge to another export; the core decides which.
-        if (deleted?.isDefault) await get().loadExports(deleted.modelId);
-      } catch (error) {
-        fail(error);
-      }
+      const outcome = await host.invoke('exports:delete', { id, endpoints });
+      deletedIds.add(id);
+      set((s) => {
+        const { [id]: _removed, ...jobs } = s.jobs;
+        const { [id]: _log, ...logs } = s.logs;
+        return { jobs, logs, detailJobId: s.detailJobId === id ? null : s.detailJobId };
+      });
+      // Deleting the default hands the badge to another export; the core decides which.
+      if (deleted?.isDefault) await get().loadExports(deleted.modelId);
+      return outcome;
     },
 
     async revealExport(id) {
@@ -109,6 +108,7 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
         ]);
         get().applyJob(job);
         set((s) => ({ logs: { ...s.logs, [id]: log } }));
+        if (job.status === 'completed' || job.status === 'partial') await get().loadPackages(id);
       } catch (error) {
         fail(error);
       }
@@ -120,7 +120,7 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
       set({ wizardOpen: true });
       void get().loadCapabilities();
     },
-    closeWizard: () => set({ wizardOpen: false }),
+    closeWizard: () => set({ wizardOpen: false, wizardError: null }),
 
     applyJob: (job) => {
       if (deletedIds.has(job.id)) return;

@@ -1,4 +1,5 @@
 import { toErrorShape } from '../host';
+import { formatDate } from '../lib/format';
 import type { ModelsSlice, SliceContext } from './types';
 
 export function createModelsSlice({ set, get, host }: SliceContext): ModelsSlice {
@@ -43,12 +44,21 @@ export function createModelsSlice({ set, get, host }: SliceContext): ModelsSlice
     async addCheckpointPath(path, fileName, trustUnsafe) {
       set({ adding: { fileName, stage: 'inspecting' }, addFailure: null });
       try {
-        const model = await host.invoke('models:add', trustUnsafe ? { path, trustUnsafe } : { path });
+        const { alreadyAdded, ...model } = await host.invoke(
+          'models:add',
+          trustUnsafe ? { path, trustUnsafe } : { path },
+        );
         set((s) => ({
           adding: null,
-          models: [model, ...s.models.filter((m) => m.id !== model.id)],
+          models: alreadyAdded ? s.models : [model, ...s.models.filter((m) => m.id !== model.id)],
           selectedModelId: model.id,
         }));
+        if (alreadyAdded) {
+          get().notify({
+            kind: 'info',
+            text: `${fileName} is already in your models, as ${model.name} (the same file, added ${formatDate(model.createdAt)}); it is selected.`,
+          });
+        }
       } catch (error) {
         set({ adding: null, addFailure: { fileName, path, error: toErrorShape(error) } });
       }
@@ -74,22 +84,19 @@ export function createModelsSlice({ set, get, host }: SliceContext): ModelsSlice
 
     selectModel: (id) => set({ selectedModelId: id }),
 
-    async removeModel(id) {
-      try {
-        await host.invoke('models:remove', { id });
-        set((s) => {
-          const models = s.models.filter((m) => m.id !== id);
-          const jobs = Object.fromEntries(Object.entries(s.jobs).filter(([, job]) => job.modelId !== id));
-          return {
-            models,
-            jobs,
-            selectedModelId: s.selectedModelId === id ? (models[0]?.id ?? null) : s.selectedModelId,
-          };
-        });
-      } catch (error) {
-        const e = toErrorShape(error);
-        get().notify({ kind: 'error', text: e.message, hint: e.hint });
-      }
+    /** Removes it (the core refuses while endpoints exist unless `endpoints` says what to do); throws what failed. */
+    async removeModel(id, endpoints = 'refuse') {
+      const outcome = await host.invoke('models:remove', { id, endpoints });
+      set((s) => {
+        const models = s.models.filter((m) => m.id !== id);
+        const jobs = Object.fromEntries(Object.entries(s.jobs).filter(([, job]) => job.modelId !== id));
+        return {
+          models,
+          jobs,
+          selectedModelId: s.selectedModelId === id ? (models[0]?.id ?? null) : s.selectedModelId,
+        };
+      });
+      return outcome;
     },
   };
 }

@@ -178,15 +178,19 @@ export function createPreviewSlice({ set, get, host }: SliceContext): PreviewSli
           host.invoke('exports:list', {}),
         ]);
         const names = new Map(models.map((m) => [m.id, m.name]));
+        const onnxModels = new Set(models.filter((m) => m.framework === 'onnx').map((m) => m.id));
         const choices = jobs.flatMap((job) =>
           job.results
             .filter((r) => r.format === 'onnx' && r.path)
             .map((r) => {
-              const precision = job.optimizationConfig.int8
-                ? 'int8'
-                : job.optimizationConfig.half
-                  ? 'fp16'
-                  : 'fp32';
+              // An ONNX model kept as it is: its precision is whatever the file has.
+              const precision = onnxModels.has(job.modelId)
+                ? 'as added'
+                : job.optimizationConfig.int8
+                  ? 'int8'
+                  : job.optimizationConfig.half
+                    ? 'fp16'
+                    : 'fp32';
               const tag = job.versionTag ? ` “${job.versionTag}”` : '';
               return {
                 path: r.path!,

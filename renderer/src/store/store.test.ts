@@ -78,7 +78,7 @@ describe('exports store', () => {
     expect(store.getState().jobs['other']?.isDefault).toBe(true);
   });
 
-  it('shows a refused export as an error notice with its hint, and keeps the wizard open', async () => {
+  it('shows a refused export in the wizard itself (not behind it), with its hint, and keeps the wizard open', async () => {
     const { host } = scriptedHost({
       'exports:create': () => {
         throw {
@@ -93,11 +93,14 @@ describe('exports store', () => {
     const created = await store.getState().createExport({ modelId: 'model-1', formats: ['onnx'] });
     expect(created).toBeNull();
     expect(store.getState().wizardOpen).toBe(true);
-    expect(store.getState().notice).toEqual({
-      kind: 'error',
-      text: 'An export of this model is already running (v1).',
+    expect(store.getState().wizardError).toEqual({
+      code: 'EXPORT_ALREADY_RUNNING',
+      message: 'An export of this model is already running (v1).',
       hint: 'Wait for it to finish or cancel it.',
     });
+    expect(store.getState().notice).toBeNull();
+    store.getState().closeWizard();
+    expect(store.getState().wizardError).toBeNull();
   });
 });
 

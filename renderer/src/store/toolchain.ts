@@ -12,16 +12,25 @@ export function createToolchainSlice({ set, get, host }: SliceContext): Toolchai
     toolchainLines: [],
     toolchainError: null,
 
+    /** The last report at once; the fresh one the core checks in the background arrives via applyToolchainStatus. */
     async checkToolchain() {
       set({ checkingToolchain: true });
       try {
-        set({ doctor: await host.invoke('toolchain:doctor', {}), toolchainError: null });
+        const status = await host.invoke('toolchain:status', {});
+        // A fresh report may already have arrived (the event can overtake this answer): keep the newer one.
+        if (!get().checkingToolchain) return;
+        set({
+          doctor: status.report ?? get().doctor,
+          toolchainError: null,
+          checkingToolchain: status.refreshing,
+        });
       } catch (error) {
-        set({ toolchainError: toErrorShape(error) });
-      } finally {
-        set({ checkingToolchain: false });
+        set({ toolchainError: toErrorShape(error), checkingToolchain: false });
       }
     },
+
+    applyToolchainStatus: (status) =>
+      set({ doctor: status.report, checkingToolchain: status.refreshing, toolchainError: null }),
 
     async ensureToolchain() {
       if (get().ensuringToolchain) return;

@@ -2,6 +2,7 @@ import type {
   AppErrorShape,
   CapabilityMatrix,
   DoctorReport,
+  EndpointChoice,
   ExportJob,
   ExportsCreateRequest,
   ModelRecord,
@@ -10,11 +11,16 @@ import type {
   PreviewModel,
   PreviewProgress,
   PreviewResult,
+  RemovalOutcome,
+  RemovalPlan,
   ServableTask,
   ToolchainProgress,
+  ToolchainStatus,
 } from '../../../electron/contract';
 import type { Host } from '../host';
 import type { DeploySlice } from './deploy';
+import type { PackagesSlice } from './packages';
+import type { ValidationSlice } from './validation';
 
 export type Page = 'models' | 'exports' | 'playground';
 
@@ -51,7 +57,7 @@ export interface ModelsSlice {
   trustAndRetry(): Promise<void>;
   dismissAddFailure(): void;
   selectModel(id: string): void;
-  removeModel(id: string): Promise<void>;
+  removeModel(id: string, endpoints?: EndpointChoice): Promise<RemovalOutcome>;
 }
 
 export interface ExportsSlice {
@@ -61,12 +67,14 @@ export interface ExportsSlice {
   exportsLoadedFor: string | null;
   detailJobId: string | null;
   wizardOpen: boolean;
+  /** Why "Start export" was refused, shown in the wizard. */
+  wizardError: AppErrorShape | null;
   submitting: boolean;
   loadExports(modelId: string): Promise<void>;
   createExport(request: ExportsCreateRequest): Promise<ExportJob | null>;
   cancelExport(id: string): Promise<void>;
   setDefaultExport(id: string): Promise<void>;
-  deleteExport(id: string): Promise<void>;
+  deleteExport(id: string, endpoints?: EndpointChoice): Promise<RemovalOutcome>;
   revealExport(id: string): Promise<void>;
   openDetail(id: string): Promise<void>;
   closeDetail(): void;
@@ -87,6 +95,7 @@ export interface ToolchainSlice {
   checkToolchain(): Promise<void>;
   ensureToolchain(): Promise<void>;
   applyToolchainProgress(progress: ToolchainProgress): void;
+  applyToolchainStatus(status: ToolchainStatus): void;
 }
 
 export interface CapabilitiesSlice {
@@ -189,14 +198,34 @@ export interface PreviewSlice {
   applyPreviewFinished(finished: PreviewFinished): void;
 }
 
+/** A removal being asked about: what it takes (the plan), and what went wrong when it was tried. */
+export interface PendingRemoval {
+  kind: 'model' | 'export';
+  id: string;
+  plan: RemovalPlan | null;
+  error: AppErrorShape | null;
+  busy: boolean;
+}
+
+export interface RemovalSlice {
+  removal: PendingRemoval | null;
+  /** Asks the core what removing it takes, and opens the dialog that says so. */
+  askRemoval(kind: PendingRemoval['kind'], id: string): Promise<void>;
+  confirmRemoval(endpoints: EndpointChoice): Promise<void>;
+  cancelRemoval(): void;
+}
+
 export type AppState = ModelsSlice &
+  RemovalSlice &
   ExportsSlice &
   ToolchainSlice &
   CapabilitiesSlice &
   CalibrationSlice &
   UiSlice &
   PreviewSlice &
-  DeploySlice;
+  DeploySlice &
+  PackagesSlice &
+  ValidationSlice;
 
 /** What every slice creator receives: zustand's set/get plus the host it talks to. */
 export interface SliceContext {

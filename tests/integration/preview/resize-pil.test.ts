@@ -11,10 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { centerCropTransform } from '../../../native-runtimes/typescript/classify';
-import { decodeImage } from '../../../native-runtimes/typescript/decode';
 import type { RgbImage } from '../../../native-runtimes/typescript/image';
 import { resizePilBilinear, resizePilBilinearScalar } from '../../../native-runtimes/typescript/resize-pil';
-import { repo, toolchainPython } from '../helpers';
+import { toolchainPython } from '../helpers';
+import { decodedPhotos, noiseImages, seededInts } from './support';
 
 interface Case {
   source: string;
@@ -31,24 +31,9 @@ const sources = new Map<string, RgbImage>();
 
 beforeAll(async () => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-pil-'));
-  for (const name of ['bus.jpg', 'zidane.jpg', 'icc-adobe-rgb.jpg']) {
-    sources.set(
-      name,
-      await decodeImage(fs.readFileSync(path.join(repo, 'native-runtimes/typescript/test-images', name))),
-    );
-  }
-  let seed = 5;
-  const next = (n: number) => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return 1 + ((seed >>> 8) % n);
-  };
-  for (let i = 0; i < 40; i++) {
-    const width = next(400);
-    const height = next(400);
-    const data = new Uint8Array(width * height * 3);
-    for (let j = 0; j < data.length; j++) data[j] = next(256) - 1;
-    sources.set(`noise-${i}`, { width, height, data });
-  }
+  const photos = await decodedPhotos(['bus.jpg', 'zidane.jpg', 'icc-adobe-rgb.jpg']);
+  for (const [name, image] of photos) sources.set(name, image);
+  for (const [name, image] of noiseImages(40, 400, 5)) sources.set(name, image);
 });
 
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -103,11 +88,7 @@ describe('resizePilBilinear = Pillow Image.resize(BILINEAR)', () => {
       // A non-square input resizes to the exact size (either pass first).
       cases.push({ source: name, width: 160, height: 96 }, { source: name, width: 96, height: 160 });
     }
-    let seed = 9;
-    const next = (n: number) => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return 1 + ((seed >>> 8) % n);
-    };
+    const next = seededInts(9);
     for (let i = 0; i < 40; i++) cases.push({ source: `noise-${i}`, width: next(300), height: next(300) });
 
     const expected = pillow(cases);

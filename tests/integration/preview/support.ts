@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { cli, fixture, freshHome, repo, toolchainPython } from '../helpers';
+import type { RgbImage } from '../../../native-runtimes/typescript/image';
+import { decodeImage } from '../../../native-runtimes/typescript/decode';
 
 export type Task = 'detect' | 'segment' | 'classify' | 'pose';
 
@@ -111,4 +113,37 @@ export function fromRuns(runs: readonly number[], size: number): Uint8Array {
     at += length;
   });
   return bits;
+}
+
+/** A seeded generator of integers in [1, n] (the same sequence on every run). */
+export function seededInts(seed: number): (n: number) => number {
+  let state = seed;
+  return (n) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return 1 + ((state >>> 8) % n);
+  };
+}
+
+/** `count` images of random sizes (up to maxSide) and random pixels, named noise-0, noise-1, … */
+export function noiseImages(count: number, maxSide: number, seed: number): Map<string, RgbImage> {
+  const next = seededInts(seed);
+  const images = new Map<string, RgbImage>();
+  for (let i = 0; i < count; i++) {
+    const width = next(maxSide);
+    const height = next(maxSide);
+    const data = new Uint8Array(width * height * 3);
+    for (let j = 0; j < data.length; j++) data[j] = next(256) - 1;
+    images.set(`noise-${i}`, { width, height, data });
+  }
+  return images;
+}
+
+/** The test photos (native-runtimes/typescript/test-images), decoded as the runtime decodes them. */
+export async function decodedPhotos(names: string[]): Promise<Map<string, RgbImage>> {
+  const photos = new Map<string, RgbImage>();
+  for (const name of names) {
+    const file = path.join(repo, 'native-runtimes/typescript/test-images', name);
+    photos.set(name, await decodeImage(fs.readFileSync(file)));
+  }
+  return photos;
 }

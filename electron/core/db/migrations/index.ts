@@ -1,5 +1,7 @@
 import initial from './0001_initial';
 import previewAnswers from './0002_preview_answers';
+import packages from './0003_packages';
+import exportValidations from './0004_export_validations';
 
 export interface Migration {
   version: number;
@@ -14,4 +16,6 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'preview_answers', sql: previewAnswers },
+  { version: 3, name: 'packages', sql: packages },
+  { version: 4, name: 'export_validations', sql: exportValidations },
 ];

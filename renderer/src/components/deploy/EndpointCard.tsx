@@ -3,7 +3,7 @@ import type { Deployment } from '../../../../electron/contract';
 import { formatDate } from '../../lib/format';
 import { useApp } from '../../store/context';
 import { CopyButton } from './CopyButton';
-import { DeactivateButton } from './DeactivateButton';
+import { DeactivateDialog } from './DeactivateDialog';
 import { EndpointPlayground } from './EndpointPlayground';
 import { useLiveUsage } from './use-live-usage';
 
@@ -18,10 +18,12 @@ const TONE: Record<string, string> = {
 /** One hosted endpoint: URL, the key (shown once), usage, a curl command, lifecycle, playground and history. */
 export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
   const apiKey = useApp((s) => s.revealedKeys[d.id] ?? null);
+  const setActive = useApp((s) => s.setDeploymentActive);
   const regenerate = useApp((s) => s.regenerateDeploymentKey);
   const remove = useApp((s) => s.deleteDeployment);
   const refresh = useApp((s) => s.refreshDeployment);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [confirmDeactivate, setConfirmDeactivate] = useState(false);
   const curl = apiKey && d.curl ? d.curl.replace('$EDGEPACK_KEY', apiKey) : d.curl;
   const avg = d.usage.averageInferenceTimeMs;
   useLiveUsage(d.id, d.status === 'active');
@@ -39,7 +41,15 @@ export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
           <button type="button" className="button-link" onClick={() => void refresh(d.id)}>
             Refresh
           </button>
-          <DeactivateButton deployment={d} />
+          {d.status === 'inactive' ? (
+            <button type="button" className="button-link" onClick={() => void setActive(d.id, true)}>
+              Reactivate
+            </button>
+          ) : (
+            <button type="button" className="button-link" onClick={() => setConfirmDeactivate(true)}>
+              Deactivate
+            </button>
+          )}
           {confirmDelete ? (
             <button type="button" className="button-link danger" onClick={() => void remove(d.id)}>
               Confirm delete
@@ -51,6 +61,16 @@ export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
           )}
         </div>
       </header>
+      {confirmDeactivate && (
+        <DeactivateDialog
+          deployment={d}
+          onCancel={() => setConfirmDeactivate(false)}
+          onConfirm={() => {
+            setConfirmDeactivate(false);
+            void setActive(d.id, false);
+          }}
+        />
+      )}
       <dl className="endpoint-facts">
         <dt>URL</dt>
         <dd>

@@ -1,5 +1,5 @@
-import type { CapabilityMatrix, ExportFormat } from '../../../../electron/contract';
-import { cardFacts } from '../../lib/export-plan';
+import type { CapabilityMatrix, ExportFormat, FormatCapability } from '../../../../electron/contract';
+import type { CardFacts } from '../../lib/export-plan';
 import { byCardOrder, formatText } from '../../lib/formats';
 
 const CONVERTER_TEXT = {
@@ -10,15 +10,15 @@ const CONVERTER_TEXT = {
 const BUILD_TEXT = { here: 'builds here', deferred: 'deferred build', no: 'cannot build here' };
 const CHECK_TEXT = { parity: 'parity-checked here', structural: 'structural check only' };
 
-/** One card per format in the matrix, for the model's task; several can be chosen for one job. */
+/** One card per format in the matrix, with what it says for this model; several can be chosen for one job. */
 export function FormatCards({
   matrix,
-  task,
+  factsOf,
   chosen,
   onToggle,
 }: {
   matrix: CapabilityMatrix;
-  task: string | null;
+  factsOf: (format: FormatCapability) => CardFacts;
   chosen: ExportFormat[];
   onToggle: (id: ExportFormat) => void;
 }) {
@@ -26,7 +26,7 @@ export function FormatCards({
     <div className="format-grid" role="group" aria-label="Formats">
       {byCardOrder(matrix.formats).map((format) => {
         const id = format.id as ExportFormat;
-        const facts = cardFacts(format, task, matrix.toolchainReady);
+        const facts = factsOf(format);
         const text = formatText(id);
         const picked = chosen.includes(id);
         const whyId = `format-why-${id}`;
@@ -43,8 +43,19 @@ export function FormatCards({
             onClick={() => onToggle(id)}
           >
             <span className="format-card-head">
-              <span className="format-name">{format.label}</span>
-              {facts.quality ? (
+              <span className="format-name">
+                <span
+                  className="format-tick"
+                  aria-hidden="true"
+                  data-testid={picked ? 'format-tick' : undefined}
+                >
+                  {picked ? '✓' : ''}
+                </span>
+                {format.label}
+              </span>
+              {facts.asIs ? (
+                <span className="badge badge-neutral">as it is</span>
+              ) : facts.quality ? (
                 <span className={`badge badge-quality-${facts.quality}`}>{facts.quality}</span>
               ) : (
                 <span className="badge badge-neutral">{facts.supported ? 'unknown' : 'unsupported'}</span>
@@ -52,13 +63,19 @@ export function FormatCards({
             </span>
             <span className="format-summary">{text.summary}</span>
             <span className="muted small">{text.runsOn}</span>
-            <span className="format-facts small">
-              <span>converter {CONVERTER_TEXT[facts.converter]}</span> ·{' '}
-              <span>{BUILD_TEXT[facts.build]}</span> · <span>{CHECK_TEXT[facts.check]}</span>
-            </span>
-            <span className="muted small">
-              precisions: {format.precisions.map((p) => p.toUpperCase()).join(' / ')}
-            </span>
+            {facts.asIs ? (
+              <span className="format-facts small">kept as it is · no conversion</span>
+            ) : (
+              <span className="format-facts small">
+                <span>converter {CONVERTER_TEXT[facts.converter]}</span> ·{' '}
+                <span>{BUILD_TEXT[facts.build]}</span> · <span>{CHECK_TEXT[facts.check]}</span>
+              </span>
+            )}
+            {!facts.asIs && (
+              <span className="muted small">
+                precisions: {format.precisions.map((p) => p.toUpperCase()).join(' / ')}
+              </span>
+            )}
             {facts.why && (
               <span id={whyId} className="format-why small">
                 {facts.why}

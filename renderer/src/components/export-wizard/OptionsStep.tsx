@@ -3,6 +3,7 @@ import { takesOption, type ExportDraft } from '../../lib/export-plan';
 import { imgszProblem, imgszWarning } from '../../lib/validation';
 import { CalibrationField } from './CalibrationField';
 import { PrecisionField } from './PrecisionField';
+import { ValidationDataField } from './ValidationDataField';
 
 /**
  * Image size, the options the chosen formats take, the job's precision and (INT8) its calibration images. A size that
@@ -64,6 +65,10 @@ export function OptionsStep({
         onChange={(precision) => onChange({ ...draft, precision })}
       />
       {draft.precision === 'int8' && <CalibrationField />}
+      <ValidationDataField
+        value={draft.validationData}
+        onChange={(validationData) => onChange({ ...draft, validationData })}
+      />
       <label className="field">
         <span className="field-label">Version tag (optional)</span>
         <input

@@ -9,11 +9,22 @@ export function ReviewStep({
   model,
   draft,
   chosen,
+  asIs = false,
 }: {
   model: ModelRecord;
   draft: ExportDraft;
   chosen: FormatCapability[];
+  asIs?: boolean;
 }) {
+  if (asIs) {
+    const rows: [string, string][] = [
+      ['Model', `${model.name} (ONNX, ${model.task ?? 'task unknown'}, ${formatImgsz(model.imgsz)})`],
+      ['Format', 'ONNX, kept as it is (input size and precision are fixed in the file)'],
+      ['Version tag', draft.versionTag.trim() || '—'],
+      ['Check', 'None: the file is not converted, so there is nothing to compare it with.'],
+    ];
+    return <FactList rows={rows} className="review" />;
+  }
   const stride = modelStride(model.details);
   const size = imgszExported(draft.imgsz, stride) ?? draft.imgsz;
   const rounded = imgszWarning(draft.imgsz, stride);
@@ -27,6 +38,7 @@ export function ReviewStep({
     rows.push(['Calibration', draft.calibDir.trim() || 'Ultralytics’ sample photos (a warning is recorded)']);
   if (takesOption(chosen, 'simplify')) rows.push(['Simplify graph', draft.simplify ? 'Yes' : 'No']);
   rows.push(['Version tag', draft.versionTag.trim() || '—']);
+  if (draft.validationData.trim()) rows.push(['Accuracy on', draft.validationData.trim()]);
   const structural = chosen.filter((f) => !f.runnableHere).map((f) => f.label);
   rows.push([
     'Check',
