@@ -117,16 +117,18 @@ export class PreviewEngine {
     let since = started;
     if (!cached) {
       let pending = this.inFlight.get(key);
+      const joined = pending !== undefined;
       if (!pending) {
         pending = this.infer(model, image, next).finally(() => this.inFlight.delete(key));
         this.inFlight.set(key, pending);
       }
       cached = await pending;
       Object.assign(timings, cached.stages);
-      // Joined a run another call had started (the folder run and the shown image): time counts from its start.
-      if (cached.startedAt < started) {
-        timings.open = 0;
-        since = cached.startedAt;
+      if (joined) {
+        // Another call's run (the folder run and the shown image ask at once): this call's own time is only what
+        // came before that run began, and the total counts from whichever started first.
+        timings.open = Math.max(0, Math.min(openMs, cached.startedAt - started));
+        since = Math.min(started, cached.startedAt);
       }
       if (keepOutputs) this.outputs.set(key, cached);
     }
