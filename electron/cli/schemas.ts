@@ -224,6 +224,18 @@ const predictionSchema = z.union([detectionSchema, classPredictionSchema]);
 const imageSchema = z
   .object({ path: z.string(), name: z.string(), width: z.number(), height: z.number(), format: z.string() })
   .strict();
+const timingsSchema = z
+  .object({
+    open: z.number(),
+    load: z.number(),
+    decode: z.number(),
+    preprocess: z.number(),
+    inference: z.number(),
+    postprocess: z.number(),
+    other: z.number(),
+    total: z.number(),
+  })
+  .strict();
 const previewResultSchema = z
   .object({
     model: z.string(),
@@ -243,17 +255,9 @@ const previewResultSchema = z
       })
       .strict()
       .nullable(),
-    timings: z
-      .object({
-        load: z.number(),
-        decode: z.number(),
-        preprocess: z.number(),
-        inference: z.number(),
-        postprocess: z.number(),
-        total: z.number(),
-      })
-      .strict(),
+    timings: timingsSchema,
     reused: z.boolean(),
+    firstRun: timingsSchema.nullable(),
     options: z
       .object({ conf: z.number(), iou: z.number(), maxDet: z.number(), agnostic: z.boolean() })
       .strict(),

@@ -25,7 +25,7 @@ export const deployCreateRequest = z
     name: z
       .string()
       .trim()
-      .min(1, 'is empty: leave it out to name the deployment after its classes')
+      .min(1, 'is empty: leave it out to name the deployment after its model')
       .max(DEPLOYMENT_NAME_MAX, `is longer than ${DEPLOYMENT_NAME_MAX} characters`)
       .optional(),
     overrideAccuracy: overrideViaSchema.optional(),
@@ -59,7 +59,9 @@ export interface DeploySettings {
 export interface DeploymentUsage {
   requestCount: number;
   lastRequestAt: string | null;
+  /** The platform's time on each request, decode to answer (not the model's inference alone), summed. */
   totalInferenceTimeMs: number;
+  /** totalInferenceTimeMs per request: the server time of an average request. */
   averageInferenceTimeMs: number | null;
 }
 

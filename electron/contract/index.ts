@@ -60,6 +60,7 @@ export * from './toolchain';
 export * from './preview';
 export * from './capabilities';
 export * from './deploy';
+export * from './label-layout';
 export * from './packages';
 export * from './removal';
 

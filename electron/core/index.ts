@@ -158,7 +158,13 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
       fs.rmSync(paths.packagesOfModel(modelId), { recursive: true, force: true });
     },
   });
-  const deploy = new DeployService({ repo: deployments, exports, secrets, accuracyGate });
+  const deploy = new DeployService({
+    repo: deployments,
+    models: modelsRepo,
+    exports,
+    secrets,
+    accuracyGate,
+  });
   const services: CoreServices = {
     paths,
     toolchain,

@@ -136,7 +136,7 @@ function details(d: Deployment): string {
     `Key        ${d.keyPrefix ?? '—'}`,
     `Export     ${d.exportId ?? '—'}`,
     `Limit      ${d.rateLimitPerMinute ?? '—'} requests/min (${d.tier ?? '—'})`,
-    `Usage      ${d.usage.requestCount} request${d.usage.requestCount === 1 ? '' : 's'}${avg !== null ? `, ${avg} ms average inference` : ''}, last ${d.usage.lastRequestAt ?? 'never'}`,
+    `Usage      ${d.usage.requestCount} request${d.usage.requestCount === 1 ? '' : 's'}${avg !== null ? `, ${avg} ms average server time (decode to answer)` : ''}, last ${d.usage.lastRequestAt ?? 'never'}`,
     ...(d.error ? [`Error      ${d.error}`] : []),
     'History',
     ...d.history.map(
