@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import {
+  accuracyGateSchema,
   appErrorSchema,
   doctorReportSchema,
   environmentStatusSchema,
@@ -225,6 +226,18 @@ const predictionSchema = z.union([detectionSchema, classPredictionSchema]);
 const imageSchema = z
   .object({ path: z.string(), name: z.string(), width: z.number(), height: z.number(), format: z.string() })
   .strict();
+const timingsSchema = z
+  .object({
+    open: z.number(),
+    load: z.number(),
+    decode: z.number(),
+    preprocess: z.number(),
+    inference: z.number(),
+    postprocess: z.number(),
+    other: z.number(),
+    total: z.number(),
+  })
+  .strict();
 const previewResultSchema = z
   .object({
     model: z.string(),
@@ -244,17 +257,9 @@ const previewResultSchema = z
       })
       .strict()
       .nullable(),
-    timings: z
-      .object({
-        load: z.number(),
-        decode: z.number(),
-        preprocess: z.number(),
-        inference: z.number(),
-        postprocess: z.number(),
-        total: z.number(),
-      })
-      .strict(),
+    timings: timingsSchema,
     reused: z.boolean(),
+    firstRun: timingsSchema.nullable(),
     options: z
       .object({ conf: z.number(), iou: z.number(), maxDet: z.number(), agnostic: z.boolean() })
       .strict(),
@@ -321,8 +326,11 @@ export const CLI_OUTPUTS = {
   },
   'exports list': { schema: z.array(exportJobSchema), about: 'export jobs, newest first' },
   'exports show': {
-    schema: exportJobWithMetadata.extend({ log: z.array(z.string()).optional() }),
-    about: 'the job; `log` only with --log',
+    schema: exportJobWithMetadata.extend({
+      accuracyGate: accuracyGateSchema.describe('The formats failed on accuracy in its latest validation.'),
+      log: z.array(z.string()).optional(),
+    }),
+    about: 'the job and the formats failed on accuracy; `log` only with --log',
   },
   'exports log': { schema: z.array(z.string()), about: 'the job’s log lines' },
   'exports set-default': { schema: exportJobSchema, about: 'the job, now its model’s default' },
@@ -394,9 +402,13 @@ export const CLI_OUTPUTS = {
     about: 'the file the package was',
   },
   validate: {
-    schema: exportValidationSchema,
+    schema: exportValidationSchema.extend({
+      gate: accuracyGateSchema.describe(
+        'The threshold applied to this export: the formats failed on accuracy.',
+      ),
+    }),
     about:
-      'accuracy per model file (the checkpoint, each runnable format): exit 0, 130 cancelled (figures kept, partial), 3 a format failed',
+      'accuracy per model file (the checkpoint, each runnable format): exit 0, 130 cancelled (figures kept, partial), 3 a format failed, 4 a format failed on accuracy (over --max-drop)',
   },
   deploy: { schema: keyedDeploymentSchema, about: 'the deployment with its key (shown this once)' },
   'deployments list': { schema: z.array(deploymentSchema), about: 'deployments, newest first' },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { overrideViaSchema } from './validation';
 import type { Prediction } from '../../native-runtimes/typescript/predictions';
 
 const platformUrl = z
@@ -24,9 +25,10 @@ export const deployCreateRequest = z
     name: z
       .string()
       .trim()
-      .min(1, 'is empty: leave it out to name the deployment after its classes')
+      .min(1, 'is empty: leave it out to name the deployment after its model')
       .max(DEPLOYMENT_NAME_MAX, `is longer than ${DEPLOYMENT_NAME_MAX} characters`)
       .optional(),
+    overrideAccuracy: overrideViaSchema.optional(),
   })
   .strict();
 export type DeployCreateRequest = z.input<typeof deployCreateRequest>;
@@ -57,7 +59,9 @@ export interface DeploySettings {
 export interface DeploymentUsage {
   requestCount: number;
   lastRequestAt: string | null;
+  /** The platform's time on each request, decode to answer (not the model's inference alone), summed. */
   totalInferenceTimeMs: number;
+  /** totalInferenceTimeMs per request: the server time of an average request. */
   averageInferenceTimeMs: number | null;
 }
 

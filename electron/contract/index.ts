@@ -14,8 +14,8 @@ import {
   exportsListRequest,
 } from './exports';
 import type { ToolchainProgress, ToolchainReport, ToolchainStatus } from './toolchain';
-import type { ExportValidation } from './validation';
-import { exportsValidateRequest } from './validation';
+import type { AccuracyGate, AccuracyThreshold, ExportValidation } from './validation';
+import { accuracyOverrideRequest, accuracyThresholdRequest, exportsValidateRequest } from './validation';
 import { toolchainRequest } from './toolchain';
 import type { CapabilityMatrix } from './capabilities';
 import { capabilitiesRequest } from './capabilities';
@@ -66,6 +66,7 @@ export * from './toolchain';
 export * from './preview';
 export * from './capabilities';
 export * from './deploy';
+export * from './label-layout';
 export * from './packages';
 export * from './removal';
 
@@ -107,6 +108,16 @@ export const channels = {
   'exports:cancelValidation': {
     request: exportIdRequest,
     response: null as unknown as { cancelled: boolean },
+  },
+  /** The accuracy threshold applied to the export's latest validation: the formats failed on accuracy. */
+  'exports:accuracyGate': { request: exportIdRequest, response: null as unknown as AccuracyGate },
+  /** Ships a format failed on accuracy anyway (recorded against the run that failed it). */
+  'exports:overrideAccuracy': { request: accuracyOverrideRequest, response: null as unknown as AccuracyGate },
+  /** Points of mAP (top-1 for classify) a format may lose against the original before it fails (global). */
+  'settings:accuracyThreshold': { request: empty, response: null as unknown as AccuracyThreshold },
+  'settings:setAccuracyThreshold': {
+    request: accuracyThresholdRequest,
+    response: null as unknown as AccuracyThreshold,
   },
   'toolchain:doctor': { request: toolchainRequest, response: null as unknown as ToolchainReport },
   'toolchain:ensure': { request: toolchainRequest, response: null as unknown as ToolchainReport },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { overrideViaSchema } from './validation';
 
 /**
  * What `packages:create` builds from an export, each a zip: `bundle` (the model files, metadata.json, the runtime
@@ -43,7 +44,11 @@ export type PackageBuilt = z.infer<typeof packageBuiltSchema>;
 
 /** Built into the data folder (`<home>/packages/`); only a local host (the CLI's --out) writes elsewhere. */
 export const packagesCreateRequest = z
-  .object({ exportId: z.string().min(1), target: packageTargetSchema.default('bundle') })
+  .object({
+    exportId: z.string().min(1),
+    target: packageTargetSchema.default('bundle'),
+    overrideAccuracy: overrideViaSchema.optional(),
+  })
   .strict();
 export const packagesListRequest = z.object({ exportId: z.string().min(1) }).strict();
 export const packagesTargetsRequest = z.object({}).strict();

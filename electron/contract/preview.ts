@@ -59,13 +59,19 @@ export const previewModelSchema = z.object({
 });
 export type PreviewModel = z.infer<typeof previewModelSchema>;
 
+/** Milliseconds; the named stages and `other` add up to `total`. */
 export interface PreviewTimings {
-  /** Loading the model into onnxruntime (first use only). */
+  /** Checking the model file is the one already read (reading its facts when it changed). */
+  open: number;
+  /** Creating the onnxruntime session for the model (its first image only). */
   load: number;
   decode: number;
   preprocess: number;
+  /** The model's run on the worker, including handing the tensors over and back. */
   inference: number;
   postprocess: number;
+  /** What no stage above covers: waiting for the image prepared ahead, assembling the answer. */
+  other: number;
   total: number;
 }
 
@@ -85,10 +91,12 @@ export interface PreviewResult {
   predictions: Prediction[];
   /** Where the photo sits in the model input (null for classify). */
   mapping: PreviewInputMapping | null;
-  /** Milliseconds per stage; all but postprocess are 0 when cached outputs were reused. */
+  /** Milliseconds per stage of this call; decode to inference are 0 when cached outputs were reused. */
   timings: PreviewTimings;
-  /** True when only post-processing ran (same image and model, new thresholds). */
+  /** True when only post-processing ran: this model saw this image before (new thresholds, or back to it). */
   reused: boolean;
+  /** When reused: the stages as measured the first time, with this call's post-processing. */
+  firstRun: PreviewTimings | null;
   options: { conf: number; iou: number; maxDet: number; agnostic: boolean };
   notices: PreviewNotice[];
 }

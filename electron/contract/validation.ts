@@ -99,3 +99,75 @@ export const trainerValidationSchema = z.object({
   ),
 });
 export type TrainerValidation = z.infer<typeof trainerValidationSchema>;
+
+/** Ship formats that failed on accuracy anyway: the override is recorded as made from the CLI or the app. */
+export const overrideViaSchema = z.enum(['cli', 'app']);
+export type OverrideVia = z.infer<typeof overrideViaSchema>;
+
+/** A format whose accuracy dropped more than the threshold below the PyTorch original's, in the latest run. */
+export const accuracyFailureSchema = z
+  .object({
+    format: z.string(),
+    precision: z.string(),
+    dropPoints: z.number().describe('How far below the original, in points (positive: worse).'),
+    override: z
+      .object({ at: z.string(), via: overrideViaSchema })
+      .nullable()
+      .describe('The person shipped it anyway: when, and from where.'),
+  })
+  .strict();
+export type AccuracyFailure = z.infer<typeof accuracyFailureSchema>;
+
+/** The accuracy threshold applied to an export's latest validation. */
+export const accuracyGateSchema = z
+  .object({
+    maxDropPoints: z
+      .number()
+      .nullable()
+      .describe('Fail a format that drops more than this (null: no threshold).'),
+    validationId: z
+      .string()
+      .nullable()
+      .describe('The run judged: the latest that measured the PyTorch original.'),
+    failures: z.array(accuracyFailureSchema),
+  })
+  .strict();
+export type AccuracyGate = z.infer<typeof accuracyGateSchema>;
+
+/** A row's drop below the PyTorch original, in points rounded to 0.1 as shown (null: nothing to compare). */
+export function dropPointsOf(row: AccuracyRow, rows: AccuracyRow[]): number | null {
+  const reference = mainFigure(rows.find((r) => r.format === 'pytorch')?.figures);
+  const ours = mainFigure(row.figures);
+  if (row.format === 'pytorch' || ours === null || reference === null) return null;
+  return Math.round((reference - ours) * 1000) / 10;
+}
+
+/** The formats of a run that drop more than `maxDropPoints` below the original (none without a threshold). */
+export function formatsOverThreshold(
+  rows: AccuracyRow[],
+  maxDropPoints: number | null,
+): Omit<AccuracyFailure, 'override'>[] {
+  if (maxDropPoints === null) return [];
+  return rows.flatMap((row) => {
+    const dropPoints = dropPointsOf(row, rows);
+    return dropPoints !== null && dropPoints > maxDropPoints
+      ? [{ format: row.format, precision: row.precision, dropPoints }]
+      : [];
+  });
+}
+
+export const accuracyThresholdRequest = z
+  .object({
+    maxDropPoints: z
+      .number()
+      .min(0, 'is negative: give the points of mAP (top-1 for classify) a format may lose, e.g. 2')
+      .max(100, 'is over 100 points')
+      .nullable(),
+  })
+  .strict();
+
+export type AccuracyThreshold = z.infer<typeof accuracyThresholdRequest>;
+
+export const accuracyOverrideRequest = z
+  .object({ id: z.string().min(1), format: z.string().min(1) })
+  .strict();

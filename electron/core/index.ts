@@ -24,6 +24,7 @@ import {
   ModelsRepo,
   PackagesRepo,
   ValidationsRepo,
+  AccuracyGateRepo,
   openDatabase,
 } from './db';
 import { CapabilitiesService } from './capabilities/service';
@@ -32,6 +33,7 @@ import { DeployService } from './deploy/service';
 import { AppError, toAppError } from './errors';
 import { EventHub } from './events';
 import { copyArtifacts } from './exports/artifacts';
+import { AccuracyGateService } from './exports/accuracy-gate';
 import { ExportsService } from './exports/service';
 import { ValidationService } from './exports/validation';
 import { ModelsService } from './models/service';
@@ -92,6 +94,7 @@ export interface CoreServices {
   models: ModelsService;
   exports: ExportsService;
   validation: ValidationService;
+  accuracyGate: AccuracyGateService;
   deployments: DeploymentsRepo;
   preview: PreviewService;
   capabilities: CapabilitiesService;
@@ -124,6 +127,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
   // Packages are built from exports and go with them: the hooks reach the packages service made below.
   let packages: PackagesService | null = null;
   const validations = new ValidationsRepo(db);
+  const accuracyGate = new AccuracyGateService({ repo: new AccuracyGateRepo(db), validations });
   const exports = new ExportsService({
     jobs,
     models: modelsRepo,
@@ -140,6 +144,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     paths,
     events,
     runtimesDir: path.join(resourcesDir, 'native-runtimes'),
+    accuracyGate,
   });
   const deployments = new DeploymentsRepo(db);
   const secrets = options.secretStore ?? new FileSecretStore(path.join(paths.home, 'secrets.json'));
@@ -153,12 +158,19 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
       fs.rmSync(paths.packagesOfModel(modelId), { recursive: true, force: true });
     },
   });
-  const deploy = new DeployService({ repo: deployments, exports, secrets });
+  const deploy = new DeployService({
+    repo: deployments,
+    models: modelsRepo,
+    exports,
+    secrets,
+    accuracyGate,
+  });
   const services: CoreServices = {
     paths,
     toolchain,
     models,
     exports,
+    accuracyGate,
     validation: new ValidationService({ exports, models: modelsRepo, validations, paths, toolchain, events }),
     deployments,
     preview: new PreviewService({ db, events }),
@@ -238,6 +250,10 @@ function handlersFor(s: CoreServices): Handlers {
     'exports:validate': (r) => s.validation.validate(r),
     'exports:validations': (r) => s.validation.list(r.id),
     'exports:cancelValidation': (r) => s.validation.cancel(r.id),
+    'exports:accuracyGate': (r) => s.accuracyGate.gate(s.exports.get(r.id).id),
+    'exports:overrideAccuracy': (r) => s.accuracyGate.override(s.exports.get(r.id).id, r.format, 'app'),
+    'settings:accuracyThreshold': () => s.accuracyGate.threshold(),
+    'settings:setAccuracyThreshold': (r) => s.accuracyGate.setThreshold(r.maxDropPoints),
     'toolchain:doctor': async (r) => {
       const report = await s.toolchain.doctor({ dev: r.dev });
       if (!r.dev) s.probes.remember(report);
@@ -269,7 +285,7 @@ function handlersFor(s: CoreServices): Handlers {
     'deploy:regenerateKey': (r) => s.deploy.regenerateKey(r.id),
     'deploy:delete': (r) => s.deploy.delete(r.id),
     'deploy:test': (r) => s.deploy.test(r),
-    'packages:create': (r) => s.packages.build(r.exportId, r.target),
+    'packages:create': (r) => s.packages.build(r.exportId, r.target, undefined, r.overrideAccuracy),
     'packages:list': (r) => s.packages.list(r.exportId),
     'packages:reveal': (r) => s.packages.reveal(r.id),
     'packages:listAll': () => s.packages.listAll(),
@@ -319,6 +335,7 @@ function localOperations(s: CoreServices): LocalOperations {
     },
     expandImages: (inputs) => expandInputs(inputs),
     saveAnnotated: (result, dir, taken) => saveAnnotated(result, path.resolve(dir), taken),
-    buildPackage: (exportId, target, dir) => s.packages.build(exportId, target, path.resolve(dir)),
+    buildPackage: (exportId, target, dir, override) =>
+      s.packages.build(exportId, target, path.resolve(dir), override),
   };
 }

@@ -3,6 +3,7 @@ import type {
   Channel,
   EventMap,
   EventName,
+  OverrideVia,
   PackageBuilt,
   PackageTarget,
   PreviewResult,
@@ -51,7 +52,12 @@ export interface LocalOperations {
    */
   saveAnnotated(result: PreviewResult, dir: string, taken?: Set<string>): Promise<string>;
   /** Builds a package of a completed export into `dir` (made when missing), with progress on packages:progress. */
-  buildPackage(exportId: string, target: PackageTarget, dir: string): Promise<PackageBuilt>;
+  buildPackage(
+    exportId: string,
+    target: PackageTarget,
+    dir: string,
+    overrideAccuracy?: OverrideVia,
+  ): Promise<PackageBuilt>;
 }
 
 /** The core as a local host holds it: the contract's channels and events, plus the local operations. */

@@ -159,11 +159,7 @@ export type ImageHeader = Awaited<ReturnType<ReturnType<typeof Sharp>['metadata'
 /** The image's header (format, stored size, EXIF orientation), or a clear error when it is not an image. */
 export async function readImageHeader(input: Uint8Array): Promise<ImageHeader> {
   if (input.byteLength === 0) {
-    throw new VisionError(
-      'NOT_AN_IMAGE',
-      'The image is empty (0 bytes).',
-      'Send the bytes of a JPEG, PNG or WebP.',
-    );
+    throw new VisionError('NOT_AN_IMAGE', 'The image is empty (0 bytes).', 'Use a JPEG, PNG or WebP photo.');
   }
   const sharp = await loadSharp();
   try {
@@ -171,8 +167,8 @@ export async function readImageHeader(input: Uint8Array): Promise<ImageHeader> {
   } catch {
     throw new VisionError(
       'NOT_AN_IMAGE',
-      'The data is not an image in any format this service reads.',
-      'Send the bytes of a JPEG, PNG or WebP photo (base64-encoded in JSON requests).',
+      'The data is not an image in any format this reader knows.',
+      'Use a JPEG, PNG or WebP photo.',
     );
   }
 }

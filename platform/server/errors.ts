@@ -39,7 +39,7 @@ interface FastifyLikeError {
 export function toPlatformError(error: unknown): PlatformError {
   if (error instanceof PlatformError) return error;
   if (isVisionError(error))
-    return new PlatformError(VISION_STATUS[error.code] ?? 400, error.code, error.message, error.hint);
+    return new PlatformError(VISION_STATUS[error.code] ?? 400, error.code, error.message, visionHint(error));
   const e = error as FastifyLikeError;
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -93,4 +93,11 @@ function invalidJson(detail: string): PlatformError {
     `The request body is not valid JSON: ${detail}.`,
     'Send {"image": "<base64>", "confidence_threshold": 0.5} with Content-Type: application/json.',
   );
+}
+
+/** The runtime's hints say what to use; over HTTP the photo also has to be sent a certain way. */
+function visionHint(error: { code: string; hint: string }): string {
+  return error.code === 'NOT_AN_IMAGE'
+    ? 'Send the bytes of a JPEG, PNG or WebP photo (base64-encoded in JSON requests).'
+    : error.hint;
 }

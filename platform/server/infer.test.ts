@@ -77,6 +77,14 @@ describe('POST /v1/infer/{id}', () => {
     expect(one.predictions).toEqual([{ class: 'dog', class_id: 1, confidence: expect.closeTo(0.7, 5) }]);
   });
 
+  it('applies confidence_threshold to a classifier’s top classes too', async () => {
+    const classifier = await deploy(t, tinyClassifier(), undefined, { name: 'classes-conf' });
+    const body = (await (await infer(t, classifier, photo, { confidence_threshold: 0.5 })).json()) as {
+      predictions: unknown[];
+    };
+    expect(body.predictions).toEqual([{ class: 'dog', class_id: 1, confidence: expect.closeTo(0.7, 5) }]);
+  });
+
   it('still serves a version stored before versions recorded their preprocessing (migration 2)', async () => {
     const old = await deploy(t, tinyDetector(), undefined, { name: 'from before' });
     const before = await (await infer(t, old, photo)).json();
@@ -157,7 +165,9 @@ describe('bad input', () => {
   it('says when the base64 decodes to something that is not an image', async () => {
     const response = await infer(t, cats, Buffer.from('%PDF-1.4 definitely not a photo'));
     expect(response.status).toBe(400);
-    expect((await errorOf(response)).code).toBe('NOT_AN_IMAGE');
+    const error = await errorOf(response);
+    expect(error.code).toBe('NOT_AN_IMAGE');
+    expect(error.hint).toContain('base64-encoded in JSON requests');
   });
 
   it('refuses an oversized body with 413 before reading it all', async () => {

@@ -149,7 +149,7 @@ export class InferenceService {
       task: version.modelInfo.task,
       image: { width: result.width, height: result.height },
       // The runtime's predictions as they are: the same objects `edgepack predict --json` prints.
-      predictions: result.predictions,
+      predictions: withConfidence(version.modelInfo.task, result.predictions, options.confidenceThreshold),
       timing: {
         decode_ms: round(t.decodeMs, 3),
         preprocess_ms: round(t.preprocessMs, 3),
@@ -216,4 +216,18 @@ export function rateLimitHeaders(rate: RateDecision): Record<string, string> {
     'RateLimit-Reset': String(Math.max(0, Math.ceil(rate.resetMs / 1000))),
     'RateLimit-Policy': `${rate.limit};w=${RATE_WINDOW_MS / 1000}`,
   };
+}
+
+/**
+ * Detection thresholds apply inside NMS; a classifier's top-k has no NMS, so an explicit confidence_threshold keeps
+ * only the classes at or above it (left out, the top-k is answered whole, as Ultralytics does).
+ */
+function withConfidence<P extends { confidence: number }>(
+  task: string,
+  predictions: P[],
+  threshold?: number,
+): P[] {
+  return task === 'classify' && threshold !== undefined
+    ? predictions.filter((p) => p.confidence >= threshold)
+    : predictions;
 }

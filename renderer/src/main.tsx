@@ -7,6 +7,7 @@ import { StoreProvider } from './store/context';
 // One sheet per area, in this order (later sheets rely on coming after the shared ones); deploy.css comes with its section.
 import './styles/base.css';
 import './styles/shell.css';
+import './styles/form-defaults.css';
 import './styles/controls.css';
 import './styles/models.css';
 import './styles/exports.css';

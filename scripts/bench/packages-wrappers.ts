@@ -6,6 +6,8 @@
  *   target ≤ 0.8×;
  * - the C++ example (`example --repeat N`, Release build) against the Python wrapper: target ≤ 0.5×, and its pre- +
  *   post-processing against its inference: target ≤ 10 %.
+ * And end to end as a person runs them: the whole process from start to printed predictions (imports, model load,
+ * one photo) — `example.py photo --json`, a script calling `YOLO(onnx).predict(photo)`, `example photo --json`.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -25,6 +27,15 @@ function json(cmd: string, args: string[], env: NodeJS.ProcessEnv): Record<strin
   // Ultralytics may print a line of its own first (its settings file): the answer is the last JSON document.
   const start = r.stdout.trimEnd().lastIndexOf('\n{');
   return JSON.parse(start < 0 ? r.stdout : r.stdout.slice(start + 1)) as Record<string, unknown>;
+}
+
+/** Wall seconds of one whole run of a command (start to exit). */
+function seconds(cmd: string, args: string[], env: NodeJS.ProcessEnv): number {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 const medianOf = (rows: Stages[], key: keyof Stages) => median(rows.map((r) => r[key]));
@@ -48,37 +59,39 @@ export function benchWrappers(options: {
   const cpp = (buildCppWrapper() as { example: string }).example;
   const n = String(calls);
 
+  // The three programs, as a person runs them on this model and photo; `--repeat N` (or N) times them per image.
+  const pythonExample = [
+    path.join(repo, 'native-runtimes/python/example.py'),
+    photo,
+    '--model',
+    onnx,
+    '--metadata',
+    metadata,
+  ];
+  const yoloScript = (runs: string) => [
+    path.join(repo, 'scripts/bench/packages_ultralytics.py'),
+    onnx,
+    photo,
+    runs,
+  ];
+  const toolchainPython = path.join(venv, 'bin', 'python');
+
   const wrapperPy: Stages[] = [];
   const wrapperCpp: Stages[] = [];
   const ultralytics: number[] = [];
+  const cold = { python: [] as number[], ultralytics: [] as number[], cpp: [] as number[] };
   for (let round = 0; round < rounds; round++) {
-    const py = json(
-      python,
-      [
-        path.join(repo, 'native-runtimes/python/example.py'),
-        photo,
-        '--model',
-        onnx,
-        '--metadata',
-        metadata,
-        '--repeat',
-        n,
-      ],
-      env,
-    );
-    wrapperPy.push(py.median_ms as Stages);
-    const yolo = json(
-      path.join(venv, 'bin', 'python'),
-      [path.join(repo, 'scripts/bench/packages_ultralytics.py'), onnx, photo, n],
-      env,
-    );
-    ultralytics.push(yolo.total as number);
+    wrapperPy.push(json(python, [...pythonExample, '--repeat', n], env).median_ms as Stages);
+    ultralytics.push(json(toolchainPython, yoloScript(n), env).total as number);
+    cold.python.push(seconds(python, [...pythonExample, '--json'], env));
+    cold.ultralytics.push(seconds(toolchainPython, yoloScript('0'), env));
+    cold.cpp.push(seconds(cpp, [onnx, metadata, photo, '--json'], env));
     wrapperCpp.push(json(cpp, [onnx, metadata, photo, '--repeat', n], env).median_ms as Stages);
   }
 
   const row = (label: string, rows: Stages[]) =>
     `  ${label.padEnd(16)} ${(['decode', 'preprocess', 'inference', 'postprocess', 'total'] as const)
-      .map((k) => medianOf(rows, k).toFixed(1).padStart(10))
+      .map((k) => medianOf(rows, k).toFixed(1).padStart(12))
       .join('')}`;
   const pyTotal = medianOf(wrapperPy, 'total');
   const cppTotal = medianOf(wrapperCpp, 'total');
@@ -88,11 +101,11 @@ export function benchWrappers(options: {
     `\nRuntime wrappers — YOLO11n ONNX at 640 px on bus.jpg, median ms of ${calls} calls × ${rounds} rounds`,
   );
   console.log(
-    `  ${''.padEnd(16)} ${['decode', 'preprocess', 'inference', 'postprocess', 'total'].map((k) => k.padStart(10)).join('')}`,
+    `  ${''.padEnd(16)} ${['decode', 'preprocess', 'inference', 'postprocess', 'total'].map((k) => k.padStart(12)).join('')}`,
   );
   console.log(row('Python wrapper', wrapperPy));
   console.log(row('C++ example', wrapperCpp));
-  console.log(`  ${'YOLO().predict'.padEnd(16)} ${''.padStart(40)}${yoloTotal.toFixed(1).padStart(10)}`);
+  console.log(`  ${'YOLO().predict'.padEnd(16)} ${''.padStart(48)}${yoloTotal.toFixed(1).padStart(12)}`);
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
   console.log(
     `  Python wrapper / Ultralytics: ${(pyTotal / yoloTotal).toFixed(2)}× (target ≤ 0.8: ${verdict(pyTotal / yoloTotal <= 0.8)})`,
@@ -103,5 +116,18 @@ export function benchWrappers(options: {
   const share = cppPrePost / medianOf(wrapperCpp, 'inference');
   console.log(
     `  C++ pre + post / inference: ${(share * 100).toFixed(1)} % (target ≤ 10 %: ${verdict(share <= 0.1)})`,
+  );
+  const [py, yolo, cc] = [median(cold.python), median(cold.ultralytics), median(cold.cpp)];
+  console.log(
+    `\nEnd to end, one process per photo (start, imports, model load, bus.jpg, predictions printed), median of ${rounds}`,
+  );
+  console.log(
+    `  example.py ${py.toFixed(2)} s   YOLO(onnx).predict script ${yolo.toFixed(2)} s   C++ example ${cc.toFixed(2)} s`,
+  );
+  console.log(
+    `  Python wrapper / Ultralytics: ${(py / yolo).toFixed(2)}× (target ≤ 0.8: ${verdict(py / yolo <= 0.8)})`,
+  );
+  console.log(
+    `  C++ example / Python wrapper: ${(cc / py).toFixed(2)}× (target ≤ 0.5: ${verdict(cc / py <= 0.5)})`,
   );
 }

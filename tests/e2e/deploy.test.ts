@@ -87,6 +87,8 @@ describe('deploy in the browser', () => {
     card = page.getByRole('article', { name: /^Endpoint / });
     await card.waitFor({ timeout: 60_000 });
     expect(await settings.count()).toBe(0);
+    // Named after the model and the export version, not the model's id.
+    expect(await card.getAttribute('aria-label')).toBe('Endpoint detect-v1');
 
     const text = await card.innerText();
     expect(await status()).toBe('active');
@@ -115,16 +117,15 @@ describe('deploy in the browser', () => {
       want.map((p) => Number(p.confidence.toFixed(3))),
     );
     expect(await card.locator('.endpoint-box').count()).toBe(want.length);
-    // The card's usage figures come back from the platform after the request.
+    // Server time and inference are told apart.
+    expect(await card.getByLabel('Endpoint times').innerText()).toMatch(
+      /^round trip [\d.]+ ms · server [\d.]+ ms \(decode to answer\) · of which inference [\d.]+ ms$/,
+    );
+    // The usage figures follow the platform's count live, without Refresh: the page's request and the one sent
+    // from outside the app above.
     await expect
-      .poll(
-        async () => {
-          await card.getByRole('button', { name: 'Refresh' }).click();
-          return card.getByLabel('Usage').innerText();
-        },
-        { timeout: 15_000 },
-      )
-      .toMatch(/^(1 request|2 requests) · [\d.]+ ms average inference/);
+      .poll(() => card.getByLabel('Usage').innerText(), { timeout: 15_000 })
+      .toMatch(/^2 requests · [\d.]+ ms average server time \(decode to answer\)/);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   });
 
@@ -179,6 +180,19 @@ describe('deploy in the browser', () => {
     expect(text).not.toContain(newKey);
     expect(text).toContain(newKey.slice(0, 13));
     await card.getByLabel('API key').fill(newKey);
+    await card.getByLabel('Test image').setInputFiles(IMAGE);
+    await card.getByRole('table', { name: 'Endpoint predictions' }).waitFor({ timeout: 30_000 });
+  });
+
+  it('checks a new token when it is saved, and says so in the app’s words', async () => {
+    await page.getByRole('region', { name: 'Deploy' }).getByRole('button', { name: 'Change' }).click();
+    const settings = page.getByRole('form', { name: 'Platform settings' });
+    await settings.getByLabel('Account token').fill('epk_acct_not-the-token');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    const alert = settings.getByRole('alert').filter({ hasText: 'ACCOUNT_TOKEN_INVALID' });
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.innerText()).not.toContain('--token');
+    await settings.getByRole('button', { name: 'Cancel' }).click();
     await card.getByLabel('Test image').setInputFiles(IMAGE);
     await card.getByRole('table', { name: 'Endpoint predictions' }).waitFor({ timeout: 30_000 });
   });

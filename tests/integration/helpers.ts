@@ -116,12 +116,19 @@ export interface JobRow {
   log: string;
 }
 
-/** The export jobs as the database holds them (read-only; WAL lets us read while the CLI writes). */
+/**
+ * The export jobs as the database holds them (read-only; WAL lets us read while the CLI writes). None while the CLI
+ * is still creating the database (the file exists before its migrations have made the table).
+ */
 export function jobRows(home: string): JobRow[] {
   const file = path.join(home, 'edgepack.db');
   if (!fs.existsSync(file)) return [];
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
+    const made = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'export_jobs'")
+      .get();
+    if (!made) return [];
     return db.prepare('SELECT * FROM export_jobs ORDER BY created_at').all() as JobRow[];
   } finally {
     db.close();
@@ -194,4 +201,12 @@ export function tmpfsAvailable(scratch: string): boolean {
     { encoding: 'utf8' },
   );
   return r.status === 0;
+}
+
+/** A labelled val set of the detect model's own kind of scenes, unseen in training (generate.py make_val_set). */
+export function makeValSet(root: string): string {
+  const code = `import sys; sys.path.insert(0, 'tests/fixtures'); from pathlib import Path; from generate import make_val_set; print(make_val_set('detect', Path(sys.argv[1])))`;
+  const r = spawnSync(toolchainPython(), ['-c', code, root], { cwd: repo, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout.trim();
 }

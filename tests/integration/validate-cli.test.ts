@@ -4,27 +4,18 @@
  * class names that differ, a different number of classes) and a cancelled validation that keeps its figures.
  * The trainer's figures are held to `YOLO(file).val` itself in trainers/tests/test_accuracy.py.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportValidation } from '../../electron/contract';
-import { cli, fixture, freshHome, removeHomes, repo, startCli, toolchainPython, waitFor } from './helpers';
+import { cli, fixture, freshHome, makeValSet, removeHomes, startCli, waitFor } from './helpers';
 
 let home: string;
 let sets: string;
 let data: string;
 let exportId: string;
 let exported: ExportValidation;
-
-/** The detect model's own kind of scenes, unseen in training (tests/fixtures/generate.py make_val_set). */
-function makeValSet(root: string): string {
-  const code = `import sys; sys.path.insert(0, 'tests/fixtures'); from pathlib import Path; from generate import make_val_set; print(make_val_set('detect', Path(sys.argv[1])))`;
-  const r = spawnSync(toolchainPython(), ['-c', code, root], { cwd: repo, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return r.stdout.trim();
-}
 
 /** The same set under other class names (as many), or with fewer classes. */
 function renamed(names: string[]): string {

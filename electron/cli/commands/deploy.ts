@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Deployment, DeploymentWithKey } from '../../contract';
+import { OVERRIDE_HELP } from '../accuracy-gate';
 import { findExport, withCore, type CommandContext } from '../context';
 import { listByDefault } from './meta';
 
@@ -7,6 +8,7 @@ interface DeployOptions {
   endpoint?: string;
   token?: string;
   name?: string;
+  overrideAccuracy?: boolean;
 }
 
 /** `edgepack deploy <export-id>` and `edgepack deployments list|show|deactivate|reactivate|regenerate-key|delete`. */
@@ -23,6 +25,7 @@ export function registerDeploy(
     .option('--endpoint <url>', 'platform URL, e.g. http://127.0.0.1:8080 (remembered)')
     .option('--token <token>', 'platform account token epk_acct_… (remembered in the data folder, 0600)')
     .option('--name <name>', 'deployment name')
+    .option('--override-accuracy', OVERRIDE_HELP)
     .option('--json', 'print one JSON document')
     .action(async (exportId: string, opts: DeployOptions) => {
       const { out } = ctx();
@@ -34,6 +37,7 @@ export function registerDeploy(
             ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
             ...(opts.token ? { token: opts.token } : {}),
             ...(opts.name ? { name: opts.name } : {}),
+            ...(opts.overrideAccuracy ? { overrideAccuracy: 'cli' as const } : {}),
           });
           out.result(keyedJson(created), () => keyedText(created));
           return 0;
@@ -132,7 +136,7 @@ function details(d: Deployment): string {
     `Key        ${d.keyPrefix ?? '—'}`,
     `Export     ${d.exportId ?? '—'}`,
     `Limit      ${d.rateLimitPerMinute ?? '—'} requests/min (${d.tier ?? '—'})`,
-    `Usage      ${d.usage.requestCount} request${d.usage.requestCount === 1 ? '' : 's'}${avg !== null ? `, ${avg} ms average inference` : ''}, last ${d.usage.lastRequestAt ?? 'never'}`,
+    `Usage      ${d.usage.requestCount} request${d.usage.requestCount === 1 ? '' : 's'}${avg !== null ? `, ${avg} ms average server time (decode to answer)` : ''}, last ${d.usage.lastRequestAt ?? 'never'}`,
     ...(d.error ? [`Error      ${d.error}`] : []),
     'History',
     ...d.history.map(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { gateText } from '../accuracy-gate';
 import { planAndConfirm, withRemovalOptions, type RemovalFlags } from '../confirm-removal';
 import { findExport, findModel, withCore, type CommandContext } from '../context';
 import { exportsTable, jobDetails } from '../format';
@@ -44,8 +45,12 @@ export function registerExports(
         const job = await findExport(core, id);
         const { path: metadataPath } = await core.handle('exports:metadata', { id: job.id });
         const log = opts.log ? await core.handle('exports:log', { id: job.id }) : undefined;
-        out.result({ ...job, metadataPath, ...(log ? { log } : {}) }, () =>
-          [jobDetails(job, metadataPath), ...(log ? ['', ...log] : [])].join('\n'),
+        const accuracyGate = await core.handle('exports:accuracyGate', { id: job.id });
+        const failed = gateText(accuracyGate);
+        out.result({ ...job, metadataPath, accuracyGate, ...(log ? { log } : {}) }, () =>
+          [jobDetails(job, metadataPath), ...(failed ? [failed] : []), ...(log ? ['', ...log] : [])].join(
+            '\n',
+          ),
         );
         return 0;
       }),

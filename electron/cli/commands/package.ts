@@ -3,10 +3,12 @@ import {
   NEEDS_FORMAT_CODES,
   packageTargetSchema,
   type ExportJob,
+  type OverrideVia,
   type PackageBuilt,
   type PackageTarget,
 } from '../../contract';
 import { AppError, formatBytes, type LocalCore } from '../../core';
+import { OVERRIDE_HELP } from '../accuracy-gate';
 import { checkOutputFolder, findExport, withCore, type CommandContext } from '../context';
 import { ProgressView } from '../progress';
 
@@ -15,6 +17,7 @@ type TargetChoice = PackageTarget | 'all';
 interface PackageOptions {
   target: TargetChoice;
   out?: string;
+  overrideAccuracy?: boolean;
 }
 
 /** What `--target all` answers: every package the export could make, and each target it could not, with why. */
@@ -39,6 +42,7 @@ export function registerPackage(
         .default('bundle'),
     )
     .option('--out <dir>', "write it here (made when missing; default: Edgepack's data folder)")
+    .option('--override-accuracy', OVERRIDE_HELP)
     .option('--json', 'print one JSON document')
     .action(async (id: string, opts: PackageOptions) => {
       const { out } = ctx();
@@ -46,15 +50,32 @@ export function registerPackage(
     });
 }
 
-function buildOne(core: LocalCore, job: ExportJob, target: PackageTarget, outDir?: string) {
+function buildOne(
+  core: LocalCore,
+  job: ExportJob,
+  target: PackageTarget,
+  outDir?: string,
+  override?: OverrideVia,
+) {
   return outDir
-    ? core.local.buildPackage(job.id, target, outDir)
-    : core.handle('packages:create', { exportId: job.id, target });
+    ? core.local.buildPackage(job.id, target, outDir, override)
+    : core.handle('packages:create', {
+        exportId: job.id,
+        target,
+        ...(override ? { overrideAccuracy: override } : {}),
+      });
 }
 
-async function buildAll(core: LocalCore, job: ExportJob, outDir?: string): Promise<PackagedAll> {
+async function buildAll(
+  core: LocalCore,
+  job: ExportJob,
+  outDir?: string,
+  override?: OverrideVia,
+): Promise<PackagedAll> {
   const targets = await core.handle('packages:targets', {});
-  const settled = await Promise.allSettled(targets.map((t) => buildOne(core, job, t.target, outDir)));
+  const settled = await Promise.allSettled(
+    targets.map((t) => buildOne(core, job, t.target, outDir, override)),
+  );
   const result: PackagedAll = { built: [], skipped: [] };
   settled.forEach((s, i) => {
     if (s.status === 'fulfilled') return void result.built.push(s.value);
@@ -96,6 +117,7 @@ async function runPackage(
   const off = core.on('packages:progress', (p) => {
     if (p.exportId === job.id) view.update(`${p.target} ${p.stage}`, p.fraction);
   });
+  const override: OverrideVia | undefined = opts.overrideAccuracy ? 'cli' : undefined;
   let result: PackageBuilt | PackagedAll;
   try {
     result =

@@ -151,7 +151,7 @@ function resultText(r: PreviewResult): string {
   const t = r.timings;
   const timing = r.reused
     ? `postprocess ${t.postprocess.toFixed(1)} ms`
-    : `decode ${t.decode.toFixed(1)} · preprocess ${t.preprocess.toFixed(1)} · inference ${t.inference.toFixed(1)} · postprocess ${t.postprocess.toFixed(1)} ms${t.load >= 1 ? ` (+ model load ${t.load.toFixed(0)} ms)` : ''}`;
+    : `decode ${t.decode.toFixed(1)} · preprocess ${t.preprocess.toFixed(1)} · inference ${t.inference.toFixed(1)} · postprocess ${t.postprocess.toFixed(1)} ms${t.load >= 1 ? ` (+ session creation ${t.load.toFixed(0)} ms)` : ''}`;
   const head = `\n${r.image.name}  ${r.image.width}×${r.image.height}  ${
     r.task === 'classify'
       ? `top ${r.predictions.length}`

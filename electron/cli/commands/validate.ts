@@ -1,8 +1,15 @@
 import type { Command } from 'commander';
 import readline from 'node:readline/promises';
-import { mainFigure, type AccuracyFigures, type AccuracyRow, type ExportValidation } from '../../contract';
+import {
+  mainFigure,
+  type AccuracyGate,
+  type AccuracyFigures,
+  type AccuracyRow,
+  type ExportValidation,
+} from '../../contract';
 import { toAppError, type LocalCore } from '../../core';
 import { findExport, withCore, type CommandContext } from '../context';
+import { gateText, parseMaxDrop } from '../accuracy-gate';
 import { table } from '../format';
 import { ProgressView } from '../progress';
 
@@ -10,6 +17,7 @@ interface ValidateOptions {
   data: string;
   acceptNames?: boolean;
   formats?: string;
+  maxDrop?: string;
 }
 
 export const DATA_HELP =
@@ -17,10 +25,11 @@ export const DATA_HELP =
 export const ACCEPT_NAMES_HELP =
   "the dataset's class names differ from the model's but name the same classes in the same order";
 
-/** completed 0, partial (cancelled, figures kept) 130, a format that could not be validated 3. */
-export function validationExitCode(v: ExportValidation): number {
+/** completed 0, partial (cancelled, figures kept) 130, a format that could not be validated 3, failed on accuracy 4. */
+export function validationExitCode(v: ExportValidation, gate: AccuracyGate): number {
   if (v.status === 'partial') return 130;
-  return v.rows.some((r) => r.error) ? 3 : 0;
+  if (v.rows.some((r) => r.error)) return 3;
+  return gate.failures.some((f) => !f.override) ? 4 : 0;
 }
 
 export function registerValidate(
@@ -39,6 +48,10 @@ export function registerValidate(
       '--formats <ids>',
       'only these, comma-separated: format ids, and pytorch for the checkpoint (default: all of them)',
     )
+    .option(
+      '--max-drop <points>',
+      'fail a format whose mAP (top-1 for classify) drops more than this many points below the PyTorch original; kept for later runs (off: no threshold)',
+    )
     .option('--json', 'print one JSON document')
     .action(async (id: string, opts: ValidateOptions) => {
       const { out } = ctx();
@@ -53,6 +66,9 @@ async function runValidate(
   out: CommandContext['out'],
 ): Promise<number> {
   const job = await findExport(core, id);
+  if (opts.maxDrop !== undefined) {
+    await core.handle('settings:setAccuracyThreshold', { maxDropPoints: parseMaxDrop(opts.maxDrop) });
+  }
   out.note(`Validating export v${job.version} (${job.id}) on ${opts.data}`);
   const view = new ProgressView();
   const offProgress = core.on('exports:validationProgress', (p) => {
@@ -86,8 +102,11 @@ async function runValidate(
     offProgress();
     view.done();
   }
-  out.result(validation, () => accuracyText(validation));
-  return validationExitCode(validation);
+  const gate = await core.handle('exports:accuracyGate', { id: job.id });
+  out.result({ ...validation, gate }, () =>
+    [accuracyText(validation), gateText(gate)].filter(Boolean).join('\n'),
+  );
+  return validationExitCode(validation, gate);
 }
 
 /**

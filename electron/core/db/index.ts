@@ -21,3 +21,4 @@ export {
 } from './deployments-repo';
 export { PackagesRepo } from './packages-repo';
 export { ValidationsRepo, accuracyRows } from './validations-repo';
+export { AccuracyGateRepo, type AccuracyOverride } from './accuracy-gate-repo';

@@ -11,8 +11,9 @@ import type {
   ExportJob,
 } from '../../contract';
 import { metadataForFormat } from '../../../native-runtimes/typescript/metadata';
-import type { DeploymentTarget, DeploymentsRepo } from '../db';
+import type { DeploymentTarget, DeploymentsRepo, ModelsRepo } from '../db';
 import { AppError } from '../errors';
+import type { AccuracyGateService } from '../exports/accuracy-gate';
 import type { ExportsService } from '../exports/service';
 import {
   PlatformClient,
@@ -21,7 +22,7 @@ import {
   type PlatformKeyed,
 } from './platform-client';
 import type { SecretStore } from './secret-store';
-import { curlCommand, toDeployment } from './views';
+import { curlCommand, endpointName, toDeployment } from './views';
 
 const URL_SECRET = 'platform.url';
 const TOKEN_SECRET = 'platform.token';
@@ -40,8 +41,10 @@ const IMAGE_TYPES: Record<string, string> = {
 
 interface Deps {
   repo: DeploymentsRepo;
+  models: ModelsRepo;
   exports: ExportsService;
   secrets: SecretStore;
+  accuracyGate: AccuracyGateService;
 }
 
 /**
@@ -60,8 +63,15 @@ export class DeployService {
     };
   }
 
+  /**
+   * Stores the platform URL and token once the platform has accepted them (a token it refuses, or a platform that
+   * does not answer, is said now, not at the next Deploy); nothing is stored when the check fails.
+   */
   async configure(request: DeploySettingsRequest): Promise<DeploySettings> {
-    await this.deps.secrets.set(URL_SECRET, request.endpoint.replace(/\/+$/, ''));
+    const endpoint = request.endpoint.replace(/\/+$/, '');
+    const token = request.token ?? (await this.deps.secrets.get(TOKEN_SECRET));
+    if (token) await new PlatformClient(endpoint, token).list();
+    await this.deps.secrets.set(URL_SECRET, endpoint);
     if (request.token) await this.deps.secrets.set(TOKEN_SECRET, request.token);
     return this.settings();
   }
@@ -69,9 +79,11 @@ export class DeployService {
   async create(request: DeployCreateRequest): Promise<DeploymentWithKey> {
     const job = this.deps.exports.get(request.exportId);
     const { model, metadata } = this.packageOf(job);
+    this.deps.accuracyGate.assertShippable(job, ['onnx'], 'deploy', request.overrideAccuracy);
     if (request.endpoint) await this.configure({ endpoint: request.endpoint, token: request.token });
     const client = await this.client(request.endpoint, request.token);
-    const name = request.name ?? `model-${job.modelId.slice(0, 8)}-v${job.version}`;
+    const modelName = this.deps.models.get(job.modelId)?.name;
+    const name = request.name ?? endpointName(modelName ?? `model-${job.modelId.slice(0, 8)}`, job.version);
     const keyed = await client.createDeployment(fs.readFileSync(model), metadata, name);
     const d = keyed.deployment;
     this.deps.repo.create({

@@ -1,9 +1,16 @@
-import type { Deployment } from '../../contract';
+import { DEPLOYMENT_NAME_MAX, type Deployment } from '../../contract';
 import type { DeploymentEvent, DeploymentTarget } from '../db';
 
 /** A curl command for one photo; `$EDGEPACK_KEY` stands in for the key wherever it is not shown. */
 export function curlCommand(endpointUrl: string, apiKey = '$EDGEPACK_KEY'): string {
   return `curl -X POST "${endpointUrl}?confidence_threshold=0.5" -H "Authorization: Bearer ${apiKey}" -H "Content-Type: image/jpeg" --data-binary @photo.jpg`;
+}
+
+/** An endpoint named after its model and export version: "pets.pt", v3 → "pets-v3". */
+export function endpointName(modelName: string, version: number): string {
+  const stem = modelName.replace(/\.(pt|pth|onnx)$/i, '').trim() || 'model';
+  const suffix = `-v${version}`;
+  return stem.slice(0, DEPLOYMENT_NAME_MAX - suffix.length) + suffix;
 }
 
 export function toDeployment(t: DeploymentTarget, history: DeploymentEvent[]): Deployment {

@@ -8,16 +8,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type {
   ExportJob,
+  OverrideVia,
   PackageBuilt,
-  PackageRecord,
   PackageListed,
   PackageProgress,
+  PackageRecord,
   PackageTarget,
   PackageTargetInfo,
 } from '../../contract';
 import type { ModelsRepo, PackagesRepo } from '../db';
 import { AppError, diskFull, isDiskFull } from '../errors';
 import type { EventHub } from '../events';
+import type { AccuracyGateService } from '../exports/accuracy-gate';
 import type { ExportsService } from '../exports/service';
 import type { DataPaths } from '../paths';
 import { EDGEPACK_VERSION } from '../version';
@@ -34,6 +36,7 @@ export interface PackagesDeps {
   events: EventHub;
   /** native-runtimes/ (in the repository; in the packaged app, under its resources). */
   runtimesDir: string;
+  accuracyGate: AccuracyGateService;
 }
 
 const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'EISDIR']);
@@ -106,7 +109,12 @@ export class PackagesService {
   }
 
   /** Builds a package of a completed export into `outDir` (default: the data folder's packages/<model>/v<N>/). */
-  async build(exportId: string, target: PackageTarget, outDir?: string): Promise<PackageBuilt> {
+  async build(
+    exportId: string,
+    target: PackageTarget,
+    outDir?: string,
+    overrideAccuracy?: OverrideVia,
+  ): Promise<PackageBuilt> {
     const job = this.deps.exports.get(exportId);
     const key = `${job.id}/${target}`;
     if (this.building.has(key)) {
@@ -118,13 +126,18 @@ export class PackagesService {
     }
     this.building.add(key);
     try {
-      return await this.buildOnce(job.id, target, outDir);
+      return await this.buildOnce(job.id, target, outDir, overrideAccuracy);
     } finally {
       this.building.delete(key);
     }
   }
 
-  private async buildOnce(exportId: string, target: PackageTarget, outDir?: string): Promise<PackageBuilt> {
+  private async buildOnce(
+    exportId: string,
+    target: PackageTarget,
+    outDir?: string,
+    overrideAccuracy?: OverrideVia,
+  ): Promise<PackageBuilt> {
     const { exports, models, paths } = this.deps;
     const job = exports.get(exportId);
     const modelName = models.get(job.modelId)?.name ?? job.modelId;
@@ -139,7 +152,7 @@ export class PackagesService {
       }
     };
     try {
-      const built = await this.write(job, modelName, target, dir, file);
+      const built = await this.write(job, modelName, target, dir, file, overrideAccuracy);
       if (!stillThere()) throw exportGone(job, target);
       return built;
     } catch (error) {
@@ -156,6 +169,7 @@ export class PackagesService {
     target: PackageTarget,
     dir: string,
     file: string,
+    overrideAccuracy?: OverrideVia,
   ): Promise<PackageBuilt> {
     const { exports, events, repo } = this.deps;
     const progress = (stage: PackageProgress['stage'], fraction: number) =>
@@ -165,6 +179,7 @@ export class PackagesService {
       { job, modelName, metadataPath: exports.metadataPath(job.id) },
       this.deps.runtimesDir,
     );
+    this.deps.accuracyGate.assertShippable(job, plan.formats, 'package', overrideAccuracy);
     let reported = 0;
     const written = await (async () => {
       try {

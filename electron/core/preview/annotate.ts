@@ -6,6 +6,7 @@ import {
   COCO_SKELETON,
   isDetection,
   paletteColor,
+  placeLabels,
   rasterizeMask,
   type Detection,
   type Keypoint,
@@ -72,20 +73,27 @@ function overlaySvg(result: PreviewResult, width: number, height: number, scale:
   const line = Math.max(2, Math.round(Math.max(width, height) / 400));
   const font = Math.max(12, Math.round(Math.max(width, height) / 60));
   const parts: string[] = [];
-  for (const p of result.predictions) {
-    if (!isDetection(p)) continue;
+  const detections = result.predictions.filter(isDetection);
+  const boxes = detections.map((p) => p.bbox.map((v) => v * scale) as [number, number, number, number]);
+  const texts = detections.map((p) => `${p.class} ${p.confidence.toFixed(2)}`);
+  // DejaVu Sans averages about 0.6 em per character.
+  const sizes = texts.map((t) => ({ width: Math.round(t.length * font * 0.6 + 8), height: font + 6 }));
+  const labels = placeLabels(boxes, sizes, width, height);
+  detections.forEach((p, i) => {
     const color = paletteColor(p.class_id);
-    const [x1, y1, x2, y2] = p.bbox.map((v) => v * scale) as [number, number, number, number];
-    const label = escapeXml(`${p.class} ${p.confidence.toFixed(2)}`);
-    const labelWidth = Math.round(label.length * font * 0.6 + 8);
-    const labelY = y1 - font - 6 >= 0 ? y1 - font - 6 : y1;
+    const [x1, y1, x2, y2] = boxes[i]!;
     parts.push(
       `<rect x="${x1}" y="${y1}" width="${x2 - x1}" height="${y2 - y1}" fill="none" stroke="${color}" stroke-width="${line}"/>`,
-      `<rect x="${x1}" y="${labelY}" width="${labelWidth}" height="${font + 6}" fill="${color}"/>`,
-      `<text x="${x1 + 4}" y="${labelY + font}" font-family="DejaVu Sans, sans-serif" font-size="${font}" fill="${textColor(color)}">${label}</text>`,
     );
     if (p.keypoints) parts.push(...keypointsSvg(p.keypoints, scale, line, color));
-  }
+  });
+  labels.forEach((rect, i) => {
+    const color = paletteColor(detections[i]!.class_id);
+    parts.push(
+      `<rect x="${rect.x}" y="${rect.y}" width="${rect.width}" height="${rect.height}" fill="${color}"/>`,
+      `<text x="${rect.x + 4}" y="${rect.y + font}" font-family="DejaVu Sans, sans-serif" font-size="${font}" fill="${textColor(color)}">${escapeXml(texts[i]!)}</text>`,
+    );
+  });
   const classes = result.task === 'classify' ? result.predictions : [];
   classes.forEach((c, i) => {
     const text = escapeXml(`${c.class} ${c.confidence.toFixed(3)}`);

@@ -38,6 +38,8 @@ describe('bad images', () => {
     const notes = work.write('notes.jpg', 'meeting notes, not a photo');
     const error = await failure(preview.service.predict(model, notes, {}));
     expect(error.code).toBe('NOT_AN_IMAGE');
+    // The desktop reads files: the hosted API's advice on sending bytes does not apply here.
+    expect(error.hint).toBe('Use a JPEG, PNG or WebP photo.');
   });
 
   it('reports a truncated JPEG as corrupt, and still runs the next image', async () => {

@@ -61,6 +61,41 @@ describe('preview engine', () => {
     expect(result.timings.total).toBeGreaterThanOrEqual(result.timings.inference);
   });
 
+  it('names every millisecond: session creation is its own stage, and the stages add up to the total', async () => {
+    const first = await preview.service.predict(model, square, {});
+    const t = first.timings;
+    expect(t.load, 'the first image creates the onnxruntime session').toBeGreaterThan(0);
+    const named = t.open + t.load + t.decode + t.preprocess + t.inference + t.postprocess + t.other;
+    expect(named).toBeCloseTo(t.total, 6);
+    // What no stage names stays small: anything large belongs in a stage of its own.
+    expect(t.other).toBeLessThan(Math.max(5, t.total * 0.1));
+    const second = await preview.service.predict(model, work.write('other.png', await solidPng(64, 64)), {});
+    expect(second.timings.load, 'the session is created once').toBeLessThan(1);
+    // Two calls on one image at once (the folder run and the shown image) share a run; each adds up.
+    const third = work.write('third.png', await solidPng(96, 96));
+    for (const r of await Promise.all([1, 2].map(() => preview.service.predict(model, third, {})))) {
+      const s = r.timings;
+      expect(s.open + s.load + s.decode + s.preprocess + s.inference + s.postprocess + s.other).toBeCloseTo(
+        s.total,
+        6,
+      );
+    }
+  });
+
+  it('keeps the first run’s stage times when the outputs are reused (going back to an image)', async () => {
+    const first = await preview.service.predict(model, square, {});
+    const again = await preview.service.predict(model, square, {});
+    expect(again.reused).toBe(true);
+    expect(again.timings.decode).toBe(0);
+    expect(again.firstRun).toMatchObject({
+      decode: first.timings.decode,
+      preprocess: first.timings.preprocess,
+      inference: first.timings.inference,
+      load: first.timings.load,
+    });
+    expect(first.firstRun).toBeNull();
+  });
+
   it('undoes the letterbox padding of a wide image', async () => {
     const wide = work.write('wide.png', await solidPng(200, 100));
     const result = await preview.service.predict(model, wide, {});

@@ -4,7 +4,7 @@ import { decodeImageBounded } from '../../../native-runtimes/typescript/decode-b
 import { inputTensor, outputTensor, type WireTensor } from '../../../native-runtimes/typescript/io-tensors';
 import { postprocess, type RawOutputs } from '../../../native-runtimes/typescript/postprocess';
 import { prepareInput } from '../../../native-runtimes/typescript/preprocess';
-import type { PreviewNotice, PreviewOptions, PreviewResult } from '../../contract';
+import type { PreviewNotice, PreviewOptions, PreviewResult, PreviewTimings } from '../../contract';
 import { AppError } from '../errors';
 import type { ModelAnswers } from './answers-repo';
 import { InferenceWorker, type SessionOptions } from './inference-worker';
@@ -24,7 +24,13 @@ export interface PreviewEngineOptions {
 interface CachedRun extends RawOutputs {
   format: string;
   notices: PreviewNotice[];
+  /** The stages as measured when these outputs were computed, and when that began (performance.now()). */
+  stages: ComputedStages;
+  startedAt: number;
 }
+
+/** The stages that make the raw outputs: what a reused run did not repeat. */
+type ComputedStages = Pick<PreviewTimings, 'decode' | 'preprocess' | 'load' | 'inference'>;
 
 /** An image read, decoded and laid out as the model's input, waiting for its turn on the worker. */
 interface PreparedImage {
@@ -100,26 +106,37 @@ export class PreviewEngine {
   ): Promise<PreviewResult> {
     const started = performance.now();
     const model = await this.open(modelPath);
+    const openMs = performance.now() - started;
     const ready = model.ready;
     if (!ready) throw needsFacts(model);
     const image = path.resolve(imagePath);
     const key = `${model.key}::${imageKey(image)}`;
     let cached = this.outputs.get(key);
     const reused = cached !== undefined;
-    const timings = { load: 0, decode: 0, preprocess: 0, inference: 0, postprocess: 0, total: 0 };
+    const timings: PreviewTimings = { ...NO_TIME, open: openMs };
+    let since = started;
     if (!cached) {
       let pending = this.inFlight.get(key);
+      const joined = pending !== undefined;
       if (!pending) {
-        pending = this.infer(model, image, timings, next).finally(() => this.inFlight.delete(key));
+        pending = this.infer(model, image, next).finally(() => this.inFlight.delete(key));
         this.inFlight.set(key, pending);
       }
       cached = await pending;
+      Object.assign(timings, cached.stages);
+      if (joined) {
+        // Another call's run (the folder run and the shown image ask at once): this call's own time is only what
+        // came before that run began, and the total counts from whichever started first.
+        timings.open = Math.max(0, Math.min(openMs, cached.startedAt - started));
+        since = Math.min(started, cached.startedAt);
+      }
       if (keepOutputs) this.outputs.set(key, cached);
     }
     const postStarted = performance.now();
     const result = postprocess(ready, cached, options);
     timings.postprocess = performance.now() - postStarted;
-    timings.total = performance.now() - started;
+    timings.total = performance.now() - since;
+    timings.other = Math.max(0, timings.total - stagesSum(timings));
     return {
       model: model.path,
       image: {
@@ -134,6 +151,7 @@ export class PreviewEngine {
       mapping: result.mapping,
       timings,
       reused,
+      firstRun: reused ? { ...timings, ...cached.stages } : null,
       options: result.options,
       notices: cached.notices,
     };
@@ -159,16 +177,16 @@ export class PreviewEngine {
     this.outputs.clear();
   }
 
-  private async infer(
-    model: OpenedModel,
-    image: string,
-    timings: { load: number; decode: number; preprocess: number; inference: number },
-    next?: string,
-  ): Promise<CachedRun> {
+  private async infer(model: OpenedModel, image: string, next?: string): Promise<CachedRun> {
     const ready = model.ready!;
+    const startedAt = performance.now();
     const input = await this.takePrepared(model, image);
-    timings.decode = input.decodeMs;
-    timings.preprocess = input.preprocessMs;
+    const stages: ComputedStages = {
+      decode: input.decodeMs,
+      preprocess: input.preprocessMs,
+      load: 0,
+      inference: 0,
+    };
     if (next) {
       // Decoding overlaps the inference below; a failure there is reported when that image's turn comes.
       const ahead = this.prepare(model, path.resolve(next));
@@ -178,7 +196,7 @@ export class PreviewEngine {
     const { outputs, loadMs } = await this.sessions.run(model.key, model.path, {
       [model.inputName]: input.feed,
     });
-    timings.load = loadMs;
+    stages.load = loadMs;
     const tensors = ready.outputNames.map((name) => {
       const tensor = outputs[name];
       if (!tensor)
@@ -189,8 +207,10 @@ export class PreviewEngine {
         );
       return outputTensor(name, tensor);
     });
-    timings.inference = performance.now() - at - loadMs;
+    stages.inference = performance.now() - at - loadMs;
     return {
+      stages,
+      startedAt,
       tensors,
       transform: input.transform,
       sourceWidth: input.sourceWidth,
@@ -236,6 +256,22 @@ export class PreviewEngine {
       preprocessMs: performance.now() - at,
     };
   }
+}
+
+const NO_TIME: PreviewTimings = {
+  open: 0,
+  load: 0,
+  decode: 0,
+  preprocess: 0,
+  inference: 0,
+  postprocess: 0,
+  other: 0,
+  total: 0,
+};
+
+/** Every named stage (what `other` is the rest of). */
+function stagesSum(t: PreviewTimings): number {
+  return t.open + t.load + t.decode + t.preprocess + t.inference + t.postprocess;
 }
 
 function imageKey(image: string): string {

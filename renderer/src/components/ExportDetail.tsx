@@ -9,6 +9,7 @@ import {
   stripAnsi,
 } from '../lib/format';
 import { formatRuntime } from '../lib/formats';
+import { boxMatchFigure, rawDiffChecked, toleranceNote, type ParityExtras } from '../lib/parity-words';
 import { useApp } from '../store/context';
 import { PackagesSection } from './PackagesSection';
 import { AccuracyPanel } from './accuracy/AccuracyPanel';
@@ -43,13 +44,6 @@ function Figure({
   );
 }
 
-interface ParityExtras {
-  boxes_reference?: number;
-  boxes_matched?: number;
-  image_names?: string[];
-  tolerance?: { atol?: number; rtol?: number; min_box_match?: number; min_top1?: number };
-}
-
 function imagesSub(names: string[] | undefined): string | undefined {
   if (!names?.length) return undefined;
   const synthetic = names.filter((n) => n.startsWith('synthetic')).length;
@@ -59,45 +53,24 @@ function imagesSub(names: string[] | undefined): string | undefined {
     .join(' + ');
 }
 
-function toleranceNote(parity: NonNullable<FormatResult['parity']>): string | null {
-  const t = (parity as ParityExtras).tolerance;
-  if (!t || parity.passed === undefined) return null;
-  const parts = [t.atol !== undefined && `|diff| ≤ ${t.atol} + ${t.rtol ?? 0}·|ref|`];
-  if (parity.box_match !== undefined && t.min_box_match !== undefined)
-    parts.push(`boxes ≥ ${formatRate(t.min_box_match)}`);
-  if (parity.top1_agreement !== undefined && parity.top1_agreement !== null && t.min_top1 !== undefined) {
-    parts.push(`top-1 ≥ ${formatRate(t.min_top1)}`);
-  }
-  const criteria = parts.filter(Boolean).join(', ');
-  return `${parity.passed ? 'Within tolerance' : 'Outside tolerance'}: ${criteria}.`;
-}
-
 function ParityFigures({ result, name }: { result: FormatResult; name: string }) {
   const matrix = useApp((s) => s.capabilities);
   const runtime = formatRuntime(matrix, result.format);
   const parity = result.parity;
   const extras = (parity ?? {}) as ParityExtras;
   const verdict = parity?.passed === undefined ? undefined : parity.passed ? 'good' : 'bad';
-  const hasBoxes = parity?.box_match !== undefined || extras.boxes_reference !== undefined;
-  const boxValue =
-    parity?.box_match !== undefined && parity.box_match !== null
-      ? formatRate(parity.box_match)
-      : extras.boxes_reference === 0
-        ? 'no boxes'
-        : '—';
-  const boxSub =
-    extras.boxes_reference !== undefined
-      ? extras.boxes_reference === 0
-        ? 'the original found none'
-        : `${extras.boxes_matched ?? 0} of ${extras.boxes_reference} boxes`
-      : undefined;
+  const boxes = parity ? boxMatchFigure(parity) : null;
   const note = parity ? toleranceNote(parity) : null;
   return (
     <>
       <dl className="figures" aria-label={`Parity of ${name}`}>
-        <Figure label="Max abs diff" value={formatDiff(parity?.max_abs)} tone={verdict} />
+        <Figure
+          label="Max abs diff"
+          value={formatDiff(parity?.max_abs)}
+          tone={parity && rawDiffChecked(parity) ? verdict : undefined}
+        />
         <Figure label="Mean abs diff" value={formatDiff(parity?.mean_abs)} />
-        {hasBoxes && <Figure label="Box match" value={boxValue} sub={boxSub} tone={verdict} />}
+        {boxes && <Figure label="Box match" value={boxes.value} sub={boxes.sub} tone={verdict} />}
         {parity?.top1_agreement !== undefined && parity.top1_agreement !== null && (
           <Figure label="Top-1 agreement" value={formatRate(parity.top1_agreement)} tone={verdict} />
         )}

@@ -1,4 +1,5 @@
 import type { AppErrorShape } from '../../../electron/contract';
+import { appHint } from './surface-hints';
 
 /** An error from the core (or a host) as the renderer shows it: code, sentence, what to do. */
 export class AppError extends Error implements AppErrorShape {
@@ -16,10 +17,11 @@ export class AppError extends Error implements AppErrorShape {
 export function toErrorShape(error: unknown): AppErrorShape {
   if (error && typeof error === 'object' && 'message' in error) {
     const e = error as { code?: unknown; message: unknown; hint?: unknown };
+    const code = typeof e.code === 'string' ? e.code : 'UNEXPECTED';
     return {
-      code: typeof e.code === 'string' ? e.code : 'UNEXPECTED',
+      code,
       message: String(e.message),
-      hint: typeof e.hint === 'string' ? e.hint : '',
+      hint: appHint(code, typeof e.hint === 'string' ? e.hint : ''),
     };
   }
   return { code: 'UNEXPECTED', message: String(error), hint: '' };

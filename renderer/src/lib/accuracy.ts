@@ -1,4 +1,5 @@
 import {
+  dropPointsOf,
   mainFigure,
   type AccuracyFigures,
   type ExportJob,
@@ -33,18 +34,16 @@ export function accuracyLabel(figures: AccuracyFigures | null | undefined): stri
  * CPU latency its export measured, and its accuracy against the original's.
  */
 export function comparisonRows(job: ExportJob, validation: ExportValidation): ComparisonRow[] {
-  const reference = mainFigure(validation.rows.find((r) => r.format === 'pytorch')?.figures);
   return validation.rows.map((row) => {
     const result = job.results.find((r) => r.format === row.format);
-    const accuracy = mainFigure(row.figures);
-    const comparable = row.format !== 'pytorch' && accuracy !== null && reference !== null;
+    const drop = dropPointsOf(row, validation.rows);
     return {
       format: row.format,
       precision: row.precision,
       bytes: result?.bytes ?? null,
       latencyMs: result?.latencyMs ?? null,
-      accuracy,
-      dropPoints: comparable ? Math.round((accuracy - reference) * 1000) / 10 : null,
+      accuracy: mainFigure(row.figures),
+      dropPoints: drop === null ? null : 0 - drop,
       partial: row.partial,
       error: row.error,
     };

@@ -17,8 +17,9 @@ function result(predictions: Partial<Detection>[], top: ClassPrediction[] = []):
           ...p,
         })),
     mapping: null,
-    timings: { load: 0, decode: 1, preprocess: 1, inference: 1, postprocess: 1, total: 4 },
+    timings: { open: 0, load: 0, decode: 1, preprocess: 1, inference: 1, postprocess: 1, other: 0, total: 4 },
     reused: false,
+    firstRun: null,
     options: { conf: 0.25, iou: 0.7, maxDet: 300, agnostic: false },
     notices: [],
   };

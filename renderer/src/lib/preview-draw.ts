@@ -2,9 +2,11 @@ import {
   COCO_SKELETON,
   isDetection,
   paletteColor,
+  placeLabels,
   rasterizeMask,
   type Detection,
   type Keypoint,
+  type LabelRect,
   type Mask,
   type PreviewResult,
 } from '../../../electron/contract';
@@ -35,18 +37,24 @@ export function drawResult(
   for (const p of result.predictions) if (isDetection(p) && p.mask) drawMask(ctx, p.mask, p.class_id, scale);
   const line = Math.max(2, Math.round(Math.max(width, height) / 320));
   const font = Math.max(12, Math.round(Math.max(width, height) / 50));
-  result.predictions.forEach((p, index) => {
-    if (!isDetection(p)) return;
-    const color = paletteColor(p.class_id);
-    const [x1, y1, x2, y2] = p.bbox.map((v) => v * scale) as [number, number, number, number];
+  const detections = result.predictions.flatMap((p, index) => (isDetection(p) ? [{ p, index }] : []));
+  const boxes = detections.map(({ p }) => p.bbox.map((v) => v * scale) as [number, number, number, number]);
+  for (const [i, { p, index }] of detections.entries()) {
+    const [x1, y1, x2, y2] = boxes[i]!;
     ctx.lineWidth = options.unmatched?.has(index) ? line + 1 : line;
     ctx.setLineDash(options.unmatched?.has(index) ? [line * 3, line * 2] : []);
-    ctx.strokeStyle = color;
+    ctx.strokeStyle = paletteColor(p.class_id);
     ctx.strokeRect(x1, y1, x2 - x1, y2 - y1);
     ctx.setLineDash([]);
-    label(ctx, `${p.class} ${p.confidence.toFixed(2)}`, x1, y1, font, color);
-    if (p.keypoints) drawKeypoints(ctx, p.keypoints, scale, line, color);
-  });
+    if (p.keypoints) drawKeypoints(ctx, p.keypoints, scale, line, paletteColor(p.class_id));
+  }
+  // Labels last, over every box, where placeLabels keeps them inside the drawing and apart.
+  ctx.font = `${font}px system-ui, sans-serif`;
+  const texts = detections.map(({ p }) => `${p.class} ${p.confidence.toFixed(2)}`);
+  const sizes = texts.map((t) => ({ width: ctx.measureText(t).width + 8, height: font + 6 }));
+  placeLabels(boxes, sizes, width, height).forEach((rect, i) =>
+    label(ctx, texts[i]!, rect, paletteColor(detections[i]!.p.class_id)),
+  );
   const classes = result.task === 'classify' ? result.predictions : [];
   classes.forEach((c, i) => {
     ctx.font = `600 ${font}px system-ui, sans-serif`;
@@ -60,22 +68,12 @@ export function drawResult(
   });
 }
 
-function label(
-  ctx: CanvasRenderingContext2D,
-  text: string,
-  x: number,
-  y: number,
-  font: number,
-  color: string,
-) {
-  ctx.font = `${font}px system-ui, sans-serif`;
-  const width = ctx.measureText(text).width + 8;
-  const top = y - font - 6 >= 0 ? y - font - 6 : y;
+function label(ctx: CanvasRenderingContext2D, text: string, rect: LabelRect, color: string) {
   ctx.fillStyle = color;
-  ctx.fillRect(x, top, width, font + 6);
+  ctx.fillRect(rect.x, rect.y, rect.width, rect.height);
   ctx.fillStyle = textColor(color);
   ctx.textBaseline = 'top';
-  ctx.fillText(text, x + 4, top + 3);
+  ctx.fillText(text, rect.x + 4, rect.y + 3);
   ctx.textBaseline = 'alphabetic';
 }
 

@@ -26,7 +26,8 @@ export interface DeploySlice {
   loadDeployments(): Promise<void>;
   deployExport(exportId: string): Promise<void>;
   cancelDeploySetup(): void;
-  refreshDeployment(id: string): Promise<void>;
+  /** `quiet`: a background refresh (live usage) that does not raise a notice when the platform is briefly away. */
+  refreshDeployment(id: string, how?: { quiet?: boolean }): Promise<void>;
   setDeploymentActive(id: string, active: boolean): Promise<void>;
   regenerateDeploymentKey(id: string): Promise<void>;
   deleteDeployment(id: string): Promise<void>;
@@ -112,11 +113,11 @@ export function createDeploySlice({ set, get, host }: SliceContext): DeploySlice
 
     cancelDeploySetup: () => set({ deploySetupFor: null, deployError: null }),
 
-    async refreshDeployment(id) {
+    async refreshDeployment(id, how) {
       try {
         put(await host.invoke('deploy:get', { id }));
       } catch (error) {
-        fail(error);
+        if (!how?.quiet) fail(error);
       }
     },
 

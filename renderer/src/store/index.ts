@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Host } from '../host';
+import { createAccuracyGateSlice } from './accuracy-gate';
 import { createCalibrationSlice } from './calibration';
 import { createCapabilitiesSlice } from './capabilities';
 import { createDeploySlice } from './deploy';
@@ -31,6 +32,7 @@ export function createAppStore(host: Host): AppStore {
       ...createDeploySlice(context),
       ...createPackagesSlice(context),
       ...createValidationSlice(context),
+      ...createAccuracyGateSlice(context),
     };
   });
 }

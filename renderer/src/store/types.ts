@@ -18,6 +18,7 @@ import type {
   ToolchainStatus,
 } from '../../../electron/contract';
 import type { Host } from '../host';
+import type { AccuracyGateSlice } from './accuracy-gate';
 import type { DeploySlice } from './deploy';
 import type { PackagesSlice } from './packages';
 import type { ValidationSlice } from './validation';
@@ -232,7 +233,8 @@ export type AppState = ModelsSlice &
   PreviewSlice &
   DeploySlice &
   PackagesSlice &
-  ValidationSlice;
+  ValidationSlice &
+  AccuracyGateSlice;
 
 /** What every slice creator receives: zustand's set/get plus the host it talks to. */
 export interface SliceContext {

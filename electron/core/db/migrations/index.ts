@@ -2,6 +2,7 @@ import initial from './0001_initial';
 import previewAnswers from './0002_preview_answers';
 import packages from './0003_packages';
 import exportValidations from './0004_export_validations';
+import accuracyGate from './0005_accuracy_gate';
 
 export interface Migration {
   version: number;
@@ -18,4 +19,5 @@ export const migrations: Migration[] = [
   { version: 2, name: 'preview_answers', sql: previewAnswers },
   { version: 3, name: 'packages', sql: packages },
   { version: 4, name: 'export_validations', sql: exportValidations },
+  { version: 5, name: 'accuracy_gate', sql: accuracyGate },
 ];

@@ -1,18 +1,49 @@
 import { useEffect, useState } from 'react';
 import './accuracy.css';
-import type { ExportJob, ExportValidation } from '../../../../electron/contract';
-import { accuracyLabel, comparisonRows } from '../../lib/accuracy';
+import type {
+  AccuracyFailure,
+  AccuracyGate,
+  ExportJob,
+  ExportValidation,
+} from '../../../../electron/contract';
+import { accuracyLabel, comparisonRows, type ComparisonRow } from '../../lib/accuracy';
 import { formatBytes, formatDate, formatMs, formatRate } from '../../lib/format';
 import { useApp } from '../../store/context';
 import { ErrorDetails } from '../ErrorDetails';
 import { ProgressBar } from '../ProgressBar';
+import { AccuracyChart } from './AccuracyChart';
+import { AccuracyThreshold } from './AccuracyThreshold';
 import { useFormatName } from '../use-format-name';
 
 const NONE: ExportValidation[] = [];
 
-function ComparisonTable({ job, validation }: { job: ExportJob; validation: ExportValidation }) {
-  const formatName = useFormatName();
+/** The table beside the chart: the same rows, failed formats marked in both. */
+function Comparison(props: { job: ExportJob; validation: ExportValidation; gate: AccuracyGate | undefined }) {
+  const { job, validation, gate } = props;
+  const rows = comparisonRows(job, validation);
   const label = accuracyLabel(validation.rows.find((r) => r.figures)?.figures);
+  const failed = (gate?.failures ?? []).filter((f) => !f.override).map((f) => f.format);
+  return (
+    <div className="comparison-view">
+      <ComparisonTable job={job} rows={rows} label={label} gate={gate} />
+      <AccuracyChart rows={rows} failedFormats={failed} accuracyLabel={label} />
+    </div>
+  );
+}
+
+function ComparisonTable({
+  job,
+  rows,
+  label,
+  gate,
+}: {
+  job: ExportJob;
+  rows: ComparisonRow[];
+  label: string;
+  gate: AccuracyGate | undefined;
+}) {
+  const formatName = useFormatName();
+  const override = useApp((s) => s.overrideAccuracy);
   return (
     <table className="table comparison" aria-label="Accuracy per format">
       <thead>
@@ -23,11 +54,12 @@ function ComparisonTable({ job, validation }: { job: ExportJob; validation: Expo
           <th>CPU latency</th>
           <th>{label}</th>
           <th>Drop vs PyTorch</th>
+          <th>Threshold</th>
         </tr>
       </thead>
       <tbody>
-        {comparisonRows(job, validation).map((row) => (
-          <tr key={row.format}>
+        {rows.map((row) => (
+          <tr key={row.format} className={failureOf(gate, row.format) ? 'failed-accuracy' : undefined}>
             <td>{row.format === 'pytorch' ? 'PyTorch (original)' : formatName(row.format)}</td>
             <td>{row.precision.toUpperCase()}</td>
             <td>{formatBytes(row.bytes)}</td>
@@ -37,10 +69,34 @@ function ComparisonTable({ job, validation }: { job: ExportJob; validation: Expo
               {row.partial && ' (partial)'}
             </td>
             <td>{row.dropPoints === null ? '—' : `${row.dropPoints > 0 ? '+' : ''}${row.dropPoints} pts`}</td>
+            <td>
+              <GateCell
+                failure={failureOf(gate, row.format)}
+                onOverride={() => void override(job.id, row.format)}
+              />
+            </td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+const failureOf = (gate: AccuracyGate | undefined, format: string) =>
+  gate?.failures.find((f) => f.format === format);
+
+/** Passed, failed on accuracy (kept out of packages and deploys) with the override button, or overridden. */
+function GateCell({ failure, onOverride }: { failure: AccuracyFailure | undefined; onOverride: () => void }) {
+  if (!failure) return <span className="muted">—</span>;
+  if (failure.override)
+    return <span title={`Overridden ${formatDate(failure.override.at)}`}>failed · shipped anyway</span>;
+  return (
+    <span className="gate-failed">
+      failed on accuracy{' '}
+      <button type="button" className="button-ghost" onClick={onOverride}>
+        Ship anyway
+      </button>
+    </span>
   );
 }
 
@@ -50,12 +106,15 @@ export function AccuracyPanel({ job }: { job: ExportJob }) {
   const progress = useApp((s) => s.validating[job.id]);
   const error = useApp((s) => s.validationErrors[job.id] ?? null);
   const load = useApp((s) => s.loadValidations);
+  const gate = useApp((s) => s.accuracyGates[job.id]);
+  const loadGate = useApp((s) => s.loadAccuracyGate);
   const validate = useApp((s) => s.validateExport);
   const cancel = useApp((s) => s.cancelValidation);
   const pick = useApp((s) => s.pickDatasetFolder);
   const canPick = useApp((s) => s.canPickFolder);
   const [data, setData] = useState('');
   useEffect(() => void load(job.id), [job.id, load]);
+  useEffect(() => void loadGate(job.id), [job.id, runs, loadGate]);
   if (job.status !== 'completed' && job.status !== 'partial') return null;
   const latest = runs[0];
   const confirmable = error?.code === 'CLASS_NAMES_MISMATCH' && error.hint.includes('--accept-names');
@@ -101,7 +160,8 @@ export function AccuracyPanel({ job }: { job: ExportJob }) {
             {latest.dataset} · {latest.images} images · {formatDate(latest.createdAt)}
             {latest.status === 'partial' ? ' · stopped early: partial figures' : ''}
           </p>
-          <ComparisonTable job={job} validation={latest} />
+          <AccuracyThreshold exportId={job.id} />
+          <Comparison job={job} validation={latest} gate={gate} />
         </>
       )}
     </section>

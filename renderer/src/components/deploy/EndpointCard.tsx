@@ -5,6 +5,7 @@ import { useApp } from '../../store/context';
 import { CopyButton } from './CopyButton';
 import { DeactivateDialog } from './DeactivateDialog';
 import { EndpointPlayground } from './EndpointPlayground';
+import { useLiveUsage } from './use-live-usage';
 
 const TONE: Record<string, string> = {
   active: 'success',
@@ -25,6 +26,7 @@ export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
   const [confirmDeactivate, setConfirmDeactivate] = useState(false);
   const curl = apiKey && d.curl ? d.curl.replace('$EDGEPACK_KEY', apiKey) : d.curl;
   const avg = d.usage.averageInferenceTimeMs;
+  useLiveUsage(d.id, d.status === 'active');
 
   return (
     <article className="card endpoint-card" aria-label={`Endpoint ${d.name}`}>
@@ -94,7 +96,7 @@ export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
         <dt>Usage</dt>
         <dd aria-label="Usage">
           {d.usage.requestCount} {d.usage.requestCount === 1 ? 'request' : 'requests'}
-          {avg !== null ? ` · ${avg} ms average inference` : ''} · last{' '}
+          {avg !== null ? ` · ${avg} ms average server time (decode to answer)` : ''} · last{' '}
           {d.usage.lastRequestAt ? formatDate(d.usage.lastRequestAt) : 'never'}
         </dd>
         <dt>Limit</dt>

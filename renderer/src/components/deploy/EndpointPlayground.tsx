@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { isDetection, type Deployment } from '../../../../electron/contract';
 import { useApp } from '../../store/context';
+import { ServerTimes } from './ServerTimes';
 
 const COLOURS = ['#e4572e', '#29335c', '#17bebb', '#f3a712', '#669bbc', '#8338ec'];
 
@@ -18,6 +19,8 @@ export function EndpointPlayground({
   const [confidence, setConfidence] = useState(0.5);
   const key = apiKey ?? pastedKey;
   const result = test?.result ?? null;
+  // A classifier answers classes, not boxes: no Box column of dashes.
+  const boxes = result?.predictions.some(isDetection) ?? false;
 
   return (
     <section className="endpoint-playground" aria-label="Test playground">
@@ -99,16 +102,15 @@ export function EndpointPlayground({
           </div>
           <div>
             <p className="muted small">
-              {result.predictions.length} predictions · HTTP {result.status} · model v{result.modelVersion} ·
-              round trip {result.roundTripMs} ms
-              {result.timing['total_ms'] !== undefined ? ` · server ${result.timing['total_ms']} ms` : ''}
+              {result.predictions.length} {boxes ? 'objects' : 'classes'} · HTTP {result.status} · model v
+              {result.modelVersion} · <ServerTimes result={result} />
             </p>
             <table className="table" aria-label="Endpoint predictions">
               <thead>
                 <tr>
                   <th scope="col">Class</th>
                   <th scope="col">Confidence</th>
-                  <th scope="col">Box (x1, y1, x2, y2)</th>
+                  {boxes && <th scope="col">Box (x1, y1, x2, y2)</th>}
                 </tr>
               </thead>
               <tbody>
@@ -116,7 +118,7 @@ export function EndpointPlayground({
                   <tr key={i}>
                     <td>{p.class}</td>
                     <td>{p.confidence.toFixed(3)}</td>
-                    <td>{isDetection(p) ? p.bbox.map((v) => Math.round(v)).join(', ') : '—'}</td>
+                    {isDetection(p) && <td>{p.bbox.map((v) => Math.round(v)).join(', ')}</td>}
                   </tr>
                 ))}
               </tbody>

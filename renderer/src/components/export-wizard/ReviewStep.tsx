@@ -1,6 +1,7 @@
 import { modelStride, type FormatCapability, type ModelRecord } from '../../../../electron/contract';
 import { PRECISION_LABEL, takesOption, type ExportDraft } from '../../lib/export-plan';
 import { formatImgsz } from '../../lib/format';
+import { finalPredictionsWord } from '../../lib/parity-words';
 import { imgszExported, imgszWarning } from '../../lib/validation';
 import { FactList } from '../FactList';
 
@@ -41,7 +42,7 @@ export function ReviewStep({
   const structural = chosen.filter((f) => !f.runnableHere).map((f) => f.label);
   rows.push([
     'Check',
-    'Compared with the PyTorch model on real images: raw outputs, final boxes, latency' +
+    `Compared with the PyTorch model on real images: raw outputs, ${finalPredictionsWord(model.task)}, latency` +
       (structural.length ? `; ${structural.join(', ')}: structural check only (not runnable here).` : '.'),
   ]);
   return <FactList rows={rows} className="review" />;

@@ -1,4 +1,5 @@
 import { useApp } from '../../store/context';
+import { ClassPicker } from './ClassPicker';
 
 /** One shared empty list: a selector returning a new [] each time would re-render forever. */
 const NO_NAMES: string[] = [];
@@ -9,14 +10,6 @@ export function Thresholds() {
   const setThresholds = useApp((s) => s.setThresholds);
   const names = useApp((s) => s.slots.a.model?.names ?? NO_NAMES);
   const task = useApp((s) => s.slots.a.model?.task);
-  const keep = new Set(thresholds.classes ?? names.map((_, i) => i));
-
-  const toggle = (id: number) => {
-    const next = new Set(keep);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    setThresholds({ classes: next.size === names.length ? null : [...next].sort((a, b) => a - b) });
-  };
 
   return (
     <section className="thresholds" aria-label="Thresholds">
@@ -43,16 +36,11 @@ export function Thresholds() {
         </>
       )}
       {names.length > 0 && (
-        <fieldset className="class-filter">
-          <legend>Classes</legend>
-          {names.slice(0, 80).map((name, id) => (
-            <label key={id} className="chip-toggle">
-              <input type="checkbox" checked={keep.has(id)} onChange={() => toggle(id)} />
-              {name}
-            </label>
-          ))}
-          {names.length > 80 && <span className="muted small">+{names.length - 80} more (all kept)</span>}
-        </fieldset>
+        <ClassPicker
+          names={names}
+          kept={thresholds.classes}
+          onChange={(classes) => setThresholds({ classes })}
+        />
       )}
     </section>
   );

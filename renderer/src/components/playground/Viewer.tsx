@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { isDetection, type PreviewResult } from '../../../../electron/contract';
+import { canvasToPng } from '../../lib/canvas-png';
 import { drawResult, fitScale } from '../../lib/preview-draw';
 import { ErrorDetails } from '../ErrorDetails';
 import { useApp } from '../../store/context';
@@ -69,8 +70,7 @@ export function Viewer({ slot, image, unmatched, maxWidth }: ViewerProps) {
     full.width = Math.round(result.image.width * Math.min(1, scale));
     full.height = Math.round(result.image.height * Math.min(1, scale));
     drawResult(full.getContext('2d')!, img, result, { scale: Math.min(1, scale), unmatched });
-    const blob = await new Promise<Blob | null>((resolve) => full.toBlob(resolve, 'image/png'));
-    if (!blob) return;
+    const blob = canvasToPng(full);
     const link = document.createElement('a');
     link.href = URL.createObjectURL(blob);
     link.download = `${image.name.replace(/\.[^.]+$/, '')}-${slot}-annotated.png`;
