@@ -82,6 +82,11 @@ describe('the accuracy threshold: validate --max-drop, then package and deploy',
     expect(r.json.error.message).toContain('more than the 5 points the threshold allows');
     expect(r.json.error.hint).toContain(`edgepack package ${exportId} --override-accuracy`);
     expect(fs.existsSync(path.join(home, 'packages'))).toBe(false);
+    // --target all is refused the same way (not skipped target by target).
+    const all = cli(home, ['package', exportId, '--target', 'all', '--json']);
+    expect(all.code).toBe(1);
+    expect(all.json.error.code).toBe('ACCURACY_BELOW_THRESHOLD');
+    expect(fs.existsSync(path.join(home, 'packages'))).toBe(false);
   });
 
   it('refuses to deploy it before anything reaches the platform', async () => {
@@ -97,6 +102,11 @@ describe('the accuracy threshold: validate --max-drop, then package and deploy',
     const built = cli(home, ['package', exportId, '--override-accuracy', '--json']);
     expect(built.code, built.stderr).toBe(0);
     expect(built.json.formats).toEqual(['onnx']);
+    // The override reaches every target of --target all; those this ONNX export cannot make are skipped.
+    const all = cli(home, ['package', exportId, '--target', 'all', '--override-accuracy', '--json']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.json.built.map((b: { target: string }) => b.target)).toContain('bundle');
+    expect(all.json.skipped.map((s: { target: string }) => s.target)).toEqual(['ios', 'android']);
     const gate = cli(home, ['exports', 'show', exportId, '--json']).json.accuracyGate;
     expect(gate.failures[0].override).toEqual({ at: expect.any(String), via: 'cli' });
     expect(cli(home, ['exports', 'show', exportId]).stdout).toMatch(/onnx int8: .* overridden .* \(cli\)/);

@@ -122,8 +122,8 @@ async function runPackage(
   try {
     result =
       opts.target === 'all'
-        ? await buildAll(core, job, outDir)
-        : await buildOne(core, job, opts.target, outDir);
+        ? await buildAll(core, job, outDir, override)
+        : await buildOne(core, job, opts.target, outDir, override);
   } finally {
     off();
     view.done();
