@@ -2,7 +2,7 @@
  * The comparison view in the browser: the real renderer in Debian's Chromium over the real core (web harness). An
  * INT8 ONNX export of the fixture detect model, validated on its labelled val set in the export job (through the CLI
  * on the harness's data folder), loses ~26 points of box mAP50-95: the chart shows its point against latency beside
- * the table; a threshold of 5 points marks it failed in both, "Build bundle" is refused naming the drop, and
+ * the table; a threshold of 5 points marks it failed in both, the bundle card's build is refused naming the drop, and
  * "Ship anyway" records the override, after which the bundle is built.
  */
 import { spawnSync } from 'node:child_process';
@@ -91,7 +91,7 @@ describe('the comparison view in the browser', () => {
     await accuracy.screenshot({ path: SCREENSHOT }); // the modal scrolls: the section itself, table and chart
 
     const bundle = detail.getByRole('region', { name: 'Bundle zip' });
-    await bundle.getByRole('button', { name: 'Build bundle' }).click();
+    await bundle.getByRole('button', { name: 'Build Bundle zip' }).click();
     await bundle
       .getByText(/failed on accuracy: onnx \(int8\) is \d+(\.\d)? points below the PyTorch original/)
       .waitFor();
@@ -100,8 +100,10 @@ describe('the comparison view in the browser', () => {
     await onnxRow.getByRole('button', { name: 'Ship anyway' }).click();
     await onnxRow.getByText('failed · shipped anyway').waitFor();
     expect(await point.getAttribute('class')).toBe('point');
-    await bundle.getByRole('button', { name: 'Build bundle' }).click();
-    await bundle.getByRole('listitem', { name: 'Bundle detect-v1-bundle.zip' }).waitFor({ timeout: 120_000 });
+    await bundle.getByRole('button', { name: 'Build Bundle zip' }).click();
+    await bundle
+      .getByRole('listitem', { name: 'Package detect-v1-bundle.zip' })
+      .waitFor({ timeout: 120_000 });
     await accuracy.screenshot({ path: SCREENSHOT.replace('.png', '-overridden.png') });
 
     // Stored in the core: after a reload the threshold and the override are still there.
