@@ -12,6 +12,7 @@ const row = (
   precision,
   bytes: null,
   latencyMs,
+  speedup: null,
   accuracy,
   dropPoints: null,
   partial: false,

@@ -3,7 +3,7 @@ import type { ExportJob, ExportValidation } from '../../../electron/contract';
 import { accuracyLabel, comparisonRows } from './accuracy';
 
 const job = {
-  results: [{ format: 'onnx', bytes: 3_300_000, latencyMs: 4.2 }],
+  results: [{ format: 'onnx', bytes: 3_300_000, latencyMs: 4.2, parity: { reference_latency_ms: 6.3 } }],
 } as unknown as ExportJob;
 
 function validation(rows: Partial<ExportValidation['rows'][number]>[]): ExportValidation {
@@ -21,7 +21,9 @@ describe('the comparison table of an export', () => {
       ]),
     );
     expect(rows[0]).toMatchObject({ format: 'pytorch', accuracy: 0.8715, dropPoints: null, bytes: null });
+    expect(rows[0]).toMatchObject({ latencyMs: 6.3, speedup: 1 });
     expect(rows[1]).toMatchObject({ format: 'onnx', bytes: 3_300_000, latencyMs: 4.2, dropPoints: -2.5 });
+    expect(rows[1]!.speedup).toBeCloseTo(1.5);
   });
 
   it('judges segment by masks, pose by keypoints, classify by top-1', () => {

@@ -8,6 +8,7 @@ import type {
 } from '../../../../electron/contract';
 import { accuracyLabel, comparisonRows, type ComparisonRow } from '../../lib/accuracy';
 import { formatBytes, formatDate, formatMs, formatRate } from '../../lib/format';
+import { formatSpeedup } from '../../lib/export-summary';
 import { useApp } from '../../store/context';
 import { ErrorDetails } from '../ErrorDetails';
 import { ProgressBar } from '../ProgressBar';
@@ -52,6 +53,7 @@ function ComparisonTable({
           <th>Precision</th>
           <th>Size</th>
           <th>CPU latency</th>
+          <th>vs PyTorch</th>
           <th>{label}</th>
           <th>Drop vs PyTorch</th>
           <th>Threshold</th>
@@ -64,6 +66,7 @@ function ComparisonTable({
             <td>{row.precision.toUpperCase()}</td>
             <td>{formatBytes(row.bytes)}</td>
             <td>{formatMs(row.latencyMs)}</td>
+            <td>{row.format === 'pytorch' ? '—' : formatSpeedup(row.speedup)}</td>
             <td>
               {row.error ? <span title={row.error}>failed</span> : formatRate(row.accuracy)}
               {row.partial && ' (partial)'}
