@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ExportJobRow, ExportJobsRepo } from './export-jobs-repo';
 import type { ModelsRepo } from './models-repo';
 
 /** For repository tests: a stored Ultralytics model row (a job needs one). Returns its id. */
@@ -16,3 +17,18 @@ export const newModel = (models: ModelsRepo): string =>
     sizeBytes: 10,
     details: {},
   }).id;
+
+/** For repository tests: a stored export job of `modelId` in these formats, owned by this process. */
+export const newJob = (jobs: ExportJobsRepo, modelId: string, formats: string[] = ['onnx']): ExportJobRow =>
+  jobs.create({
+    id: randomUUID(),
+    modelId,
+    formats,
+    checkpointPath: '/x.pt',
+    checkpointSha256: 'h',
+    exportConfig: {},
+    optimizationConfig: {},
+    versionTag: null,
+    ownerPid: process.pid,
+    ownerStarted: null,
+  });

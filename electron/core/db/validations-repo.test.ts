@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TrainerValidation } from '../../contract';
 import { ExportJobsRepo } from './export-jobs-repo';
 import { ModelsRepo } from './models-repo';
 import { openDatabase, type Db } from './open';
-import { newModel } from './test-rows';
+import { newJob, newModel } from './test-rows';
 import { ValidationsRepo } from './validations-repo';
 
 let db: Db;
@@ -36,18 +35,7 @@ beforeEach(() => {
   jobs = new ExportJobsRepo(db);
   validations = new ValidationsRepo(db);
   const modelId = newModel(new ModelsRepo(db));
-  exportId = jobs.create({
-    id: randomUUID(),
-    modelId,
-    formats: ['onnx'],
-    checkpointPath: '/x.pt',
-    checkpointSha256: 'h',
-    exportConfig: {},
-    optimizationConfig: {},
-    versionTag: null,
-    ownerPid: process.pid,
-    ownerStarted: null,
-  }).id;
+  exportId = newJob(jobs, modelId).id;
 });
 
 describe('validation runs stored with their export', () => {

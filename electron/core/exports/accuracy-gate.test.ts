@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ExportJob, TrainerValidation } from '../../contract';
 import {
@@ -10,7 +9,7 @@ import {
   ValidationsRepo,
   type Db,
 } from '../db';
-import { newModel } from '../db/test-rows';
+import { newJob, newModel } from '../db/test-rows';
 import { toAppError } from '../errors';
 import { AccuracyGateService } from './accuracy-gate';
 
@@ -44,20 +43,7 @@ beforeEach(() => {
   const jobs = new ExportJobsRepo(db);
   validations = new ValidationsRepo(db);
   gate = new AccuracyGateService({ repo: new AccuracyGateRepo(db), validations });
-  job = toExportJob(
-    jobs.create({
-      id: randomUUID(),
-      modelId: newModel(new ModelsRepo(db)),
-      formats: ['onnx', 'tflite'],
-      checkpointPath: '/x.pt',
-      checkpointSha256: 'h',
-      exportConfig: {},
-      optimizationConfig: {},
-      versionTag: null,
-      ownerPid: process.pid,
-      ownerStarted: null,
-    }),
-  );
+  job = toExportJob(newJob(jobs, newModel(new ModelsRepo(db)), ['onnx', 'tflite']));
   validations.add(job.id, '/data/data.yaml', run);
 });
 
