@@ -12,14 +12,17 @@ wrapper's numpy and OpenCV.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import tempfile
 import time
+import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
+from PIL import Image
 from wrapper_errors import WrapperError
 from wrapper_image import input_tensor, read_image, resized_pixels
 from wrapper_json import js_stringify
@@ -30,6 +33,8 @@ from infer_request import ServiceError, parse_request
 from triton_http import Triton
 
 MAX_BODY_BYTES = 64 * 1024 * 1024
+# As the platform's PLATFORM_MAX_IMAGE_PIXELS: a small file that decodes to gigapixels is refused from its header.
+MAX_IMAGE_PIXELS = int(os.environ.get("EDGEPACK_MAX_IMAGE_PIXELS", "40000000"))
 
 
 class Service:
@@ -66,8 +71,30 @@ class Service:
         }
 
 
+def refuse_too_many_pixels(image: bytes) -> None:
+    """The size from the header alone (Pillow reads no pixels here); bytes Pillow cannot read are left to OpenCV."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(image)) as header:
+                width, height = header.size
+    except Image.DecompressionBombError:
+        width, height = None, None
+    except Exception:  # not an image Pillow knows: decoding says what it is
+        return
+    if width is None or width * height > MAX_IMAGE_PIXELS:
+        size = "far too many pixels" if width is None else f"{width}×{height} ({width * height / 1e6:.1f} MP)"
+        raise ServiceError(
+            413,
+            "IMAGE_TOO_LARGE",
+            f"The image is {size}, above the {MAX_IMAGE_PIXELS / 1e6:.0f} MP this server reads.",
+            "Resize or crop it first; the model sees it at a few hundred pixels anyway.",
+        )
+
+
 def decode(image: bytes) -> np.ndarray:
     """Through a file, as the app reads photos: cv2.imread's pixels exactly (EXIF orientation included)."""
+    refuse_too_many_pixels(image)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload"
         path.write_bytes(image)

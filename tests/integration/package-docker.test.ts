@@ -14,6 +14,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain ESM helper without types
 import { runtimesPython } from '../../scripts/runtimes-python.mjs';
@@ -286,6 +287,15 @@ describe("the package's server.py against a real tritonserver (plain processes, 
     expect(notImage).toMatchObject({
       status: 400,
       error: { code: 'INVALID_IMAGE', hint: expect.stringMatching(/JPEG/) },
+    });
+    // A pixel bomb: a small PNG that decodes to 7000 × 7000 is refused from its header, as the platform refuses it.
+    const bomb = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#000' } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    expect(await post(JSON.stringify({ image: bomb.toString('base64') }))).toMatchObject({
+      status: 413,
+      error: { code: 'IMAGE_TOO_LARGE', message: expect.stringContaining('7000×7000') },
     });
   });
 });
