@@ -3,7 +3,7 @@
  *
  * Packages, in sections (the runtime wrappers' section: `packages-wrappers.ts`):
  * - Bundle zip: `edgepack package <export> --target bundle --out DIR` (the CLI end to end: start-up, database, the
- *   model's conformance vectors run in ONNX Runtime, the zip streamed through archiver) against `zip -r` of the very
+ *   model's conformance vectors run in ONNX Runtime, the zip deflated on every core, parallel-deflate.ts) against `zip -r` of the very
  *   same files (the bundle unzipped), median wall time of N alternating runs each, on a real export of the fixture
  *   detect model to ONNX + TorchScript, then with its TorchScript file replaced by a dummy of --big-mb MB of random
  *   bytes (incompressible: deflate's worst case). Target: ratio ≤ 1.2 on the big one, and peak memory flat: the
