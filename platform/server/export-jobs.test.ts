@@ -78,6 +78,14 @@ describe('registering an export job', () => {
         message: expect.stringContaining('jobId'),
       });
     }
+    const garbled = await t.request('POST', '/api/v1/export', {
+      body: '{"jobId": ',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect((await json(garbled)).error).toMatchObject({
+      code: 'INVALID_JSON',
+      hint: expect.stringContaining('jobId'),
+    });
     const jobId = randomUUID();
     expect((await t.request('POST', '/api/v1/export', { json: { jobId } })).status).toBe(201);
     const again = await t.request('POST', '/api/v1/export', { json: { jobId } });
@@ -154,7 +162,10 @@ describe('progress callbacks', () => {
       expect(error.hint).toContain('"events"');
     }
     const notJson = await callback(r.progressUrl, r.callbackToken, '{"events": [');
-    expect((await json(notJson)).error.code).toBe('INVALID_JSON');
+    expect((await json(notJson)).error).toMatchObject({
+      code: 'INVALID_JSON',
+      hint: expect.stringContaining('"events"'),
+    });
     const status = await json(await t.request('GET', `/api/v1/export/${r.id}`));
     expect(status).toMatchObject({ status: 'registered', events: [], lastSeq: 0 });
   });

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { bearerToken } from '../../auth/keys';
-import { PlatformError } from '../errors';
+import { PlatformError, toPlatformError } from '../errors';
 import { COMPLETION_BODY_LIMIT_BYTES, PROGRESS_BODY_LIMIT_BYTES } from '../export-jobs';
 import type { Platform } from '../platform';
 import { requireAccount } from './account-auth';
@@ -16,6 +16,9 @@ export function registerExportRoutes(app: FastifyInstance, platform: Platform): 
 
   app.register(async (scope) => {
     const account = requireAccount(scope, platform);
+    scope.setErrorHandler((error) => {
+      throw withJsonHint(error, 'Send {"jobId": "<uuid>"} with Content-Type: application/json.');
+    });
 
     scope.post('/api/v1/export', async (request, reply) => {
       const registered = await service.register(account(request), request.body);
@@ -40,7 +43,7 @@ export function registerExportRoutes(app: FastifyInstance, platform: Platform): 
     );
     scope.setErrorHandler((error: FastifyError, request) => {
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') throw callbackTooLarge(request.url);
-      throw error; // to the service's handler
+      throw withJsonHint(error, CALLBACK_JSON_HINT); // to the service's handler
     });
 
     scope.post<IdParams>(
@@ -55,6 +58,17 @@ export function registerExportRoutes(app: FastifyInstance, platform: Platform): 
       async (request) => service.complete(request.params.id, request.body),
     );
   });
+}
+
+const CALLBACK_JSON_HINT =
+  'Send {"events": [...]} (progress) or the final result/error event (completion) as JSON, Content-Type: application/json.';
+
+/** The service's INVALID_JSON hint is about images; these routes take other bodies. */
+function withJsonHint(error: unknown, hint: string): unknown {
+  const mapped = toPlatformError(error);
+  return mapped.code === 'INVALID_JSON'
+    ? new PlatformError(400, 'INVALID_JSON', mapped.message, hint)
+    : error;
 }
 
 function callbackTooLarge(url: string): PlatformError {
