@@ -20,7 +20,13 @@ import pytest
 
 from trainers.common.errors import ExportError
 from trainers.common.protocol import Protocol
-from trainers.common.remote_io import MAX_QUEUED_EVENTS, EventPoster, download_checkpoint, upload_artifacts
+from trainers.common.remote_io import (
+    MAX_QUEUED_EVENTS,
+    EventPoster,
+    completion_body,
+    download_checkpoint,
+    upload_artifacts,
+)
 from trainers.ultralytics.callback import finish, start_posting
 
 from .conftest import FIXTURES, run_export
@@ -251,6 +257,19 @@ def test_an_unreachable_receiver_is_never_fatal_and_the_queue_is_bounded():
     assert len(lines(out)) == MAX_QUEUED_EVENTS + 10, "stdout keeps every event"
 
 
+def test_events_dropped_from_a_full_queue_are_announced_to_the_receiver(server):
+    base, store = server
+    proto, _ = protocol()
+    poster = EventPoster(f"{base}/progress", TOKEN, interval=0.5)
+    proto.add_listener(poster.offer)
+    for i in range(MAX_QUEUED_EVENTS + 5):  # within the first interval: nothing was sent yet
+        proto.log(f"line {i}")
+    poster.close()
+    events = store.events()
+    assert events[0]["level"] == "warning" and events[0]["message"].startswith("5 earlier events were not posted")
+    assert [e["message"] for e in events[1:]] == [f"line {i}" for i in range(5, MAX_QUEUED_EVENTS + 5)]
+
+
 def test_a_rejected_token_stops_the_posting(server):
     base, store = server
     store.status["/progress"] = 401
@@ -348,6 +367,16 @@ def test_an_export_error_is_completed_without_an_upload(server, tmp_path):
         "output_dir": str(tmp_path / "output"),
         "artifacts": None,
     }
+
+
+def test_the_completion_is_json_as_the_printed_lines_are():
+    result = {"job_id": "j", "formats": {"onnx": {"path": Path("/work/output/model.onnx"), "max_abs": float("nan")}}}
+    body = completion_body(None, 0, result, None, "/work/output", None)
+    assert json.loads(json.dumps(body, allow_nan=False))["formats"]["onnx"] == {
+        "path": "/work/output/model.onnx",
+        "max_abs": None,
+    }
+    assert body["job_id"] == "j", "the result's job id when none was given"
 
 
 # ------------------------------------------------------------------------------------------------ export.py end to end
