@@ -213,14 +213,16 @@ def test_events_are_posted_in_batches_at_most_every_half_second_with_the_token(s
     proto, _ = protocol()
     poster = start_posting(argparse.Namespace(progress_url=f"{base}/progress", callback_token=TOKEN), proto)
     assert poster is not None
+    started = time.monotonic()
     for i in range(40):
         proto.progress("onnx", i / 40)
         proto.log(f"line {i}")
         time.sleep(0.05)  # the export runs for 2 s
     proto.result(formats={})  # result/error travel in the completion, not here
+    elapsed = time.monotonic() - started
     poster.close()
     posts = store.of("POST", "/progress")
-    assert 3 <= len(posts) <= 6, f"{len(posts)} requests for 80 events over 2 s"
+    assert 3 <= len(posts) <= elapsed / 0.5 + 2, f"{len(posts)} requests for 80 events over {elapsed:.1f} s"
     gaps = [b.at - a.at for a, b in itertools.pairwise(posts)]
     assert all(gap >= 0.45 for gap in gaps[:-1]), gaps  # the last one is close()'s drain
     events = store.events()
