@@ -36,7 +36,8 @@ MAX_CHECKPOINT_BYTES = 16 << 30  # far above any YOLO checkpoint: a bigger body 
 POSTED_EVENTS = ("progress", "log", "artifact")  # result and error travel in the completion
 POST_INTERVAL_S = 0.5
 MAX_QUEUED_EVENTS = 2000
-MAX_BATCH_BYTES = 256 * 1024
+MAX_BATCH_BYTES = 48 * 1024  # the platform takes progress bodies of at most 64 KiB
+MAX_BATCH_EVENTS = 500  # and at most 500 events in one
 MAX_LOG_CHARS = 8000
 ATTEMPTS = 3
 TIMEOUT_S = 60
@@ -216,7 +217,7 @@ class EventPoster:
                 batch.append({"event": "log", "level": "warning", "source": "edgepack", "message": message})
             while self.queue:
                 size += len(json.dumps(self.queue[0], default=str))
-                if batch and size > MAX_BATCH_BYTES:
+                if batch and (size > MAX_BATCH_BYTES or len(batch) >= MAX_BATCH_EVENTS):
                     break
                 batch.append(self.queue.popleft())
         return batch
