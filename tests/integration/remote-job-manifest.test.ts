@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderJob, type RemoteJobSpec } from '../../electron/core/remote/job-manifest';
+// @ts-expect-error -- plain ESM helper without types
 import { runtimesPython } from '../../scripts/runtimes-python.mjs';
 
 const KUBERNETES_VERSION = '1.33.0';
