@@ -1,6 +1,7 @@
 import {
   BatchV1Api,
   CoreV1Api,
+  KubeConfig,
   PatchStrategy,
   setHeaderOptions,
   type V1Job,
@@ -33,7 +34,7 @@ export interface KubeJobs {
 
 /** Opens the target's cluster: throws KUBECONFIG_NOT_FOUND / KUBE_CONTEXT_NOT_FOUND at once, nothing is called. */
 export function openKube(target: KubeTarget): KubeJobs {
-  const config = loadKubeConfig(target);
+  const config = loadKubeConfig(target, KubeConfig);
   const batch = config.makeApiClient(BatchV1Api);
   const core = config.makeApiClient(CoreV1Api);
   const namespace = target.namespace;
