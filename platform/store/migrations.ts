@@ -71,6 +71,15 @@ CREATE INDEX deployment_history_by_deployment ON deployment_history(deployment_i
     name: 'how each version turns an image into its input (resize, normalisation, input size, output order)',
     sql: `ALTER TABLE deployment_versions ADD COLUMN serving TEXT;`,
   },
+  {
+    id: 3,
+    name: "each version's bundle zip (the app's bundle package), offered with its downloads",
+    sql: `
+ALTER TABLE deployment_versions ADD COLUMN bundle_key TEXT;
+ALTER TABLE deployment_versions ADD COLUMN bundle_sha256 TEXT;
+ALTER TABLE deployment_versions ADD COLUMN bundle_bytes BIGINT;
+`,
+  },
 ];
 
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.id;
