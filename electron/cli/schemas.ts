@@ -22,7 +22,9 @@ import {
   previewModelSchema,
   versionReportSchema,
   type CapabilityMatrix,
+  type DeployedBundle,
   type Deployment,
+  type DeploymentDownloads,
   type PreviewResult,
 } from '../contract';
 
@@ -176,6 +178,29 @@ const deploymentSchema = z
   })
   .strict();
 
+const deployedBundleSchema = z
+  .discriminatedUnion('status', [
+    z
+      .object({
+        status: z.literal('uploaded'),
+        packageId: z.string().describe('The bundle package (`edgepack packages list`) that was uploaded.'),
+        path: z.string(),
+        sizeBytes: z.number(),
+        sha256: z.string(),
+        reused: z.boolean().describe('An up-to-date bundle package existed and was uploaded as it is.'),
+      })
+      .strict(),
+    z
+      .object({
+        status: z.literal('skipped'),
+        code: z.string(),
+        message: z.string(),
+        hint: z.string(),
+      })
+      .strict(),
+  ])
+  .describe("The export's bundle zip, uploaded with the model and offered among the deployment's downloads, or why not.");
+
 /** Creation and key regeneration: the key, shown this once. */
 const keyedDeploymentSchema = z
   .object({
@@ -185,6 +210,31 @@ const keyedDeploymentSchema = z
     apiKeyNotice: z.string(),
     curl: z.string().describe('The curl command with the key in it.'),
     deployment: deploymentSchema,
+    bundle: deployedBundleSchema.optional(),
+  })
+  .strict();
+
+const deploymentDownloadsSchema = z
+  .object({
+    version: z.number().int(),
+    expiresAt: z.string(),
+    files: z.array(
+      z
+        .object({
+          name: z.string().describe('model.onnx, metadata.json, bundle.zip'),
+          url: z.string().describe('A presigned link: anyone holding it can download the file until expiresAt.'),
+          sizeBytes: z.number().nullable(),
+          sha256: z.string().nullable(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+/** `deployments show`: the deployment and its serving version's download links (null when there are none). */
+const deploymentShownSchema = deploymentSchema
+  .extend({
+    downloads: deploymentDownloadsSchema.nullable(),
   })
   .strict();
 
@@ -412,7 +462,10 @@ export const CLI_OUTPUTS = {
   },
   deploy: { schema: keyedDeploymentSchema, about: 'the deployment with its key (shown this once)' },
   'deployments list': { schema: z.array(deploymentSchema), about: 'deployments, newest first' },
-  'deployments show': { schema: deploymentSchema, about: 'the deployment' },
+  'deployments show': {
+    schema: deploymentShownSchema,
+    about: "the deployment, with its serving version's download links",
+  },
   'deployments deactivate': { schema: deploymentSchema, about: 'the deployment' },
   'deployments reactivate': { schema: deploymentSchema, about: 'the deployment' },
   'deployments regenerate-key': { schema: keyedDeploymentSchema, about: 'the deployment with its new key' },
@@ -454,5 +507,7 @@ type Assert<T extends true> = T;
 export type _Checks = [
   Assert<Same<z.infer<typeof capabilityMatrixSchema>, CapabilityMatrix>>,
   Assert<Same<z.infer<typeof deploymentSchema>, Deployment>>,
+  Assert<Same<z.infer<typeof deployedBundleSchema>, DeployedBundle>>,
+  Assert<Same<z.infer<typeof deploymentDownloadsSchema>, DeploymentDownloads>>,
   Assert<Same<z.infer<typeof previewResultSchema>, PreviewResult>>,
 ];

@@ -38,6 +38,13 @@ export interface PlatformKeyed {
   curl: string;
 }
 
+export interface PlatformDownloads {
+  version: number;
+  expires_at: string;
+  /** size_bytes and sha256 are absent from platforms older than the bundle download. */
+  files: { name: string; url: string; size_bytes?: number | null; sha256?: string | null }[];
+}
+
 export interface InferAnswer {
   status: number;
   body: Record<string, unknown>;
@@ -55,17 +62,28 @@ export class PlatformClient {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
-  createDeployment(model: Uint8Array, metadata: string | null, name: string): Promise<PlatformKeyed> {
+  createDeployment(
+    model: Uint8Array,
+    metadata: string | null,
+    name: string,
+    bundle: Uint8Array | null = null,
+  ): Promise<PlatformKeyed> {
     const form = new FormData();
     form.set('model', new Blob([model]), 'model.onnx');
     if (metadata !== null)
       form.set('metadata', new Blob([metadata], { type: 'application/json' }), 'metadata.json');
+    if (bundle !== null) form.set('bundle', new Blob([bundle], { type: 'application/zip' }), 'bundle.zip');
     form.set('name', name);
     return this.call<PlatformKeyed>('POST', '/api/v1/deployments', form, UPLOAD_TIMEOUT_MS);
   }
 
   async get(id: string): Promise<{ deployment: PlatformDeployment; history: PlatformHistoryEntry[] }> {
     return this.call('GET', `/api/v1/deployments/${encodeURIComponent(id)}`);
+  }
+
+  /** Presigned links to the serving version's files (model.onnx, metadata.json, bundle.zip when uploaded). */
+  downloads(id: string): Promise<PlatformDownloads> {
+    return this.call('GET', `/api/v1/deployments/${encodeURIComponent(id)}/download`);
   }
 
   async list(): Promise<PlatformDeployment[]> {

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type {
   Deployment,
+  DeploymentDownloads,
   DeploymentWithKey,
   DeployCreateRequest,
   DeploySettings,
@@ -15,6 +17,8 @@ import type { DeploymentTarget, DeploymentsRepo, ModelsRepo } from '../db';
 import { AppError } from '../errors';
 import type { AccuracyGateService } from '../exports/accuracy-gate';
 import type { ExportsService } from '../exports/service';
+import type { PackagesService } from '../packages/service';
+import { bundleToShip, refusedBundle, skipped } from './bundle-upload';
 import {
   PlatformClient,
   platformError,
@@ -45,10 +49,11 @@ interface Deps {
   exports: ExportsService;
   secrets: SecretStore;
   accuracyGate: AccuracyGateService;
+  packages: PackagesService;
 }
 
 /**
- * Hosted endpoints from exports: uploads the export's ONNX + metadata.json to the platform, keeps a local record
+ * Hosted endpoints from exports: uploads the export's ONNX + metadata.json (and its bundle zip) to the platform, keeps a local record
  * (key prefix only) with its history, and mirrors the platform's status and usage figures.
  */
 export class DeployService {
@@ -84,7 +89,19 @@ export class DeployService {
     const client = await this.client(request.endpoint, request.token);
     const modelName = this.deps.models.get(job.modelId)?.name;
     const name = request.name ?? endpointName(modelName ?? `model-${job.modelId.slice(0, 8)}`, job.version);
-    const keyed = await client.createDeployment(fs.readFileSync(model), metadata, name);
+    const onnx = fs.readFileSync(model);
+    const modelSha256 = createHash('sha256').update(onnx).digest('hex');
+    // The bundle holds every format of the export: an accuracy override given for deploying the ONNX model does not
+    // extend to them (a bundle refused by the gate is skipped, with the reason).
+    const bundle = await bundleToShip(this.deps.packages, job, modelSha256);
+    let keyed: PlatformKeyed;
+    try {
+      keyed = await client.createDeployment(onnx, metadata, name, bundle.bytes);
+    } catch (error) {
+      if (!bundle.bytes || !refusedBundle(error)) throw error;
+      keyed = await client.createDeployment(onnx, metadata, name, null);
+      bundle.shipped = skipped(error, 'The platform did not take the bundle zip');
+    }
     const d = keyed.deployment;
     this.deps.repo.create({
       id: d.id,
@@ -97,7 +114,23 @@ export class DeployService {
     });
     this.deps.repo.transition(d.id, 'deployed', d.status, { error: d.last_error });
     this.deps.repo.setUsage(d.id, usageOf(d));
-    return this.withKey(d.id, keyed);
+    return { ...this.withKey(d.id, keyed), bundle: bundle.shipped };
+  }
+
+  /** Presigned links to the serving version's files on the platform: model.onnx, metadata.json, bundle.zip. */
+  async downloads(id: string): Promise<DeploymentDownloads> {
+    const target = this.live(id);
+    const answer = await (await this.clientFor(target)).downloads(target.id);
+    return {
+      version: answer.version,
+      expiresAt: answer.expires_at,
+      files: answer.files.map((f) => ({
+        name: f.name,
+        url: f.url,
+        sizeBytes: f.size_bytes ?? null,
+        sha256: f.sha256 ?? null,
+      })),
+    };
   }
 
   /** Local records, refreshed from the platform when asked (unreachable platforms leave them as they were). */
