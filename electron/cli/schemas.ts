@@ -199,7 +199,9 @@ const deployedBundleSchema = z
       })
       .strict(),
   ])
-  .describe("The export's bundle zip, uploaded with the model and offered among the deployment's downloads, or why not.");
+  .describe(
+    "The export's bundle zip, uploaded with the model and offered among the deployment's downloads, or why not.",
+  );
 
 /** Creation and key regeneration: the key, shown this once. */
 const keyedDeploymentSchema = z
@@ -222,7 +224,9 @@ const deploymentDownloadsSchema = z
       z
         .object({
           name: z.string().describe('model.onnx, metadata.json, bundle.zip'),
-          url: z.string().describe('A presigned link: anyone holding it can download the file until expiresAt.'),
+          url: z
+            .string()
+            .describe('A presigned link: anyone holding it can download the file until expiresAt.'),
           sizeBytes: z.number().nullable(),
           sha256: z.string().nullable(),
         })

@@ -107,7 +107,14 @@ export interface DeploymentWithKey {
  * when it could not be built or the platform would not take it; the endpoint is made all the same.
  */
 export type DeployedBundle =
-  | { status: 'uploaded'; packageId: string; path: string; sizeBytes: number; sha256: string; reused: boolean }
+  | {
+      status: 'uploaded';
+      packageId: string;
+      path: string;
+      sizeBytes: number;
+      sha256: string;
+      reused: boolean;
+    }
   | { status: 'skipped'; code: string; message: string; hint: string };
 
 /** One file of the serving version, downloadable by anyone holding the link until it expires. */

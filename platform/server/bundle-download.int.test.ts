@@ -7,7 +7,13 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleZip } from '../test-support/bundle-zip';
 import { packageForm, startTestPlatform, type TestPlatform } from '../test-support/harness';
-import { createPgSchema, platformPython, startMoto, type ChildService, type PgSchema } from '../test-support/services';
+import {
+  createPgSchema,
+  platformPython,
+  startMoto,
+  type ChildService,
+  type PgSchema,
+} from '../test-support/services';
 import { tinyDetector } from '../test-support/tiny-models';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -76,7 +82,10 @@ describe('bundle.zip on PostgreSQL + S3', () => {
       'SELECT bundle_key, bundle_bytes FROM deployment_versions WHERE deployment_id = ?',
       [id],
     );
-    expect(row).toEqual({ bundle_key: `deployments/${id}/v1/bundle.zip`, bundle_bytes: String(bundle.length) });
+    expect(row).toEqual({
+      bundle_key: `deployments/${id}/v1/bundle.zip`,
+      bundle_bytes: String(bundle.length),
+    });
   });
 
   it('puts nothing in the bucket for a refused bundle', async () => {

@@ -44,9 +44,7 @@ export function checkBundle(zip: Buffer, model: ModelPackage): BundleUpload {
   const match = models.find((f) => f.sha256 === model.sha256);
   const entry = match && entries.find((e) => e.name === match.path);
   const consistent =
-    entry !== undefined &&
-    entry.size === model.onnx.byteLength &&
-    entry.crc32 === crc32(model.onnx) >>> 0;
+    entry !== undefined && entry.size === model.onnx.byteLength && entry.crc32 === crc32(model.onnx) >>> 0;
   if (!consistent) {
     const listed = models.map((f) => `${f.path} ${f.sha256.slice(0, 12)}…`).join(', ') || 'no ONNX model';
     throw new PlatformError(

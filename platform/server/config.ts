@@ -108,7 +108,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
     defaultTier: tier,
     bodyLimitBytes: integer(env, 'PLATFORM_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 ** 3),
     uploadLimitBytes: integer(env, 'PLATFORM_UPLOAD_LIMIT_BYTES', 512 * 1024 * 1024, 1024, 8 * 1024 ** 3),
-    bundleLimitBytes: integer(env, 'PLATFORM_BUNDLE_LIMIT_BYTES', DEFAULT_BUNDLE_LIMIT_BYTES, 1024, 8 * 1024 ** 3),
+    bundleLimitBytes: integer(
+      env,
+      'PLATFORM_BUNDLE_LIMIT_BYTES',
+      DEFAULT_BUNDLE_LIMIT_BYTES,
+      1024,
+      8 * 1024 ** 3,
+    ),
     maxImagePixels: integer(env, 'PLATFORM_MAX_IMAGE_PIXELS', 40_000_000, 1, 1_000_000_000),
     logLevel,
   };

@@ -76,7 +76,12 @@ describe('edgepack deploy uploads the bundle zip; deployments show offers it', (
 
     const shown = await edgepack(['deployments', 'show', deployed.json.id, '--json']);
     expect(shown.code, shown.stderr).toBe(0);
-    const files = shown.json.downloads.files as { name: string; url: string; sizeBytes: number; sha256: string }[];
+    const files = shown.json.downloads.files as {
+      name: string;
+      url: string;
+      sizeBytes: number;
+      sha256: string;
+    }[];
     expect(files.map((f) => f.name)).toEqual(['model.onnx', 'metadata.json', 'bundle.zip']);
     const offered = files[2]!;
     expect(offered).toMatchObject({ sizeBytes: local.length, sha256: bundle.sha256 });
@@ -112,7 +117,9 @@ describe('edgepack deploy uploads the bundle zip; deployments show offers it', (
     expect(run.json.bundle).toMatchObject({
       status: 'skipped',
       code: 'BUNDLE_TOO_LARGE',
-      message: expect.stringMatching(/^The platform did not take the bundle zip, so the deployment has none: /),
+      message: expect.stringMatching(
+        /^The platform did not take the bundle zip, so the deployment has none: /,
+      ),
     });
     const shown = await edgepack(['deployments', 'show', run.json.id, '--json']);
     expect(shown.json.downloads.files.map((f: { name: string }) => f.name)).toEqual([

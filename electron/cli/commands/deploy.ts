@@ -1,10 +1,5 @@
 import type { Command } from 'commander';
-import type {
-  DeployedBundle,
-  Deployment,
-  DeploymentDownloads,
-  DeploymentWithKey,
-} from '../../contract';
+import type { DeployedBundle, Deployment, DeploymentDownloads, DeploymentWithKey } from '../../contract';
 import { AppError, formatBytes, type LocalCore as Core } from '../../core';
 import { OVERRIDE_HELP } from '../accuracy-gate';
 import { findExport, withCore, type CommandContext } from '../context';
