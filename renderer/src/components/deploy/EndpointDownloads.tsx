@@ -19,13 +19,13 @@ export function EndpointDownloads({ deployment: d }: { deployment: Deployment })
   return (
     <section className="endpoint-downloads" aria-label="Downloads">
       {bundle?.status === 'uploaded' && (
-        <p className="muted small" role="note">
+        <p className="muted small" aria-label="Bundle zip">
           Bundle zip uploaded ({formatBytes(bundle.sizeBytes)},{' '}
           {bundle.reused ? 'the up-to-date bundle package' : 'built for this deploy'}).
         </p>
       )}
       {bundle?.status === 'skipped' && (
-        <p className="field-error small" role="note">
+        <p className="field-error small" aria-label="Bundle zip">
           No bundle zip: {bundle.message} {bundle.hint}
         </p>
       )}
