@@ -81,6 +81,31 @@ describe('a deployment with its bundle zip (SQLite, local storage)', () => {
   });
 });
 
+describe('a package named by its storage key', () => {
+  it('brings <key>/bundle.zip when there is one, checked like an uploaded one', async () => {
+    const model = tinyDetector();
+    await t.platform.objects.put('exports/with-bundle/model.onnx', model);
+    await t.platform.objects.put('exports/with-bundle/bundle.zip', bundleZip(model));
+    const created = await t.request('POST', '/api/v1/deployments', {
+      json: { package_key: 'exports/with-bundle' },
+    });
+    expect(created.status).toBe(201);
+    const links = await downloads(t, (await json(created)).deployment.id);
+    expect(links.files.find((f: Json) => f.name === 'bundle.zip').sha256).toBe(sha256(bundleZip(model)));
+
+    await t.platform.objects.put('exports/wrong-bundle/model.onnx', model);
+    await t.platform.objects.put(
+      'exports/wrong-bundle/bundle.zip',
+      bundleZip(tinyDetector({ dynamicBatch: true })),
+    );
+    const refused = await t.request('POST', '/api/v1/deployments', {
+      json: { package_key: 'exports/wrong-bundle' },
+    });
+    expect(refused.status).toBe(422);
+    expect((await json(refused)).error.code).toBe('BUNDLE_MODEL_MISMATCH');
+  });
+});
+
 describe('a bundle part that does not belong is refused, nothing stored', () => {
   const refusals: [string, () => Buffer, number, string, RegExp][] = [
     ['not a zip', () => Buffer.from('just some text, not a zip'), 400, 'BUNDLE_NOT_A_ZIP', /not a zip file/],

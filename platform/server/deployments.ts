@@ -7,7 +7,8 @@ import { ObjectNotFoundError, InvalidKeyError, assertSafeKey } from '../storage/
 import type { PlatformStore } from '../store/platform-store';
 import type { Account, Deployment, DeploymentVersion } from '../store/types';
 import { PlatformError } from './errors';
-import type { BundleUpload } from './bundle';
+import { bundleTooLarge, checkBundle, type BundleUpload } from './bundle';
+import { DEFAULT_BUNDLE_LIMIT_BYTES } from './config';
 import type { ModelPackage } from './packages';
 import { validateModelPackage } from './packages';
 
@@ -24,6 +25,8 @@ export interface DeploymentServiceDeps {
   backend: InferenceBackend;
   keys: KeyHasher;
   publicUrl: string;
+  /** The largest bundle zip a version keeps (PLATFORM_BUNDLE_LIMIT_BYTES). */
+  bundleLimitBytes?: number;
   log: (message: string) => void;
   /** Called after any change to a deployment (so caches of its key and status can be dropped). */
   onChange?: (deploymentId: string) => void;
@@ -89,8 +92,13 @@ export class DeploymentService {
     });
   }
 
-  /** Reads `<key>/model.onnx` and `<key>/metadata.json` (or `<key>` itself when it names the .onnx) from storage. */
-  async readStoredPackage(packageKey: string): Promise<{ model: ModelPackage; metadataText: string | null }> {
+  /**
+   * Reads `<key>/model.onnx`, `<key>/metadata.json` and, when there is one, `<key>/bundle.zip` (or `<key>` itself when
+   * it names the .onnx) from storage; the bundle is checked as an uploaded one is.
+   */
+  async readStoredPackage(
+    packageKey: string,
+  ): Promise<{ model: ModelPackage; metadataText: string | null; bundle: BundleUpload | null }> {
     try {
       assertSafeKey(packageKey);
     } catch (error) {
@@ -126,7 +134,13 @@ export class DeploymentService {
     const metadataText = (await this.deps.objects.exists(metadataKey))
       ? (await this.deps.objects.get(metadataKey)).toString('utf8')
       : null;
-    return { model: validateModelPackage(onnx, metadataText), metadataText };
+    const model = validateModelPackage(onnx, metadataText);
+    const bundleKey = `${base}bundle.zip`;
+    if (!(await this.deps.objects.exists(bundleKey))) return { model, metadataText, bundle: null };
+    const zip = await this.deps.objects.get(bundleKey);
+    const limit = this.deps.bundleLimitBytes ?? DEFAULT_BUNDLE_LIMIT_BYTES;
+    if (zip.byteLength > limit) throw bundleTooLarge(limit);
+    return { model, metadataText, bundle: checkBundle(zip, model) };
   }
 
   /** A new model version. If the backend refuses it, the previous version keeps serving and the attempt is recorded as failed. */

@@ -203,7 +203,6 @@ async function readPackage(request: FastifyRequest, platform: Platform): Promise
   const stored = await platform.deployments.readStoredPackage(body.package_key);
   return {
     ...stored,
-    bundle: null,
     name: typeof body.name === 'string' ? body.name : undefined,
     replicas: typeof body.replicas === 'number' ? body.replicas : undefined,
   };
