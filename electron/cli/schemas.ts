@@ -25,6 +25,7 @@ import {
   type DeployedBundle,
   type Deployment,
   type DeploymentDownloads,
+  type DeploymentPushed,
   type PreviewResult,
 } from '../contract';
 
@@ -232,6 +233,18 @@ const deploymentDownloadsSchema = z
         })
         .strict(),
     ),
+  })
+  .strict();
+
+const deploymentPushedSchema = z
+  .object({
+    deployment: deploymentSchema,
+    version: z
+      .number()
+      .int()
+      .nullable()
+      .describe("The platform's version now serving (or recorded, when inactive)."),
+    bundle: deployedBundleSchema,
   })
   .strict();
 
@@ -470,6 +483,10 @@ export const CLI_OUTPUTS = {
     schema: deploymentShownSchema,
     about: "the deployment, with its serving version's download links",
   },
+  'deployments push': {
+    schema: deploymentPushedSchema,
+    about: 'the deployment with its new version and what happened to the bundle zip',
+  },
   'deployments deactivate': { schema: deploymentSchema, about: 'the deployment' },
   'deployments reactivate': { schema: deploymentSchema, about: 'the deployment' },
   'deployments regenerate-key': { schema: keyedDeploymentSchema, about: 'the deployment with its new key' },
@@ -513,5 +530,6 @@ export type _Checks = [
   Assert<Same<z.infer<typeof deploymentSchema>, Deployment>>,
   Assert<Same<z.infer<typeof deployedBundleSchema>, DeployedBundle>>,
   Assert<Same<z.infer<typeof deploymentDownloadsSchema>, DeploymentDownloads>>,
+  Assert<Same<z.infer<typeof deploymentPushedSchema>, DeploymentPushed>>,
   Assert<Same<z.infer<typeof previewResultSchema>, PreviewResult>>,
 ];

@@ -34,6 +34,12 @@ export const deployCreateRequest = z
 export type DeployCreateRequest = z.input<typeof deployCreateRequest>;
 
 export const deployIdRequest = z.object({ id: deploymentId }).strict();
+
+/** A new model version of a deployment: an export's ONNX model, metadata.json and bundle zip. */
+export const deployPushRequest = z
+  .object({ id: deploymentId, exportId: z.string().min(1), overrideAccuracy: overrideViaSchema.optional() })
+  .strict();
+export type DeployPushRequest = z.input<typeof deployPushRequest>;
 export const deployListRequest = z
   .object({ exportId: z.string().optional(), refresh: z.boolean().optional() })
   .strict();
@@ -100,6 +106,14 @@ export interface DeploymentWithKey {
   curl: string;
   /** On creation: the export's bundle zip uploaded with the model (offered among the downloads), or why not. */
   bundle?: DeployedBundle;
+}
+
+/** A new version pushed: the deployment as it is now, the version serving, and what happened to the bundle zip. */
+export interface DeploymentPushed {
+  deployment: Deployment;
+  /** The platform's version number now serving (or recorded, for an inactive deployment). */
+  version: number | null;
+  bundle: DeployedBundle;
 }
 
 /**

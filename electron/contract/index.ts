@@ -22,6 +22,7 @@ import { capabilitiesRequest } from './capabilities';
 import type {
   Deployment,
   DeploymentDownloads,
+  DeploymentPushed,
   DeploymentWithKey,
   DeploySettings,
   DeployTestResult,
@@ -31,6 +32,7 @@ import {
   deployCreateRequest,
   deployIdRequest,
   deployListRequest,
+  deployPushRequest,
   deploySettingsRequest,
   deployTestRequest,
 } from './deploy';
@@ -147,6 +149,7 @@ export const channels = {
   'deploy:delete': { request: deployIdRequest, response: null as unknown as Deployment },
   'deploy:test': { request: deployTestRequest, response: null as unknown as DeployTestResult },
   'deploy:downloads': { request: deployIdRequest, response: null as unknown as DeploymentDownloads },
+  'deploy:pushVersion': { request: deployPushRequest, response: null as unknown as DeploymentPushed },
   /** Builds a package of a completed export into the data folder, with progress on packages:progress. */
   'packages:create': { request: packagesCreateRequest, response: null as unknown as PackageBuilt },
   /** An export's packages, newest first, each saying whether its file is still there. */

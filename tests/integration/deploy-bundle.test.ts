@@ -2,7 +2,8 @@
  * A deployment's bundle zip, as a person gets it: export the detect checkpoint with the CLI, `edgepack deploy` it to
  * the platform on S3 storage (moto on loopback) and PostgreSQL, then `edgepack deployments show` lists bundle.zip
  * with a presigned S3 link; the bytes behind the link are the bundle package the app built. A second deploy reuses
- * that package; one moved away is built again; a platform whose cap the bundle exceeds still gets the endpoint.
+ * that package; one moved away is built again; `deployments push` sends a new version with its bundle; a platform
+ * whose cap the bundle exceeds still gets the endpoint.
  */
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
@@ -109,6 +110,24 @@ describe('edgepack deploy uploads the bundle zip; deployments show offers it', (
     const offered = shown.json.downloads.files.find((f: { name: string }) => f.name === 'bundle.zip');
     const downloaded = Buffer.from(await (await fetch(offered.url)).arrayBuffer());
     expect(downloaded.equals(fs.readFileSync(rebuilt.json.bundle.path))).toBe(true);
+  });
+
+  it('pushes a new version with its bundle zip: deployments show offers version 2’s files', async () => {
+    const deployed = await deployTo(platform);
+    const pushed = await edgepack(['deployments', 'push', deployed.json.id, exportId, '--json']);
+    expect(pushed.code, pushed.stderr + pushed.stdout).toBe(0);
+    expect(pushed.json).toMatchObject({ version: 2, bundle: { status: 'uploaded', reused: true } });
+    expect(pushed.json.deployment.history.at(-1)).toMatchObject({
+      event: 'updated',
+      statusBefore: 'active',
+      statusAfter: 'active',
+    });
+    const shown = await edgepack(['deployments', 'show', deployed.json.id, '--json']);
+    expect(shown.json.downloads.version).toBe(2);
+    const offered = shown.json.downloads.files.find((f: { name: string }) => f.name === 'bundle.zip');
+    expect(offered.url).toContain(`/deployments/${deployed.json.id}/v2/bundle.zip`);
+    const downloaded = Buffer.from(await (await fetch(offered.url)).arrayBuffer());
+    expect(downloaded.equals(fs.readFileSync(pushed.json.bundle.path))).toBe(true);
   });
 
   it('still deploys when the platform will not take the bundle, and says why', async () => {

@@ -49,7 +49,7 @@ export function registerDeploy(
   const deployments = program
     .command('deployments')
     .description(
-      'hosted endpoints: list, show, deactivate, reactivate, regenerate-key, delete; alone, lists them',
+      'hosted endpoints: list, show, push, deactivate, reactivate, regenerate-key, delete; alone, lists them',
     );
   const json = (c: Command) => c.option('--json', 'print one JSON document');
 
@@ -112,6 +112,33 @@ export function registerDeploy(
       await withCore(async (core) => {
         const keyed = await core.handle('deploy:regenerateKey', { id });
         out.result(keyedJson(keyed), () => keyedText(keyed));
+        return 0;
+      }),
+    );
+  });
+  json(
+    deployments
+      .command('push <id> <export-id>')
+      .description(
+        'a new model version from an export (its ONNX, metadata.json and bundle zip); the serving one stays if it fails',
+      )
+      .option('--override-accuracy', OVERRIDE_HELP),
+  ).action(async (id: string, exportId: string, opts: { overrideAccuracy?: boolean }) => {
+    const { out } = ctx();
+    done(
+      await withCore(async (core) => {
+        const job = await findExport(core, exportId);
+        const pushed = await core.handle('deploy:pushVersion', {
+          id,
+          exportId: job.id,
+          ...(opts.overrideAccuracy ? { overrideAccuracy: 'cli' as const } : {}),
+        });
+        out.result(pushed, () =>
+          [
+            `Deployment ${pushed.deployment.id} now at version ${pushed.version ?? '—'} (${pushed.deployment.status}), export v${job.version}`,
+            ...bundleLine(pushed.bundle),
+          ].join('\n'),
+        );
         return 0;
       }),
     );

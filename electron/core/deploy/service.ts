@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type {
+  DeployedBundle,
   Deployment,
   DeploymentDownloads,
+  DeploymentPushed,
+  DeployPushRequest,
   DeploymentWithKey,
   DeployCreateRequest,
   DeploySettings,
@@ -89,19 +92,9 @@ export class DeployService {
     const client = await this.client(request.endpoint, request.token);
     const modelName = this.deps.models.get(job.modelId)?.name;
     const name = request.name ?? endpointName(modelName ?? `model-${job.modelId.slice(0, 8)}`, job.version);
-    const onnx = fs.readFileSync(model);
-    const modelSha256 = createHash('sha256').update(onnx).digest('hex');
-    // The bundle holds every format of the export: an accuracy override given for deploying the ONNX model does not
-    // extend to them (a bundle refused by the gate is skipped, with the reason).
-    const bundle = await bundleToShip(this.deps.packages, job, modelSha256);
-    let keyed: PlatformKeyed;
-    try {
-      keyed = await client.createDeployment(onnx, metadata, name, bundle.bytes);
-    } catch (error) {
-      if (!bundle.bytes || !refusedBundle(error)) throw error;
-      keyed = await client.createDeployment(onnx, metadata, name, null);
-      bundle.shipped = skipped(error, 'The platform did not take the bundle zip');
-    }
+    const { result: keyed, bundle } = await this.upload(job, model, (onnx, bundleBytes) =>
+      client.createDeployment(onnx, metadata, name, bundleBytes),
+    );
     const d = keyed.deployment;
     this.deps.repo.create({
       id: d.id,
@@ -114,7 +107,53 @@ export class DeployService {
     });
     this.deps.repo.transition(d.id, 'deployed', d.status, { error: d.last_error });
     this.deps.repo.setUsage(d.id, usageOf(d));
-    return { ...this.withKey(d.id, keyed), bundle: bundle.shipped };
+    return { ...this.withKey(d.id, keyed), bundle };
+  }
+
+  /**
+   * A new model version of a deployment from an export (the same one re-exported, or another): its ONNX model,
+   * metadata.json and bundle zip. The platform keeps the serving version when the new one fails to load.
+   */
+  async pushVersion(request: DeployPushRequest): Promise<DeploymentPushed> {
+    const target = this.live(request.id);
+    const job = this.deps.exports.get(request.exportId);
+    const { model, metadata } = this.packageOf(job);
+    this.deps.accuracyGate.assertShippable(job, ['onnx'], 'deploy', request.overrideAccuracy);
+    const client = await this.clientFor(target);
+    const { result: d, bundle } = await this.upload(job, model, (onnx, bundleBytes) =>
+      client.pushVersion(target.id, onnx, metadata, bundleBytes),
+    );
+    this.deps.repo.transition(
+      target.id,
+      'updated',
+      d.status,
+      { exportJobId: job.id, error: d.last_error },
+      { exportId: job.id, version: d.active_version },
+    );
+    this.deps.repo.setUsage(target.id, usageOf(d));
+    return { deployment: this.view(this.target(target.id)), version: d.active_version ?? null, bundle };
+  }
+
+  /**
+   * Sends the export's ONNX model with its bundle zip (reused or built). The bundle holds every format of the
+   * export: an accuracy override given for the ONNX model does not extend to them (a bundle the gate refuses is
+   * skipped, with the reason). A platform that will not take the bundle gets the model without it.
+   */
+  private async upload<T>(
+    job: ExportJob,
+    model: string,
+    send: (onnx: Buffer, bundle: Buffer | null) => Promise<T>,
+  ): Promise<{ result: T; bundle: DeployedBundle }> {
+    const onnx = fs.readFileSync(model);
+    const modelSha256 = createHash('sha256').update(onnx).digest('hex');
+    const bundle = await bundleToShip(this.deps.packages, job, modelSha256);
+    try {
+      return { result: await send(onnx, bundle.bytes), bundle: bundle.shipped };
+    } catch (error) {
+      if (!bundle.bytes || !refusedBundle(error)) throw error;
+      const result = await send(onnx, null);
+      return { result, bundle: skipped(error, 'The platform did not take the bundle zip') };
+    }
   }
 
   /** Presigned links to the serving version's files on the platform: model.onnx, metadata.json, bundle.zip. */
