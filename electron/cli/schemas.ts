@@ -23,7 +23,10 @@ import {
   remoteTargetSchema,
   versionReportSchema,
   type CapabilityMatrix,
+  type DeployedBundle,
   type Deployment,
+  type DeploymentDownloads,
+  type DeploymentPushed,
   type PreviewResult,
 } from '../contract';
 
@@ -177,6 +180,31 @@ const deploymentSchema = z
   })
   .strict();
 
+const deployedBundleSchema = z
+  .discriminatedUnion('status', [
+    z
+      .object({
+        status: z.literal('uploaded'),
+        packageId: z.string().describe('The bundle package (`edgepack packages list`) that was uploaded.'),
+        path: z.string(),
+        sizeBytes: z.number(),
+        sha256: z.string(),
+        reused: z.boolean().describe('An up-to-date bundle package existed and was uploaded as it is.'),
+      })
+      .strict(),
+    z
+      .object({
+        status: z.literal('skipped'),
+        code: z.string(),
+        message: z.string(),
+        hint: z.string(),
+      })
+      .strict(),
+  ])
+  .describe(
+    "The export's bundle zip, uploaded with the model and offered among the deployment's downloads, or why not.",
+  );
+
 /** Creation and key regeneration: the key, shown this once. */
 const keyedDeploymentSchema = z
   .object({
@@ -186,6 +214,45 @@ const keyedDeploymentSchema = z
     apiKeyNotice: z.string(),
     curl: z.string().describe('The curl command with the key in it.'),
     deployment: deploymentSchema,
+    bundle: deployedBundleSchema.optional(),
+  })
+  .strict();
+
+const deploymentDownloadsSchema = z
+  .object({
+    version: z.number().int(),
+    expiresAt: z.string(),
+    files: z.array(
+      z
+        .object({
+          name: z.string().describe('model.onnx, metadata.json, bundle.zip'),
+          url: z
+            .string()
+            .describe('A presigned link: anyone holding it can download the file until expiresAt.'),
+          sizeBytes: z.number().nullable(),
+          sha256: z.string().nullable(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+const deploymentPushedSchema = z
+  .object({
+    deployment: deploymentSchema,
+    version: z
+      .number()
+      .int()
+      .nullable()
+      .describe("The platform's version now serving (or recorded, when inactive)."),
+    bundle: deployedBundleSchema,
+  })
+  .strict();
+
+/** `deployments show`: the deployment and its serving version's download links (null when there are none). */
+const deploymentShownSchema = deploymentSchema
+  .extend({
+    downloads: deploymentDownloadsSchema.nullable(),
   })
   .strict();
 
@@ -413,7 +480,14 @@ export const CLI_OUTPUTS = {
   },
   deploy: { schema: keyedDeploymentSchema, about: 'the deployment with its key (shown this once)' },
   'deployments list': { schema: z.array(deploymentSchema), about: 'deployments, newest first' },
-  'deployments show': { schema: deploymentSchema, about: 'the deployment' },
+  'deployments show': {
+    schema: deploymentShownSchema,
+    about: "the deployment, with its serving version's download links",
+  },
+  'deployments push': {
+    schema: deploymentPushedSchema,
+    about: 'the deployment with its new version and what happened to the bundle zip',
+  },
   'deployments deactivate': { schema: deploymentSchema, about: 'the deployment' },
   'deployments reactivate': { schema: deploymentSchema, about: 'the deployment' },
   'deployments regenerate-key': { schema: keyedDeploymentSchema, about: 'the deployment with its new key' },
@@ -468,5 +542,8 @@ type Assert<T extends true> = T;
 export type _Checks = [
   Assert<Same<z.infer<typeof capabilityMatrixSchema>, CapabilityMatrix>>,
   Assert<Same<z.infer<typeof deploymentSchema>, Deployment>>,
+  Assert<Same<z.infer<typeof deployedBundleSchema>, DeployedBundle>>,
+  Assert<Same<z.infer<typeof deploymentDownloadsSchema>, DeploymentDownloads>>,
+  Assert<Same<z.infer<typeof deploymentPushedSchema>, DeploymentPushed>>,
   Assert<Same<z.infer<typeof previewResultSchema>, PreviewResult>>,
 ];

@@ -34,6 +34,12 @@ export const deployCreateRequest = z
 export type DeployCreateRequest = z.input<typeof deployCreateRequest>;
 
 export const deployIdRequest = z.object({ id: deploymentId }).strict();
+
+/** A new model version of a deployment: an export's ONNX model, metadata.json and bundle zip. */
+export const deployPushRequest = z
+  .object({ id: deploymentId, exportId: z.string().min(1), overrideAccuracy: overrideViaSchema.optional() })
+  .strict();
+export type DeployPushRequest = z.input<typeof deployPushRequest>;
 export const deployListRequest = z
   .object({ exportId: z.string().optional(), refresh: z.boolean().optional() })
   .strict();
@@ -98,6 +104,47 @@ export interface DeploymentWithKey {
   apiKey: string;
   /** The curl command with the key in it, ready to paste. */
   curl: string;
+  /** On creation: the export's bundle zip uploaded with the model (offered among the downloads), or why not. */
+  bundle?: DeployedBundle;
+}
+
+/** A new version pushed: the deployment as it is now, the version serving, and what happened to the bundle zip. */
+export interface DeploymentPushed {
+  deployment: Deployment;
+  /** The platform's version number now serving (or recorded, for an inactive deployment). */
+  version: number | null;
+  bundle: DeployedBundle;
+}
+
+/**
+ * The bundle package that went up with a deployment: reused when an up-to-date one existed, else built. `skipped`
+ * when it could not be built or the platform would not take it; the endpoint is made all the same.
+ */
+export type DeployedBundle =
+  | {
+      status: 'uploaded';
+      packageId: string;
+      path: string;
+      sizeBytes: number;
+      sha256: string;
+      reused: boolean;
+    }
+  | { status: 'skipped'; code: string; message: string; hint: string };
+
+/** One file of the serving version, downloadable by anyone holding the link until it expires. */
+export interface DeploymentDownload {
+  /** model.onnx, metadata.json, bundle.zip */
+  name: string;
+  url: string;
+  sizeBytes: number | null;
+  sha256: string | null;
+}
+
+/** The platform's presigned download links for a deployment's serving version. */
+export interface DeploymentDownloads {
+  version: number;
+  expiresAt: string;
+  files: DeploymentDownload[];
 }
 
 export interface DeployTestResult {

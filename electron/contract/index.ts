@@ -19,12 +19,20 @@ import { accuracyOverrideRequest, accuracyThresholdRequest, exportsValidateReque
 import { toolchainRequest } from './toolchain';
 import type { CapabilityMatrix } from './capabilities';
 import { capabilitiesRequest } from './capabilities';
-import type { Deployment, DeploymentWithKey, DeploySettings, DeployTestResult } from './deploy';
+import type {
+  Deployment,
+  DeploymentDownloads,
+  DeploymentPushed,
+  DeploymentWithKey,
+  DeploySettings,
+  DeployTestResult,
+} from './deploy';
 import {
   DEPLOYMENT_NAME_MAX,
   deployCreateRequest,
   deployIdRequest,
   deployListRequest,
+  deployPushRequest,
   deploySettingsRequest,
   deployTestRequest,
 } from './deploy';
@@ -143,6 +151,8 @@ export const channels = {
   'deploy:regenerateKey': { request: deployIdRequest, response: null as unknown as DeploymentWithKey },
   'deploy:delete': { request: deployIdRequest, response: null as unknown as Deployment },
   'deploy:test': { request: deployTestRequest, response: null as unknown as DeployTestResult },
+  'deploy:downloads': { request: deployIdRequest, response: null as unknown as DeploymentDownloads },
+  'deploy:pushVersion': { request: deployPushRequest, response: null as unknown as DeploymentPushed },
   /** Builds a package of a completed export into the data folder, with progress on packages:progress. */
   'packages:create': { request: packagesCreateRequest, response: null as unknown as PackageBuilt },
   /** An export's packages, newest first, each saying whether its file is still there. */

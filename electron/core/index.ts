@@ -167,6 +167,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     exports,
     secrets,
     accuracyGate,
+    packages,
   });
   const services: CoreServices = {
     paths,
@@ -289,6 +290,8 @@ function handlersFor(s: CoreServices): Handlers {
     'deploy:regenerateKey': (r) => s.deploy.regenerateKey(r.id),
     'deploy:delete': (r) => s.deploy.delete(r.id),
     'deploy:test': (r) => s.deploy.test(r),
+    'deploy:downloads': (r) => s.deploy.downloads(r.id),
+    'deploy:pushVersion': (r) => s.deploy.pushVersion(r),
     'packages:create': (r) => s.packages.build(r.exportId, r.target, undefined, r.overrideAccuracy),
     'packages:list': (r) => s.packages.list(r.exportId),
     'packages:reveal': (r) => s.packages.reveal(r.id),

@@ -1,5 +1,6 @@
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { bundleLimit } from './config';
 import { PlatformError, toPlatformError } from './errors';
 import type { Platform } from './platform';
 import { registerDeploymentRoutes } from './routes/deployments';
@@ -19,7 +20,13 @@ export async function buildApp(platform: Platform): Promise<FastifyInstance> {
     trustProxy: true,
   });
   await app.register(multipart, {
-    limits: { fileSize: config.uploadLimitBytes, files: 2, fields: 8, fieldSize: 1024 * 1024 },
+    // Each part's own limit (model, bundle) is checked as it is read, in routes/deployments.ts.
+    limits: {
+      fileSize: Math.max(config.uploadLimitBytes, bundleLimit(config)),
+      files: 3,
+      fields: 8,
+      fieldSize: 1024 * 1024,
+    },
     throwFileSizeLimit: true,
   });
 

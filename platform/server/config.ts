@@ -35,9 +35,13 @@ export interface PlatformConfig {
   bodyLimitBytes: number;
   /** Largest model upload (bytes). */
   uploadLimitBytes: number;
+  /** Largest bundle zip kept beside a version (bytes); a larger one is refused. */
+  bundleLimitBytes?: number;
   maxImagePixels: number;
   logLevel: 'silent' | 'info' | 'debug';
 }
+
+export const DEFAULT_BUNDLE_LIMIT_BYTES = 512 * 1024 * 1024;
 
 /** Reads the service's configuration from the environment; throws a message naming the bad variable. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -104,6 +108,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
     defaultTier: tier,
     bodyLimitBytes: integer(env, 'PLATFORM_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 ** 3),
     uploadLimitBytes: integer(env, 'PLATFORM_UPLOAD_LIMIT_BYTES', 512 * 1024 * 1024, 1024, 8 * 1024 ** 3),
+    bundleLimitBytes: integer(
+      env,
+      'PLATFORM_BUNDLE_LIMIT_BYTES',
+      DEFAULT_BUNDLE_LIMIT_BYTES,
+      1024,
+      8 * 1024 ** 3,
+    ),
     maxImagePixels: integer(env, 'PLATFORM_MAX_IMAGE_PIXELS', 40_000_000, 1, 1_000_000_000),
     logLevel,
   };
@@ -120,4 +131,8 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 
 function fail(name: string, why: string): never {
   throw new Error(`Configuration error: ${name} ${why}.`);
+}
+
+export function bundleLimit(config: PlatformConfig): number {
+  return config.bundleLimitBytes ?? DEFAULT_BUNDLE_LIMIT_BYTES;
 }

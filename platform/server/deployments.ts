@@ -7,6 +7,8 @@ import { ObjectNotFoundError, InvalidKeyError, assertSafeKey } from '../storage/
 import type { PlatformStore } from '../store/platform-store';
 import type { Account, Deployment, DeploymentVersion } from '../store/types';
 import { PlatformError } from './errors';
+import { bundleTooLarge, checkBundle, type BundleUpload } from './bundle';
+import { DEFAULT_BUNDLE_LIMIT_BYTES } from './config';
 import type { ModelPackage } from './packages';
 import { validateModelPackage } from './packages';
 
@@ -23,6 +25,8 @@ export interface DeploymentServiceDeps {
   backend: InferenceBackend;
   keys: KeyHasher;
   publicUrl: string;
+  /** The largest bundle zip a version keeps (PLATFORM_BUNDLE_LIMIT_BYTES). */
+  bundleLimitBytes?: number;
   log: (message: string) => void;
   /** Called after any change to a deployment (so caches of its key and status can be dropped). */
   onChange?: (deploymentId: string) => void;
@@ -46,7 +50,13 @@ export class DeploymentService {
 
   async create(
     account: Account,
-    input: { name?: string; replicas?: number; model: ModelPackage; metadataText: string | null },
+    input: {
+      name?: string;
+      replicas?: number;
+      model: ModelPackage;
+      metadataText: string | null;
+      bundle?: BundleUpload | null;
+    },
   ): Promise<CreatedDeployment> {
     const replicas = checkReplicas(input.replicas ?? 1);
     const name = checkName(input.name);
@@ -57,7 +67,7 @@ export class DeploymentService {
       endpointUrl: (deploymentId) => new URL(`/v1/infer/${deploymentId}`, this.deps.publicUrl).toString(),
     });
     return this.withLock(id, async () => {
-      await this.storeVersion(id, 1, input.model, input.metadataText);
+      await this.storeVersion(id, 1, input.model, input.metadataText, input.bundle ?? null);
       try {
         await this.loadVersion(id, 1, input.model, replicas);
       } catch (error) {
@@ -82,8 +92,13 @@ export class DeploymentService {
     });
   }
 
-  /** Reads `<key>/model.onnx` and `<key>/metadata.json` (or `<key>` itself when it names the .onnx) from storage. */
-  async readStoredPackage(packageKey: string): Promise<{ model: ModelPackage; metadataText: string | null }> {
+  /**
+   * Reads `<key>/model.onnx`, `<key>/metadata.json` and, when there is one, `<key>/bundle.zip` (or `<key>` itself when
+   * it names the .onnx) from storage; the bundle is checked as an uploaded one is.
+   */
+  async readStoredPackage(
+    packageKey: string,
+  ): Promise<{ model: ModelPackage; metadataText: string | null; bundle: BundleUpload | null }> {
     try {
       assertSafeKey(packageKey);
     } catch (error) {
@@ -119,7 +134,13 @@ export class DeploymentService {
     const metadataText = (await this.deps.objects.exists(metadataKey))
       ? (await this.deps.objects.get(metadataKey)).toString('utf8')
       : null;
-    return { model: validateModelPackage(onnx, metadataText), metadataText };
+    const model = validateModelPackage(onnx, metadataText);
+    const bundleKey = `${base}bundle.zip`;
+    if (!(await this.deps.objects.exists(bundleKey))) return { model, metadataText, bundle: null };
+    const zip = await this.deps.objects.get(bundleKey);
+    const limit = this.deps.bundleLimitBytes ?? DEFAULT_BUNDLE_LIMIT_BYTES;
+    if (zip.byteLength > limit) throw bundleTooLarge(limit);
+    return { model, metadataText, bundle: checkBundle(zip, model) };
   }
 
   /** A new model version. If the backend refuses it, the previous version keeps serving and the attempt is recorded as failed. */
@@ -128,11 +149,12 @@ export class DeploymentService {
     id: string,
     model: ModelPackage,
     metadataText: string | null,
+    bundle: BundleUpload | null = null,
   ): Promise<Deployment> {
     return this.withLock(id, async () => {
       const deployment = await this.owned(account, id);
       const version = await this.deps.store.nextVersion(id);
-      await this.storeVersion(id, version, model, metadataText);
+      await this.storeVersion(id, version, model, metadataText, bundle);
       if (deployment.status !== 'active') {
         // Nothing is serving: the new version is simply recorded and served on reactivation.
         await this.deps.store.setVersionStatus(id, version, 'retired');
@@ -276,8 +298,15 @@ export class DeploymentService {
         'Deploy a model first.',
       );
     const expiresAt = new Date(Date.now() + expiresInSeconds * 1000).toISOString();
-    const files = [{ name: 'model.onnx', key: stored.modelKey }];
-    if (stored.metadataKey) files.push({ name: 'metadata.json', key: stored.metadataKey });
+    const files: { name: string; key: string; sizeBytes: number | null; sha256: string | null }[] = [
+      { name: 'model.onnx', key: stored.modelKey, sizeBytes: stored.modelBytes, sha256: stored.modelSha256 },
+    ];
+    if (stored.metadataKey)
+      files.push({ name: 'metadata.json', key: stored.metadataKey, sizeBytes: null, sha256: null });
+    if (stored.bundle) {
+      const { key, bytes, sha256 } = stored.bundle;
+      files.push({ name: 'bundle.zip', key, sizeBytes: bytes, sha256 });
+    }
     return {
       version,
       expires_at: expiresAt,
@@ -285,6 +314,8 @@ export class DeploymentService {
         files.map(async (f) => ({
           name: f.name,
           url: await this.deps.objects.presignGet(f.key, expiresInSeconds),
+          size_bytes: f.sizeBytes,
+          sha256: f.sha256,
         })),
       ),
     };
@@ -353,11 +384,13 @@ export class DeploymentService {
     version: number,
     model: ModelPackage,
     metadataText: string | null,
+    bundle: BundleUpload | null,
   ): Promise<void> {
     const prefix = `deployments/${id}/v${version}`;
     await this.deps.objects.put(`${prefix}/model.onnx`, model.onnx);
     if (metadataText !== null)
       await this.deps.objects.put(`${prefix}/metadata.json`, Buffer.from(metadataText));
+    if (bundle) await this.deps.objects.put(`${prefix}/bundle.zip`, bundle.zip);
     await this.deps.store.addVersion({
       deploymentId: id,
       version,
@@ -367,6 +400,9 @@ export class DeploymentService {
       modelBytes: model.onnx.byteLength,
       modelInfo: model.info,
       serving: model.serving,
+      bundle: bundle
+        ? { key: `${prefix}/bundle.zip`, sha256: bundle.sha256, bytes: bundle.zip.byteLength }
+        : null,
     });
   }
 

@@ -12,7 +12,7 @@ import type { ObjectStore } from '../storage/types';
 import { openDb } from '../store/db';
 import { PlatformStore } from '../store/platform-store';
 import type { Account } from '../store/types';
-import type { PlatformConfig } from './config';
+import { bundleLimit, type PlatformConfig } from './config';
 import { DeploymentService } from './deployments';
 import { ExportJobService } from './export-jobs';
 import { InferenceService } from './inference';
@@ -81,6 +81,7 @@ export async function createPlatform(
     backend,
     keys,
     publicUrl: config.publicUrl,
+    bundleLimitBytes: bundleLimit(config),
     log,
     // Called only after start-up, once `inference` exists.
     onChange: (id) => inference.invalidate(id),

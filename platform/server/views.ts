@@ -37,6 +37,7 @@ export function versionView(v: DeploymentVersion) {
     task: v.modelInfo.task,
     classes: v.modelInfo.names,
     imgsz: v.modelInfo.imgsz,
+    bundle: v.bundle ? { size_bytes: v.bundle.bytes, sha256: v.bundle.sha256 } : null,
     error: v.error,
     created_at: v.createdAt,
   };

@@ -97,6 +97,15 @@ CREATE TABLE export_job_events (
 );
 `,
   },
+  {
+    id: 4,
+    name: "each version's bundle zip (the app's bundle package), offered with its downloads",
+    sql: `
+ALTER TABLE deployment_versions ADD COLUMN bundle_key TEXT;
+ALTER TABLE deployment_versions ADD COLUMN bundle_sha256 TEXT;
+ALTER TABLE deployment_versions ADD COLUMN bundle_bytes BIGINT;
+`,
+  },
 ];
 
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.id;

@@ -43,6 +43,9 @@ interface VersionRow {
   model_bytes: number | string;
   model_info: string;
   serving: string | null;
+  bundle_key: string | null;
+  bundle_sha256: string | null;
+  bundle_bytes: number | string | null;
   error: string | null;
   created_at: string;
 }
@@ -221,8 +224,8 @@ export class PlatformStore {
 
   async addVersion(version: Omit<DeploymentVersion, 'createdAt' | 'status' | 'error'>): Promise<void> {
     await this.db.run(
-      `INSERT INTO deployment_versions (deployment_id, version, status, model_key, metadata_key, model_sha256, model_bytes, model_info, serving, created_at)
-       VALUES (?, ?, 'loading', ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO deployment_versions (deployment_id, version, status, model_key, metadata_key, model_sha256, model_bytes, model_info, serving, bundle_key, bundle_sha256, bundle_bytes, created_at)
+       VALUES (?, ?, 'loading', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         version.deploymentId,
         version.version,
@@ -232,6 +235,9 @@ export class PlatformStore {
         version.modelBytes,
         JSON.stringify(version.modelInfo),
         JSON.stringify(version.serving),
+        version.bundle?.key ?? null,
+        version.bundle?.sha256 ?? null,
+        version.bundle?.bytes ?? null,
         now(),
       ],
     );
@@ -369,6 +375,9 @@ function toVersion(row: VersionRow): DeploymentVersion {
           inputShape: modelInfo.imgsz,
           outputNames: [],
         },
+    bundle: row.bundle_key
+      ? { key: row.bundle_key, sha256: row.bundle_sha256!, bytes: Number(row.bundle_bytes) }
+      : null,
     error: row.error,
     createdAt: row.created_at,
   };

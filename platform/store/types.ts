@@ -55,8 +55,16 @@ export interface DeploymentVersion {
   modelBytes: number;
   modelInfo: ModelInfo;
   serving: ServingFacts;
+  /** The bundle zip uploaded with this version (the app's `--target bundle` package), if one was. */
+  bundle: StoredFile | null;
   error: string | null;
   createdAt: string;
+}
+
+export interface StoredFile {
+  key: string;
+  sha256: string;
+  bytes: number;
 }
 
 /** What the preview also needs besides ModelInfo to run a model: its preprocessing, input size and output order. */

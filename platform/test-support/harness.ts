@@ -91,11 +91,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A multipart export-package upload: model.onnx and (optionally) metadata.json. */
+/** A multipart export-package upload: model.onnx and (optionally) metadata.json and a bundle zip. */
 export function packageForm(
   model: Uint8Array,
   metadata?: unknown,
   fields: Record<string, string> = {},
+  bundle?: Uint8Array,
 ): FormData {
   const form = new FormData();
   form.set('model', new Blob([model]), 'model.onnx');
@@ -103,6 +104,7 @@ export function packageForm(
     const text = typeof metadata === 'string' ? metadata : JSON.stringify(metadata);
     form.set('metadata', new Blob([text], { type: 'application/json' }), 'metadata.json');
   }
+  if (bundle) form.set('bundle', new Blob([bundle], { type: 'application/zip' }), 'bundle.zip');
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   return form;
 }

@@ -4,6 +4,7 @@
  * from the export row, reads the endpoint card (URL, key shown once, curl), sends a photo from the test playground,
  * sees the predictions, deactivates and reactivates.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -102,6 +103,22 @@ describe('deploy in the browser', () => {
     expect(curl).toContain(`Bearer ${apiKey}`);
     expect(await card.getByLabel('Usage').innerText()).toContain('0 requests');
     expect(text).toContain('100 requests/min (pro tier)');
+  });
+
+  it('offers the download links, the bundle zip among them, with its size and sha256', async () => {
+    expect(await card.getByLabel('Bundle zip').innerText()).toMatch(
+      /^Bundle zip uploaded \([\d.]+ [KM]B, built for this deploy\)\.$/,
+    );
+    await card.getByRole('button', { name: 'Get download links' }).click();
+    const list = card.getByRole('list', { name: 'Download links' });
+    await list.waitFor({ timeout: 30_000 });
+    const names = await list.getByRole('link').allInnerTexts();
+    expect(names).toEqual(['model.onnx', 'metadata.json', 'bundle.zip']);
+    const href = await list.getByRole('link', { name: 'bundle.zip' }).getAttribute('href');
+    const zip = Buffer.from(await (await fetch(href!)).arrayBuffer());
+    expect(zip.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+    const shownSha = await list.getByLabel('bundle.zip SHA-256').getAttribute('title');
+    expect(createHash('sha256').update(zip).digest('hex')).toBe(shownSha);
   });
 
   it('runs the test playground on an image and shows the predictions the endpoint gives', async () => {

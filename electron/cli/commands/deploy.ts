@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { Deployment, DeploymentWithKey } from '../../contract';
+import type { DeployedBundle, Deployment, DeploymentDownloads, DeploymentWithKey } from '../../contract';
+import { AppError, formatBytes, type LocalCore as Core } from '../../core';
 import { OVERRIDE_HELP } from '../accuracy-gate';
 import { findExport, withCore, type CommandContext } from '../context';
 import { listByDefault } from './meta';
@@ -48,7 +49,7 @@ export function registerDeploy(
   const deployments = program
     .command('deployments')
     .description(
-      'hosted endpoints: list, show, deactivate, reactivate, regenerate-key, delete; alone, lists them',
+      'hosted endpoints: list, show, push, deactivate, reactivate, regenerate-key, delete; alone, lists them',
     );
   const json = (c: Command) => c.option('--json', 'print one JSON document');
 
@@ -69,7 +70,7 @@ export function registerDeploy(
   const simple = (
     name: string,
     description: string,
-    channel: 'deploy:get' | 'deploy:deactivate' | 'deploy:reactivate' | 'deploy:delete',
+    channel: 'deploy:deactivate' | 'deploy:reactivate' | 'deploy:delete',
   ) =>
     json(deployments.command(`${name} <id>`).description(description)).action(async (id: string) => {
       const { out } = ctx();
@@ -81,7 +82,22 @@ export function registerDeploy(
         }),
       );
     });
-  simple('show', 'status, URL, key prefix, usage figures and history', 'deploy:get');
+  json(
+    deployments
+      .command('show <id>')
+      .description('status, URL, key prefix, usage figures, history and download links (bundle.zip too)'),
+  ).action(async (id: string) => {
+    const { out } = ctx();
+    done(
+      await withCore(async (core) => {
+        const deployment = await core.handle('deploy:get', { id });
+        const downloads = await downloadsOf(core, deployment);
+        const shown = { ...deployment, downloads: downloads.links };
+        out.result(shown, () => `${details(deployment)}\n${downloadsText(downloads)}`);
+        return 0;
+      }),
+    );
+  });
   simple('deactivate', 'stop answering requests (the key is kept)', 'deploy:deactivate');
   simple('reactivate', 'answer requests again', 'deploy:reactivate');
   simple('delete', 'remove the endpoint from the platform (local history is kept)', 'deploy:delete');
@@ -100,6 +116,33 @@ export function registerDeploy(
       }),
     );
   });
+  json(
+    deployments
+      .command('push <id> <export-id>')
+      .description(
+        'a new model version from an export (its ONNX, metadata.json and bundle zip); the serving one stays if it fails',
+      )
+      .option('--override-accuracy', OVERRIDE_HELP),
+  ).action(async (id: string, exportId: string, opts: { overrideAccuracy?: boolean }) => {
+    const { out } = ctx();
+    done(
+      await withCore(async (core) => {
+        const job = await findExport(core, exportId);
+        const pushed = await core.handle('deploy:pushVersion', {
+          id,
+          exportId: job.id,
+          ...(opts.overrideAccuracy ? { overrideAccuracy: 'cli' as const } : {}),
+        });
+        out.result(pushed, () =>
+          [
+            `Deployment ${pushed.deployment.id} now at version ${pushed.version ?? '—'} (${pushed.deployment.status}), export v${job.version}`,
+            ...bundleLine(pushed.bundle),
+          ].join('\n'),
+        );
+        return 0;
+      }),
+    );
+  });
   listByDefault(deployments, list);
 }
 
@@ -111,7 +154,43 @@ function keyedJson(k: DeploymentWithKey) {
     apiKeyNotice: 'Shown only once: store it now, or regenerate it later.',
     curl: k.curl,
     deployment: k.deployment,
+    ...(k.bundle ? { bundle: k.bundle } : {}),
   };
+}
+
+function bundleLine(b: DeployedBundle | undefined): string[] {
+  if (!b) return [];
+  if (b.status === 'skipped') return [`Bundle   not uploaded: ${b.message}${b.hint ? ` (${b.hint})` : ''}`];
+  return [
+    `Bundle   ${b.path} (${formatBytes(b.sizeBytes)}, ${b.reused ? 'up to date, reused' : 'built now'}), offered as bundle.zip in \`edgepack deployments show\``,
+  ];
+}
+
+interface ShownDownloads {
+  links: DeploymentDownloads | null;
+  why: string | null;
+}
+
+/** The serving version's download links; a deleted deployment, or a platform that cannot say, has none (and why). */
+async function downloadsOf(core: Core, d: Deployment): Promise<ShownDownloads> {
+  if (d.status === 'deleted') return { links: null, why: 'the deployment was deleted' };
+  try {
+    return { links: await core.handle('deploy:downloads', { id: d.id }), why: null };
+  } catch (error) {
+    if (error instanceof AppError) return { links: null, why: error.message };
+    throw error;
+  }
+}
+
+function downloadsText({ links, why }: ShownDownloads): string {
+  if (!links) return `Downloads  none (${why})`;
+  return [
+    `Downloads  version ${links.version}, links valid until ${links.expiresAt}`,
+    ...links.files.map(
+      (f) =>
+        `  ${f.name.padEnd(14)} ${f.sizeBytes === null ? '' : `${formatBytes(f.sizeBytes)}  `}${f.sha256 ? `sha256 ${f.sha256}` : ''}\n    ${f.url}`,
+    ),
+  ].join('\n');
 }
 
 function keyedText(k: DeploymentWithKey): string {
@@ -119,6 +198,7 @@ function keyedText(k: DeploymentWithKey): string {
     `Deployment ${k.deployment.id} (${k.deployment.status})`,
     `URL      ${k.deployment.endpointUrl}`,
     `API key  ${k.apiKey}   (shown only once: store it now)`,
+    ...bundleLine(k.bundle),
     '',
     k.curl,
   ].join('\n');

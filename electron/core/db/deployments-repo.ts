@@ -143,7 +143,9 @@ export class DeploymentsRepo {
     id: string,
     event: string,
     statusAfter: string,
-    changes: Partial<Pick<DeploymentTarget, 'endpointUrl' | 'apiKeyPrefix' | 'replicas' | 'error'>> = {},
+    changes: Partial<
+      Pick<DeploymentTarget, 'exportJobId' | 'endpointUrl' | 'apiKeyPrefix' | 'replicas' | 'error'>
+    > = {},
     details: Record<string, unknown> | null = null,
   ): DeploymentTarget {
     const at = nowIso();
@@ -153,11 +155,12 @@ export class DeploymentsRepo {
         if (!before) throw new Error(`no deployment target ${id}`);
         this.db
           .prepare(
-            `UPDATE deployment_targets SET status = ?, endpoint_url = ?, api_key_prefix = ?, replicas = ?, error = ?,
-               updated_at = ? WHERE id = ?`,
+            `UPDATE deployment_targets SET status = ?, export_job_id = ?, endpoint_url = ?, api_key_prefix = ?,
+               replicas = ?, error = ?, updated_at = ? WHERE id = ?`,
           )
           .run(
             statusAfter,
+            changes.exportJobId !== undefined ? changes.exportJobId : before.exportJobId,
             changes.endpointUrl !== undefined ? changes.endpointUrl : before.endpointUrl,
             changes.apiKeyPrefix !== undefined ? changes.apiKeyPrefix : before.apiKeyPrefix,
             changes.replicas ?? before.replicas,

@@ -11,6 +11,7 @@ export interface PlatformDeployment {
   status: string;
   endpoint_url: string;
   key_prefix: string;
+  active_version: number | null;
   tier: string;
   rate_limit_per_minute: number;
   last_error: string | null;
@@ -38,6 +39,13 @@ export interface PlatformKeyed {
   curl: string;
 }
 
+export interface PlatformDownloads {
+  version: number;
+  expires_at: string;
+  /** size_bytes and sha256 are absent from platforms older than the bundle download. */
+  files: { name: string; url: string; size_bytes?: number | null; sha256?: string | null }[];
+}
+
 export interface InferAnswer {
   status: number;
   body: Record<string, unknown>;
@@ -55,17 +63,40 @@ export class PlatformClient {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
-  createDeployment(model: Uint8Array, metadata: string | null, name: string): Promise<PlatformKeyed> {
-    const form = new FormData();
-    form.set('model', new Blob([model]), 'model.onnx');
-    if (metadata !== null)
-      form.set('metadata', new Blob([metadata], { type: 'application/json' }), 'metadata.json');
+  createDeployment(
+    model: Uint8Array,
+    metadata: string | null,
+    name: string,
+    bundle: Uint8Array | null = null,
+  ): Promise<PlatformKeyed> {
+    const form = packageForm(model, metadata, bundle);
     form.set('name', name);
     return this.call<PlatformKeyed>('POST', '/api/v1/deployments', form, UPLOAD_TIMEOUT_MS);
   }
 
+  /** A new model version of a deployment (the platform keeps the serving one if the new one fails to load). */
+  async pushVersion(
+    id: string,
+    model: Uint8Array,
+    metadata: string | null,
+    bundle: Uint8Array | null,
+  ): Promise<PlatformDeployment> {
+    const answer = await this.call<{ deployment: PlatformDeployment }>(
+      'POST',
+      `/api/v1/deployments/${encodeURIComponent(id)}/versions`,
+      packageForm(model, metadata, bundle),
+      UPLOAD_TIMEOUT_MS,
+    );
+    return answer.deployment;
+  }
+
   async get(id: string): Promise<{ deployment: PlatformDeployment; history: PlatformHistoryEntry[] }> {
     return this.call('GET', `/api/v1/deployments/${encodeURIComponent(id)}`);
+  }
+
+  /** Presigned links to the serving version's files (model.onnx, metadata.json, bundle.zip when uploaded). */
+  downloads(id: string): Promise<PlatformDownloads> {
+    return this.call('GET', `/api/v1/deployments/${encodeURIComponent(id)}/download`);
   }
 
   async list(): Promise<PlatformDeployment[]> {
@@ -180,6 +211,16 @@ export async function fetchPlatform(
       { cause: error },
     );
   }
+}
+
+/** The platform's multipart export package: model.onnx, metadata.json and the bundle zip, when there are. */
+function packageForm(model: Uint8Array, metadata: string | null, bundle: Uint8Array | null): FormData {
+  const form = new FormData();
+  form.set('model', new Blob([model]), 'model.onnx');
+  if (metadata !== null)
+    form.set('metadata', new Blob([metadata], { type: 'application/json' }), 'metadata.json');
+  if (bundle !== null) form.set('bundle', new Blob([bundle], { type: 'application/zip' }), 'bundle.zip');
+  return form;
 }
 
 /** The platform's {error: {code, message, hint}} as an AppError, keeping its code. */

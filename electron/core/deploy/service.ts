@@ -1,7 +1,12 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type {
+  DeployedBundle,
   Deployment,
+  DeploymentDownloads,
+  DeploymentPushed,
+  DeployPushRequest,
   DeploymentWithKey,
   DeployCreateRequest,
   DeploySettings,
@@ -15,6 +20,8 @@ import type { DeploymentTarget, DeploymentsRepo, ModelsRepo } from '../db';
 import { AppError } from '../errors';
 import type { AccuracyGateService } from '../exports/accuracy-gate';
 import type { ExportsService } from '../exports/service';
+import type { PackagesService } from '../packages/service';
+import { bundleToShip, refusedBundle, skipped } from './bundle-upload';
 import {
   PlatformClient,
   platformError,
@@ -45,10 +52,11 @@ interface Deps {
   exports: ExportsService;
   secrets: SecretStore;
   accuracyGate: AccuracyGateService;
+  packages: PackagesService;
 }
 
 /**
- * Hosted endpoints from exports: uploads the export's ONNX + metadata.json to the platform, keeps a local record
+ * Hosted endpoints from exports: uploads the export's ONNX + metadata.json (and its bundle zip) to the platform, keeps a local record
  * (key prefix only) with its history, and mirrors the platform's status and usage figures.
  */
 export class DeployService {
@@ -84,7 +92,9 @@ export class DeployService {
     const client = await this.client(request.endpoint, request.token);
     const modelName = this.deps.models.get(job.modelId)?.name;
     const name = request.name ?? endpointName(modelName ?? `model-${job.modelId.slice(0, 8)}`, job.version);
-    const keyed = await client.createDeployment(fs.readFileSync(model), metadata, name);
+    const { result: keyed, bundle } = await this.upload(job, model, (onnx, bundleBytes) =>
+      client.createDeployment(onnx, metadata, name, bundleBytes),
+    );
     const d = keyed.deployment;
     this.deps.repo.create({
       id: d.id,
@@ -97,7 +107,69 @@ export class DeployService {
     });
     this.deps.repo.transition(d.id, 'deployed', d.status, { error: d.last_error });
     this.deps.repo.setUsage(d.id, usageOf(d));
-    return this.withKey(d.id, keyed);
+    return { ...this.withKey(d.id, keyed), bundle };
+  }
+
+  /**
+   * A new model version of a deployment from an export (the same one re-exported, or another): its ONNX model,
+   * metadata.json and bundle zip. The platform keeps the serving version when the new one fails to load.
+   */
+  async pushVersion(request: DeployPushRequest): Promise<DeploymentPushed> {
+    const target = this.live(request.id);
+    const job = this.deps.exports.get(request.exportId);
+    const { model, metadata } = this.packageOf(job);
+    this.deps.accuracyGate.assertShippable(job, ['onnx'], 'deploy', request.overrideAccuracy);
+    const client = await this.clientFor(target);
+    const { result: d, bundle } = await this.upload(job, model, (onnx, bundleBytes) =>
+      client.pushVersion(target.id, onnx, metadata, bundleBytes),
+    );
+    this.deps.repo.transition(
+      target.id,
+      'updated',
+      d.status,
+      { exportJobId: job.id, error: d.last_error },
+      { exportId: job.id, version: d.active_version },
+    );
+    this.deps.repo.setUsage(target.id, usageOf(d));
+    return { deployment: this.view(this.target(target.id)), version: d.active_version ?? null, bundle };
+  }
+
+  /**
+   * Sends the export's ONNX model with its bundle zip (reused or built). The bundle holds every format of the
+   * export: an accuracy override given for the ONNX model does not extend to them (a bundle the gate refuses is
+   * skipped, with the reason). A platform that will not take the bundle gets the model without it.
+   */
+  private async upload<T>(
+    job: ExportJob,
+    model: string,
+    send: (onnx: Buffer, bundle: Buffer | null) => Promise<T>,
+  ): Promise<{ result: T; bundle: DeployedBundle }> {
+    const onnx = fs.readFileSync(model);
+    const modelSha256 = createHash('sha256').update(onnx).digest('hex');
+    const bundle = await bundleToShip(this.deps.packages, job, modelSha256);
+    try {
+      return { result: await send(onnx, bundle.bytes), bundle: bundle.shipped };
+    } catch (error) {
+      if (!bundle.bytes || !refusedBundle(error)) throw error;
+      const result = await send(onnx, null);
+      return { result, bundle: skipped(error, 'The platform did not take the bundle zip') };
+    }
+  }
+
+  /** Presigned links to the serving version's files on the platform: model.onnx, metadata.json, bundle.zip. */
+  async downloads(id: string): Promise<DeploymentDownloads> {
+    const target = this.live(id);
+    const answer = await (await this.clientFor(target)).downloads(target.id);
+    return {
+      version: answer.version,
+      expiresAt: answer.expires_at,
+      files: answer.files.map((f) => ({
+        name: f.name,
+        url: f.url,
+        sizeBytes: f.size_bytes ?? null,
+        sha256: f.sha256 ?? null,
+      })),
+    };
   }
 
   /** Local records, refreshed from the platform when asked (unreachable platforms leave them as they were). */

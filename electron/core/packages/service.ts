@@ -24,6 +24,7 @@ import type { ExportsService } from '../exports/service';
 import type { DataPaths } from '../paths';
 import { EDGEPACK_VERSION } from '../version';
 import type { BundlePlan } from './bundle-contents';
+import { isCurrentBundle } from './current-bundle';
 import { sameFile } from './same-file';
 import { PACKAGE_TARGETS, targetInfos } from './targets';
 import { writeZip, type EntryDigest, type ZipEntry } from './zip-writer';
@@ -214,6 +215,23 @@ export class PackagesService {
       runtimes: plan.runtimes.map((r) => r.runtime),
       entries: written.entries.length,
     };
+  }
+
+  /**
+   * The export's bundle for shipping elsewhere (a deployment uploads it): the newest bundle package that is still
+   * current (same file, this Edgepack's wrappers, this ONNX model inside), else a new build.
+   */
+  async currentBundle(
+    exportId: string,
+    modelSha256: string,
+    overrideAccuracy?: OverrideVia,
+  ): Promise<{ record: PackageRecord; reused: boolean }> {
+    const existing = this.deps.repo
+      .listForExport(exportId)
+      .find((record) => isCurrentBundle(record, modelSha256));
+    if (existing) return { record: existing, reused: true };
+    const built = await this.build(exportId, 'bundle', undefined, overrideAccuracy);
+    return { record: this.record(built.id), reused: false };
   }
 
   /** An export's packages, newest first; `missing` when the file is no longer where it was written. */

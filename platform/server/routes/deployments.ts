@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deployment } from '../../store/types';
 import { PlatformError } from '../errors';
+import { bundleTooLarge, checkBundle, type BundleUpload } from '../bundle';
+import { bundleLimit } from '../config';
 import type { ModelPackage } from '../packages';
 import { validateModelPackage } from '../packages';
 import type { Platform } from '../platform';
@@ -23,6 +25,7 @@ export function registerDeploymentRoutes(app: FastifyInstance, platform: Platfor
         replicas: upload.replicas,
         model: upload.model,
         metadataText: upload.metadataText,
+        bundle: upload.bundle,
       });
       reply.code(201);
       return created_(created.deployment, created.apiKey);
@@ -53,6 +56,7 @@ export function registerDeploymentRoutes(app: FastifyInstance, platform: Platfor
         request.params.id,
         upload.model,
         upload.metadataText,
+        upload.bundle,
       );
       return { deployment: deploymentView(deployment) };
     });
@@ -124,22 +128,32 @@ function created_(deployment: Deployment, apiKey: string) {
 interface UploadedPackage {
   model: ModelPackage;
   metadataText: string | null;
+  bundle: BundleUpload | null;
   name?: string;
   replicas?: number;
 }
 
-/** A multipart upload (files "model" and "metadata"; fields "name", "replicas") or JSON naming a stored package. */
+/**
+ * A multipart upload (files "model", "metadata" and, optionally, "bundle"; fields "name", "replicas") or JSON naming
+ * a stored package. The bundle is checked against the model before anything is stored.
+ */
 async function readPackage(request: FastifyRequest, platform: Platform): Promise<UploadedPackage> {
   if (request.isMultipart()) {
+    const limits = { model: platform.config.uploadLimitBytes, bundle: bundleLimit(platform.config) };
     let onnx: Buffer | null = null;
+    let bundle: Buffer | null = null;
     let metadataText: string | null = null;
     const fields: Record<string, string> = {};
     for await (const part of request.parts()) {
       if (part.type === 'file') {
-        const bytes = await part.toBuffer();
-        if (part.fieldname === 'model') onnx = bytes;
-        else if (part.fieldname === 'metadata') metadataText = bytes.toString('utf8');
-        else throw unknownField(part.fieldname);
+        if (part.fieldname === 'model') onnx = await readCapped(part.file, limits.model, modelTooLarge);
+        else if (part.fieldname === 'bundle')
+          bundle = await readCapped(part.file, limits.bundle, () => bundleTooLarge(limits.bundle));
+        else {
+          const bytes = await part.toBuffer();
+          if (part.fieldname === 'metadata') metadataText = bytes.toString('utf8');
+          else throw unknownField(part.fieldname);
+        }
       } else if (part.fieldname === 'metadata') metadataText = String(part.value);
       else if (part.fieldname === 'name' || part.fieldname === 'replicas')
         fields[part.fieldname] = String(part.value);
@@ -153,9 +167,11 @@ async function readPackage(request: FastifyRequest, platform: Platform): Promise
         'Attach model.onnx as the form field "model" (and metadata.json as "metadata").',
       );
     }
+    const model = validateModelPackage(onnx, metadataText);
     return {
-      model: validateModelPackage(onnx, metadataText),
+      model,
       metadataText,
+      bundle: bundle ? checkBundle(bundle, model) : null,
       name: fields.name,
       replicas: fields.replicas === undefined ? undefined : Number(fields.replicas),
     };
@@ -182,6 +198,34 @@ function unknownField(name: string): PlatformError {
     400,
     'INVALID_REQUEST',
     `Unknown upload field "${name}".`,
-    'Use the fields model, metadata, name and replicas.',
+    'Use the fields model, metadata, bundle, name and replicas.',
+  );
+}
+
+/**
+ * A file part's bytes, up to `limit`. A larger part is read to its end without being kept (so the client gets the
+ * answer instead of a reset connection), then refused.
+ */
+async function readCapped(
+  stream: AsyncIterable<Buffer>,
+  limit: number,
+  tooLarge: () => PlatformError,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size <= limit) chunks.push(chunk);
+  }
+  if (size > limit) throw tooLarge();
+  return Buffer.concat(chunks);
+}
+
+function modelTooLarge(): PlatformError {
+  return new PlatformError(
+    413,
+    'BODY_TOO_LARGE',
+    'The request body is larger than this service accepts.',
+    'Send a smaller image (resize it; the model sees it at its input size anyway) or a smaller model file.',
   );
 }

@@ -31,7 +31,7 @@ export function registerDownloadRoutes(app: FastifyInstance, platform: Platform)
       }
       try {
         const body = await store.get(key);
-        reply.header('Content-Type', key.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+        reply.header('Content-Type', contentType(key));
         reply.header('Content-Disposition', `attachment; filename="${key.split('/').pop()}"`);
         return reply.send(body);
       } catch (error) {
@@ -47,4 +47,10 @@ export function registerDownloadRoutes(app: FastifyInstance, platform: Platform)
       }
     },
   );
+}
+
+function contentType(key: string): string {
+  if (key.endsWith('.json')) return 'application/json';
+  if (key.endsWith('.zip')) return 'application/zip';
+  return 'application/octet-stream';
 }

@@ -39,7 +39,21 @@ function platformHost(validToken: string) {
           message: 'Platform: the token is not valid.',
           hint: 'Give it.',
         };
-      return { deployment, apiKey: 'epk_live_' + 'k'.repeat(32), curl: 'curl …' };
+      return {
+        deployment,
+        apiKey: 'epk_live_' + 'k'.repeat(32),
+        curl: 'curl …',
+        bundle: { status: 'skipped', code: 'BUNDLE_TOO_LARGE', message: 'too large', hint: 'raise it' },
+      };
+    },
+    'deploy:downloads': (r: { id: string }) => {
+      if (r.id !== 'dep-1')
+        throw { code: 'DEPLOYMENT_NOT_FOUND', message: `No deployment ${r.id}.`, hint: '' };
+      return {
+        version: 1,
+        expiresAt: '2026-01-01T01:00:00.000Z',
+        files: [{ name: 'bundle.zip', url: 'http://s3/bundle.zip', sizeBytes: 10, sha256: 'ab'.repeat(32) }],
+      };
     },
   };
   const { host, calls } = scriptedHost(answers);
@@ -72,5 +86,30 @@ describe('deploy slice', () => {
     expect(s.deployError?.code).toBe('ACCOUNT_TOKEN_INVALID');
     expect(s.deployments).toEqual({});
     expect(s.revealedKeys).toEqual({});
+  });
+
+  it('keeps what happened to the bundle on deploy, and loads download links on demand (an error stays on the card)', async () => {
+    const { host, asked } = platformHost('epk_acct_right');
+    const store = createAppStore(host);
+    await store.getState().saveDeploySettings('http://127.0.0.1:8080', 'epk_acct_right');
+    await store.getState().deployExport('job-1');
+    expect(store.getState().deployedBundles['dep-1']).toMatchObject({
+      status: 'skipped',
+      code: 'BUNDLE_TOO_LARGE',
+    });
+    expect(asked()).not.toContain('deploy:downloads');
+
+    await store.getState().loadDeploymentDownloads('dep-1');
+    expect(store.getState().endpointDownloads['dep-1']).toMatchObject({
+      loading: false,
+      error: null,
+      downloads: { version: 1, files: [{ name: 'bundle.zip', sizeBytes: 10 }] },
+    });
+    await store.getState().loadDeploymentDownloads('dep-2');
+    expect(store.getState().endpointDownloads['dep-2']).toMatchObject({
+      loading: false,
+      downloads: null,
+      error: { code: 'DEPLOYMENT_NOT_FOUND' },
+    });
   });
 });

@@ -1,4 +1,11 @@
-import type { AppErrorShape, Deployment, DeploySettings, DeployTestResult } from '../../../electron/contract';
+import type {
+  AppErrorShape,
+  DeployedBundle,
+  Deployment,
+  DeploymentDownloads,
+  DeploySettings,
+  DeployTestResult,
+} from '../../../electron/contract';
 import { toErrorShape } from '../host';
 import type { SliceContext } from './types';
 
@@ -8,6 +15,13 @@ export interface EndpointTest {
   imageUrl: string | null;
   imageName: string | null;
   result: DeployTestResult | null;
+  error: AppErrorShape | null;
+}
+
+/** An endpoint's download links (presigned, so fetched when asked, not with every usage refresh). */
+export interface EndpointDownloads {
+  loading: boolean;
+  downloads: DeploymentDownloads | null;
   error: AppErrorShape | null;
 }
 
@@ -21,7 +35,11 @@ export interface DeploySlice {
   deployingExportId: string | null;
   deployError: AppErrorShape | null;
   endpointTests: Record<string, EndpointTest>;
+  /** What happened to the export's bundle zip when each endpoint was created here (this session). */
+  deployedBundles: Record<string, DeployedBundle>;
+  endpointDownloads: Record<string, EndpointDownloads>;
   loadDeploySettings(): Promise<void>;
+  loadDeploymentDownloads(id: string): Promise<void>;
   saveDeploySettings(endpoint: string, token: string): Promise<boolean>;
   loadDeployments(): Promise<void>;
   deployExport(exportId: string): Promise<void>;
@@ -49,6 +67,19 @@ export function createDeploySlice({ set, get, host }: SliceContext): DeploySlice
     deployingExportId: null,
     deployError: null,
     endpointTests: {},
+    deployedBundles: {},
+    endpointDownloads: {},
+
+    async loadDeploymentDownloads(id) {
+      const update = (patch: EndpointDownloads) =>
+        set((s) => ({ endpointDownloads: { ...s.endpointDownloads, [id]: patch } }));
+      update({ loading: true, downloads: get().endpointDownloads[id]?.downloads ?? null, error: null });
+      try {
+        update({ loading: false, downloads: await host.invoke('deploy:downloads', { id }), error: null });
+      } catch (error) {
+        update({ loading: false, downloads: null, error: toErrorShape(error) });
+      }
+    },
 
     async loadDeploySettings() {
       try {
@@ -99,7 +130,13 @@ export function createDeploySlice({ set, get, host }: SliceContext): DeploySlice
       try {
         const created = await host.invoke('deploy:create', { exportId });
         put(created.deployment);
-        set((s) => ({ revealedKeys: { ...s.revealedKeys, [created.deployment.id]: created.apiKey } }));
+        const id = created.deployment.id;
+        set((s) => ({
+          revealedKeys: { ...s.revealedKeys, [id]: created.apiKey },
+          deployedBundles: created.bundle
+            ? { ...s.deployedBundles, [id]: created.bundle }
+            : s.deployedBundles,
+        }));
       } catch (error) {
         const e = toErrorShape(error);
         // A refused token sends the person back to the settings with the platform's words.

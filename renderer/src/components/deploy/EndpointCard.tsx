@@ -4,6 +4,7 @@ import { formatDate } from '../../lib/format';
 import { useApp } from '../../store/context';
 import { CopyButton } from './CopyButton';
 import { DeactivateDialog } from './DeactivateDialog';
+import { EndpointDownloads } from './EndpointDownloads';
 import { EndpointPlayground } from './EndpointPlayground';
 import { useLiveUsage } from './use-live-usage';
 
@@ -15,7 +16,10 @@ const TONE: Record<string, string> = {
   deleted: 'neutral',
 };
 
-/** One hosted endpoint: URL, the key (shown once), usage, a curl command, lifecycle, playground and history. */
+/**
+ * One hosted endpoint: URL, the key (shown once), usage, a curl command, lifecycle, download links (the bundle zip
+ * too), playground and history.
+ */
 export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
   const apiKey = useApp((s) => s.revealedKeys[d.id] ?? null);
   const setActive = useApp((s) => s.setDeploymentActive);
@@ -116,6 +120,7 @@ export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
           <CopyButton text={curl} label="Copy curl command" />
         </div>
       )}
+      {d.status !== 'deleted' && <EndpointDownloads deployment={d} />}
       {d.status !== 'deleted' && <EndpointPlayground deployment={d} apiKey={apiKey} />}
       <details>
         <summary>History ({d.history.length})</summary>
