@@ -168,11 +168,30 @@ class Runner {
 
 }  // namespace
 
+/** `conformance --decode <image>...`: one JSON line per image, its decoded RGB's size and SHA-256 (or the error). */
+int decodeOnly(int argc, char** argv) {
+  for (int i = 2; i < argc; i++) {
+    Json line = {{"file", argv[i]}};
+    try {
+      const cv::Mat decoded = edgepack::decodeImage(argv[i]);
+      const cv::Mat rgb = decoded.isContinuous() ? decoded : decoded.clone();
+      line["width"] = rgb.cols;
+      line["height"] = rgb.rows;
+      line["sha256"] = edgepack::sha256Hex(rgb.data, rgb.total() * 3);
+    } catch (const edgepack::Error& e) {
+      line["error"] = e.what();
+    }
+    std::cout << line.dump() << "\n";
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--decode") return decodeOnly(argc, argv);
   const bool run_models = !(argc > 1 && std::string(argv[1]) == "--no-model");
   const int first = run_models ? 1 : 2;
   if (argc <= first) {
-    std::cerr << "usage: conformance [--no-model] <vectors-dir> [case...]\n";
+    std::cerr << "usage: conformance [--no-model] <vectors-dir> [case...] | --decode <image>...\n";
     return 2;
   }
   const fs::path dir = argv[first];

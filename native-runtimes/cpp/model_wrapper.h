@@ -138,7 +138,14 @@ struct StageTimings {
   double postprocess = 0;
 };
 
-/** cv::imread's pixels (EXIF orientation applied) as 8-bit RGB; a clear error for a missing file or a non-image. */
+/** Images above this many pixels are refused before decoding (the platform's and the app's 40 MP default). */
+constexpr size_t kMaxImagePixels = 40000000;
+
+/**
+ * A JPEG or PNG as 8-bit RGB with cv::imread's pixels (EXIF orientation applied; image_decode.cpp); a clear error
+ * for a missing file, a non-image or one above kMaxImagePixels. Built with -DEDGEPACK_IMGCODECS=ON, other formats go
+ * through cv::imread.
+ */
 cv::Mat decodeImage(const std::string& path);
 
 /** Ultralytics' LetterBox placement (Python's rounding) or torchvision's shortest edge + centre crop. */

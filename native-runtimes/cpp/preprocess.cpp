@@ -1,10 +1,9 @@
 // Image → model input, as the reference (native-runtimes/typescript/letterbox.ts, classify.ts, preprocess.ts,
-// tensor.ts): cv::imread's pixels, Ultralytics' letterbox with cv::resize INTER_LINEAR (the reference reproduces it
+// tensor.ts): cv::imread's pixels (image_decode.cpp), Ultralytics' letterbox with cv::resize INTER_LINEAR (the reference reproduces it
 // byte for byte), or Pillow's bilinear resize + centre crop for classifiers; normalised as metadata.json says.
 #include <cmath>
 #include <filesystem>
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "model_wrapper.h"
@@ -116,25 +115,6 @@ class NchwWriter {
 };
 
 }  // namespace
-
-cv::Mat decodeImage(const std::string& path) {
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) {
-    throw Error("No image file at " + path + ".", "Check the path; give a photo (JPEG, PNG, WebP, TIFF, BMP).");
-  }
-  cv::Mat bgr;
-  try {
-    bgr = cv::imread(path, cv::IMREAD_COLOR);
-  } catch (const cv::Exception& e) {
-    throw Error(path + " could not be decoded: " + e.what(), "Give an undamaged photo (JPEG, PNG, WebP, TIFF, BMP).");
-  }
-  if (bgr.empty()) {
-    throw Error(path + " is not an image OpenCV can read.", "Give a photo file (JPEG, PNG, WebP, TIFF, BMP).");
-  }
-  cv::Mat rgb;
-  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-  return rgb;
-}
 
 InputPlacement placeInput(const ModelFacts& facts, int source_width, int source_height) {
   return facts.preprocess.letterbox

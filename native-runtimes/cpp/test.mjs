@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+import { runtimesPython } from '../../scripts/runtimes-python.mjs';
 import { writeEndToEndVectors } from './end-to-end-vectors.mjs';
 import { buildCppWrapper, mustRun, run } from './build.mjs';
 
@@ -24,6 +26,29 @@ const IMAGES = [
   'tests/fixtures/images/triangles-1.png',
   'tests/fixtures/images/circle.png',
 ].map((p) => path.join(repo, p));
+
+/** A PNG claiming width × height (8-bit RGB) whose image data is a few bytes: a pixel bomb's header. */
+function pngHeaderOnly(width, height) {
+  const chunk = (name, data) => {
+    const type = Buffer.from(name);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(Buffer.concat([type, data])));
+    return Buffer.concat([length, type, data, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(Buffer.alloc(64))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
 
 let failures = 0;
 async function check(name, fn) {
@@ -97,6 +122,31 @@ await check(
     console.log(r.stdout.trimEnd().replace(/^/gm, '     '));
     if (r.status !== 0 || !r.stdout.includes(`${cases.length} of ${cases.length} conformance cases passed`)) {
       throw new Error(`the runner exited ${r.status} ${r.stderr}`);
+    }
+  },
+);
+
+await check(
+  "decoding: every JPEG and PNG layout gives cv2.imread's pixels (subsampling, progressive, grey, CMYK, EXIF 1–8, alpha, palette, 16-bit)",
+  () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-cpp-decode-'));
+    try {
+      const oracle = mustRun(runtimesPython(), [path.join(here, 'decode_variants.py'), IMAGES[0], dir]);
+      const expected = JSON.parse(oracle.stdout);
+      const r = run(bin.conformance, ['--decode', ...expected.map((e) => e.file)]);
+      const got = r.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      const wrong = expected.filter((e, i) => {
+        const g = got[i] ?? {};
+        return g.sha256 !== e.sha256 || g.width !== e.width || g.height !== e.height;
+      });
+      const names = wrong.map((e) => `${path.basename(e.file)} ${JSON.stringify(got[expected.indexOf(e)])}`);
+      if (wrong.length) throw new Error(`pixels differ from cv2.imread's for:\n${names.join('\n')}`);
+      console.log(`     ${expected.length} files, every one equal to cv2.imread`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   },
 );
@@ -177,8 +227,23 @@ function withoutFormats(edit) {
 await check('bad input: a non-image names the file', () => {
   const file = path.join(scratch, 'notes.jpg');
   fs.writeFileSync(file, 'not an image\n');
-  expectFailure(example(modelOf('detect'), metadataOf('detect'), file), file, 'is not an image');
+  expectFailure(example(modelOf('detect'), metadataOf('detect'), file), file, 'is not a JPEG or PNG image');
 });
+await check(
+  'bad input: a JPEG cut before its image and a pixel bomb (8000×8000 header) name the file and why',
+  () => {
+    const cut = path.join(scratch, 'cut.jpg');
+    fs.writeFileSync(cut, fs.readFileSync(IMAGES[0]).subarray(0, 100)); // before its frame header: cv2.imread gives None too
+    expectFailure(example(modelOf('detect'), metadataOf('detect'), cut), cut, 'could not be decoded');
+    const bomb = path.join(scratch, 'bomb.png');
+    fs.writeFileSync(bomb, pngHeaderOnly(8000, 8000));
+    expectFailure(
+      example(modelOf('detect'), metadataOf('detect'), bomb),
+      bomb,
+      'above the 40 megapixel limit',
+    );
+  },
+);
 await check('bad input: a file that is not an ONNX model names the file', () => {
   const dir = path.join(scratch, 'not-onnx');
   fs.mkdirSync(dir);
