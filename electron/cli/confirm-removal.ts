@@ -55,17 +55,35 @@ export async function planAndConfirm(
 }
 
 async function confirmRemoval(plan: RemovalPlan, flags: RemovalFlags, verb: string): Promise<boolean> {
+  return confirmDestructive(
+    describePlan(plan),
+    flags,
+    verb,
+    'Run it again with --yes to go ahead (and --endpoints deactivate|delete when endpoints are listed).',
+  );
+}
+
+/**
+ * Asks before a destructive action, saying what it takes: `--yes` goes ahead; a terminal is asked (y/N); anything
+ * else (a script, a pipe) is refused with CONFIRMATION_NEEDED, so nothing is removed by accident.
+ */
+export async function confirmDestructive(
+  what: string,
+  flags: { yes?: boolean },
+  verb: string,
+  hint = 'Run it again with --yes to go ahead.',
+): Promise<boolean> {
   if (flags.yes) return true;
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
     throw new AppError(
       'CONFIRMATION_NEEDED',
-      `${describePlan(plan)}\nNothing was ${verb}: there is no terminal to ask.`,
-      'Run it again with --yes to go ahead (and --endpoints deactivate|delete when endpoints are listed).',
+      `${what}\nNothing was ${verb}: there is no terminal to ask.`,
+      hint,
     );
   }
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await rl.question(`${describePlan(plan)}\nGo ahead? [y/N] `);
+    const answer = await rl.question(`${what}\nGo ahead? [y/N] `);
     return /^y(es)?$/i.test(answer.trim());
   } finally {
     rl.close();

@@ -158,13 +158,18 @@ describe('--target all and packages list/delete', () => {
     ]);
   });
 
-  it('deletes a package: its file and its row; an unknown id is refused', () => {
+  it('deletes a package only when told to (no terminal: says what it would remove); its file and its row; an unknown id is refused', () => {
     const built = cli(home, ['package', mobile.id, '--target', 'android', '--json']).json;
-    const deleted = cli(home, ['packages', 'delete', built.id, '--json']);
+    const asked = cli(home, ['packages', 'delete', built.id, '--json']);
+    expect(asked.code).not.toBe(0);
+    expect(asked.json.error.code).toBe('CONFIRMATION_NEEDED');
+    expect(asked.json.error.message).toContain(built.path);
+    expect(fs.existsSync(built.path)).toBe(true);
+    const deleted = cli(home, ['packages', 'delete', built.id, '--yes', '--json']);
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(fs.existsSync(built.path)).toBe(false);
     expect(rows(mobile.id).some((r) => r.path === built.path)).toBe(false);
-    const unknown = cli(home, ['packages', 'delete', 'no-such-package', '--json']);
+    const unknown = cli(home, ['packages', 'delete', 'no-such-package', '--yes', '--json']);
     expect(unknown.code).not.toBe(0);
     expect(unknown.json.error.code).toBe('PACKAGE_NOT_FOUND');
   });

@@ -3,6 +3,7 @@ import type { PackageListed } from '../../contract';
 import { formatBytes } from '../../core';
 import { findExport, withCore, type CommandContext } from '../context';
 import { table } from '../format';
+import { confirmDestructive } from '../confirm-removal';
 import { listByDefault } from './meta';
 
 function packagesTable(packages: PackageListed[]): string {
@@ -52,11 +53,25 @@ export function registerPackages(
   packages
     .command('delete <id>')
     .description('forget a package and remove its file (kept if it is no longer the file Edgepack wrote)')
+    .option(
+      '-y, --yes',
+      'do not ask first (for scripts); without it, a terminal is asked and anything else refused',
+    )
     .option('--json', 'print one JSON document')
-    .action(async (id: string) => {
+    .action(async (id: string, opts: { yes?: boolean }) => {
       const { out } = ctx();
       done(
         await withCore(async (core) => {
+          const record = (await core.handle('packages:listAll', {})).find((p) => p.id === id);
+          if (record) {
+            const what = record.missing
+              ? `Deleting package ${id} (${record.target} of export ${record.exportId}) forgets its record; its file ${record.path} is already gone.`
+              : `Deleting package ${id} (${record.target} of export ${record.exportId}) removes ${record.path} (${formatBytes(record.sizeBytes)}).`;
+            if (!(await confirmDestructive(what, opts, 'deleted'))) {
+              process.stderr.write('Nothing was deleted.\n');
+              return 1;
+            }
+          }
           const result = await core.handle('packages:delete', { id });
           out.result(result, () => `Deleted package ${id} (${result.path}).`);
           return 0;
