@@ -32,11 +32,31 @@ class Placement:
     bottom: int = 0
 
 
+MAX_IMAGE_PIXELS = 40_000_000  # the app's, the platform's and the C++ wrapper's limit
+
+
+def stored_size(path: Path) -> tuple[int, int] | None:
+    """Width and height from the header (Pillow reads only that), or None when Pillow does not know the format."""
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except Image.DecompressionBombError:
+        return (1 << 31, 1)
+    except Exception:
+        return None
+
+
 def read_image(path: str | Path) -> np.ndarray:
     """RGB uint8 HxWx3 with exactly cv2.imread's pixels (EXIF orientation applied, ICC profiles ignored)."""
     path = Path(path)
     if not path.is_file():
         raise ImageError(f"{path}: no such file. Give the path of an image (JPEG, PNG, WebP, TIFF, BMP).")
+    size = stored_size(path)
+    if size and size[0] * size[1] > MAX_IMAGE_PIXELS:
+        raise ImageError(
+            f"{path}: the image is {size[0]}x{size[1]}, above the {MAX_IMAGE_PIXELS // 1_000_000} megapixel limit. "
+            "Resize it first; detection models see it at a few hundred pixels anyway."
+        )
     bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if bgr is None:
         raise ImageError(f"{path}: not an image OpenCV can read. Give a JPEG, PNG, WebP, TIFF or BMP file.")

@@ -92,6 +92,22 @@ def test_not_an_image(exports):
         ModelWrapper(exports["detect"] / "model.onnx").predict(NOT_AN_IMAGE)
 
 
+def test_a_pixel_bomb_is_refused_from_its_header(exports, tmp_path):
+    """An 8000x8000 PNG whose data is a few bytes: refused before any decoding (cv2's own limit is 1 gigapixel)."""
+    import struct
+    import zlib
+
+    def chunk(name: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + name + data + struct.pack(">I", zlib.crc32(name + data))
+
+    bomb = tmp_path / "bomb.png"
+    header = struct.pack(">IIBBBBB", 8000, 8000, 8, 2, 0, 0, 0)
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes(64))) + chunk(b"IEND", b"")
+    bomb.write_bytes(b"\x89PNG\r\n\x1a\n" + body)
+    with pytest.raises(ImageError, match=r"bomb\.png: the image is 8000x8000, above the 40 megapixel limit"):
+        ModelWrapper(exports["detect"] / "model.onnx").predict(bomb)
+
+
 def test_a_model_format_the_wrapper_does_not_run(tmp_path):
     (tmp_path / "model.mlpackage").write_bytes(b"x")
     (tmp_path / "metadata.json").write_text("{}")
