@@ -14,7 +14,9 @@ const repo = path.resolve(here, '../..');
 export function run(cmd, args, options = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
   if (r.error?.code === 'ENOENT') {
-    throw new Error(`${cmd} is not installed: apt-get install -y cmake g++ libopencv-dev nlohmann-json3-dev libjpeg62-turbo-dev libpng-dev`);
+    throw new Error(
+      `${cmd} is not installed: apt-get install -y cmake g++ libopencv-dev nlohmann-json3-dev libjpeg62-turbo-dev libpng-dev`,
+    );
   }
   return r;
 }
