@@ -1,0 +1,276 @@
+import fs from 'node:fs';
+import type { AppErrorShape } from '../../contract';
+import { toAppError } from '../errors';
+import type { TrainerExit, TrainerProcess } from '../toolchain';
+import {
+  errorFromEvent,
+  parseTrainerLine,
+  type ParsedLine,
+  type ResultEvent,
+  type TrainerEvent,
+} from '../toolchain/protocol';
+import type { ArtifactsDigest, JobObjects } from './object-store';
+import { archivePathFor } from './object-store';
+import { completionOf, rewritePaths, type Completion } from './completion';
+import {
+  jobFailedWithoutCompletion,
+  jobVanished,
+  noCompletion,
+  platformUnreachable,
+} from './remote-errors';
+import { extractTarGz } from './safe-tar';
+import type { RemoteParts, RemoteJobSpecLike } from './parts';
+
+/** Where the pod sees its files (the rendered Job mounts an emptyDir at /work). */
+export const POD_WORK = '/work';
+export const POD_CHECKPOINT = `${POD_WORK}/checkpoint.pt`;
+export const POD_OUTPUT = `${POD_WORK}/output`;
+export const TRAINER_COMMAND = ['python', 'trainers/ultralytics/export.py', '--log-level', 'INFO'];
+
+/** The steps of a remote run, in order; `onStep` reports how long each took (the bench prints them). */
+export type RemoteStep = 'register' | 'upload' | 'create' | 'trainer' | 'download' | 'extract';
+
+export interface RemoteTrainerSpec {
+  jobId: string;
+  parts: RemoteParts;
+  image: string;
+  namespace: string;
+  /** TensorRT asked: the pod requests an NVIDIA GPU. */
+  gpu: boolean;
+  resources: { cpu: string; memory: string };
+  activeDeadlineSeconds: number;
+  ttlSecondsAfterFinished: number;
+  checkpointPath: string;
+  checkpointSha256: string;
+  /** The seed's variables that do not depend on the pod (EXPORT_JOB_ID, EXPORT_FORMAT, EXPORT_CONFIG, …). */
+  env: Record<string, string>;
+  /** Where the artifacts are extracted: the export's staging folder, as for a local run. */
+  staging: string;
+  platformPollMs?: number;
+  kubePollMs?: number;
+  onEvent?: (event: TrainerEvent) => void;
+  onLine?: (parsed: ParsedLine, stream: 'stdout' | 'stderr') => void;
+  onStep?: (step: RemoteStep, ms: number) => void;
+}
+
+class Cancelled extends Error {}
+
+/**
+ * A trainer run as a Kubernetes Job, behind the same TrainerProcess face as a local one (pid 0, pgid 0): registers the
+ * job with the platform, uploads the checkpoint, creates the Job, follows it (platform for progress, the API server
+ * for failures), fetches and extracts the artifacts, and resolves a TrainerExit shaped like a local run's.
+ */
+export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
+  const { parts, jobId } = spec;
+  let cancelled = false;
+  let wake: (() => void) | null = null;
+  let platformId: string | null = null;
+  let jobCreated = false;
+  const note = (line: string) => spec.onLine?.({ kind: 'text', line }, 'stdout');
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+  const checkpoint = () => {
+    if (cancelled) throw new Cancelled();
+  };
+  const timed = async <T>(step: RemoteStep, work: () => Promise<T>): Promise<T> => {
+    checkpoint();
+    const started = performance.now();
+    const value = await work();
+    spec.onStep?.(step, performance.now() - started);
+    checkpoint();
+    return value;
+  };
+
+  const run = async (): Promise<TrainerExit> => {
+    const registered = await timed('register', () => parts.platform.register(jobId));
+    platformId = registered.id;
+    const urls = await timed('upload', async () => {
+      const uploaded = await parts.objects.uploadCheckpoint(jobId, spec.checkpointPath);
+      note(`Checkpoint uploaded to s3://${parts.objects.target.bucket}/${uploaded.key} (${uploaded.bytes} bytes).`);
+      return parts.objects.presign(jobId, spec.activeDeadlineSeconds + 3600);
+    });
+    const jobSpec: RemoteJobSpecLike = {
+      jobId,
+      image: spec.image,
+      namespace: spec.namespace,
+      gpu: spec.gpu,
+      resources: spec.resources,
+      activeDeadlineSeconds: spec.activeDeadlineSeconds,
+      backoffLimit: 0,
+      ttlSecondsAfterFinished: spec.ttlSecondsAfterFinished,
+      env: {
+        ...spec.env,
+        CHECKPOINT_PATH: POD_CHECKPOINT,
+        CHECKPOINT_SHA256: spec.checkpointSha256,
+        OUTPUT_DIR: POD_OUTPUT,
+        CALLBACK_URL: registered.completionUrl,
+        PROGRESS_URL: registered.progressUrl,
+      },
+      secretEnv: {
+        CHECKPOINT_URL: urls.checkpointUrl,
+        ARTIFACTS_URL: urls.artifactsUrl,
+        CALLBACK_TOKEN: registered.callbackToken,
+      },
+    };
+    await timed('create', async () => {
+      await parts.kube.create(parts.render(jobSpec));
+      jobCreated = true;
+      note(`Kubernetes Job edgepack-export-${jobId} created in namespace ${spec.namespace} (image ${spec.image}).`);
+    });
+    const completion = await timed('trainer', () => follow(registered.id));
+    if (completion.event === 'error') return exitWith(completion.error, completion.result);
+    const { result, artifacts, outputDir } = completion;
+    if (!artifacts) return exitWith(noArtifacts(), null);
+    const archive = archivePathFor(spec.staging);
+    try {
+      await timed('download', () => parts.objects.download(jobId, artifacts, archive));
+      await timed('extract', () => extractTarGz(archive, spec.staging));
+    } finally {
+      fs.rmSync(archive, { force: true });
+    }
+    const relocated = rewritePaths(result, outputDir, spec.staging) as ResultEvent;
+    return { ...baseExit(), code: 0, result: relocated };
+  };
+
+  /** Polls until the platform holds the trainer's completion, or the Job says it ended without one. */
+  const follow = async (id: string): Promise<Completion> => {
+    const platformPoll = spec.platformPollMs ?? 1000;
+    const kubePoll = spec.kubePollMs ?? 3000;
+    let after = 0;
+    let lastProgress = '';
+    let nextKube = Date.now() + kubePoll;
+    let platformFailures = 0;
+    const readPlatform = async (): Promise<Completion | null> => {
+      const status = await parts.platform.status(id, after);
+      platformFailures = 0;
+      for (const event of status.events) relay(event);
+      after = status.next;
+      if (status.progress) {
+        const key = `${status.progress.stage}:${status.progress.fraction}`;
+        if (key !== lastProgress) {
+          lastProgress = key;
+          spec.onEvent?.({ event: 'progress', ...status.progress });
+        }
+      }
+      return status.completion ? completionOf(status.completion, POD_OUTPUT) : null;
+    };
+    for (;;) {
+      checkpoint();
+      try {
+        const done = await readPlatform();
+        if (done) return done;
+      } catch (error) {
+        // A platform that stops answering for a minute leaves the Job without anyone to hear its end.
+        if (++platformFailures * platformPoll > 60_000) throw platformUnreachable(error);
+      }
+      if (Date.now() >= nextKube) {
+        nextKube = Date.now() + kubePoll;
+        const state = await parts.kube.state(jobId);
+        checkpoint();
+        if (state.phase === 'failed' || state.phase === 'vanished' || state.phase === 'succeeded') {
+          // The completion is posted before the pod exits: look once more before calling it lost.
+          const late = await readPlatform().catch(() => null);
+          if (late) return late;
+          if (state.phase === 'vanished') throw state.failure ?? jobVanished(jobId, spec.namespace);
+          if (state.failure) throw state.failure;
+          const fromLog = errorInLog(await parts.kube.podLog(jobId).catch(() => null));
+          throw fromLog ?? (state.phase === 'failed' ? jobFailedWithoutCompletion(jobId) : noCompletion(jobId));
+        }
+      }
+      await sleep(platformPoll);
+    }
+  };
+
+  /** A trainer event as the platform kept it: the pod's paths said as the staging folder's. */
+  const relay = (raw: unknown) => {
+    const parsed = parseTrainerLine(JSON.stringify(rewritePaths(raw, POD_OUTPUT, spec.staging)));
+    if (parsed.kind === 'event') {
+      if (parsed.event.event === 'progress') return; // from `progress`, once per change
+      spec.onEvent?.(parsed.event);
+    }
+    spec.onLine?.(parsed, 'stdout');
+  };
+
+  /** Whatever the run leaves outside this machine goes: the archive in the bucket, the platform's record. */
+  const cleanUp = async (deleteJob: boolean) => {
+    await Promise.all([
+      deleteJob && jobCreated ? parts.kube.remove(jobId).catch(() => undefined) : undefined,
+      platformId ? parts.platform.forget(platformId).catch(() => undefined) : undefined,
+      parts.objects.removeJob(jobId),
+    ]);
+  };
+
+  const exited = run()
+    .then(async (exit) => {
+      await cleanUp(false);
+      return exit;
+    })
+    .catch(async (error: unknown) => {
+      if (error instanceof Cancelled || cancelled) {
+        await cleanUp(true);
+        return { ...baseExit(), cancelled: true };
+      }
+      // The Job may still run (the platform went away, say): it is deleted with the rest.
+      await cleanUp(true);
+      return exitWith(toAppError(error), null);
+    });
+
+  return {
+    pid: 0,
+    pgid: 0,
+    sandboxed: false,
+    exited,
+    async cancel() {
+      cancelled = true;
+      wake?.();
+      await exited;
+    },
+  };
+}
+
+function baseExit(): TrainerExit {
+  return {
+    code: null,
+    signal: null,
+    result: null,
+    error: null,
+    spawnError: null,
+    stderrTail: [],
+    cancelled: false,
+  };
+}
+
+function exitWith(error: AppErrorShape, result: ResultEvent | null): TrainerExit {
+  const { code, message, hint } = error;
+  return { ...baseExit(), code: 1, result, error: { code, message, hint } };
+}
+
+/** The trainer's own `error` event from the pod's JSON-lines log, when its completion never arrived. */
+function errorInLog(log: string | null): AppErrorShape | null {
+  if (!log) return null;
+  let found: AppErrorShape | null = null;
+  for (const line of log.split('\n')) {
+    const parsed = parseTrainerLine(line);
+    if (parsed.kind === 'event' && parsed.event.event === 'error') found = errorFromEvent(parsed.event);
+  }
+  return found;
+}
+
+function noArtifacts(): AppErrorShape {
+  return {
+    code: 'REMOTE_ARTIFACTS_MISSING',
+    message: 'The remote trainer reported a result but no artifacts archive.',
+    hint: 'The trainer image may be older than this Edgepack; rebuild it from trainers/Dockerfile and export again.',
+  };
+}
+
+export type { ArtifactsDigest, JobObjects };
