@@ -38,6 +38,8 @@ export interface ExportJobRow {
   pgid: number | null;
   owner_pid: number | null;
   owner_started: string | null;
+  /** The remote target the export runs on; null on this computer. */
+  remote_target: string | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -69,6 +71,7 @@ export function toExportJob(row: ExportJobRow): ExportJob {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    runOn: row.remote_target,
   };
 }
 
@@ -83,6 +86,8 @@ export interface NewExportJob {
   versionTag: string | null;
   ownerPid: number;
   ownerStarted: string | null;
+  /** The remote target's name when the export runs on one. */
+  remoteTarget?: string | null;
 }
 
 /** Columns a caller may update after creation (a whitelist, so no SQL is ever built from untrusted names). */
@@ -155,8 +160,8 @@ export class ExportJobsRepo {
         this.db
           .prepare(
             `INSERT INTO export_jobs (id, model_id, formats, checkpoint_path, checkpoint_sha256, export_config,
-               optimization_config, version, version_tag, status, owner_pid, owner_started, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+               optimization_config, version, version_tag, status, owner_pid, owner_started, remote_target, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
           )
           .run(
             job.id,
@@ -170,6 +175,7 @@ export class ExportJobsRepo {
             job.versionTag,
             job.ownerPid,
             job.ownerStarted,
+            job.remoteTarget ?? null,
             nowIso(),
           );
         return this.getRow(job.id)!;

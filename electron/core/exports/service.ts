@@ -26,7 +26,7 @@ import { trustedArgs, trustedAtAdd, trustNotice } from '../models/trust';
 import { startTrainer, type Toolchain, type TrainerExit, type TrainerProcess } from '../toolchain';
 import { toPython } from '../toolchain/names';
 import { groupBelongsToJob, processStartToken, terminateGroup } from '../toolchain/processes';
-import { logLineFor } from '../toolchain/protocol';
+import { logLineFor, type ParsedLine, type TrainerEvent } from '../toolchain/protocol';
 import { moveIntoPlace, removeQuietly } from './artifacts';
 import { JobLog } from './job-log';
 import { keepOnnxAsIs } from './onnx-as-is';
@@ -34,6 +34,9 @@ import { APP_CLOSED, CANCELLED } from './reasons';
 import { ownerIsGone, reconcileJobs } from './reconcile';
 import { outcomeOf, type Outcome } from './outcome';
 import { relocateInLine } from './results';
+import type { PreparedRemote, RemoteRunner } from '../remote/parts';
+import { startRemoteTrainer } from '../remote/remote-trainer';
+import { refuseRemoteOptions, REMOTE_DEFAULTS } from './remote-options';
 import { datasetNotFound, validationArgs, validationOf } from './validation';
 
 export interface ExportsDeps {
@@ -45,6 +48,8 @@ export interface ExportsDeps {
   events: EventHub;
   /** Runs before a finished export's row is deleted (its packages' files go then). */
   beforeDelete?: (job: ExportJob) => void;
+  /** Remote targets (Kubernetes): `CreateExport.on` runs there. Absent: exports run on this computer only. */
+  remote?: RemoteRunner;
 }
 
 export interface CreateExport {
@@ -57,7 +62,14 @@ export interface CreateExport {
   /** Measure accuracy on this labelled dataset in the same job (see validation.ts). */
   validationData?: string | undefined;
   acceptNames?: boolean | undefined;
+  /** The remote target (by name) to run on instead of this computer. */
+  on?: string | undefined;
 }
+
+/** How a run's trainer starts: the local toolchain, or a Job on a remote target. */
+type Launch =
+  | { kind: 'local'; python: string; extraEnv: Record<string, string>; trusted: boolean; validation: string[] }
+  | { kind: 'remote'; remote: PreparedRemote };
 
 interface Run {
   trainer: TrainerProcess;
@@ -104,13 +116,9 @@ export class ExportsService {
     }
     if (request.validationData && !fs.existsSync(request.validationData))
       throw datasetNotFound(request.validationData);
-    const location = toolchain.assertReady();
-    // A converter in its own environment (the formats table says which: TFLite's) installs on first use, with
-    // progress on toolchain:progress; the trainer gets that environment's interpreter in its variable.
-    const extraEnv: Record<string, string> = {};
-    for (const environment of firstUseEnvironments(request.formats)) {
-      extraEnv[environment.pythonVariable] = await toolchain.ensureEnvironment(environment.name);
-    }
+    const launch = request.on
+      ? await this.remoteLaunch(request, request.on, trustedAtAdd(model))
+      : await this.localLaunch(request, trustedAtAdd(model));
     await this.reconcile();
 
     const row = this.recording(() =>
@@ -125,14 +133,11 @@ export class ExportsService {
         versionTag: request.versionTag ?? null,
         ownerPid: process.pid,
         ownerStarted: this.ownerStarted,
+        remoteTarget: launch.kind === 'remote' ? launch.remote.target.name : null,
       }),
     );
     try {
-      const validation = request.validationData
-        ? validationArgs(request.validationData, request.acceptNames)
-        : [];
-      const trusted = request.trustUnsafe === true || trustedAtAdd(model);
-      this.start(row, location.python, extraEnv, trusted, validation);
+      this.start(row, launch);
     } catch (error) {
       // Nothing runs (the staging folder could not be made, say): the job ends here, failed with the reason.
       const reason = this.writeFailure(error);
@@ -146,6 +151,30 @@ export class ExportsService {
       throw new AppError(reason.code, reason.message, reason.hint, { cause: error });
     }
     return this.get(row.id);
+  }
+
+  private async localLaunch(request: CreateExport, trustedAtAdd: boolean): Promise<Launch> {
+    const { toolchain } = this.deps;
+    const location = toolchain.assertReady();
+    // A converter in its own environment (the formats table says which: TFLite's) installs on first use, with
+    // progress on toolchain:progress; the trainer gets that environment's interpreter in its variable.
+    const extraEnv: Record<string, string> = {};
+    for (const environment of firstUseEnvironments(request.formats)) {
+      extraEnv[environment.pythonVariable] = await toolchain.ensureEnvironment(environment.name);
+    }
+    return {
+      kind: 'local',
+      python: location.python,
+      extraEnv,
+      trusted: request.trustUnsafe === true || trustedAtAdd,
+      validation: request.validationData ? validationArgs(request.validationData, request.acceptNames) : [],
+    };
+  }
+
+  /** The target is checked (GPU for TensorRT, kubeconfig, context, bucket) before any row, upload or Job exists. */
+  private async remoteLaunch(request: CreateExport, on: string, trustedAtAdd: boolean): Promise<Launch> {
+    refuseRemoteOptions(request, on, trustedAtAdd, Boolean(this.deps.remote));
+    return { kind: 'remote', remote: await this.deps.remote!.prepare(on, request.formats) };
   }
 
   /** Runs a database write outside a run; a full disk is said as DISK_FULL, naming the data folder. */
@@ -184,13 +213,7 @@ export class ExportsService {
     void run.trainer.cancel();
   }
 
-  private start(
-    row: ExportJobRow,
-    python: string,
-    extraEnv: Record<string, string>,
-    trustUnsafe: boolean,
-    validation: string[],
-  ): void {
+  private start(row: ExportJobRow, launch: Launch): void {
     const { jobs, paths, toolchain, events } = this.deps;
     const staging = paths.staging(row.id);
     const final = paths.exportDir(row.model_id, row.version);
@@ -225,24 +248,17 @@ export class ExportsService {
     let lastProgressWrite = 0;
     let lastStage = '';
 
-    const trainer = startTrainer({
-      python,
-      script: toolchain.trainerScript(),
-      args: ['--log-level', 'INFO', ...validation, ...(trustUnsafe ? trustedArgs(workDir) : [])],
-      ...(trustUnsafe ? { sandbox: { writable: [staging, workDir] } } : {}),
-      env: toolchain.trainerEnv({
-        ...extraEnv,
-        EXPORT_JOB_ID: row.id,
-        EXPORT_FORMAT: formats.join(','),
-        CHECKPOINT_PATH: row.checkpoint_path,
-        // The options in the trainer's names (calibDir → calib_dir): the one boundary, toolchain/names.ts.
-        EXPORT_CONFIG: JSON.stringify(toPython(JSON.parse(row.export_config))),
-        OPTIMIZATION_CONFIG: JSON.stringify(toPython(JSON.parse(row.optimization_config))),
-        OUTPUT_DIR: staging,
-      }),
-      cwd: workDir,
-      onLine: (parsed) => log.append(relocateInLine(logLineFor(parsed), staging, final)),
-      onEvent: (event) => {
+    const seedEnv = {
+      EXPORT_JOB_ID: row.id,
+      EXPORT_FORMAT: formats.join(','),
+      // The options in the trainer's names (calibDir → calib_dir): the one boundary, toolchain/names.ts.
+      EXPORT_CONFIG: JSON.stringify(toPython(JSON.parse(row.export_config))),
+      OPTIMIZATION_CONFIG: JSON.stringify(toPython(JSON.parse(row.optimization_config))),
+    };
+    const trusted = launch.kind === 'local' && launch.trusted;
+    const callbacks = {
+      onLine: (parsed: ParsedLine) => log.append(relocateInLine(logLineFor(parsed), staging, final)),
+      onEvent: (event: TrainerEvent) => {
         if (event.event !== 'progress') return;
         const fraction = Math.min(1, Math.max(0, event.fraction));
         events.emit('exports:progress', { jobId: row.id, stage: event.stage, fraction });
@@ -254,10 +270,43 @@ export class ExportsService {
           write({ progress_stage: event.stage, progress_fraction: fraction });
         }
       },
-    });
+    };
+    const trainer =
+      launch.kind === 'remote'
+        ? startRemoteTrainer({
+            ...REMOTE_DEFAULTS,
+            jobId: row.id,
+            parts: launch.remote.parts,
+            image: launch.remote.target.image,
+            namespace: launch.remote.target.namespace,
+            gpu: formats.includes('tensorrt'),
+            checkpointPath: row.checkpoint_path,
+            checkpointSha256: row.checkpoint_sha256,
+            env: seedEnv,
+            staging,
+            ...callbacks,
+          })
+        : startTrainer({
+            python: launch.python,
+            script: toolchain.trainerScript(),
+            args: ['--log-level', 'INFO', ...launch.validation, ...(trusted ? trustedArgs(workDir) : [])],
+            ...(trusted ? { sandbox: { writable: [staging, workDir] } } : {}),
+            env: toolchain.trainerEnv({
+              ...launch.extraEnv,
+              ...seedEnv,
+              CHECKPOINT_PATH: row.checkpoint_path,
+              OUTPUT_DIR: staging,
+            }),
+            cwd: workDir,
+            ...callbacks,
+          });
     run.trainer = trainer;
-    log.append(`Export v${row.version} of ${formats.join(', ')} started (trainer pid ${trainer.pid}).`);
-    if (trustUnsafe) log.append(trustNotice(trainer.sandboxed));
+    log.append(
+      launch.kind === 'remote'
+        ? `Export v${row.version} of ${formats.join(', ')} started on ${launch.remote.target.name} (Kubernetes namespace ${launch.remote.target.namespace}).`
+        : `Export v${row.version} of ${formats.join(', ')} started (trainer pid ${trainer.pid}).`,
+    );
+    if (trusted) log.append(trustNotice(trainer.sandboxed));
     write({
       status: 'running',
       pid: trainer.pid > 0 ? trainer.pid : null,
@@ -449,6 +498,8 @@ export class ExportsService {
     // Run by another process (or left by a dead one): mark it first so its owner keeps "cancelled".
     this.deps.jobs.finish(id, { status: 'cancelled', error: reason, progress_stage: 'cancelled' });
     if (row.pgid !== null && groupBelongsToJob(row.pgid, id)) await terminateGroup(row.pgid);
+    // Its owner follows the Job: once the Job is gone, the owner ends too (and keeps "cancelled").
+    if (row.remote_target) await this.deps.remote?.abandon(row.remote_target, id);
     if (ownerIsGone(row, new Set(this.runs.keys()))) removeQuietly(this.deps.paths.staging(id));
     const job = this.get(id);
     this.deps.events.emit('exports:updated', job);
@@ -519,6 +570,7 @@ export class ExportsService {
       jobs: this.deps.jobs,
       paths: this.deps.paths,
       ownRuns: new Set(this.runs.keys()),
+      remote: this.deps.remote,
     });
   }
 

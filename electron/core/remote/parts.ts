@@ -60,3 +60,27 @@ export interface RemoteParts<Rendered = unknown> {
   kube: KubeJobsLike<Rendered>;
   render(spec: RemoteJobSpecLike): Rendered;
 }
+
+/** The target a run goes to, as the run needs it. */
+export interface RemoteTargetInfo {
+  name: string;
+  image: string;
+  namespace: string;
+  gpu: boolean;
+}
+
+export interface PreparedRemote {
+  target: RemoteTargetInfo;
+  parts: RemoteParts;
+}
+
+/** How the exports service reaches remote targets (remote/runs.ts builds the real one). */
+export interface RemoteRunner {
+  /**
+   * Checks the target before anything is created or uploaded (it exists, TensorRT only where it has GPUs, the
+   * kubeconfig and its context, the bucket) and opens the parts for a run.
+   */
+  prepare(targetName: string, formats: readonly string[]): Promise<PreparedRemote>;
+  /** Removes what a run left on its target (the Job with its Secret and pods, the S3 objects); quiet. */
+  abandon(targetName: string, jobId: string): Promise<void>;
+}
