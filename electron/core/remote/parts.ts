@@ -40,7 +40,6 @@ export interface RegisteredExport {
 
 export interface ExportStatus {
   status: string;
-  progress: { stage: string; fraction: number } | null;
   /** Events after the `after` asked for, oldest first (the trainer's protocol events). */
   events: unknown[];
   /** What to pass as `after` next time. */

@@ -146,7 +146,6 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
     const platformPoll = spec.platformPollMs ?? 1000;
     const kubePoll = spec.kubePollMs ?? 3000;
     let after = 0;
-    let lastProgress = '';
     let nextKube = Date.now() + kubePoll;
     let platformFailures = 0;
     const readPlatform = async (): Promise<Completion | null> => {
@@ -154,13 +153,6 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
       platformFailures = 0;
       for (const event of status.events) relay(event);
       after = status.next;
-      if (status.progress) {
-        const key = `${status.progress.stage}:${status.progress.fraction}`;
-        if (key !== lastProgress) {
-          lastProgress = key;
-          spec.onEvent?.({ event: 'progress', ...status.progress });
-        }
-      }
       return status.completion ? completionOf(status.completion, POD_OUTPUT) : null;
     };
     for (;;) {
@@ -193,10 +185,7 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
   /** A trainer event as the platform kept it: the pod's paths said as the staging folder's. */
   const relay = (raw: unknown) => {
     const parsed = parseTrainerLine(JSON.stringify(rewritePaths(raw, POD_OUTPUT, spec.staging)));
-    if (parsed.kind === 'event') {
-      if (parsed.event.event === 'progress') return; // from `progress`, once per change
-      spec.onEvent?.(parsed.event);
-    }
+    if (parsed.kind === 'event') spec.onEvent?.(parsed.event);
     spec.onLine?.(parsed, 'stdout');
   };
 
