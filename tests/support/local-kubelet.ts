@@ -10,7 +10,11 @@ import { trainerEnv } from '../../electron/core/toolchain/offline-env';
 
 /** The parts of a rendered Secret + Job this reads (structurally the client-node V1Secret / V1Job). */
 export interface RenderedLike {
-  secret: { metadata?: { name?: string }; stringData?: Record<string, string>; data?: Record<string, string> };
+  secret: {
+    metadata?: { name?: string };
+    stringData?: Record<string, string>;
+    data?: Record<string, string>;
+  };
   job: {
     metadata?: { name?: string; labels?: Record<string, string> };
     spec?: {
@@ -52,9 +56,11 @@ export function containerOf(rendered: RenderedLike, mapping: PathMapping): Local
   const secretName = rendered.secret.metadata?.name;
   const env: Record<string, string> = {};
   for (const from of container.envFrom ?? []) {
-    if (from.secretRef?.name !== secretName) throw new Error(`envFrom names an unknown Secret ${from.secretRef?.name}`);
+    if (from.secretRef?.name !== secretName)
+      throw new Error(`envFrom names an unknown Secret ${from.secretRef?.name}`);
     Object.assign(env, rendered.secret.stringData ?? {});
-    for (const [k, v] of Object.entries(rendered.secret.data ?? {})) env[k] = Buffer.from(v, 'base64').toString();
+    for (const [k, v] of Object.entries(rendered.secret.data ?? {}))
+      env[k] = Buffer.from(v, 'base64').toString();
   }
   // Kubernetes gives `env` precedence over `envFrom`.
   for (const { name, value } of container.env ?? []) env[name] = value ?? '';

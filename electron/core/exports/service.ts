@@ -68,7 +68,13 @@ export interface CreateExport {
 
 /** How a run's trainer starts: the local toolchain, or a Job on a remote target. */
 type Launch =
-  | { kind: 'local'; python: string; extraEnv: Record<string, string>; trusted: boolean; validation: string[] }
+  | {
+      kind: 'local';
+      python: string;
+      extraEnv: Record<string, string>;
+      trusted: boolean;
+      validation: string[];
+    }
   | { kind: 'remote'; remote: PreparedRemote };
 
 interface Run {

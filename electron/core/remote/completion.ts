@@ -44,12 +44,12 @@ function digestOf(value: unknown): ArtifactsDigest | null {
     : null;
 }
 
-/** Every string in `value` that is `from` or a path under it, said under `to` instead (the pod's folder → staging). */
+/** Every path under `from` in `value`'s strings, said under `to` instead (the pod's folder → staging). */
 export function rewritePaths(value: unknown, from: string, to: string): unknown {
   const base = from.replace(/\/+$/, '');
   if (typeof value === 'string') {
-    if (value === base) return to;
-    return value.startsWith(`${base}/`) ? path.join(to, ...value.slice(base.length + 1).split('/')) : value;
+    // Paths in messages too ("wrote /work/output/model.onnx"), not only whole values.
+    return value === base ? to : value.split(`${base}/`).join(`${to.replace(/\/+$/, '')}${path.sep}`);
   }
   if (Array.isArray(value)) return value.map((v) => rewritePaths(v, from, to));
   if (value && typeof value === 'object') {

@@ -143,9 +143,7 @@ export class JobObjects {
     const Bucket = this.target.bucket;
     try {
       for (;;) {
-        const listed = await this.client.send(
-          new ListObjectsV2Command({ Bucket, Prefix: jobPrefix(jobId) }),
-        );
+        const listed = await this.client.send(new ListObjectsV2Command({ Bucket, Prefix: jobPrefix(jobId) }));
         const keys = (listed.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
         if (!keys.length) return;
         await this.client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys, Quiet: true } }));

@@ -53,9 +53,15 @@ export interface PlatformExportsLike {
   forget(id: string): Promise<void>;
 }
 
+/** The object store's part in a run (object-store.ts's JobObjects; a test may stand in). */
+export type JobObjectsLike = Pick<
+  JobObjects,
+  'target' | 'uploadCheckpoint' | 'presign' | 'download' | 'removeJob'
+>;
+
 export interface RemoteParts<Rendered = unknown> {
   platform: PlatformExportsLike;
-  objects: JobObjects;
+  objects: JobObjectsLike;
   kube: KubeJobsLike<Rendered>;
   render(spec: RemoteJobSpecLike): Rendered;
 }

@@ -9,15 +9,9 @@ import {
   type ResultEvent,
   type TrainerEvent,
 } from '../toolchain/protocol';
-import type { ArtifactsDigest, JobObjects } from './object-store';
 import { archivePathFor } from './object-store';
 import { completionOf, rewritePaths, type Completion } from './completion';
-import {
-  jobFailedWithoutCompletion,
-  jobVanished,
-  noCompletion,
-  platformUnreachable,
-} from './remote-errors';
+import { jobFailedWithoutCompletion, jobVanished, noCompletion, platformUnreachable } from './remote-errors';
 import { extractTarGz } from './safe-tar';
 import type { RemoteParts, RemoteJobSpecLike } from './parts';
 
@@ -95,7 +89,9 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
     platformId = registered.id;
     const urls = await timed('upload', async () => {
       const uploaded = await parts.objects.uploadCheckpoint(jobId, spec.checkpointPath);
-      note(`Checkpoint uploaded to s3://${parts.objects.target.bucket}/${uploaded.key} (${uploaded.bytes} bytes).`);
+      note(
+        `Checkpoint uploaded to s3://${parts.objects.target.bucket}/${uploaded.key} (${uploaded.bytes} bytes).`,
+      );
       return parts.objects.presign(jobId, spec.activeDeadlineSeconds + 3600);
     });
     const jobSpec: RemoteJobSpecLike = {
@@ -124,7 +120,9 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
     await timed('create', async () => {
       await parts.kube.create(parts.render(jobSpec));
       jobCreated = true;
-      note(`Kubernetes Job edgepack-export-${jobId} created in namespace ${spec.namespace} (image ${spec.image}).`);
+      note(
+        `Kubernetes Job edgepack-export-${jobId} created in namespace ${spec.namespace} (image ${spec.image}).`,
+      );
     });
     const completion = await timed('trainer', () => follow(registered.id));
     if (completion.event === 'error') return exitWith(completion.error, completion.result);
@@ -175,7 +173,9 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
           if (state.phase === 'vanished') throw state.failure ?? jobVanished(jobId, spec.namespace);
           if (state.failure) throw state.failure;
           const fromLog = errorInLog(await parts.kube.podLog(jobId).catch(() => null));
-          throw fromLog ?? (state.phase === 'failed' ? jobFailedWithoutCompletion(jobId) : noCompletion(jobId));
+          throw (
+            fromLog ?? (state.phase === 'failed' ? jobFailedWithoutCompletion(jobId) : noCompletion(jobId))
+          );
         }
       }
       await sleep(platformPoll);
@@ -261,5 +261,3 @@ function noArtifacts(): AppErrorShape {
     hint: 'The trainer image may be older than this Edgepack; rebuild it from trainers/Dockerfile and export again.',
   };
 }
-
-export type { ArtifactsDigest, JobObjects };

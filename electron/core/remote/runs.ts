@@ -10,8 +10,7 @@ import type {
 } from './parts';
 
 /** A stored remote target as the runner needs it (targets.ts has the full record). */
-export type RunnerTarget = RemoteTargetInfo &
-  BucketTarget & { context: string; kubeconfig: string | null };
+export type RunnerTarget = RemoteTargetInfo & BucketTarget & { context: string; kubeconfig: string | null };
 
 export interface RemoteRunnerDeps<Rendered> {
   /** The target of that name, or TARGET_NOT_FOUND. */
