@@ -96,7 +96,7 @@ export class ExportsService {
   constructor(private readonly deps: ExportsDeps) {}
 
   async create(request: CreateExport): Promise<ExportJob> {
-    const { jobs, models, toolchain } = this.deps;
+    const { jobs, models } = this.deps;
     const model = models.get(request.modelId);
     if (!model) throw modelNotFound(request.modelId);
     if (model.framework === 'onnx') {
