@@ -1,6 +1,6 @@
 /**
  * `edgepack` — the command line over the same core as the app: doctor, models, export, exports, predict, package,
- * deploy.
+ * deploy, targets.
  * Every command takes --json (one JSON document on stdout, its shape in resources/schemas/cli/; errors as
  * {"error":{code,message,hint}}, non-zero exit).
  */
@@ -16,6 +16,7 @@ import { registerModels } from './commands/models';
 import { registerPackage } from './commands/package';
 import { registerPackages } from './commands/packages';
 import { registerPredict } from './commands/predict';
+import { registerTargets } from './commands/targets';
 import { registerValidate } from './commands/validate';
 import { findCommand } from './describe';
 import { Output } from './output';
@@ -43,6 +44,7 @@ export function buildProgram(out: Output, done: (code: number) => void = () => u
   registerValidate(program, ctx, done);
   registerCapabilities(program, ctx, done);
   registerDeploy(program, ctx, done);
+  registerTargets(program, ctx, done);
   registerVersion(program, ctx, done);
   registerCompletion(program, ctx, done);
   registerHelp(program, ctx, done);

@@ -20,6 +20,7 @@ import {
   packageListedSchema,
   packageTargetSchema,
   previewModelSchema,
+  remoteTargetSchema,
   versionReportSchema,
   type CapabilityMatrix,
   type Deployment,
@@ -417,6 +418,18 @@ export const CLI_OUTPUTS = {
   'deployments reactivate': { schema: deploymentSchema, about: 'the deployment' },
   'deployments regenerate-key': { schema: keyedDeploymentSchema, about: 'the deployment with its new key' },
   'deployments delete': { schema: deploymentSchema, about: 'the deployment as it was removed' },
+  'targets list': {
+    schema: z.array(remoteTargetSchema),
+    about: 'remote targets exports can run on, by name',
+  },
+  'targets add': {
+    schema: remoteTargetSchema,
+    about: 'the target as stored (its kubeconfig and context checked)',
+  },
+  'targets remove': {
+    schema: z.object({ removed: z.literal(true), name: z.string() }).strict(),
+    about: 'the name of the target forgotten',
+  },
 } as const;
 export type CliCommandKey = keyof typeof CLI_OUTPUTS;
 
@@ -426,6 +439,7 @@ export const GROUP_DEFAULTS: Record<string, CliCommandKey> = {
   exports: 'exports list',
   deployments: 'deployments list',
   packages: 'packages list',
+  targets: 'targets list',
 };
 
 /** Every failure, with any command: `{"error": {code, message, hint}}` and a non-zero exit code. */

@@ -38,6 +38,8 @@ import {
   packagesTargetsRequest,
 } from './packages';
 import type { RemovalOutcome, RemovalPlan } from './removal';
+import type { RemoteTarget } from './targets';
+import { targetNameRequest, targetsAddRequest } from './targets';
 import { exportsDeleteRequest, modelsRemoveRequest, removalPlanRequest } from './removal';
 import type {
   PreviewBatchStarted,
@@ -69,6 +71,7 @@ export * from './deploy';
 export * from './label-layout';
 export * from './packages';
 export * from './removal';
+export * from './targets';
 
 const empty = z.object({}).strict();
 
@@ -154,6 +157,14 @@ export const channels = {
   'packages:targets': { request: packagesTargetsRequest, response: null as unknown as PackageTargetInfo[] },
   /** Where the package's file is (the Electron host shows it in the file manager). */
   'packages:reveal': { request: packageIdRequest, response: null as unknown as { path: string } },
+  /** Remote targets an export can run on (Kubernetes), by name. */
+  'targets:list': { request: empty, response: null as unknown as RemoteTarget[] },
+  /** Checks the kubeconfig and context now, then stores the target. */
+  'targets:add': { request: targetsAddRequest, response: null as unknown as RemoteTarget },
+  'targets:remove': {
+    request: targetNameRequest,
+    response: null as unknown as { removed: true; name: string },
+  },
 } as const;
 
 export type Channel = keyof typeof channels;

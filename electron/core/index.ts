@@ -25,6 +25,7 @@ import {
   PackagesRepo,
   ValidationsRepo,
   AccuracyGateRepo,
+  RemoteTargetsRepo,
   openDatabase,
 } from './db';
 import { CapabilitiesService } from './capabilities/service';
@@ -42,6 +43,7 @@ import { DataPaths } from './paths';
 import { saveAnnotated } from './preview/annotate';
 import { expandInputs } from './preview/inputs';
 import { PreviewService } from './preview/service';
+import { TargetsService } from './remote/targets';
 import { RemovalService } from './removal/service';
 import { removeStaleScratch } from './scratch';
 import { Toolchain } from './toolchain';
@@ -102,6 +104,7 @@ export interface CoreServices {
   packages: PackagesService;
   removal: RemovalService;
   probes: ToolchainProbeCache;
+  targets: TargetsService;
 }
 
 export interface CoreWithServices extends LocalCore {
@@ -179,6 +182,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     packages,
     removal: new RemovalService({ paths, models, exports, deployments, deploy }),
     probes: new ToolchainProbeCache(path.join(paths.home, 'toolchain-probe.json'), toolchain, events),
+    targets: new TargetsService(new RemoteTargetsRepo(db)),
   };
   await services.exports.reconcile();
   // After reconciling: scratch folders of dead processes (a CLI killed during `models add`) and of ended jobs go.
@@ -291,6 +295,9 @@ function handlersFor(s: CoreServices): Handlers {
     'packages:listAll': () => s.packages.listAll(),
     'packages:delete': (r) => s.packages.delete(r.id),
     'packages:targets': () => s.packages.targets(),
+    'targets:list': () => s.targets.list(),
+    'targets:add': (r) => s.targets.add(r),
+    'targets:remove': (r) => s.targets.remove(r.name),
   };
 }
 

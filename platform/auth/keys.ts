@@ -4,6 +4,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 export const DEPLOYMENT_KEY_PREFIX = 'epk_live_';
 /** Account tokens for the management API. */
 export const ACCOUNT_TOKEN_PREFIX = 'epk_acct_';
+/** Per-job tokens a remote trainer sends with its progress and completion callbacks. */
+export const CALLBACK_TOKEN_PREFIX = 'epk_cb_';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 

@@ -4,6 +4,7 @@ import { PlatformError, toPlatformError } from './errors';
 import type { Platform } from './platform';
 import { registerDeploymentRoutes } from './routes/deployments';
 import { registerDownloadRoutes } from './routes/downloads';
+import { registerExportRoutes } from './routes/exports';
 import { registerHealthRoutes } from './routes/health';
 import { registerInferRoutes } from './routes/infer';
 
@@ -44,5 +45,6 @@ export async function buildApp(platform: Platform): Promise<FastifyInstance> {
   registerDeploymentRoutes(app, platform);
   registerInferRoutes(app, platform);
   registerDownloadRoutes(app, platform);
+  registerExportRoutes(app, platform);
   return app;
 }

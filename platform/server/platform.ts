@@ -14,6 +14,7 @@ import { PlatformStore } from '../store/platform-store';
 import type { Account } from '../store/types';
 import type { PlatformConfig } from './config';
 import { DeploymentService } from './deployments';
+import { ExportJobService } from './export-jobs';
 import { InferenceService } from './inference';
 import { UsageRecorder } from './usage';
 
@@ -28,6 +29,7 @@ export interface Platform {
   usage: UsageRecorder;
   deployments: DeploymentService;
   inference: InferenceService;
+  exportJobs: ExportJobService;
   log: (message: string) => void;
   /** Creates an account and returns its token (shown once). */
   createAccount(name: string, tier: Tier): Promise<{ account: Account; token: string }>;
@@ -103,6 +105,7 @@ export async function createPlatform(
     usage,
     deployments,
     inference,
+    exportJobs: new ExportJobService({ store: store.exportJobs, keys, publicUrl: config.publicUrl }),
     log,
     async createAccount(name, tier) {
       const token = generateSecret(ACCOUNT_TOKEN_PREFIX);

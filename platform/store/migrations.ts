@@ -71,6 +71,32 @@ CREATE INDEX deployment_history_by_deployment ON deployment_history(deployment_i
     name: 'how each version turns an image into its input (resize, normalisation, input size, output order)',
     sql: `ALTER TABLE deployment_versions ADD COLUMN serving TEXT;`,
   },
+  {
+    id: 3,
+    name: 'remote export jobs: callback token hash, status, last progress, recent events, completion',
+    sql: `
+CREATE TABLE export_jobs (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  job_id TEXT NOT NULL,
+  callback_token_hash TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('registered', 'running', 'succeeded', 'failed')),
+  progress TEXT,
+  last_seq BIGINT NOT NULL DEFAULT 0,
+  completion TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (account_id, job_id)
+);
+CREATE TABLE export_job_events (
+  export_id TEXT NOT NULL REFERENCES export_jobs(id) ON DELETE CASCADE,
+  seq BIGINT NOT NULL,
+  event TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (export_id, seq)
+);
+`,
+  },
 ];
 
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.id;

@@ -3,6 +3,7 @@ import type { ModelInfo } from '@edgepack/runtime';
 import { ultralyticsPreprocessSpec } from '@edgepack/runtime/preprocess';
 import type { Tier } from '../limits/tiers';
 import type { SqlDb } from './db';
+import { ExportJobStore } from './export-jobs';
 import { migrate } from './migrations';
 import type {
   Account,
@@ -53,7 +54,12 @@ const now = () => new Date().toISOString();
 
 /** Accounts, deployments, versions, keys, usage and history, over SQLite or PostgreSQL. */
 export class PlatformStore {
-  constructor(readonly db: SqlDb) {}
+  /** Remote export jobs (callbacks from trainers running elsewhere). */
+  readonly exportJobs: ExportJobStore;
+
+  constructor(readonly db: SqlDb) {
+    this.exportJobs = new ExportJobStore(db);
+  }
 
   async migrate(): Promise<number[]> {
     return migrate(this.db);

@@ -76,3 +76,33 @@ export interface HistoryEntry {
   detail: string | null;
   at: string;
 }
+
+export type ExportJobStatus = 'registered' | 'running' | 'succeeded' | 'failed';
+
+/** The last `progress` event a remote trainer reported. */
+export interface ExportProgress {
+  stage: string;
+  fraction: number;
+  message?: string;
+}
+
+/** A remote export job the platform relays for: the app registers it, the trainer's callbacks fill it in. */
+export interface ExportJob {
+  id: string;
+  accountId: string;
+  /** The app's own id for the export (the Kubernetes Job is named after it). */
+  jobId: string;
+  status: ExportJobStatus;
+  progress: ExportProgress | null;
+  /** Sequence number of the newest event received (0 before any). */
+  lastSeq: number;
+  completion: Record<string, unknown> | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A protocol event as received, with the sequence number the platform gave it. */
+export interface StoredExportEvent {
+  seq: number;
+  event: Record<string, unknown>;
+}

@@ -3,6 +3,10 @@
 Never downloads or pip-installs: YOLO_OFFLINE, YOLO_AUTOINSTALL=false, ULTRALYTICS_SKIP_REQUIREMENTS_CHECKS, its own
 YOLO_CONFIG_DIR holding a font (so plotting never fetches Arial.ttf), settings sync and integrations off, and
 runs/datasets/weights folders inside the config dir rather than wherever the process happens to start.
+
+The trainer image prepares one config dir at build time (`prepare_config_dir`) and names it in
+EDGEPACK_ULTRALYTICS_CONFIG_SEED: its root file system is read-only when it runs as a Job, so each run copies that
+seed into its writable YOLO_CONFIG_DIR under /tmp.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ OFFLINE_ENV = {
     "ULTRALYTICS_SKIP_REQUIREMENTS_CHECKS": "1",
 }
 FONT_NAMES = ("Arial.ttf", "Arial.Unicode.ttf")
+CONFIG_SEED_ENV = "EDGEPACK_ULTRALYTICS_CONFIG_SEED"
 SETTINGS_OFF = ("sync", "clearml", "comet", "dvc", "mlflow", "raytune", "tensorboard", "wandb", "vscode_msg")
 
 
@@ -50,6 +55,7 @@ def apply_offline_settings(config_dir: str | Path | None = None) -> Path:
         raise RuntimeError("apply_offline_settings() must run before `import ultralytics`")
     root = Path(config_dir or os.environ.get("YOLO_CONFIG_DIR") or default_config_dir()).expanduser().resolve()
     user_dir = root / "Ultralytics"  # what Ultralytics appends to YOLO_CONFIG_DIR
+    _copy_seed(root)
     user_dir.mkdir(parents=True, exist_ok=True)
     os.environ.update(OFFLINE_ENV)
     os.environ["YOLO_CONFIG_DIR"] = str(root)
@@ -59,6 +65,25 @@ def apply_offline_settings(config_dir: str | Path | None = None) -> Path:
         target = user_dir / name
         if font and not target.exists():
             shutil.copyfile(font, target)
+    return root
+
+
+def _copy_seed(root: Path) -> None:
+    seed = os.environ.get(CONFIG_SEED_ENV)
+    if not seed or not Path(seed).is_dir() or Path(seed).resolve() == root:
+        return
+    if not (root / "Ultralytics" / "settings.json").exists():
+        shutil.copytree(seed, root, dirs_exist_ok=True)
+
+
+def prepare_config_dir(config_dir: str | Path) -> Path:
+    """Make a complete config dir ahead of time (the trainer image's build): Ultralytics' settings, the font and
+    matplotlib's font cache."""
+    root = Path(config_dir).resolve()
+    os.environ["MPLCONFIGDIR"] = str(root / "matplotlib")
+    import_ultralytics(root)
+    import matplotlib.font_manager  # noqa: F401  (builds its font cache in MPLCONFIGDIR)
+
     return root
 
 

@@ -8,6 +8,7 @@ message, hint).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -46,6 +47,9 @@ def to_json_line(event: str, fields: dict) -> str:
     return json.dumps({"event": event, **_plain(fields)}, ensure_ascii=False, allow_nan=False)
 
 
+EventListener = Callable[[dict], None]
+
+
 class Protocol:
     """Writes protocol events; thread-safe; every line flushed at once so the app sees live progress."""
 
@@ -53,12 +57,21 @@ class Protocol:
         self._stream = stream
         self._lock = threading.Lock()
         self.log_level = LEVELS.get(log_level.lower(), logging.INFO)
+        self._listeners: list[EventListener] = []
+
+    def add_listener(self, listener: EventListener) -> None:
+        """Also hand every event (as a dict) to `listener` (e.g. the PROGRESS_URL poster); it must not block."""
+        self._listeners.append(listener)
 
     def emit(self, event: str, **fields: Any) -> None:
-        line = to_json_line(event, fields)
+        record = {"event": event, **_plain(fields)}
+        line = json.dumps(record, ensure_ascii=False, allow_nan=False)
         with self._lock:
             self._stream.write(line + "\n")
             self._stream.flush()
+        for listener in self._listeners:
+            with contextlib.suppress(Exception):  # a listener must never break an export
+                listener(record)
 
     def progress(self, stage: str, fraction: float, message: str | None = None) -> None:
         fields: dict[str, Any] = {"stage": stage, "fraction": round(min(max(fraction, 0.0), 1.0), 4)}

@@ -61,6 +61,7 @@ def test_environment_variables_drive_an_export_and_the_callback_gets_the_result(
     assert meta["input"]["shape"] == [1, 3, 128, 128]
     assert meta["quantization"]["precision"] == "fp16"
     assert len(bodies) == 1 and bodies[0]["job_id"] == "env-job" and bodies[0]["exit_code"] == 0
+    assert bodies[0]["event"] == "result" and bodies[0]["output_dir"] == str(tmp_path)
     assert bodies[0]["formats"]["onnx"]["status"] == "passed"
 
 
@@ -126,7 +127,8 @@ def test_failure_is_posted_to_the_callback_too(callback_server, config_dir):
         config_dir=config_dir,
     )
     assert run.returncode == 1
-    assert bodies and bodies[0]["error"]["code"] == "NOT_A_CHECKPOINT"
+    assert bodies and bodies[0]["event"] == "error" and bodies[0]["code"] == "NOT_A_CHECKPOINT"
+    assert bodies[0]["exit_code"] == 1 and bodies[0]["artifacts"] is None
 
 
 @pytest.mark.parametrize(

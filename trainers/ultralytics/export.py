@@ -5,8 +5,9 @@
     python trainers/ultralytics/export.py --list-formats
 
 Every flag has the seed's environment variable (EXPORT_JOB_ID, EXPORT_FORMAT, CHECKPOINT_PATH, EXPORT_CONFIG,
-OPTIMIZATION_CONFIG, OUTPUT_DIR, CALLBACK_URL); a flag wins over its variable. stdout carries only protocol lines
-(progress, log, artifact, result, error); exit code 0 only after a `result`.
+OPTIMIZATION_CONFIG, OUTPUT_DIR, CALLBACK_URL) or a remote run's (CHECKPOINT_URL, CHECKPOINT_SHA256, ARTIFACTS_URL,
+PROGRESS_URL, CALLBACK_TOKEN: see trainers/common/remote_io.py); a flag wins over its variable. stdout carries only
+protocol lines (progress, log, artifact, result, error); exit code 0 only after a `result`.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ ENV = {
     "callback_url": "CALLBACK_URL",
     "log_level": "LOG_LEVEL",
     "validate_data": "VALIDATE_DATA",
+    # a remote run (Kubernetes Job): URLs instead of cloud credentials; the token is best given as a variable
+    "checkpoint_url": "CHECKPOINT_URL",
+    "checkpoint_sha256": "CHECKPOINT_SHA256",
+    "artifacts_url": "ARTIFACTS_URL",
+    "progress_url": "PROGRESS_URL",
+    "callback_token": "CALLBACK_TOKEN",
 }
 
 
@@ -138,6 +145,8 @@ def run(args: argparse.Namespace, protocol: Protocol) -> dict:
         from trainers.common.capabilities import capability_matrix
 
         return {"capabilities": capability_matrix("ultralytics")}
+    if args.checkpoint_url:
+        _download_checkpoint(args, protocol)
     settings = settings_from(args)
     scan = job.precheck(settings, protocol)  # before the heavy imports: bad input is answered at once
     if args.inspect:
@@ -166,42 +175,62 @@ def run(args: argparse.Namespace, protocol: Protocol) -> dict:
     return job.export(settings, protocol, scan, prepared)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    protocol = take_stdout(args.log_level)
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, _on_signal)
-    payload: dict
+def _download_checkpoint(args: argparse.Namespace, protocol: Protocol) -> None:
+    from trainers.common.remote_io import download_checkpoint
+
+    if not args.checkpoint_path:
+        raise ExportError(
+            errors.INVALID_CONFIG,
+            "CHECKPOINT_URL is set but not CHECKPOINT_PATH, the file to download it to.",
+            "Set CHECKPOINT_PATH, e.g. /work/checkpoint.pt.",
+        )
+    download_checkpoint(args.checkpoint_url, Path(args.checkpoint_path).expanduser(), args.checkpoint_sha256, protocol)
+
+
+def export_outcome(args: argparse.Namespace, protocol: Protocol) -> tuple[int, dict | None, dict | None]:
+    """Run the job, print its result and/or error → (exit code, the result printed, the error printed)."""
+    result: dict | None = None
+    error: dict | None = None
     code = EXIT_OK
     try:
-        payload = run(args, protocol)
-        failed = [f for f, r in payload.get("formats", {}).items() if r["status"] == "failed"]
-        protocol.result(**payload)
-        if failed and len(failed) == len(payload["formats"]):
-            first = payload["formats"][failed[0]]["error"] or {}
-            protocol.error(
-                first.get("code", errors.EXPORT_FAILED), first.get("message", "Export failed."), first.get("hint", "")
-            )
+        result = run(args, protocol)
+        failed = [f for f, r in result.get("formats", {}).items() if r["status"] == "failed"]
+        protocol.result(**result)
+        if failed and len(failed) == len(result["formats"]):
+            first = result["formats"][failed[0]]["error"] or {}
+            error = {
+                "code": first.get("code", errors.EXPORT_FAILED),
+                "message": first.get("message", "Export failed."),
+                "hint": first.get("hint", ""),
+            }
+            protocol.error(error["code"], error["message"], error["hint"])
             code = EXIT_FAILED
     except ExportError as exc:
-        payload = {"error": exc.to_dict()}
+        error = exc.to_dict()
         protocol.error(exc.code, exc.message, exc.hint, exc.details or None)
         code = EXIT_FAILED
     except (Cancelled, KeyboardInterrupt) as exc:
-        payload = {"error": {"code": "CANCELLED", "message": f"Export cancelled ({exc}).", "hint": ""}}
-        protocol.error("CANCELLED", f"Export cancelled ({exc}).", "Start the export again when you are ready.")
+        error = {"code": "CANCELLED", "message": f"Export cancelled ({exc}).", "hint": ""}
+        protocol.error("CANCELLED", error["message"], "Start the export again when you are ready.")
         code = EXIT_CANCELLED
     except Exception as exc:  # a bug: say so, with the traceback in the log
         protocol.log(traceback.format_exc(), "error")
         message = f"Unexpected {type(exc).__name__}: {exc}"
-        payload = {"error": {"code": errors.INTERNAL_ERROR, "message": message, "hint": ""}}
+        error = {"code": errors.INTERNAL_ERROR, "message": message, "hint": ""}
         protocol.error(errors.INTERNAL_ERROR, message, "This is a bug in the exporter; the log has the details.")
         code = EXIT_FAILED
-    if args.callback_url:
-        from trainers.ultralytics.callback import callback
+    return code, result, error
 
-        callback(args.callback_url, {"job_id": args.export_job_id, "exit_code": code, **payload}, protocol)
-    return code
+
+def main(argv: list[str] | None = None) -> int:
+    from trainers.ultralytics.callback import finish, start_posting
+
+    args = parse_args(argv)
+    protocol = take_stdout(args.log_level)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _on_signal)
+    poster = start_posting(args, protocol)
+    return finish(args, protocol, poster, export_outcome(args, protocol), Cancelled)
 
 
 if __name__ == "__main__":

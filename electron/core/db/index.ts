@@ -22,3 +22,4 @@ export {
 export { PackagesRepo } from './packages-repo';
 export { ValidationsRepo, accuracyRows } from './validations-repo';
 export { AccuracyGateRepo, type AccuracyOverride } from './accuracy-gate-repo';
+export { RemoteTargetsRepo } from './remote-targets-repo';

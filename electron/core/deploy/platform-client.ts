@@ -107,50 +107,78 @@ export class PlatformClient {
     return { status: response.status, body, roundTripMs: performance.now() - started };
   }
 
-  private async call<T>(
-    method: string,
-    route: string,
-    body?: FormData,
-    timeoutMs = CALL_TIMEOUT_MS,
-  ): Promise<T> {
-    const response = await this.fetch(
-      `${this.baseUrl}${route}`,
-      { method, headers: { authorization: `Bearer ${this.token}` }, body },
-      timeoutMs,
-    );
-    const text = await response.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON: reported below with the status
-    }
-    if (!response.ok) throw platformError(response.status, parsed, this.baseUrl);
-    if (parsed === null) {
-      throw new AppError(
-        'PLATFORM_BAD_ANSWER',
-        `The platform at ${this.baseUrl} answered ${method} ${route} with something that is not JSON.`,
-        'Check that the URL points at an Edgepack platform service (npm run platform).',
-      );
-    }
-    return parsed as T;
+  private call<T>(method: string, route: string, body?: FormData, timeoutMs = CALL_TIMEOUT_MS): Promise<T> {
+    return callPlatform<T>(this.baseUrl, this.token, method, route, body, timeoutMs);
   }
 
-  private async fetch(url: string, init: RequestInit, timeoutMs = CALL_TIMEOUT_MS): Promise<Response> {
-    try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    } catch (error) {
-      const cause =
-        (error as Error).name === 'TimeoutError'
-          ? `no answer in ${timeoutMs / 1000} s`
-          : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
-      throw new AppError(
-        'PLATFORM_UNREACHABLE',
-        `The platform at ${this.baseUrl} is not reachable (${cause}).`,
-        'Check the platform URL and that the service is running (npm run platform).',
-        { cause: error },
-      );
-    }
+  private fetch(url: string, init: RequestInit, timeoutMs = CALL_TIMEOUT_MS): Promise<Response> {
+    return fetchPlatform(this.baseUrl, url, init, timeoutMs);
+  }
+}
+
+/**
+ * One call to the platform's API with the account token (multipart, or `{json}` sent as JSON); the answer parsed,
+ * every failure an AppError keeping the platform's own code. Shared by every client of the platform's routes.
+ */
+export async function callPlatform<T>(
+  baseUrl: string,
+  token: string,
+  method: string,
+  route: string,
+  body?: FormData | { json: unknown },
+  timeoutMs = CALL_TIMEOUT_MS,
+): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  let payload: FormData | string | undefined;
+  if (body instanceof FormData) payload = body;
+  else if (body) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body.json);
+  }
+  const response = await fetchPlatform(
+    baseUrl,
+    `${baseUrl}${route}`,
+    { method, headers, body: payload },
+    timeoutMs,
+  );
+  const text = await response.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: reported below with the status
+  }
+  if (!response.ok) throw platformError(response.status, parsed, baseUrl);
+  if (parsed === null) {
+    throw new AppError(
+      'PLATFORM_BAD_ANSWER',
+      `The platform at ${baseUrl} answered ${method} ${route} with something that is not JSON.`,
+      'Check that the URL points at an Edgepack platform service (npm run platform).',
+    );
+  }
+  return parsed as T;
+}
+
+/** fetch with a timeout; a network failure or timeout is PLATFORM_UNREACHABLE naming the platform and the cause. */
+export async function fetchPlatform(
+  baseUrl: string,
+  url: string,
+  init: RequestInit,
+  timeoutMs = CALL_TIMEOUT_MS,
+): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    const cause =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer in ${timeoutMs / 1000} s`
+        : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
+    throw new AppError(
+      'PLATFORM_UNREACHABLE',
+      `The platform at ${baseUrl} is not reachable (${cause}).`,
+      'Check the platform URL and that the service is running (npm run platform).',
+      { cause: error },
+    );
   }
 }
 

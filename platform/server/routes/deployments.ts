@@ -1,35 +1,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { bearerToken } from '../../auth/keys';
-import type { Account, Deployment } from '../../store/types';
+import type { Deployment } from '../../store/types';
 import { PlatformError } from '../errors';
 import type { ModelPackage } from '../packages';
 import { validateModelPackage } from '../packages';
 import type { Platform } from '../platform';
 import { deploymentView, historyView, versionView } from '../views';
+import { requireAccount } from './account-auth';
 
 type IdParams = { Params: { id: string } };
 
 /** The management API (`/api/v1/deployments…`), authenticated with an account token. */
 export function registerDeploymentRoutes(app: FastifyInstance, platform: Platform): void {
-  const accounts = new WeakMap<FastifyRequest, Account>();
-  const account = (request: FastifyRequest) => accounts.get(request)!;
   const service = platform.deployments;
 
   app.register(async (scope) => {
-    scope.addHook('onRequest', async (request) => {
-      const token = bearerToken(request.headers.authorization);
-      const found = await platform.authenticateAccount(token);
-      if (!found) {
-        throw new PlatformError(
-          401,
-          token ? 'ACCOUNT_TOKEN_INVALID' : 'ACCOUNT_TOKEN_MISSING',
-          token ? 'The account token is not valid.' : 'The management API needs an account token.',
-          'Send "Authorization: Bearer epk_acct_…" (printed once when the service created the account).',
-          { 'WWW-Authenticate': 'Bearer' },
-        );
-      }
-      accounts.set(request, found);
-    });
+    const account = requireAccount(scope, platform);
 
     scope.post('/api/v1/deployments', async (request, reply) => {
       const upload = await readPackage(request, platform);

@@ -3,6 +3,7 @@ import previewAnswers from './0002_preview_answers';
 import packages from './0003_packages';
 import exportValidations from './0004_export_validations';
 import accuracyGate from './0005_accuracy_gate';
+import remoteTargets from './0006_remote_targets';
 import remoteExports from './0007_remote_exports';
 
 export interface Migration {
@@ -21,5 +22,6 @@ export const migrations: Migration[] = [
   { version: 3, name: 'packages', sql: packages },
   { version: 4, name: 'export_validations', sql: exportValidations },
   { version: 5, name: 'accuracy_gate', sql: accuracyGate },
+  { version: 6, name: 'remote_targets', sql: remoteTargets },
   { version: 7, name: 'remote_exports', sql: remoteExports },
 ];
