@@ -1,0 +1,43 @@
+import type { SecretStore } from '../deploy/secret-store';
+import { platformSettings } from '../deploy/service';
+import { renderJob, type RenderedJob } from './job-manifest';
+import { openKube } from './kube';
+import type { KubeJobsLike, PlatformExportsLike, RemoteRunner } from './parts';
+import { PlatformExportsClient } from './platform-exports';
+import { createRemoteRunner, type RunnerTarget } from './runs';
+import type { TargetsService } from './targets';
+
+/** The platform's export routes in the shape a remote run polls them. */
+export function platformExports(client: PlatformExportsClient): PlatformExportsLike {
+  return {
+    register: (jobId) => client.register(jobId),
+    async status(id, after) {
+      const state = await client.poll(id, after);
+      return {
+        status: state.status,
+        events: state.events,
+        next: state.lastSeq,
+        completion: state.completion,
+      };
+    },
+    forget: (id) => client.forget(id),
+  };
+}
+
+/** Remote runs through the stored targets, the kubeconfig as kubectl reads it and the Deploy settings' platform. */
+export function remoteRunner(
+  targets: TargetsService,
+  secrets: SecretStore,
+  /** Tests: what else happens to the cluster's Jobs (the remote-export tests run them as local processes). */
+  wrapKube: (kube: KubeJobsLike<RenderedJob>) => KubeJobsLike<RenderedJob> = (kube) => kube,
+): RemoteRunner {
+  return createRemoteRunner<RenderedJob>({
+    target: (name): RunnerTarget => targets.get(name),
+    openKube: (target) => wrapKube(openKube(target)),
+    render: renderJob,
+    platform: async () => {
+      const { url, token } = await platformSettings(secrets);
+      return platformExports(new PlatformExportsClient(url, token));
+    },
+  });
+}
