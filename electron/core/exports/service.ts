@@ -290,6 +290,12 @@ export class ExportsService {
             checkpointSha256: row.checkpoint_sha256,
             env: seedEnv,
             staging,
+            ...(launch.remote.polling
+              ? {
+                  platformPollMs: launch.remote.polling.platformMs,
+                  kubePollMs: launch.remote.polling.kubeMs,
+                }
+              : {}),
             ...callbacks,
           })
         : startTrainer({

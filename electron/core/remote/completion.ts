@@ -4,8 +4,21 @@ import { errorFromEvent, parseTrainerLine, type ResultEvent } from '../toolchain
 import type { ArtifactsDigest } from './object-store';
 
 export type Completion =
-  | { event: 'result'; result: ResultEvent; artifacts: ArtifactsDigest | null; outputDir: string }
-  | { event: 'error'; error: AppErrorShape; result: null };
+  | {
+      event: 'result';
+      result: ResultEvent;
+      artifacts: ArtifactsDigest | null;
+      outputDir: string;
+      exitCode: number;
+    }
+  | {
+      event: 'error';
+      error: AppErrorShape;
+      /** The result reported before the error (every format failed, say), for its per-format outcome. */
+      result: ResultEvent | null;
+      outputDir: string;
+      exitCode: number;
+    };
 
 /**
  * The trainer's completion as the platform kept it: its `result` or `error` protocol event plus `output_dir` (the
@@ -13,22 +26,33 @@ export type Completion =
  */
 export function completionOf(raw: unknown, podOutput: string): Completion {
   const body = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const { output_dir: outputDir, artifacts, ...event } = body;
+  const { output_dir: pod, artifacts, exit_code: code, result: earlier, ...event } = body;
+  const outputDir = typeof pod === 'string' && pod ? pod : podOutput;
   const parsed = parseTrainerLine(JSON.stringify(event));
   if (parsed.kind === 'event' && parsed.event.event === 'error') {
-    return { event: 'error', error: errorFromEvent(parsed.event), result: null };
+    const before = parseTrainerLine(JSON.stringify(earlier ?? null));
+    return {
+      event: 'error',
+      error: errorFromEvent(parsed.event),
+      result: before.kind === 'event' && before.event.event === 'result' ? before.event : null,
+      outputDir,
+      exitCode: typeof code === 'number' ? code : 1,
+    };
   }
   if (parsed.kind === 'event' && parsed.event.event === 'result') {
     return {
       event: 'result',
       result: parsed.event,
       artifacts: digestOf(artifacts),
-      outputDir: typeof outputDir === 'string' && outputDir ? outputDir : podOutput,
+      outputDir,
+      exitCode: typeof code === 'number' ? code : 0,
     };
   }
   return {
     event: 'error',
     result: null,
+    outputDir,
+    exitCode: 1,
     error: {
       code: 'TRAINER_PROTOCOL',
       message: `The remote trainer's completion could not be read (${JSON.stringify(body).slice(0, 200)}).`,

@@ -74,9 +74,17 @@ export interface RemoteTargetInfo {
   gpu: boolean;
 }
 
+export interface RemotePolling {
+  /** How often the platform is asked for events and the completion. */
+  platformMs: number;
+  /** How often the API server is asked about the Job and its pod. */
+  kubeMs: number;
+}
+
 export interface PreparedRemote {
   target: RemoteTargetInfo;
   parts: RemoteParts;
+  polling?: RemotePolling | undefined;
 }
 
 /** How the exports service reaches remote targets (remote/runs.ts builds the real one). */

@@ -125,8 +125,15 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
       );
     });
     const completion = await timed('trainer', () => follow(registered.id));
-    if (completion.event === 'error') return exitWith(completion.error, completion.result);
-    const { result, artifacts, outputDir } = completion;
+    const relocate = (result: ResultEvent) =>
+      rewritePaths(result, completion.outputDir, spec.staging) as ResultEvent;
+    if (completion.event === 'error') {
+      const earlier = completion.result && relocate(completion.result);
+      return { ...exitWith(completion.error, earlier), code: completion.exitCode };
+    }
+    const { result, artifacts, exitCode } = completion;
+    // A trainer whose every format failed exits non-zero after its result: nothing of it is kept, so nothing to fetch.
+    if (exitCode !== 0) return { ...baseExit(), code: exitCode, result: relocate(result) };
     if (!artifacts) return exitWith(noArtifacts(), null);
     const archive = archivePathFor(spec.staging);
     try {
@@ -135,8 +142,7 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
     } finally {
       fs.rmSync(archive, { force: true });
     }
-    const relocated = rewritePaths(result, outputDir, spec.staging) as ResultEvent;
-    return { ...baseExit(), code: 0, result: relocated };
+    return { ...baseExit(), code: 0, result: relocate(result) };
   };
 
   /** Polls until the platform holds the trainer's completion, or the Job says it ended without one. */

@@ -5,6 +5,7 @@ import type {
   PlatformExportsLike,
   PreparedRemote,
   RemoteJobSpecLike,
+  RemotePolling,
   RemoteRunner,
   RemoteTargetInfo,
 } from './parts';
@@ -21,6 +22,7 @@ export interface RemoteRunnerDeps<Rendered> {
   /** The platform client with the stored URL and account token (PLATFORM_NOT_CONFIGURED otherwise). */
   platform(): Promise<PlatformExportsLike>;
   openObjects?: (target: BucketTarget) => JobObjects;
+  polling?: RemotePolling;
 }
 
 export function targetHasNoGpu(target: string): AppError {
@@ -45,6 +47,7 @@ export function createRemoteRunner<Rendered>(deps: RemoteRunnerDeps<Rendered>): 
       return {
         target: { name: target.name, image: target.image, namespace: target.namespace, gpu: target.gpu },
         parts: { platform, objects, kube, render: deps.render as (spec: RemoteJobSpecLike) => unknown },
+        polling: deps.polling,
       };
     },
     async abandon(name, jobId) {

@@ -2,7 +2,7 @@ import type { SecretStore } from '../deploy/secret-store';
 import { platformSettings } from '../deploy/service';
 import { renderJob, type RenderedJob } from './job-manifest';
 import { openKube } from './kube';
-import type { KubeJobsLike, PlatformExportsLike, RemoteRunner } from './parts';
+import type { KubeJobsLike, PlatformExportsLike, RemotePolling, RemoteRunner } from './parts';
 import { PlatformExportsClient } from './platform-exports';
 import { createRemoteRunner, type RunnerTarget } from './runs';
 import type { TargetsService } from './targets';
@@ -24,14 +24,22 @@ export function platformExports(client: PlatformExportsClient): PlatformExportsL
   };
 }
 
+/** For the remote-export tests and bench: what else happens to the cluster's Jobs, and how often they are polled. */
+export interface RemoteTesting {
+  /** The remote-export tests run created Jobs as local processes too. */
+  wrapKube?: (kube: KubeJobsLike<RenderedJob>) => KubeJobsLike<RenderedJob>;
+  polling?: RemotePolling;
+}
+
 /** Remote runs through the stored targets, the kubeconfig as kubectl reads it and the Deploy settings' platform. */
 export function remoteRunner(
   targets: TargetsService,
   secrets: SecretStore,
-  /** Tests: what else happens to the cluster's Jobs (the remote-export tests run them as local processes). */
-  wrapKube: (kube: KubeJobsLike<RenderedJob>) => KubeJobsLike<RenderedJob> = (kube) => kube,
+  testing: RemoteTesting = {},
 ): RemoteRunner {
+  const wrapKube = testing.wrapKube ?? ((kube) => kube);
   return createRemoteRunner<RenderedJob>({
+    ...(testing.polling ? { polling: testing.polling } : {}),
     target: (name): RunnerTarget => targets.get(name),
     openKube: (target) => wrapKube(openKube(target)),
     render: renderJob,
