@@ -111,7 +111,7 @@ describe('startRemoteTrainer with stand-in platform, cluster and bucket (fakes)'
     expect(rendered[0]!.env).toMatchObject({
       EXPORT_JOB_ID: 'job-1',
       EXPORT_FORMAT: 'onnx',
-      CHECKPOINT_PATH: '/work/checkpoint.pt',
+      CHECKPOINT_PATH: '/work/remote-trainer.test.ts',
       OUTPUT_DIR: '/work/output',
       CALLBACK_URL: 'http://platform/completion',
       PROGRESS_URL: 'http://platform/progress',

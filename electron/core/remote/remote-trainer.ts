@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { AppErrorShape } from '../../contract';
 import { toAppError } from '../errors';
 import type { TrainerExit, TrainerProcess } from '../toolchain';
@@ -17,7 +18,14 @@ import type { RemoteParts, RemoteJobSpecLike } from './parts';
 
 /** Where the pod sees its files (the rendered Job mounts an emptyDir at /work). */
 export const POD_WORK = '/work';
-export const POD_CHECKPOINT = `${POD_WORK}/checkpoint.pt`;
+/**
+ * Where the pod keeps the checkpoint: under its own file name, as a local run has it, since metadata.json records the
+ * name (source.checkpoint); a name that is not plain falls back to checkpoint.pt.
+ */
+export function podCheckpoint(localPath: string): string {
+  const name = path.basename(localPath);
+  return /^[\w][\w.-]{0,200}$/.test(name) ? `${POD_WORK}/${name}` : `${POD_WORK}/checkpoint.pt`;
+}
 export const POD_OUTPUT = `${POD_WORK}/output`;
 export const TRAINER_COMMAND = ['python', 'trainers/ultralytics/export.py', '--log-level', 'INFO'];
 
@@ -105,7 +113,7 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
       ttlSecondsAfterFinished: spec.ttlSecondsAfterFinished,
       env: {
         ...spec.env,
-        CHECKPOINT_PATH: POD_CHECKPOINT,
+        CHECKPOINT_PATH: podCheckpoint(spec.checkpointPath),
         CHECKPOINT_SHA256: spec.checkpointSha256,
         OUTPUT_DIR: POD_OUTPUT,
         CALLBACK_URL: registered.completionUrl,
