@@ -297,6 +297,8 @@ export class ExportsService {
                 }
               : {}),
             ...callbacks,
+            // Where a remote run's time goes, in its log (npm run bench:remote reads these lines).
+            onStep: (step, ms) => log.append(`Remote step ${step} took ${Math.round(ms)} ms.`),
           })
         : startTrainer({
             python: launch.python,

@@ -55,6 +55,11 @@ export interface RemoteTrainerSpec {
   onStep?: (step: RemoteStep, ms: number) => void;
 }
 
+/** How often the platform is asked for events and the completion (half a second on average to notice the end). */
+export const DEFAULT_PLATFORM_POLL_MS = 500;
+/** How often the platform is asked once the trainer is near its end. */
+const FINAL_POLL_MS = 150;
+
 class Cancelled extends Error {}
 
 /**
@@ -155,7 +160,7 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
 
   /** Polls until the platform holds the trainer's completion, or the Job says it ended without one. */
   const follow = async (id: string): Promise<Completion> => {
-    const platformPoll = spec.platformPollMs ?? 1000;
+    const platformPoll = spec.platformPollMs ?? DEFAULT_PLATFORM_POLL_MS;
     const kubePoll = spec.kubePollMs ?? 3000;
     let after = 0;
     let nextKube = Date.now() + kubePoll;
@@ -192,14 +197,20 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
           );
         }
       }
-      await sleep(platformPoll);
+      // Near its end (last stages, the archive's upload) the completion is close: ask often, so little time goes waiting.
+      await sleep(finishing ? Math.min(platformPoll, FINAL_POLL_MS) : platformPoll);
     }
   };
 
   /** A trainer event as the platform kept it: the pod's paths said as the staging folder's. */
+  let finishing = false;
   const relay = (raw: unknown) => {
     const parsed = parseTrainerLine(JSON.stringify(rewritePaths(raw, POD_OUTPUT, spec.staging)));
-    if (parsed.kind === 'event') spec.onEvent?.(parsed.event);
+    if (parsed.kind === 'event') {
+      const { event } = parsed;
+      if (event.event === 'progress' && (event.stage === 'upload' || event.fraction >= 0.9)) finishing = true;
+      spec.onEvent?.(parsed.event);
+    }
     spec.onLine?.(parsed, 'stdout');
   };
 
