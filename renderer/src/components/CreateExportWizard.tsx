@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { modelStride, type ExportFormat, type ModelRecord } from '../../../electron/contract';
 import {
   cardFacts,
@@ -32,6 +32,9 @@ export function CreateExportWizard({ model }: { model: ModelRecord }) {
   const calibDir = useApp((s) => s.calibDir);
   const calibBusy = useApp((s) => s.calibBusy);
   const wizardError = useApp((s) => s.wizardError);
+  const remoteTargets = useApp((s) => s.remoteTargets);
+  const loadRemoteTargets = useApp((s) => s.loadRemoteTargets);
+  useEffect(() => void loadRemoteTargets(), [loadRemoteTargets]);
   const asIs = model.framework === 'onnx';
   const steps: readonly string[] = asIs ? AS_IS_STEPS : STEPS;
   const last = steps.length - 1;
@@ -143,6 +146,19 @@ export function CreateExportWizard({ model }: { model: ModelRecord }) {
         />
       )}
       {step === last && <ReviewStep model={model} draft={full} chosen={chosen} asIs={asIs} />}
+      {step === last && !asIs && remoteTargets.length > 0 && (
+        <label className="field">
+          <span className="field-label">Run on</span>
+          <select value={draft.runOn ?? ''} onChange={(e) => setDraft({ ...draft, runOn: e.target.value })}>
+            <option value="">This computer</option>
+            {remoteTargets.map((name) => (
+              <option key={name} value={name}>
+                {name} (Kubernetes)
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       {wizardError && (
         <div className="panel panel-error" role="alert">
           <ErrorDetails error={wizardError} />
