@@ -5,7 +5,7 @@ import type { CoreWithServices } from '../../electron/core';
 import type { ExportJob } from '../../electron/contract';
 import { toolchainPython } from '../../platform/test-support/services';
 import { comparableMetadata, startRemoteHarness, type RemoteHarness } from '../support/remote-harness';
-import { fixture, freshHome, removeHomes, repo } from './helpers';
+import { cli, fixture, freshHome, removeHomes, repo } from './helpers';
 
 // End to end through the Tier-2 path on this machine: the platform service on PostgreSQL, moto S3, the Kubernetes
 // API side as the recorded-exchange replay server, and the Job's container — its exact command and env from the
@@ -178,5 +178,62 @@ describe('remote export against the recorded-exchange replay server, moto S3 and
     await expect(core.handle('exports:create', { modelId, ...onnx, on: 'no-bucket' })).rejects.toMatchObject({
       code: 'BUCKET_UNREACHABLE',
     });
+  });
+
+  it('options that need this computer’s files are refused with --on, naming the option', async () => {
+    const data = fixture('models/detect.pt'); // any existing path: the refusal comes first
+    await expect(
+      core.handle('exports:create', { modelId, ...onnx, validationData: data, on: 'lab' }),
+    ).rejects.toMatchObject({
+      code: 'REMOTE_OPTION_UNSUPPORTED',
+      message: expect.stringContaining('--validate'),
+    });
+    await expect(
+      core.handle('exports:create', {
+        modelId,
+        ...onnx,
+        formats: ['tflite'],
+        optimizationConfig: { int8: true, calibDir: path.dirname(data) },
+        on: 'lab',
+      }),
+    ).rejects.toMatchObject({
+      code: 'REMOTE_OPTION_UNSUPPORTED',
+      message: expect.stringContaining('--calib'),
+    });
+    expect(await harness.objectKeys()).toEqual([]);
+  });
+
+  it('the CLI: export --on a GPU-less target refuses TensorRT before anything is uploaded (exit 1, JSON error)', () => {
+    const home = freshHome();
+    const kubeconfig = core.services.targets.get('lab').kubeconfig!;
+    const added = cli(home, [
+      'targets',
+      'add',
+      'k8s',
+      'lab',
+      '--context',
+      'recorded',
+      '--namespace',
+      'edgepack',
+      '--bucket',
+      'edgepack-remote-e2e',
+      '--s3-endpoint',
+      harness.moto.url,
+      '--kubeconfig',
+      kubeconfig,
+      '--json',
+    ]);
+    expect(added.code).toBe(0);
+    const run = cli(home, [
+      'export',
+      fixture('models/detect.pt'),
+      '--format',
+      'tensorrt',
+      '--on',
+      'lab',
+      '--json',
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.json).toMatchObject({ error: { code: 'TARGET_HAS_NO_GPU' } });
   });
 });
