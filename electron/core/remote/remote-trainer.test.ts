@@ -10,7 +10,8 @@ import { startRemoteTrainer, type RemoteTrainerSpec } from './remote-trainer';
 // the platform service on PostgreSQL, moto S3, the trainer as a local process — run in
 // tests/integration/remote-export.test.ts.
 interface Script {
-  states: JobStateLike[];
+  /** What the API server answers, poll by poll (the last one repeats); `throws` is an error it raises. */
+  states: (JobStateLike | { throws: AppErrorShape })[];
   statuses?: ExportStatus[];
   podLog?: string | null;
 }
@@ -58,7 +59,11 @@ function fakeParts(script: Script) {
     } as RemoteParts['objects'],
     kube: {
       create: async () => void calls.push('create'),
-      state: async () => script.states[Math.min(state++, script.states.length - 1)]!,
+      state: async () => {
+        const next = script.states[Math.min(state++, script.states.length - 1)]!;
+        if ('throws' in next) throw next.throws;
+        return next;
+      },
       podLog: async () => script.podLog ?? null,
       remove: async (jobId) => void calls.push(`delete job ${jobId}`),
     },
@@ -198,5 +203,15 @@ describe('startRemoteTrainer with stand-in platform, cluster and bucket (fakes)'
     const exit = await trainer.exited;
     expect(exit.cancelled).toBe(true);
     expect(calls).toEqual(expect.arrayContaining(['delete job job-1', 'forget p1', 'remove objects job-1']));
+  });
+
+  it('waits through an API server that does not answer for a while; a refusal (403) ends the run', async () => {
+    const silent = { throws: { code: 'KUBE_UNREACHABLE', message: 'no answer', hint: 'h' } };
+    const forbidden = { throws: { code: 'KUBE_FORBIDDEN', message: 'get jobs', hint: 'h' } };
+    const vanished: JobStateLike = { phase: 'vanished', podName: null, failure: null };
+    const waited = fakeParts({ states: [running, silent, silent, vanished] });
+    expect((await start(waited.parts).trainer.exited).error?.code).toBe('REMOTE_JOB_VANISHED');
+    const refused = fakeParts({ states: [running, forbidden] });
+    expect((await start(refused.parts).trainer.exited).error?.code).toBe('KUBE_FORBIDDEN');
   });
 });

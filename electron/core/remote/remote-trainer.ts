@@ -60,6 +60,11 @@ export const DEFAULT_PLATFORM_POLL_MS = 500;
 /** How often the platform is asked once the trainer is near its end. */
 const FINAL_POLL_MS = 150;
 
+/** How long a platform that does not answer is waited for before the run is given up. */
+const PLATFORM_PATIENCE_MS = 60_000;
+/** How long an API server that does not answer is waited for before the run is given up. */
+const KUBE_PATIENCE_MS = 120_000;
+
 class Cancelled extends Error {}
 
 /**
@@ -164,10 +169,11 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
     const kubePoll = spec.kubePollMs ?? 3000;
     let after = 0;
     let nextKube = Date.now() + kubePoll;
-    let platformFailures = 0;
+    let platformSilentSince: number | null = null;
+    let kubeSilentSince: number | null = null;
     const readPlatform = async (): Promise<Completion | null> => {
       const status = await parts.platform.status(id, after);
-      platformFailures = 0;
+      platformSilentSince = null;
       for (const event of status.events) relay(event);
       after = status.next;
       return status.completion ? completionOf(status.completion, POD_OUTPUT) : null;
@@ -179,13 +185,21 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
         if (done) return done;
       } catch (error) {
         // A platform that stops answering for a minute leaves the Job without anyone to hear its end.
-        if (++platformFailures * platformPoll > 60_000) throw platformUnreachable(error);
+        if ((platformSilentSince ??= Date.now()) < Date.now() - PLATFORM_PATIENCE_MS)
+          throw platformUnreachable(error);
       }
       if (Date.now() >= nextKube) {
         nextKube = Date.now() + kubePoll;
-        const state = await parts.kube.state(jobId);
+        const state = await parts.kube.state(jobId).catch((error: unknown) => {
+          // An API server that does not answer for a while is waited for (the platform still hears the trainer);
+          // anything else it says (403, 401, …) will not get better.
+          const unreachable = (error as { code?: unknown }).code === 'KUBE_UNREACHABLE';
+          if (!unreachable || (kubeSilentSince ??= Date.now()) < Date.now() - KUBE_PATIENCE_MS) throw error;
+          return null;
+        });
         checkpoint();
-        if (state.phase === 'failed' || state.phase === 'vanished' || state.phase === 'succeeded') {
+        if (state) kubeSilentSince = null;
+        if (state && ['failed', 'vanished', 'succeeded'].includes(state.phase)) {
           // The completion is posted before the pod exits: look once more before calling it lost.
           const late = await readPlatform().catch(() => null);
           if (late) return late;
