@@ -151,6 +151,17 @@ describe('remote export against the recorded-exchange replay server, moto S3 and
     expect(await platformRecord(created.id)).toBe(404);
   });
 
+  it('a namespace without the RBAC rule: KUBE_FORBIDDEN naming it, the upload removed, no pod started', async () => {
+    harness.nextScenario = ['create-forbidden'];
+    const created = await core.handle('exports:create', { modelId, ...onnx, on: 'lab' });
+    const job = await core.handle('exports:wait', { id: created.id });
+    expect(job).toMatchObject({ status: 'failed', error: { code: 'KUBE_FORBIDDEN' } });
+    expect(job.error!.message).toMatch(/create.*jobs/);
+    expect(harness.kubelet.pods.has(created.id)).toBe(false);
+    expect(harness.jobs.get(created.id)!.replay.unexpected).toEqual([]);
+    expect(await harness.objectKeys()).toEqual([]);
+  });
+
   it('TensorRT on a target without GPUs is refused before anything is uploaded or created', async () => {
     const before = (await core.handle('exports:list', { modelId })).length;
     const jobsBefore = harness.jobs.size;

@@ -99,6 +99,13 @@ export class ExportsService {
     const { jobs, models } = this.deps;
     const model = models.get(request.modelId);
     if (!model) throw modelNotFound(request.modelId);
+    if (model.framework === 'onnx' && request.on) {
+      throw new AppError(
+        'REMOTE_OPTION_UNSUPPORTED',
+        `${model.name} is an ONNX model: it is kept as it is, so there is nothing to run on ${request.on}.`,
+        'Export it without --on.',
+      );
+    }
     if (model.framework === 'onnx') {
       const id = this.recording(() => keepOnnxAsIs(this.deps, model, request));
       const job = this.get(id);
