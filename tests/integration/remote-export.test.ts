@@ -34,6 +34,18 @@ async function exportOn(on?: string): Promise<ExportJob> {
 }
 
 /** A job's per-format results without what differs between any two runs (timings, where its files are). */
+/** Once the trainer in the "pod" has reported progress through the platform. */
+function progressOf(host: CoreWithServices, jobId: string): Promise<void> {
+  return new Promise((resolve) => {
+    const off = host.on('exports:progress', (p) => {
+      if (p.jobId === jobId) {
+        off();
+        resolve();
+      }
+    });
+  });
+}
+
 /** The platform's record of a remote job, as its owner polls it (the id is in the Job's CALLBACK_URL). */
 async function platformRecord(jobId: string): Promise<number> {
   const callback = harness.kubelet.pods.get(jobId)!.container.env['CALLBACK_URL']!;
@@ -110,6 +122,29 @@ describe('remote export against the recorded-exchange replay server, moto S3 and
     expect(log.join('\n')).toContain('started on lab');
   });
 
+  it('closing the app mid-run lets the Job run on; the next start follows it to the finished export', async () => {
+    const home = freshHome();
+    const first = await harness.core(home, { platformMs: 200, kubeMs: 600_000 });
+    const id = (await first.handle('models:add', { path: fixture('models/detect.pt') })).id;
+    harness.nextScenario = ['create'];
+    const created = await first.handle('exports:create', { modelId: id, ...onnx, on: 'lab' });
+    await progressOf(first, created.id);
+    await first.close();
+    const pod = harness.kubelet.pods.get(created.id)!;
+    expect(pod.exitedAt).toBeNull(); // the "pod" runs on
+    const next = await harness.core(home, { platformMs: 200, kubeMs: 600_000 });
+    try {
+      const job = await next.handle('exports:wait', { id: created.id });
+      expect(job).toMatchObject({ status: 'completed', runOn: 'lab' });
+      expect(job.results[0]).toMatchObject({ format: 'onnx', status: 'passed' });
+      const log = (await next.handle('exports:log', { id: created.id })).join('\n');
+      expect(log).toMatch(/runs on and is followed again[\s\S]*follows export v1 on lab again/);
+      expect(await harness.objectKeys()).toEqual([]);
+    } finally {
+      await next.close();
+    }
+  });
+
   it('a Job deleted mid-run ends failed REMOTE_JOB_VANISHED, its pod gone and nothing left in the bucket', async () => {
     const fast = await harness.core(freshHome(), { platformMs: 200, kubeMs: 1500 });
     const id = (await fast.handle('models:add', { path: fixture('models/detect.pt') })).id;
@@ -132,15 +167,7 @@ describe('remote export against the recorded-exchange replay server, moto S3 and
   it('cancel deletes the Job (its pod killed), forgets the platform job and removes the objects', async () => {
     harness.nextScenario = ['create', 'delete'];
     const created = await core.handle('exports:create', { modelId, ...onnx, on: 'lab' });
-    // Once the trainer in the "pod" has reported progress through the platform.
-    await new Promise<void>((resolve) => {
-      const off = core.on('exports:progress', (p) => {
-        if (p.jobId === created.id) {
-          off();
-          resolve();
-        }
-      });
-    });
+    await progressOf(core, created.id);
     const job = await core.handle('exports:cancel', { id: created.id });
     expect(job.status).toBe('cancelled');
     expect(harness.kubelet.pods.get(created.id)!.exitedAt).not.toBeNull();

@@ -102,7 +102,9 @@ export async function startRemoteHarness(python: string, repoRoot: string): Prom
             ...(polling ? { polling } : {}),
           }),
       });
+      const known = (await core.handle('targets:list', {})).map((t) => t.name);
       for (const gpu of [false, true]) {
+        if (known.includes(gpu ? 'lab-gpu' : 'lab')) continue;
         await core.handle('targets:add', {
           kind: 'k8s',
           name: gpu ? 'lab-gpu' : 'lab',

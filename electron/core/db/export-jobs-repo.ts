@@ -40,6 +40,8 @@ export interface ExportJobRow {
   owner_started: string | null;
   /** The remote target the export runs on; null on this computer. */
   remote_target: string | null;
+  /** The platform's id for the remote run's registration (to follow it again after a restart). */
+  remote_ref: string | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -107,6 +109,7 @@ export interface ExportJobPatch {
   log?: string;
   pid?: number | null;
   pgid?: number | null;
+  remote_ref?: string | null;
   started_at?: string | null;
   finished_at?: string | null;
 }
@@ -123,6 +126,7 @@ const PATCHABLE = new Set([
   'log',
   'pid',
   'pgid',
+  'remote_ref',
   'started_at',
   'finished_at',
   ...JSON_COLUMNS,
@@ -199,6 +203,20 @@ export class ExportJobsRepo {
       ? this.db.prepare('SELECT * FROM export_jobs WHERE model_id = ? ORDER BY version DESC').all(modelId)
       : this.db.prepare('SELECT * FROM export_jobs ORDER BY created_at DESC, version DESC').all();
     return (rows as ExportJobRow[]).map(toExportJob);
+  }
+
+  /**
+   * Makes this process the owner of an active job whose owner stopped; false when another process claimed it first
+   * (the owner recorded is no longer the one read).
+   */
+  claim(id: string, from: ExportJobRow, ownerPid: number, ownerStarted: string | null): boolean {
+    const changed = this.db
+      .prepare(
+        `UPDATE export_jobs SET owner_pid = ?, owner_started = ?
+         WHERE id = ? AND status IN ('pending', 'running') AND owner_pid IS ? AND owner_started IS ?`,
+      )
+      .run(ownerPid, ownerStarted, id, from.owner_pid, from.owner_started);
+    return changed.changes === 1;
   }
 
   activeRows(): ExportJobRow[] {

@@ -14,6 +14,8 @@ export interface ReconcileDeps {
   ownRuns: ReadonlySet<string>;
   /** Reaches the targets of remote jobs, to remove what a dead process left running there. */
   remote?: RemoteRunner | undefined;
+  /** Follows a remote job again in this process; false when it cannot (its target is gone, say). */
+  adopt?: ((row: ExportJobRow) => Promise<boolean>) | undefined;
 }
 
 /** Whether the process that started the job (app, CLI, web harness) is gone, so nobody will finish it. */
@@ -28,11 +30,19 @@ export function ownerIsGone(row: ExportJobRow, ownRuns: ReadonlySet<string>): bo
  * Jobs left `pending`/`running` by a process that died: a trainer still running in their group is stopped, the job
  * becomes `failed` with the reason, its staging folder is removed. Staging folders of no active job are removed too.
  */
-export async function reconcileJobs({ jobs, paths, ownRuns, remote }: ReconcileDeps): Promise<string[]> {
+export async function reconcileJobs({
+  jobs,
+  paths,
+  ownRuns,
+  remote,
+  adopt,
+}: ReconcileDeps): Promise<string[]> {
   const reconciled: string[] = [];
   for (const row of jobs.activeRows()) {
     if (!ownerIsGone(row, ownRuns)) continue;
     if (row.remote_target) {
+      // Its Job may well still run on the cluster: followed again from here, not failed.
+      if (row.remote_ref && adopt && (await adopt(row))) continue;
       if (await endRemote(jobs, row, remote)) reconciled.push(row.id);
       removeQuietly(paths.staging(row.id));
       continue;
@@ -57,8 +67,8 @@ export async function reconcileJobs({ jobs, paths, ownRuns, remote }: ReconcileD
 }
 
 /**
- * A remote job whose owner died: nobody follows its Job any more, so the Job (with its Secret and pods) and its S3
- * objects are removed and the job fails saying so. (Adopting the run in this process is not attempted.)
+ * A remote job whose owner died and that cannot be followed again here (no platform registration recorded, its target
+ * gone): the Job (with its Secret and pods) and its S3 objects are removed and the job fails saying so.
  */
 async function endRemote(
   jobs: ExportJobsRepo,

@@ -35,7 +35,7 @@ import { ownerIsGone, reconcileJobs } from './reconcile';
 import { outcomeOf, type Outcome } from './outcome';
 import { relocateInLine } from './results';
 import type { PreparedRemote, RemoteRunner } from '../remote/parts';
-import { startRemoteTrainer } from '../remote/remote-trainer';
+import { startRemoteTrainer, type RemoteTrainerProcess } from '../remote/remote-trainer';
 import { refuseRemoteOptions, REMOTE_DEFAULTS } from './remote-options';
 import { datasetNotFound, validationArgs, validationOf } from './validation';
 
@@ -75,10 +75,12 @@ type Launch =
       trusted: boolean;
       validation: string[];
     }
-  | { kind: 'remote'; remote: PreparedRemote };
+  | { kind: 'remote'; remote: PreparedRemote; resume?: { platformId: string } };
 
 interface Run {
   trainer: TrainerProcess;
+  /** A remote run, which can be let go (detach) when this process closes. */
+  remote: RemoteTrainerProcess | null;
   log: JobLog;
   finished: Promise<ExportJob>;
   cancelReason: AppErrorShape | null;
@@ -237,6 +239,7 @@ export class ExportsService {
     // Every database write of a running job goes through `write`: one that fails stops the run (never a crash).
     const run: Run = {
       trainer: null as unknown as TrainerProcess,
+      remote: null,
       log: null as unknown as JobLog,
       cancelReason: null,
       failure: null,
@@ -250,10 +253,11 @@ export class ExportsService {
         this.abort(run, error);
       }
     };
+    const resumed = launch.kind === 'remote' && Boolean(launch.resume);
     const log = new JobLog(
       row.id,
       jobs,
-      '',
+      resumed ? row.log : '',
       (line) => events.emit('exports:log', { jobId: row.id, line }),
       (error) => this.abort(run, error),
     );
@@ -284,61 +288,69 @@ export class ExportsService {
         }
       },
     };
-    const trainer =
-      launch.kind === 'remote'
-        ? startRemoteTrainer({
-            ...REMOTE_DEFAULTS,
-            jobId: row.id,
-            parts: launch.remote.parts,
-            image: launch.remote.target.image,
-            namespace: launch.remote.target.namespace,
-            gpu: formats.includes('tensorrt'),
-            checkpointPath: row.checkpoint_path,
-            checkpointSha256: row.checkpoint_sha256,
-            env: seedEnv,
-            staging,
-            ...(launch.remote.polling
-              ? {
-                  platformPollMs: launch.remote.polling.platformMs,
-                  kubePollMs: launch.remote.polling.kubeMs,
-                }
-              : {}),
-            ...callbacks,
-            // Where a remote run's time goes, in its log (npm run bench:remote reads these lines).
-            onStep: (step, ms) => log.append(`Remote step ${step} took ${Math.round(ms)} ms.`),
-          })
-        : startTrainer({
-            python: launch.python,
-            script: toolchain.trainerScript(),
-            args: ['--log-level', 'INFO', ...launch.validation, ...(trusted ? trustedArgs(workDir) : [])],
-            ...(trusted ? { sandbox: { writable: [staging, workDir] } } : {}),
-            env: toolchain.trainerEnv({
-              ...launch.extraEnv,
-              ...seedEnv,
-              CHECKPOINT_PATH: row.checkpoint_path,
-              OUTPUT_DIR: staging,
-            }),
-            cwd: workDir,
-            ...callbacks,
-          });
+    let trainer: TrainerProcess;
+    if (launch.kind === 'remote') {
+      run.remote = startRemoteTrainer({
+        ...REMOTE_DEFAULTS,
+        jobId: row.id,
+        parts: launch.remote.parts,
+        image: launch.remote.target.image,
+        namespace: launch.remote.target.namespace,
+        gpu: formats.includes('tensorrt'),
+        checkpointPath: row.checkpoint_path,
+        checkpointSha256: row.checkpoint_sha256,
+        env: seedEnv,
+        staging,
+        ...(launch.remote.polling
+          ? {
+              platformPollMs: launch.remote.polling.platformMs,
+              kubePollMs: launch.remote.polling.kubeMs,
+            }
+          : {}),
+        ...callbacks,
+        // Where a remote run's time goes, in its log (npm run bench:remote reads these lines).
+        onStep: (step, ms) => log.append(`Remote step ${step} took ${Math.round(ms)} ms.`),
+        onRegistered: (platformId) => write({ remote_ref: platformId }),
+        ...(launch.resume ? { resume: launch.resume } : {}),
+      });
+      trainer = run.remote;
+    } else {
+      trainer = startTrainer({
+        python: launch.python,
+        script: toolchain.trainerScript(),
+        args: ['--log-level', 'INFO', ...launch.validation, ...(trusted ? trustedArgs(workDir) : [])],
+        ...(trusted ? { sandbox: { writable: [staging, workDir] } } : {}),
+        env: toolchain.trainerEnv({
+          ...launch.extraEnv,
+          ...seedEnv,
+          CHECKPOINT_PATH: row.checkpoint_path,
+          OUTPUT_DIR: staging,
+        }),
+        cwd: workDir,
+        ...callbacks,
+      });
+    }
     run.trainer = trainer;
     log.append(
-      launch.kind === 'remote'
-        ? `Export v${row.version} of ${formats.join(', ')} started on ${launch.remote.target.name} (Kubernetes namespace ${launch.remote.target.namespace}).`
-        : `Export v${row.version} of ${formats.join(', ')} started (trainer pid ${trainer.pid}).`,
+      launch.kind === 'local'
+        ? `Export v${row.version} of ${formats.join(', ')} started (trainer pid ${trainer.pid}).`
+        : launch.resume
+          ? `Edgepack follows export v${row.version} on ${launch.remote.target.name} again (the process that started it stopped).`
+          : `Export v${row.version} of ${formats.join(', ')} started on ${launch.remote.target.name} (Kubernetes namespace ${launch.remote.target.namespace}).`,
     );
     if (trusted) log.append(trustNotice(trainer.sandboxed));
     write({
       status: 'running',
       pid: trainer.pid > 0 ? trainer.pid : null,
       pgid: trainer.pgid > 0 ? trainer.pgid : null,
-      started_at: new Date().toISOString(),
-      progress_stage: 'starting',
-      progress_fraction: 0,
+      ...(resumed
+        ? {}
+        : { started_at: new Date().toISOString(), progress_stage: 'starting', progress_fraction: 0 }),
     });
     run.finished = trainer.exited
       .then((exit) => {
         removeQuietly(workDir); // before the job's end is written: on a full disk every byte counts
+        if (run.remote?.detached) return this.letGo(row, run);
         this.finalize(row, run, exit, staging);
       })
       .catch((error: unknown) => this.finalizeBroken(row, run, error, staging))
@@ -356,6 +368,38 @@ export class ExportsService {
     run.finished.catch(() => undefined);
     this.runs.set(row.id, run);
     events.emit('exports:updated', this.get(row.id));
+  }
+
+  /**
+   * Follows again a remote job whose process stopped (the app closed or crashed): its target is checked as for a new
+   * run, the job claimed for this process, and the run picks up at following its Job.
+   */
+  private async adopt(row: ExportJobRow): Promise<boolean> {
+    const { remote, jobs } = this.deps;
+    if (!remote || !row.remote_target || !row.remote_ref) return false;
+    let prepared: PreparedRemote;
+    try {
+      prepared = await remote.prepare(row.remote_target, JSON.parse(row.formats) as string[]);
+    } catch {
+      return false;
+    }
+    // Another process may have claimed it meanwhile: then that one follows it.
+    if (!jobs.claim(row.id, row, process.pid, this.ownerStarted)) return true;
+    this.start(jobs.getRow(row.id)!, {
+      kind: 'remote',
+      remote: prepared,
+      resume: { platformId: row.remote_ref },
+    });
+    return true;
+  }
+
+  /** A remote run let go: the row stays `running` with its log, for the next process to follow it again. */
+  private letGo(row: ExportJobRow, run: Run): void {
+    run.log.append(
+      'Edgepack closed while the export ran remotely; its Job runs on and is followed again at the next start.',
+    );
+    run.log.flush();
+    removeQuietly(this.deps.paths.staging(row.id));
   }
 
   private finalize(row: ExportJobRow, run: Run, exit: TrainerExit, staging: string): void {
@@ -592,11 +636,25 @@ export class ExportsService {
       paths: this.deps.paths,
       ownRuns: new Set(this.runs.keys()),
       remote: this.deps.remote,
+      adopt: (row) => this.adopt(row),
     });
   }
 
-  /** Cancels this process's running exports (nothing is left running or `running`). */
+  /**
+   * Cancels this process's local exports (nothing is left running or `running`); remote ones are let go, their Jobs
+   * run on and the next start follows them again (one whose Job did not exist yet is cancelled).
+   */
   async close(): Promise<void> {
-    await Promise.all([...this.runs.keys()].map((id) => this.cancel(id, APP_CLOSED).catch(() => undefined)));
+    await Promise.all(
+      [...this.runs.entries()].map(async ([id, run]) => {
+        if (run.remote) {
+          run.cancelReason = APP_CLOSED; // used only when its Job did not exist yet and the run is cancelled instead
+          await run.remote.detach();
+          await run.finished.catch(() => undefined);
+          return;
+        }
+        await this.cancel(id, APP_CLOSED).catch(() => undefined);
+      }),
+    );
   }
 }

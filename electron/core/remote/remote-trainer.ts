@@ -53,6 +53,18 @@ export interface RemoteTrainerSpec {
   onEvent?: (event: TrainerEvent) => void;
   onLine?: (parsed: ParsedLine, stream: 'stdout' | 'stderr') => void;
   onStep?: (step: RemoteStep, ms: number) => void;
+  /** The platform registered the run (its id, kept so another process can follow the run again). */
+  onRegistered?: (platformId: string) => void;
+  /** Follow a run an earlier process launched (its Job exists, registered under this platform id). */
+  resume?: { platformId: string };
+}
+
+/** A remote run can also be let go: it stops being followed here, its Job keeps running for the next follower. */
+export interface RemoteTrainerProcess extends TrainerProcess {
+  /** Lets the run go; when its Job did not exist yet the run is cancelled (and cleaned up) instead. */
+  detach(): Promise<void>;
+  /** Let go (read when `exited` resolves: the run was not cancelled, nothing was cleaned up). */
+  readonly detached: boolean;
 }
 
 /** How often the platform is asked for events and the completion (half a second on average to notice the end). */
@@ -66,15 +78,18 @@ const PLATFORM_PATIENCE_MS = 60_000;
 const KUBE_PATIENCE_MS = 120_000;
 
 class Cancelled extends Error {}
+class Detached extends Error {}
 
 /**
  * A trainer run as a Kubernetes Job, behind the same TrainerProcess face as a local one (pid 0, pgid 0): registers the
  * job with the platform, uploads the checkpoint, creates the Job, follows it (platform for progress, the API server
  * for failures), fetches and extracts the artifacts, and resolves a TrainerExit shaped like a local run's.
  */
-export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
+export function startRemoteTrainer(spec: RemoteTrainerSpec): RemoteTrainerProcess {
   const { parts, jobId } = spec;
   let cancelled = false;
+  let detached = false;
+  let following = false;
   let wake: (() => void) | null = null;
   let platformId: string | null = null;
   let jobCreated = false;
@@ -92,6 +107,7 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
     });
   const checkpoint = () => {
     if (cancelled) throw new Cancelled();
+    if (detached) throw new Detached();
   };
   const timed = async <T>(step: RemoteStep, work: () => Promise<T>): Promise<T> => {
     checkpoint();
@@ -102,9 +118,11 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
     return value;
   };
 
-  const run = async (): Promise<TrainerExit> => {
+  /** Steps 2–4: register, upload and presign, create the Secret and Job; the platform's id for the run. */
+  const launch = async (): Promise<string> => {
     const registered = await timed('register', () => parts.platform.register(jobId));
     platformId = registered.id;
+    spec.onRegistered?.(registered.id);
     const urls = await timed('upload', async () => {
       const uploaded = await parts.objects.uploadCheckpoint(jobId, spec.checkpointPath);
       note(
@@ -142,7 +160,17 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
         `Kubernetes Job edgepack-export-${jobId} created in namespace ${spec.namespace} (image ${spec.image}).`,
       );
     });
-    const completion = await timed('trainer', () => follow(registered.id));
+    return registered.id;
+  };
+
+  const run = async (): Promise<TrainerExit> => {
+    if (spec.resume) {
+      platformId = spec.resume.platformId;
+      jobCreated = true;
+    }
+    const id = spec.resume?.platformId ?? (await launch());
+    following = true;
+    const completion = await timed('trainer', () => follow(id).finally(() => (following = false)));
     const relocate = (result: ResultEvent) =>
       rewritePaths(result, completion.outputDir, spec.staging) as ResultEvent;
     if (completion.event === 'error') {
@@ -243,6 +271,8 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
       return exit;
     })
     .catch(async (error: unknown) => {
+      // Let go: whatever runs on the cluster stays for the process that follows it next.
+      if (error instanceof Detached) return { ...baseExit(), cancelled: true };
       if (error instanceof Cancelled || cancelled) {
         await cleanUp(true);
         return { ...baseExit(), cancelled: true };
@@ -261,6 +291,16 @@ export function startRemoteTrainer(spec: RemoteTrainerSpec): TrainerProcess {
       cancelled = true;
       wake?.();
       await exited;
+    },
+    async detach() {
+      // Only a run being followed is let go; one still launching is cancelled, one fetching its files finishes.
+      if (following) detached = true;
+      else if (!jobCreated) cancelled = true;
+      wake?.();
+      await exited;
+    },
+    get detached() {
+      return detached;
     },
   };
 }
