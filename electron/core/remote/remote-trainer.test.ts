@@ -214,4 +214,31 @@ describe('startRemoteTrainer with stand-in platform, cluster and bucket (fakes)'
     const refused = fakeParts({ states: [running, forbidden] });
     expect((await start(refused.parts).trainer.exited).error?.code).toBe('KUBE_FORBIDDEN');
   });
+
+  it('detach while following lets the run go: nothing deleted, forgotten or removed', async () => {
+    const { parts, calls } = fakeParts({ states: [running] });
+    const { trainer } = start(parts);
+    while (!calls.includes('create')) await new Promise((r) => setTimeout(r, 2));
+    await trainer.detach();
+    expect(trainer.detached).toBe(true);
+    expect(calls.filter((c) => /delete|forget|remove/.test(c))).toEqual([]);
+  });
+
+  it('resume follows an existing run without registering, uploading or creating anything', async () => {
+    const { parts, calls } = fakeParts({
+      states: [running],
+      statuses: [
+        {
+          status: 'failed',
+          events: [],
+          next: 0,
+          completion: { event: 'error', code: 'X_FAILED', message: 'm' },
+        },
+      ],
+    });
+    const exit = await start(parts, { resume: { platformId: 'p9' } }).trainer.exited;
+    expect(exit.error?.code).toBe('X_FAILED');
+    expect(calls.filter((c) => /register|upload|create/.test(c))).toEqual([]);
+    expect(calls).toContain('forget p9');
+  });
 });
