@@ -14,6 +14,7 @@ import './styles/exports.css';
 import './styles/export-summary.css';
 import './styles/wizard.css';
 import './styles/playground.css';
+import './styles/settings.css';
 
 // A file dropped anywhere but the drop zone must not make the window navigate to it.
 for (const type of ['dragover', 'drop'] as const)

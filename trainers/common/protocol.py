@@ -43,6 +43,11 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def json_safe(value: Any) -> Any:
+    """What a protocol line would carry for `value` (e.g. a payload sent elsewhere than stdout)."""
+    return _plain(value)
+
+
 def to_json_line(event: str, fields: dict) -> str:
     return json.dumps({"event": event, **_plain(fields)}, ensure_ascii=False, allow_nan=False)
 

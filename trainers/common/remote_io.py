@@ -29,7 +29,7 @@ from pathlib import Path
 
 from trainers.common import errors
 from trainers.common.errors import ExportError
-from trainers.common.protocol import Protocol
+from trainers.common.protocol import Protocol, json_safe
 
 CHUNK = 1 << 20
 MAX_CHECKPOINT_BYTES = 16 << 30  # far above any YOLO checkpoint: a bigger body is not a checkpoint
@@ -95,8 +95,10 @@ def download_checkpoint(url: str, dest: Path, sha256: str | None, protocol: Prot
     except ExportError:
         part.unlink(missing_ok=True)
         raise
-    except Exception as exc:
+    except BaseException as exc:  # cancelled too: no half file is left behind
         part.unlink(missing_ok=True)
+        if not isinstance(exc, Exception):
+            raise
         expired = isinstance(exc, urllib.error.HTTPError) and exc.code in (400, 403)
         raise ExportError(
             errors.CHECKPOINT_DOWNLOAD_FAILED,
@@ -178,6 +180,7 @@ class EventPoster:
         self.url, self.token, self.interval = url, token, interval
         self.queue: collections.deque[dict] = collections.deque(maxlen=MAX_QUEUED_EVENTS)
         self.dropped = 0
+        self._dropped_said = 0
         self.posted = 0
         self.stopped_because: str | None = None
         self._lock = threading.Lock()
@@ -206,12 +209,24 @@ class EventPoster:
     def _take_batch(self) -> list[dict]:
         batch, size = [], 0
         with self._lock:
+            if self.dropped > self._dropped_said:  # the receiver learns that its log has a gap
+                gap = self.dropped - self._dropped_said
+                self._dropped_said = self.dropped
+                message = f"{gap} earlier events were not posted (the queue of {MAX_QUEUED_EVENTS} was full)"
+                batch.append({"event": "log", "level": "warning", "source": "edgepack", "message": message})
             while self.queue:
                 size += len(json.dumps(self.queue[0], default=str))
                 if batch and size > MAX_BATCH_BYTES:
                     break
                 batch.append(self.queue.popleft())
         return batch
+
+    def _put_back(self, batch: list[dict]) -> None:
+        """An unsent batch goes back in front of what came since; the oldest give way if that overflows."""
+        with self._lock:
+            overflow = max(0, len(self.queue) + len(batch) - MAX_QUEUED_EVENTS)
+            self.dropped += overflow
+            self.queue.extendleft(reversed(batch[overflow:]))
 
     def _run(self) -> None:
         delay = self.interval
@@ -221,8 +236,7 @@ class EventPoster:
             delay = self.interval
             while not self.stopped_because and (batch := self._take_batch()):
                 if not self._send(batch):
-                    with self._lock:
-                        self.queue.extendleft(reversed(batch))
+                    self._put_back(batch)
                     delay = min(8.0, self.interval * 8)  # the receiver is down: try again later, keep queueing
                     break
                 if not closing:
@@ -330,7 +344,8 @@ def completion_body(
     if error and result is not None:
         body["result"] = {"event": "result", **result}
     job_id = job_id or (result or {}).get("job_id")
-    return body | {"job_id": job_id, "exit_code": exit_code, "output_dir": output_dir, "artifacts": artifacts}
+    body |= {"job_id": job_id, "exit_code": exit_code, "output_dir": output_dir, "artifacts": artifacts}
+    return json_safe(body)  # as the same fields are printed: numpy numbers, paths, non-finite floats → null
 
 
 def post_completion(url: str, token: str | None, body: dict, protocol: Protocol) -> bool:

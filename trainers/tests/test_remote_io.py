@@ -20,7 +20,13 @@ import pytest
 
 from trainers.common.errors import ExportError
 from trainers.common.protocol import Protocol
-from trainers.common.remote_io import MAX_QUEUED_EVENTS, EventPoster, download_checkpoint, upload_artifacts
+from trainers.common.remote_io import (
+    MAX_QUEUED_EVENTS,
+    EventPoster,
+    completion_body,
+    download_checkpoint,
+    upload_artifacts,
+)
 from trainers.ultralytics.callback import finish, start_posting
 
 from .conftest import FIXTURES, run_export
@@ -207,14 +213,16 @@ def test_events_are_posted_in_batches_at_most_every_half_second_with_the_token(s
     proto, _ = protocol()
     poster = start_posting(argparse.Namespace(progress_url=f"{base}/progress", callback_token=TOKEN), proto)
     assert poster is not None
+    started = time.monotonic()
     for i in range(40):
         proto.progress("onnx", i / 40)
         proto.log(f"line {i}")
         time.sleep(0.05)  # the export runs for 2 s
     proto.result(formats={})  # result/error travel in the completion, not here
+    elapsed = time.monotonic() - started
     poster.close()
     posts = store.of("POST", "/progress")
-    assert 3 <= len(posts) <= 6, f"{len(posts)} requests for 80 events over 2 s"
+    assert 3 <= len(posts) <= elapsed / 0.5 + 2, f"{len(posts)} requests for 80 events over {elapsed:.1f} s"
     gaps = [b.at - a.at for a, b in itertools.pairwise(posts)]
     assert all(gap >= 0.45 for gap in gaps[:-1]), gaps  # the last one is close()'s drain
     events = store.events()
@@ -249,6 +257,19 @@ def test_an_unreachable_receiver_is_never_fatal_and_the_queue_is_bounded():
     assert time.perf_counter() - started < 3
     assert poster.dropped >= 10 and len(poster.queue) <= MAX_QUEUED_EVENTS
     assert len(lines(out)) == MAX_QUEUED_EVENTS + 10, "stdout keeps every event"
+
+
+def test_events_dropped_from_a_full_queue_are_announced_to_the_receiver(server):
+    base, store = server
+    proto, _ = protocol()
+    poster = EventPoster(f"{base}/progress", TOKEN, interval=0.5)
+    proto.add_listener(poster.offer)
+    for i in range(MAX_QUEUED_EVENTS + 5):  # within the first interval: nothing was sent yet
+        proto.log(f"line {i}")
+    poster.close()
+    events = store.events()
+    assert events[0]["level"] == "warning" and events[0]["message"].startswith("5 earlier events were not posted")
+    assert [e["message"] for e in events[1:]] == [f"line {i}" for i in range(5, MAX_QUEUED_EVENTS + 5)]
 
 
 def test_a_rejected_token_stops_the_posting(server):
@@ -348,6 +369,16 @@ def test_an_export_error_is_completed_without_an_upload(server, tmp_path):
         "output_dir": str(tmp_path / "output"),
         "artifacts": None,
     }
+
+
+def test_the_completion_is_json_as_the_printed_lines_are():
+    result = {"job_id": "j", "formats": {"onnx": {"path": Path("/work/output/model.onnx"), "max_abs": float("nan")}}}
+    body = completion_body(None, 0, result, None, "/work/output", None)
+    assert json.loads(json.dumps(body, allow_nan=False))["formats"]["onnx"] == {
+        "path": "/work/output/model.onnx",
+        "max_abs": None,
+    }
+    assert body["job_id"] == "j", "the result's job id when none was given"
 
 
 # ------------------------------------------------------------------------------------------------ export.py end to end

@@ -182,7 +182,7 @@ def _download_checkpoint(args: argparse.Namespace, protocol: Protocol) -> None:
         raise ExportError(
             errors.INVALID_CONFIG,
             "CHECKPOINT_URL is set but not CHECKPOINT_PATH, the file to download it to.",
-            "Set CHECKPOINT_PATH, e.g. /work/checkpoint.pt.",
+            "Set CHECKPOINT_PATH to the checkpoint's own file name under /work, e.g. /work/best.pt.",
         )
     download_checkpoint(args.checkpoint_url, Path(args.checkpoint_path).expanduser(), args.checkpoint_sha256, protocol)
 

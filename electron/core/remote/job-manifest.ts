@@ -51,26 +51,26 @@ export function renderJob(spec: RemoteJobSpec): RenderedJob {
   checkSpec(spec);
   const name = jobName(spec.jobId);
   const labels = jobLabels(spec.jobId);
-  const metadata = { name, namespace: spec.namespace, labels };
+  const metadata = () => ({ name, namespace: spec.namespace, labels: { ...labels } });
   const limits: Record<string, string> = { cpu: spec.resources.cpu, memory: spec.resources.memory };
   if (spec.gpu) limits['nvidia.com/gpu'] = '1';
   const secret: V1Secret = {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata,
+    metadata: metadata(),
     type: 'Opaque',
     stringData: { ...spec.secretEnv },
   };
   const job: V1Job = {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata,
+    metadata: metadata(),
     spec: {
       backoffLimit: spec.backoffLimit,
       activeDeadlineSeconds: spec.activeDeadlineSeconds,
       ttlSecondsAfterFinished: spec.ttlSecondsAfterFinished,
       template: {
-        metadata: { labels },
+        metadata: { labels: { ...labels } },
         spec: {
           restartPolicy: 'Never',
           automountServiceAccountToken: false,

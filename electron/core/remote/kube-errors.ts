@@ -103,7 +103,7 @@ export function kubeError(error: unknown, where: KubeWhere, action: string): App
     return new AppError(
       'KUBE_UNREACHABLE',
       `Could not reach the Kubernetes API server ${where.server} (context "${where.context}") to ${action}: ${
-        code ?? detail
+        code === 'ETIMEDOUT' ? detail : (code ?? detail)
       }.`,
       'Check that the cluster is running and reachable from here (VPN, `kubectl --context ' +
         `${where.context} get namespaces\`), then try again.`,

@@ -185,6 +185,29 @@ describe('kube client without a reachable API server', () => {
     expect(error.message).toContain(`http://127.0.0.1:${port} (context "gone")`);
     expect(error.message).toContain('ECONNREFUSED');
   });
+
+  it('an API server that accepts but never answers: KUBE_UNREACHABLE once the call timeout passes', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-kube-'));
+    tmp.push(dir);
+    const file = path.join(dir, 'config');
+    fs.writeFileSync(file, kubeconfigYaml(`http://127.0.0.1:${port}`, 'silent'));
+    try {
+      const kube = openKube(
+        { context: 'silent', namespace: 'edgepack', kubeconfig: file },
+        { timeoutMs: 300 },
+      );
+      const error = await rejection(kube.state(JOB));
+      expect(error.code).toBe('KUBE_UNREACHABLE');
+      expect(error.message).toContain('no answer within 0.3 s');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
 });
 
 describe('kubeconfig as kubectl reads it', () => {

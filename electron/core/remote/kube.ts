@@ -1,6 +1,7 @@
 import {
   BatchV1Api,
   CoreV1Api,
+  KubeConfig,
   PatchStrategy,
   setHeaderOptions,
   type V1Job,
@@ -31,9 +32,15 @@ export interface KubeJobs {
   remove(jobId: string): Promise<void>;
 }
 
-/** Opens the target's cluster: throws KUBECONFIG_NOT_FOUND / KUBE_CONTEXT_NOT_FOUND at once, nothing is called. */
-export function openKube(target: KubeTarget): KubeJobs {
-  const config = loadKubeConfig(target);
+/** How long one API call may take before the server counts as unreachable (a blackholed address never refuses). */
+export const KUBE_CALL_TIMEOUT_MS = 30_000;
+
+/**
+ * Opens the target's cluster: throws KUBECONFIG_NOT_FOUND / KUBE_CONTEXT_NOT_FOUND at once, nothing is called.
+ * `timeoutMs` bounds every API call (KUBE_UNREACHABLE when it passes).
+ */
+export function openKube(target: KubeTarget, options: { timeoutMs?: number } = {}): KubeJobs {
+  const config = loadKubeConfig(target, KubeConfig);
   const batch = config.makeApiClient(BatchV1Api);
   const core = config.makeApiClient(CoreV1Api);
   const namespace = target.namespace;
@@ -42,16 +49,18 @@ export function openKube(target: KubeTarget): KubeJobs {
     server: config.getCurrentCluster()?.server ?? '(no server)',
     namespace,
   };
+  const timeoutMs = options.timeoutMs ?? KUBE_CALL_TIMEOUT_MS;
+  const answered = <T>(promise: Promise<T>): Promise<T> => withTimeout(promise, timeoutMs);
   const call = async <T>(action: string, run: () => Promise<T>): Promise<T> => {
     try {
-      return await run();
+      return await answered(run());
     } catch (error) {
       throw kubeError(error, where, action);
     }
   };
   const ignoreMissing = async (action: string, run: () => Promise<unknown>): Promise<void> => {
     try {
-      await run();
+      await answered(run());
     } catch (error) {
       if (!isNotFound(error)) throw kubeError(error, where, action);
     }
@@ -102,7 +111,7 @@ export function openKube(target: KubeTarget): KubeJobs {
       const name = jobName(jobId);
       let job: V1Job;
       try {
-        job = await batch.readNamespacedJob({ name, namespace });
+        job = await answered(batch.readNamespacedJob({ name, namespace }));
       } catch (error) {
         if (!isNotFound(error)) throw kubeError(error, where, `read the Job ${name}`);
         return {
@@ -124,7 +133,15 @@ export function openKube(target: KubeTarget): KubeJobs {
       const podName = pod?.metadata?.name;
       if (!podName) return null;
       try {
-        return await core.readNamespacedPodLog({ name: podName, namespace, container: TRAINER_CONTAINER });
+        // The tail is enough: the fallback looks for the trainer's last `error` event.
+        return await answered(
+          core.readNamespacedPodLog({
+            name: podName,
+            namespace,
+            container: TRAINER_CONTAINER,
+            tailLines: LOG_TAIL_LINES,
+          }),
+        );
       } catch (error) {
         if (isNotFound(error)) return null;
         throw kubeError(error, where, `read the log of pod ${podName}`);
@@ -141,6 +158,20 @@ export function openKube(target: KubeTarget): KubeJobs {
       );
     },
   };
+}
+
+const LOG_TAIL_LINES = 2000;
+
+/** Rejects like a socket timeout (ETIMEDOUT, no HTTP status) when the API server has not answered in time. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`no answer within ${ms / 1000} s`), { code: 'ETIMEDOUT' })),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 const condition = (job: V1Job, type: string) =>

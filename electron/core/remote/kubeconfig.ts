@@ -1,4 +1,4 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,12 +22,20 @@ export function kubeconfigCandidates(kubeconfig: string | null | undefined, env 
   return [path.join(env['HOME'] || os.homedir(), '.kube', 'config')];
 }
 
+/** client-node's KubeConfig class, passed in: importing the package costs about half a second, which only the code
+ * paths that talk to a cluster should pay (see loadKubeConfigLazily). */
+type KubeConfigClass = new () => KubeConfig;
+
 /**
  * Loads the kubeconfig as kubectl does (files merged, the first to name a cluster, user or context wins) and selects
  * the target's context. Throws KUBECONFIG_NOT_FOUND naming the paths looked at, KUBECONFIG_INVALID for a file that is
  * not a kubeconfig, KUBE_CONTEXT_NOT_FOUND listing the contexts there are.
  */
-export function loadKubeConfig(target: KubeTarget, env = process.env): KubeConfig {
+export function loadKubeConfig(
+  target: KubeTarget,
+  KubeConfigOf: KubeConfigClass,
+  env = process.env,
+): KubeConfig {
   const candidates = kubeconfigCandidates(target.kubeconfig, env);
   const files = candidates.filter((file) => fs.existsSync(file) && fs.statSync(file).isFile());
   if (files.length === 0) {
@@ -42,9 +50,9 @@ export function loadKubeConfig(target: KubeTarget, env = process.env): KubeConfi
       'Point --kubeconfig (or KUBECONFIG) at the file your cluster gave you, or set up ~/.kube/config so that `kubectl config get-contexts` lists your cluster.',
     );
   }
-  const merged = new KubeConfig();
+  const merged = new KubeConfigOf();
   for (const file of files) {
-    const one = new KubeConfig();
+    const one = new KubeConfigOf();
     try {
       one.loadFromFile(file);
     } catch (error) {
@@ -72,4 +80,10 @@ export function loadKubeConfig(target: KubeTarget, env = process.env): KubeConfi
   }
   merged.setCurrentContext(context.name);
   return merged;
+}
+
+/** loadKubeConfig, importing client-node on first use (for checks made outside a cluster call: `targets add`). */
+export async function loadKubeConfigLazily(target: KubeTarget): Promise<KubeConfig> {
+  const { KubeConfig: KubeConfigOf } = await import('@kubernetes/client-node');
+  return loadKubeConfig(target, KubeConfigOf);
 }

@@ -4,7 +4,7 @@ import type { RemoteTargetsRepo } from '../db';
 import { nowIso } from '../db/json';
 import { AppError } from '../errors';
 import { EDGEPACK_VERSION } from '../version';
-import { loadKubeConfig } from './kubeconfig';
+import { loadKubeConfigLazily } from './kubeconfig';
 
 export type { RemoteTarget } from '../../contract';
 
@@ -37,7 +37,7 @@ export class TargetsService {
    * Checks what can be checked without calling the cluster (the fields, the kubeconfig loads, the context is in it),
    * then stores the target. Whether the namespace and bucket allow what an export needs is found out when one runs.
    */
-  add(request: TargetsAddRequest): RemoteTarget {
+  async add(request: TargetsAddRequest): Promise<RemoteTarget> {
     const problem = targetFieldProblem(request);
     if (problem) throw new AppError(problem.code, problem.message, problem.hint);
     const name = request.name.trim();
@@ -50,7 +50,7 @@ export class TargetsService {
     const kubeconfig = request.kubeconfig?.trim() ? path.resolve(request.kubeconfig.trim()) : null;
     const context = request.context.trim();
     const namespace = request.namespace.trim();
-    loadKubeConfig({ context, namespace, kubeconfig });
+    await loadKubeConfigLazily({ context, namespace, kubeconfig });
     const gpu = request.gpu ?? false;
     const target: RemoteTarget = {
       name,

@@ -5,6 +5,7 @@ import { ToolchainBanner } from '../components/ToolchainBanner';
 import { ExportPage } from '../pages/ExportPage';
 import { ModelsPage } from '../pages/ModelsPage';
 import { PlaygroundPage } from '../pages/PlaygroundPage';
+import { SettingsPage } from '../pages/SettingsPage';
 import { useApp } from '../store/context';
 import { Sidebar } from './Sidebar';
 
@@ -26,7 +27,15 @@ export function App() {
       <main className="content">
         <ToolchainBanner />
         <NoticeBar />
-        {page === 'models' ? <ModelsPage /> : page === 'exports' ? <ExportPage /> : <PlaygroundPage />}
+        {page === 'models' ? (
+          <ModelsPage />
+        ) : page === 'exports' ? (
+          <ExportPage />
+        ) : page === 'settings' ? (
+          <SettingsPage />
+        ) : (
+          <PlaygroundPage />
+        )}
         <RemovalDialog />
       </main>
     </div>

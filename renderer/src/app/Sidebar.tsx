@@ -5,6 +5,7 @@ const PAGES: { id: Page; label: string }[] = [
   { id: 'models', label: 'Models' },
   { id: 'exports', label: 'Export' },
   { id: 'playground', label: 'Playground' },
+  { id: 'settings', label: 'Settings' },
 ];
 
 function ToolchainStatus() {

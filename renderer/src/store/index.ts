@@ -9,6 +9,7 @@ import { createModelsSlice } from './models';
 import { createPackagesSlice } from './packages';
 import { createPreviewSlice } from './preview';
 import { createRemovalSlice } from './removal';
+import { createTargetsSlice } from './targets';
 import { createToolchainSlice } from './toolchain';
 import { createUiSlice } from './ui';
 import { createValidationSlice } from './validation';
@@ -33,6 +34,7 @@ export function createAppStore(host: Host): AppStore {
       ...createPackagesSlice(context),
       ...createValidationSlice(context),
       ...createAccuracyGateSlice(context),
+      ...createTargetsSlice(context),
     };
   });
 }

@@ -21,9 +21,10 @@ import type { Host } from '../host';
 import type { AccuracyGateSlice } from './accuracy-gate';
 import type { DeploySlice } from './deploy';
 import type { PackagesSlice } from './packages';
+import type { TargetsSlice } from './targets';
 import type { ValidationSlice } from './validation';
 
-export type Page = 'models' | 'exports' | 'playground';
+export type Page = 'models' | 'exports' | 'playground' | 'settings';
 
 export interface Notice {
   kind: 'info' | 'error';
@@ -237,7 +238,8 @@ export type AppState = ModelsSlice &
   DeploySlice &
   PackagesSlice &
   ValidationSlice &
-  AccuracyGateSlice;
+  AccuracyGateSlice &
+  TargetsSlice;
 
 /** What every slice creator receives: zustand's set/get plus the host it talks to. */
 export interface SliceContext {
