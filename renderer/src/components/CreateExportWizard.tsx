@@ -32,9 +32,12 @@ export function CreateExportWizard({ model }: { model: ModelRecord }) {
   const calibDir = useApp((s) => s.calibDir);
   const calibBusy = useApp((s) => s.calibBusy);
   const wizardError = useApp((s) => s.wizardError);
+  // The "Run on" choice: this computer, or a remote target from Settings → Compute targets.
   const remoteTargets = useApp((s) => s.remoteTargets);
-  const loadRemoteTargets = useApp((s) => s.loadRemoteTargets);
-  useEffect(() => void loadRemoteTargets(), [loadRemoteTargets]);
+  const loadTargets = useApp((s) => s.loadTargets);
+  useEffect(() => {
+    if (remoteTargets === undefined) void loadTargets();
+  }, [remoteTargets, loadTargets]);
   const asIs = model.framework === 'onnx';
   const steps: readonly string[] = asIs ? AS_IS_STEPS : STEPS;
   const last = steps.length - 1;
@@ -146,19 +149,19 @@ export function CreateExportWizard({ model }: { model: ModelRecord }) {
         />
       )}
       {step === last && <ReviewStep model={model} draft={full} chosen={chosen} asIs={asIs} />}
-      {step === last && !asIs && remoteTargets.length > 0 && (
+      {step === last && !asIs && remoteTargets?.length ? (
         <label className="field">
           <span className="field-label">Run on</span>
           <select value={draft.runOn ?? ''} onChange={(e) => setDraft({ ...draft, runOn: e.target.value })}>
             <option value="">This computer</option>
-            {remoteTargets.map((name) => (
-              <option key={name} value={name}>
-                {name} (Kubernetes)
+            {remoteTargets.map((t) => (
+              <option key={t.name} value={t.name}>
+                {t.name} (Kubernetes{t.gpu ? ', GPU' : ''})
               </option>
             ))}
           </select>
         </label>
-      )}
+      ) : null}
       {wizardError && (
         <div className="panel panel-error" role="alert">
           <ErrorDetails error={wizardError} />

@@ -21,17 +21,6 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
     wizardOpen: false,
     wizardError: null,
     submitting: false,
-    remoteTargets: [],
-
-    async loadRemoteTargets() {
-      try {
-        const targets = await host.invoke('targets:list', {});
-        set({ remoteTargets: targets.map((t) => t.name) });
-      } catch {
-        set({ remoteTargets: [] }); // "This computer" stays the one choice
-      }
-    },
-
     async loadExports(modelId) {
       try {
         const list = await host.invoke('exports:list', { modelId });

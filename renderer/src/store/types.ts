@@ -72,9 +72,6 @@ export interface ExportsSlice {
   /** Why "Start export" was refused, shown in the wizard. */
   wizardError: AppErrorShape | null;
   submitting: boolean;
-  /** Names of the remote targets an export can run on (`edgepack targets`); the wizard's "Run on" choice. */
-  remoteTargets: string[];
-  loadRemoteTargets(): Promise<void>;
   loadExports(modelId: string): Promise<void>;
   createExport(request: ExportsCreateRequest): Promise<ExportJob | null>;
   cancelExport(id: string): Promise<void>;
