@@ -17,7 +17,7 @@ export interface RemoteRunnerDeps<Rendered> {
   /** The target of that name, or TARGET_NOT_FOUND. */
   target(name: string): RunnerTarget;
   /** Opens the target's cluster; throws KUBECONFIG_NOT_FOUND / KUBE_CONTEXT_NOT_FOUND without calling it. */
-  openKube(target: RunnerTarget): KubeJobsLike<Rendered>;
+  openKube(target: RunnerTarget): Promise<KubeJobsLike<Rendered>>;
   render(spec: RemoteJobSpecLike): Rendered;
   /** The platform client with the stored URL and account token (PLATFORM_NOT_CONFIGURED otherwise). */
   platform(): Promise<PlatformExportsLike>;
@@ -40,7 +40,7 @@ export function createRemoteRunner<Rendered>(deps: RemoteRunnerDeps<Rendered>): 
     async prepare(name, formats): Promise<PreparedRemote> {
       const target = deps.target(name);
       if (formats.includes('tensorrt') && !target.gpu) throw targetHasNoGpu(name);
-      const kube = deps.openKube(target);
+      const kube = await deps.openKube(target);
       const platform = await deps.platform();
       const objects = objectsOf(target);
       await objects.checkReachable();
@@ -54,7 +54,7 @@ export function createRemoteRunner<Rendered>(deps: RemoteRunnerDeps<Rendered>): 
       const target = deps.target(name);
       const objects = objectsOf(target);
       try {
-        await deps.openKube(target).remove(jobId);
+        await (await deps.openKube(target)).remove(jobId);
       } finally {
         await objects.removeJob(jobId);
         objects.destroy();

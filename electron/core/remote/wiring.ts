@@ -1,7 +1,6 @@
 import type { SecretStore } from '../deploy/secret-store';
 import { platformSettings } from '../deploy/service';
 import { renderJob, type RenderedJob } from './job-manifest';
-import { openKube } from './kube';
 import type { KubeJobsLike, PlatformExportsLike, RemotePolling, RemoteRunner } from './parts';
 import { PlatformExportsClient } from './platform-exports';
 import { createRemoteRunner, type RunnerTarget } from './runs';
@@ -41,7 +40,8 @@ export function remoteRunner(
   return createRemoteRunner<RenderedJob>({
     ...(testing.polling ? { polling: testing.polling } : {}),
     target: (name): RunnerTarget => targets.get(name),
-    openKube: (target) => wrapKube(openKube(target)),
+    // client-node takes half a second to load: only a remote run pays it (see README.md).
+    openKube: async (target) => wrapKube((await import('./kube')).openKube(target)),
     render: renderJob,
     platform: async () => {
       const { url, token } = await platformSettings(secrets);
