@@ -80,6 +80,7 @@ export function jobDetails(j: ExportJob, metadataPath: string | null): string {
     `  id          ${j.id}`,
     `  model       ${j.modelId}`,
     `  formats     ${j.formats.join(', ')}`,
+    ...(j.runOn ? [`  ran on      ${j.runOn}`] : []),
     `  config      ${JSON.stringify(j.exportConfig)}  optimization ${JSON.stringify(j.optimizationConfig)}`,
     `  created     ${j.createdAt}${j.finishedAt ? `   finished ${j.finishedAt}` : ''}`,
   ];

@@ -85,6 +85,8 @@ export const exportJobSchema = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  /** The remote target (`edgepack targets`) the export ran on; null or absent: this computer. */
+  runOn: z.string().nullable().optional(),
 });
 export type ExportJob = z.infer<typeof exportJobSchema>;
 
@@ -101,6 +103,8 @@ export const exportsCreateRequest = z
     validationData: z.string().min(1).optional(),
     /** The dataset's class names differ from the model's and the person confirmed they agree by position. */
     acceptNames: z.boolean().optional(),
+    /** Run on this remote target (a Kubernetes cluster, see `edgepack targets`) instead of this computer. */
+    on: z.string().min(1).max(63).optional(),
   })
   .superRefine((request, ctx) => {
     // An option several formats take is checked above against the widest of their limits; here, each chosen

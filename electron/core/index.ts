@@ -44,6 +44,7 @@ import { saveAnnotated } from './preview/annotate';
 import { expandInputs } from './preview/inputs';
 import { PreviewService } from './preview/service';
 import { TargetsService } from './remote/targets';
+import { remoteRunner } from './remote/wiring';
 import { RemovalService } from './removal/service';
 import { removeStaleScratch } from './scratch';
 import { Toolchain } from './toolchain';
@@ -131,6 +132,8 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
   let packages: PackagesService | null = null;
   const validations = new ValidationsRepo(db);
   const accuracyGate = new AccuracyGateService({ repo: new AccuracyGateRepo(db), validations });
+  const secrets = options.secretStore ?? new FileSecretStore(path.join(paths.home, 'secrets.json'));
+  const targets = new TargetsService(new RemoteTargetsRepo(db));
   const exports = new ExportsService({
     jobs,
     models: modelsRepo,
@@ -139,6 +142,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     toolchain,
     events,
     beforeDelete: (job) => packages?.removeFilesOf(job.id, job.modelId, job.version),
+    remote: (options.remoteRunner ?? remoteRunner)(targets, secrets),
   });
   packages = new PackagesService({
     repo: new PackagesRepo(db),
@@ -150,7 +154,6 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     accuracyGate,
   });
   const deployments = new DeploymentsRepo(db);
-  const secrets = options.secretStore ?? new FileSecretStore(path.join(paths.home, 'secrets.json'));
   const models = new ModelsService({
     models: modelsRepo,
     jobs,
@@ -183,7 +186,7 @@ export async function createCore(options: CoreOptions): Promise<CoreWithServices
     packages,
     removal: new RemovalService({ paths, models, exports, deployments, deploy }),
     probes: new ToolchainProbeCache(path.join(paths.home, 'toolchain-probe.json'), toolchain, events),
-    targets: new TargetsService(new RemoteTargetsRepo(db)),
+    targets,
   };
   await services.exports.reconcile();
   // After reconciling: scratch folders of dead processes (a CLI killed during `models add`) and of ended jobs go.

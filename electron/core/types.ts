@@ -1,4 +1,6 @@
 import type { SecretStore } from './deploy/secret-store';
+import type { RemoteRunner } from './remote/parts';
+import type { TargetsService } from './remote/targets';
 import type {
   Channel,
   EventMap,
@@ -24,6 +26,11 @@ export interface CoreOptions {
   python?: string;
   /** Platform URL and token: Electron passes an OS-keychain store; by default a 0600 file in the data folder. */
   secretStore?: SecretStore;
+  /**
+   * How exports reach remote targets; by default remote/wiring.ts's (kubeconfig, S3, the Deploy settings' platform).
+   * The remote-export tests pass one whose Jobs also run as local processes.
+   */
+  remoteRunner?: (targets: TargetsService, secrets: SecretStore) => RemoteRunner;
 }
 
 export type Listener<E extends EventName> = (payload: EventMap[E]) => void;

@@ -26,6 +26,7 @@ interface ExportOptions {
   verbose?: boolean;
   data?: string;
   acceptNames?: boolean;
+  on?: string;
 }
 
 const EXIT = { completed: 0, partial: 3, failed: 1, cancelled: 130 } as const;
@@ -65,6 +66,10 @@ export function registerExport(
     .option('--trust-unsafe', 'load a checkpoint even though its pickle imports code outside the allowlist')
     .option('--data <path>', `measure accuracy in the same job: ${DATA_HELP}`)
     .option('--accept-names', ACCEPT_NAMES_HELP)
+    .option(
+      '--on <target>',
+      'run the export on a remote target (a Kubernetes cluster, see `edgepack targets`) instead of this computer',
+    )
     .option('--verbose', "print the trainer's log as it runs")
     .option('--json', 'print one JSON document')
     .action(async (target: string, opts: ExportOptions) => {
@@ -93,7 +98,9 @@ async function runExport(
   const model = fs.existsSync(target)
     ? await core.handle('models:add', { path: target, trustUnsafe: Boolean(opts.trustUnsafe) })
     : await findModel(core, target);
-  out.note(`Exporting ${model.name} (${model.id}) to ${formats.join(', ')}`);
+  out.note(
+    `Exporting ${model.name} (${model.id}) to ${formats.join(', ')}${opts.on ? ` on ${opts.on}` : ''}`,
+  );
   const requested = opts.imgsz === undefined ? NaN : Number(opts.imgsz);
   if (Number.isInteger(requested) && !imgszProblem(requested)) {
     // The trainer rounds it up and logs this same sentence; say it before the job starts.
@@ -132,6 +139,7 @@ async function runExport(
         ...(opts.calib ? { calibDir: path.resolve(opts.calib) } : {}),
       },
       ...(opts.tag ? { versionTag: opts.tag } : {}),
+      ...(opts.on ? { on: opts.on } : {}),
       ...(opts.data
         ? { validationData: path.resolve(opts.data), acceptNames: Boolean(opts.acceptNames) }
         : {}),

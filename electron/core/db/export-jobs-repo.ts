@@ -38,6 +38,10 @@ export interface ExportJobRow {
   pgid: number | null;
   owner_pid: number | null;
   owner_started: string | null;
+  /** The remote target the export runs on; null on this computer. */
+  remote_target: string | null;
+  /** The platform's id for the remote run's registration (to follow it again after a restart). */
+  remote_ref: string | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -69,6 +73,7 @@ export function toExportJob(row: ExportJobRow): ExportJob {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    runOn: row.remote_target,
   };
 }
 
@@ -83,6 +88,8 @@ export interface NewExportJob {
   versionTag: string | null;
   ownerPid: number;
   ownerStarted: string | null;
+  /** The remote target's name when the export runs on one. */
+  remoteTarget?: string | null;
 }
 
 /** Columns a caller may update after creation (a whitelist, so no SQL is ever built from untrusted names). */
@@ -102,6 +109,7 @@ export interface ExportJobPatch {
   log?: string;
   pid?: number | null;
   pgid?: number | null;
+  remote_ref?: string | null;
   started_at?: string | null;
   finished_at?: string | null;
 }
@@ -118,6 +126,7 @@ const PATCHABLE = new Set([
   'log',
   'pid',
   'pgid',
+  'remote_ref',
   'started_at',
   'finished_at',
   ...JSON_COLUMNS,
@@ -155,8 +164,8 @@ export class ExportJobsRepo {
         this.db
           .prepare(
             `INSERT INTO export_jobs (id, model_id, formats, checkpoint_path, checkpoint_sha256, export_config,
-               optimization_config, version, version_tag, status, owner_pid, owner_started, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+               optimization_config, version, version_tag, status, owner_pid, owner_started, remote_target, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
           )
           .run(
             job.id,
@@ -170,6 +179,7 @@ export class ExportJobsRepo {
             job.versionTag,
             job.ownerPid,
             job.ownerStarted,
+            job.remoteTarget ?? null,
             nowIso(),
           );
         return this.getRow(job.id)!;
@@ -193,6 +203,20 @@ export class ExportJobsRepo {
       ? this.db.prepare('SELECT * FROM export_jobs WHERE model_id = ? ORDER BY version DESC').all(modelId)
       : this.db.prepare('SELECT * FROM export_jobs ORDER BY created_at DESC, version DESC').all();
     return (rows as ExportJobRow[]).map(toExportJob);
+  }
+
+  /**
+   * Makes this process the owner of an active job whose owner stopped; false when another process claimed it first
+   * (the owner recorded is no longer the one read).
+   */
+  claim(id: string, from: ExportJobRow, ownerPid: number, ownerStarted: string | null): boolean {
+    const changed = this.db
+      .prepare(
+        `UPDATE export_jobs SET owner_pid = ?, owner_started = ?
+         WHERE id = ? AND status IN ('pending', 'running') AND owner_pid IS ? AND owner_started IS ?`,
+      )
+      .run(ownerPid, ownerStarted, id, from.owner_pid, from.owner_started);
+    return changed.changes === 1;
   }
 
   activeRows(): ExportJobRow[] {

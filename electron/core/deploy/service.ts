@@ -297,23 +297,8 @@ export class DeployService {
   }
 
   private async client(endpoint?: string, token?: string): Promise<PlatformClient> {
-    const url = endpoint ?? (await this.deps.secrets.get(URL_SECRET));
-    if (!url) {
-      throw new AppError(
-        'PLATFORM_NOT_CONFIGURED',
-        'No platform URL is set.',
-        'Give it with --endpoint URL (e.g. http://127.0.0.1:8080), or in the Deploy section.',
-      );
-    }
-    const secret = token ?? (await this.deps.secrets.get(TOKEN_SECRET));
-    if (!secret) {
-      throw new AppError(
-        'PLATFORM_TOKEN_MISSING',
-        `No account token is stored for the platform at ${url}.`,
-        'Give the account token (epk_acct_…, printed once when the platform created the account) with --token.',
-      );
-    }
-    return new PlatformClient(url, secret);
+    const settings = await platformSettings(this.deps.secrets, endpoint, token);
+    return new PlatformClient(settings.url, settings.token);
   }
 
   private async clientFor(target: DeploymentTarget): Promise<PlatformClient> {
@@ -386,4 +371,29 @@ function onnxDocument(file: string): string | null {
   }
   const document = metadataForFormat(parsed, 'onnx');
   return document ? `${JSON.stringify(document, null, 2)}\n` : null;
+}
+
+/** The platform URL and account token given now or stored (Deploy settings), or what to do without them. */
+export async function platformSettings(
+  secrets: SecretStore,
+  endpoint?: string,
+  token?: string,
+): Promise<{ url: string; token: string }> {
+  const url = endpoint ?? (await secrets.get(URL_SECRET));
+  if (!url) {
+    throw new AppError(
+      'PLATFORM_NOT_CONFIGURED',
+      'No platform URL is set.',
+      'Give it with --endpoint URL (e.g. http://127.0.0.1:8080), or in the Deploy section.',
+    );
+  }
+  const secret = token ?? (await secrets.get(TOKEN_SECRET));
+  if (!secret) {
+    throw new AppError(
+      'PLATFORM_TOKEN_MISSING',
+      `No account token is stored for the platform at ${url}.`,
+      'Give the account token (epk_acct_…, printed once when the platform created the account) with --token.',
+    );
+  }
+  return { url, token: secret };
 }

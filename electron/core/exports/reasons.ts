@@ -51,3 +51,16 @@ export const APP_CLOSED: AppErrorShape = {
   message: 'The export was cancelled because Edgepack was closed while it ran.',
   hint: 'Start it again when you are ready.',
 };
+
+/** A remote export whose following process died (the app or CLI closed, crashed or was killed). */
+export function remoteInterrupted(target: string, jobId: string, removed: boolean): AppErrorShape {
+  return {
+    code: 'EXPORT_INTERRUPTED',
+    message: removed
+      ? `The app or CLI stopped while the export ran on ${target}, so nobody could bring its files back; its Kubernetes Job was deleted.`
+      : `The app or CLI stopped while the export ran on ${target}; its Kubernetes Job edgepack-export-${jobId} could not be deleted from here.`,
+    hint: removed
+      ? 'Start the export again.'
+      : `Delete it with kubectl delete job edgepack-export-${jobId} (in the target's namespace), then start the export again.`,
+  };
+}

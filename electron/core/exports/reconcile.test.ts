@@ -63,7 +63,7 @@ function sleeper(jobId: string): number {
   return child.pid!;
 }
 
-function runningJob(ownerPid: number, trainerPid: number | null): string {
+function runningJob(ownerPid: number, trainerPid: number | null, remoteTarget: string | null = null): string {
   const row = jobs.create({
     id: randomUUID(),
     modelId,
@@ -75,6 +75,7 @@ function runningJob(ownerPid: number, trainerPid: number | null): string {
     versionTag: null,
     ownerPid,
     ownerStarted: null,
+    remoteTarget,
   });
   jobs.update(row.id, { status: 'running', pid: trainerPid, pgid: trainerPid, log: 'started' });
   fs.mkdirSync(paths.staging(row.id), { recursive: true });
@@ -132,5 +133,38 @@ describe('reconciling jobs left running', () => {
     fs.mkdirSync(path.join(paths.stagingRoot, 'leftover'), { recursive: true });
     await reconcileJobs({ jobs, paths, ownRuns: new Set() });
     expect(fs.existsSync(path.join(paths.stagingRoot, 'leftover'))).toBe(false);
+  });
+
+  it('a remote job of a dead owner: its Job and objects are removed through its target, the job fails saying so', async () => {
+    const id = runningJob(deadPid(), null, 'lab');
+    const abandoned: string[] = [];
+    const remote = {
+      prepare: () => Promise.reject(new Error('not here')),
+      abandon: async (target: string, jobId: string) => void abandoned.push(`${target} ${jobId}`),
+    };
+    expect(await reconcileJobs({ jobs, paths, ownRuns: new Set(), remote })).toEqual([id]);
+    expect(abandoned).toEqual([`lab ${id}`]);
+    expect(jobs.get(id)).toMatchObject({
+      status: 'failed',
+      runOn: 'lab',
+      error: {
+        code: 'EXPORT_INTERRUPTED',
+        message: expect.stringContaining('its Kubernetes Job was deleted'),
+      },
+    });
+    expect(fs.existsSync(paths.staging(id))).toBe(false);
+  });
+
+  it('a remote job whose target cannot be reached is still failed, with how to delete its Job by hand', async () => {
+    const id = runningJob(deadPid(), null, 'gone');
+    const remote = {
+      prepare: () => Promise.reject(new Error('not here')),
+      abandon: () => Promise.reject(new Error('TARGET_NOT_FOUND')),
+    };
+    await reconcileJobs({ jobs, paths, ownRuns: new Set(), remote });
+    expect(jobs.get(id)?.error).toMatchObject({
+      code: 'EXPORT_INTERRUPTED',
+      hint: expect.stringContaining(`kubectl delete job edgepack-export-${id}`),
+    });
   });
 });

@@ -26,7 +26,7 @@ import { trustedArgs, trustedAtAdd, trustNotice } from '../models/trust';
 import { startTrainer, type Toolchain, type TrainerExit, type TrainerProcess } from '../toolchain';
 import { toPython } from '../toolchain/names';
 import { groupBelongsToJob, processStartToken, terminateGroup } from '../toolchain/processes';
-import { logLineFor } from '../toolchain/protocol';
+import { logLineFor, type ParsedLine, type TrainerEvent } from '../toolchain/protocol';
 import { moveIntoPlace, removeQuietly } from './artifacts';
 import { JobLog } from './job-log';
 import { keepOnnxAsIs } from './onnx-as-is';
@@ -34,6 +34,9 @@ import { APP_CLOSED, CANCELLED } from './reasons';
 import { ownerIsGone, reconcileJobs } from './reconcile';
 import { outcomeOf, type Outcome } from './outcome';
 import { relocateInLine } from './results';
+import type { PreparedRemote, RemoteRunner } from '../remote/parts';
+import { startRemoteTrainer, type RemoteTrainerProcess } from '../remote/remote-trainer';
+import { refuseRemoteOptions, REMOTE_DEFAULTS } from './remote-options';
 import { datasetNotFound, validationArgs, validationOf } from './validation';
 
 export interface ExportsDeps {
@@ -45,6 +48,8 @@ export interface ExportsDeps {
   events: EventHub;
   /** Runs before a finished export's row is deleted (its packages' files go then). */
   beforeDelete?: (job: ExportJob) => void;
+  /** Remote targets (Kubernetes): `CreateExport.on` runs there. Absent: exports run on this computer only. */
+  remote?: RemoteRunner;
 }
 
 export interface CreateExport {
@@ -57,10 +62,25 @@ export interface CreateExport {
   /** Measure accuracy on this labelled dataset in the same job (see validation.ts). */
   validationData?: string | undefined;
   acceptNames?: boolean | undefined;
+  /** The remote target (by name) to run on instead of this computer. */
+  on?: string | undefined;
 }
+
+/** How a run's trainer starts: the local toolchain, or a Job on a remote target. */
+type Launch =
+  | {
+      kind: 'local';
+      python: string;
+      extraEnv: Record<string, string>;
+      trusted: boolean;
+      validation: string[];
+    }
+  | { kind: 'remote'; remote: PreparedRemote; resume?: { platformId: string } };
 
 interface Run {
   trainer: TrainerProcess;
+  /** A remote run, which can be let go (detach) when this process closes. */
+  remote: RemoteTrainerProcess | null;
   log: JobLog;
   finished: Promise<ExportJob>;
   cancelReason: AppErrorShape | null;
@@ -78,9 +98,16 @@ export class ExportsService {
   constructor(private readonly deps: ExportsDeps) {}
 
   async create(request: CreateExport): Promise<ExportJob> {
-    const { jobs, models, toolchain } = this.deps;
+    const { jobs, models } = this.deps;
     const model = models.get(request.modelId);
     if (!model) throw modelNotFound(request.modelId);
+    if (model.framework === 'onnx' && request.on) {
+      throw new AppError(
+        'REMOTE_OPTION_UNSUPPORTED',
+        `${model.name} is an ONNX model: it is kept as it is, so there is nothing to run on ${request.on}.`,
+        'Export it without --on.',
+      );
+    }
     if (model.framework === 'onnx') {
       const id = this.recording(() => keepOnnxAsIs(this.deps, model, request));
       const job = this.get(id);
@@ -104,13 +131,9 @@ export class ExportsService {
     }
     if (request.validationData && !fs.existsSync(request.validationData))
       throw datasetNotFound(request.validationData);
-    const location = toolchain.assertReady();
-    // A converter in its own environment (the formats table says which: TFLite's) installs on first use, with
-    // progress on toolchain:progress; the trainer gets that environment's interpreter in its variable.
-    const extraEnv: Record<string, string> = {};
-    for (const environment of firstUseEnvironments(request.formats)) {
-      extraEnv[environment.pythonVariable] = await toolchain.ensureEnvironment(environment.name);
-    }
+    const launch = request.on
+      ? await this.remoteLaunch(request, request.on, trustedAtAdd(model))
+      : await this.localLaunch(request, trustedAtAdd(model));
     await this.reconcile();
 
     const row = this.recording(() =>
@@ -125,14 +148,11 @@ export class ExportsService {
         versionTag: request.versionTag ?? null,
         ownerPid: process.pid,
         ownerStarted: this.ownerStarted,
+        remoteTarget: launch.kind === 'remote' ? launch.remote.target.name : null,
       }),
     );
     try {
-      const validation = request.validationData
-        ? validationArgs(request.validationData, request.acceptNames)
-        : [];
-      const trusted = request.trustUnsafe === true || trustedAtAdd(model);
-      this.start(row, location.python, extraEnv, trusted, validation);
+      this.start(row, launch);
     } catch (error) {
       // Nothing runs (the staging folder could not be made, say): the job ends here, failed with the reason.
       const reason = this.writeFailure(error);
@@ -146,6 +166,30 @@ export class ExportsService {
       throw new AppError(reason.code, reason.message, reason.hint, { cause: error });
     }
     return this.get(row.id);
+  }
+
+  private async localLaunch(request: CreateExport, trustedAtAdd: boolean): Promise<Launch> {
+    const { toolchain } = this.deps;
+    const location = toolchain.assertReady();
+    // A converter in its own environment (the formats table says which: TFLite's) installs on first use, with
+    // progress on toolchain:progress; the trainer gets that environment's interpreter in its variable.
+    const extraEnv: Record<string, string> = {};
+    for (const environment of firstUseEnvironments(request.formats)) {
+      extraEnv[environment.pythonVariable] = await toolchain.ensureEnvironment(environment.name);
+    }
+    return {
+      kind: 'local',
+      python: location.python,
+      extraEnv,
+      trusted: request.trustUnsafe === true || trustedAtAdd,
+      validation: request.validationData ? validationArgs(request.validationData, request.acceptNames) : [],
+    };
+  }
+
+  /** The target is checked (GPU for TensorRT, kubeconfig, context, bucket) before any row, upload or Job exists. */
+  private async remoteLaunch(request: CreateExport, on: string, trustedAtAdd: boolean): Promise<Launch> {
+    refuseRemoteOptions(request, on, trustedAtAdd, Boolean(this.deps.remote));
+    return { kind: 'remote', remote: await this.deps.remote!.prepare(on, request.formats) };
   }
 
   /** Runs a database write outside a run; a full disk is said as DISK_FULL, naming the data folder. */
@@ -184,13 +228,7 @@ export class ExportsService {
     void run.trainer.cancel();
   }
 
-  private start(
-    row: ExportJobRow,
-    python: string,
-    extraEnv: Record<string, string>,
-    trustUnsafe: boolean,
-    validation: string[],
-  ): void {
+  private start(row: ExportJobRow, launch: Launch): void {
     const { jobs, paths, toolchain, events } = this.deps;
     const staging = paths.staging(row.id);
     const final = paths.exportDir(row.model_id, row.version);
@@ -201,6 +239,7 @@ export class ExportsService {
     // Every database write of a running job goes through `write`: one that fails stops the run (never a crash).
     const run: Run = {
       trainer: null as unknown as TrainerProcess,
+      remote: null,
       log: null as unknown as JobLog,
       cancelReason: null,
       failure: null,
@@ -214,10 +253,11 @@ export class ExportsService {
         this.abort(run, error);
       }
     };
+    const resumed = launch.kind === 'remote' && Boolean(launch.resume);
     const log = new JobLog(
       row.id,
       jobs,
-      '',
+      resumed ? row.log : '',
       (line) => events.emit('exports:log', { jobId: row.id, line }),
       (error) => this.abort(run, error),
     );
@@ -225,24 +265,17 @@ export class ExportsService {
     let lastProgressWrite = 0;
     let lastStage = '';
 
-    const trainer = startTrainer({
-      python,
-      script: toolchain.trainerScript(),
-      args: ['--log-level', 'INFO', ...validation, ...(trustUnsafe ? trustedArgs(workDir) : [])],
-      ...(trustUnsafe ? { sandbox: { writable: [staging, workDir] } } : {}),
-      env: toolchain.trainerEnv({
-        ...extraEnv,
-        EXPORT_JOB_ID: row.id,
-        EXPORT_FORMAT: formats.join(','),
-        CHECKPOINT_PATH: row.checkpoint_path,
-        // The options in the trainer's names (calibDir → calib_dir): the one boundary, toolchain/names.ts.
-        EXPORT_CONFIG: JSON.stringify(toPython(JSON.parse(row.export_config))),
-        OPTIMIZATION_CONFIG: JSON.stringify(toPython(JSON.parse(row.optimization_config))),
-        OUTPUT_DIR: staging,
-      }),
-      cwd: workDir,
-      onLine: (parsed) => log.append(relocateInLine(logLineFor(parsed), staging, final)),
-      onEvent: (event) => {
+    const seedEnv = {
+      EXPORT_JOB_ID: row.id,
+      EXPORT_FORMAT: formats.join(','),
+      // The options in the trainer's names (calibDir → calib_dir): the one boundary, toolchain/names.ts.
+      EXPORT_CONFIG: JSON.stringify(toPython(JSON.parse(row.export_config))),
+      OPTIMIZATION_CONFIG: JSON.stringify(toPython(JSON.parse(row.optimization_config))),
+    };
+    const trusted = launch.kind === 'local' && launch.trusted;
+    const callbacks = {
+      onLine: (parsed: ParsedLine) => log.append(relocateInLine(logLineFor(parsed), staging, final)),
+      onEvent: (event: TrainerEvent) => {
         if (event.event !== 'progress') return;
         const fraction = Math.min(1, Math.max(0, event.fraction));
         events.emit('exports:progress', { jobId: row.id, stage: event.stage, fraction });
@@ -254,21 +287,70 @@ export class ExportsService {
           write({ progress_stage: event.stage, progress_fraction: fraction });
         }
       },
-    });
+    };
+    let trainer: TrainerProcess;
+    if (launch.kind === 'remote') {
+      run.remote = startRemoteTrainer({
+        ...REMOTE_DEFAULTS,
+        jobId: row.id,
+        parts: launch.remote.parts,
+        image: launch.remote.target.image,
+        namespace: launch.remote.target.namespace,
+        gpu: formats.includes('tensorrt'),
+        checkpointPath: row.checkpoint_path,
+        checkpointSha256: row.checkpoint_sha256,
+        env: seedEnv,
+        staging,
+        ...(launch.remote.polling
+          ? {
+              platformPollMs: launch.remote.polling.platformMs,
+              kubePollMs: launch.remote.polling.kubeMs,
+            }
+          : {}),
+        ...callbacks,
+        // Where a remote run's time goes, in its log (npm run bench:remote reads these lines).
+        onStep: (step, ms) => log.append(`Remote step ${step} took ${Math.round(ms)} ms.`),
+        onRegistered: (platformId) => write({ remote_ref: platformId }),
+        ...(launch.resume ? { resume: launch.resume } : {}),
+      });
+      trainer = run.remote;
+    } else {
+      trainer = startTrainer({
+        python: launch.python,
+        script: toolchain.trainerScript(),
+        args: ['--log-level', 'INFO', ...launch.validation, ...(trusted ? trustedArgs(workDir) : [])],
+        ...(trusted ? { sandbox: { writable: [staging, workDir] } } : {}),
+        env: toolchain.trainerEnv({
+          ...launch.extraEnv,
+          ...seedEnv,
+          CHECKPOINT_PATH: row.checkpoint_path,
+          OUTPUT_DIR: staging,
+        }),
+        cwd: workDir,
+        ...callbacks,
+      });
+    }
     run.trainer = trainer;
-    log.append(`Export v${row.version} of ${formats.join(', ')} started (trainer pid ${trainer.pid}).`);
-    if (trustUnsafe) log.append(trustNotice(trainer.sandboxed));
+    log.append(
+      launch.kind === 'local'
+        ? `Export v${row.version} of ${formats.join(', ')} started (trainer pid ${trainer.pid}).`
+        : launch.resume
+          ? `Edgepack follows export v${row.version} on ${launch.remote.target.name} again (the process that started it stopped).`
+          : `Export v${row.version} of ${formats.join(', ')} started on ${launch.remote.target.name} (Kubernetes namespace ${launch.remote.target.namespace}).`,
+    );
+    if (trusted) log.append(trustNotice(trainer.sandboxed));
     write({
       status: 'running',
       pid: trainer.pid > 0 ? trainer.pid : null,
       pgid: trainer.pgid > 0 ? trainer.pgid : null,
-      started_at: new Date().toISOString(),
-      progress_stage: 'starting',
-      progress_fraction: 0,
+      ...(resumed
+        ? {}
+        : { started_at: new Date().toISOString(), progress_stage: 'starting', progress_fraction: 0 }),
     });
     run.finished = trainer.exited
       .then((exit) => {
         removeQuietly(workDir); // before the job's end is written: on a full disk every byte counts
+        if (run.remote?.detached) return this.letGo(row, run);
         this.finalize(row, run, exit, staging);
       })
       .catch((error: unknown) => this.finalizeBroken(row, run, error, staging))
@@ -286,6 +368,38 @@ export class ExportsService {
     run.finished.catch(() => undefined);
     this.runs.set(row.id, run);
     events.emit('exports:updated', this.get(row.id));
+  }
+
+  /**
+   * Follows again a remote job whose process stopped (the app closed or crashed): its target is checked as for a new
+   * run, the job claimed for this process, and the run picks up at following its Job.
+   */
+  private async adopt(row: ExportJobRow): Promise<boolean> {
+    const { remote, jobs } = this.deps;
+    if (!remote || !row.remote_target || !row.remote_ref) return false;
+    let prepared: PreparedRemote;
+    try {
+      prepared = await remote.prepare(row.remote_target, JSON.parse(row.formats) as string[]);
+    } catch {
+      return false;
+    }
+    // Another process may have claimed it meanwhile: then that one follows it.
+    if (!jobs.claim(row.id, row, process.pid, this.ownerStarted)) return true;
+    this.start(jobs.getRow(row.id)!, {
+      kind: 'remote',
+      remote: prepared,
+      resume: { platformId: row.remote_ref },
+    });
+    return true;
+  }
+
+  /** A remote run let go: the row stays `running` with its log, for the next process to follow it again. */
+  private letGo(row: ExportJobRow, run: Run): void {
+    run.log.append(
+      'Edgepack closed while the export ran remotely; its Job runs on and is followed again at the next start.',
+    );
+    run.log.flush();
+    removeQuietly(this.deps.paths.staging(row.id));
   }
 
   private finalize(row: ExportJobRow, run: Run, exit: TrainerExit, staging: string): void {
@@ -449,6 +563,8 @@ export class ExportsService {
     // Run by another process (or left by a dead one): mark it first so its owner keeps "cancelled".
     this.deps.jobs.finish(id, { status: 'cancelled', error: reason, progress_stage: 'cancelled' });
     if (row.pgid !== null && groupBelongsToJob(row.pgid, id)) await terminateGroup(row.pgid);
+    // Its owner follows the Job: once the Job is gone, the owner ends too (and keeps "cancelled").
+    if (row.remote_target) await this.deps.remote?.abandon(row.remote_target, id);
     if (ownerIsGone(row, new Set(this.runs.keys()))) removeQuietly(this.deps.paths.staging(id));
     const job = this.get(id);
     this.deps.events.emit('exports:updated', job);
@@ -519,11 +635,26 @@ export class ExportsService {
       jobs: this.deps.jobs,
       paths: this.deps.paths,
       ownRuns: new Set(this.runs.keys()),
+      remote: this.deps.remote,
+      adopt: (row) => this.adopt(row),
     });
   }
 
-  /** Cancels this process's running exports (nothing is left running or `running`). */
+  /**
+   * Cancels this process's local exports (nothing is left running or `running`); remote ones are let go, their Jobs
+   * run on and the next start follows them again (one whose Job did not exist yet is cancelled).
+   */
   async close(): Promise<void> {
-    await Promise.all([...this.runs.keys()].map((id) => this.cancel(id, APP_CLOSED).catch(() => undefined)));
+    await Promise.all(
+      [...this.runs.entries()].map(async ([id, run]) => {
+        if (run.remote) {
+          run.cancelReason = APP_CLOSED; // used only when its Job did not exist yet and the run is cancelled instead
+          await run.remote.detach();
+          await run.finished.catch(() => undefined);
+          return;
+        }
+        await this.cancel(id, APP_CLOSED).catch(() => undefined);
+      }),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { modelStride, type ExportFormat, type ModelRecord } from '../../../electron/contract';
 import {
   cardFacts,
@@ -32,6 +32,12 @@ export function CreateExportWizard({ model }: { model: ModelRecord }) {
   const calibDir = useApp((s) => s.calibDir);
   const calibBusy = useApp((s) => s.calibBusy);
   const wizardError = useApp((s) => s.wizardError);
+  // The "Run on" choice: this computer, or a remote target from Settings → Compute targets.
+  const remoteTargets = useApp((s) => s.remoteTargets);
+  const loadTargets = useApp((s) => s.loadTargets);
+  useEffect(() => {
+    if (remoteTargets === undefined) void loadTargets();
+  }, [remoteTargets, loadTargets]);
   const asIs = model.framework === 'onnx';
   const steps: readonly string[] = asIs ? AS_IS_STEPS : STEPS;
   const last = steps.length - 1;
@@ -143,6 +149,19 @@ export function CreateExportWizard({ model }: { model: ModelRecord }) {
         />
       )}
       {step === last && <ReviewStep model={model} draft={full} chosen={chosen} asIs={asIs} />}
+      {step === last && !asIs && remoteTargets?.length ? (
+        <label className="field">
+          <span className="field-label">Run on</span>
+          <select value={draft.runOn ?? ''} onChange={(e) => setDraft({ ...draft, runOn: e.target.value })}>
+            <option value="">This computer</option>
+            {remoteTargets.map((t) => (
+              <option key={t.name} value={t.name}>
+                {t.name} (Kubernetes{t.gpu ? ', GPU' : ''})
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
       {wizardError && (
         <div className="panel panel-error" role="alert">
           <ErrorDetails error={wizardError} />

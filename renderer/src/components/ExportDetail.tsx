@@ -155,6 +155,7 @@ function Summary({ job }: { job: ExportJob }) {
     ],
     ['Created', formatDate(job.createdAt)],
     ['Duration', formatMs(durationBetween(job.startedAt, job.finishedAt))],
+    ['Ran on', job.runOn ? `${job.runOn} (Kubernetes)` : 'This computer'],
     ['Image size', job.exportConfig.imgsz ? String(job.exportConfig.imgsz) : 'as trained'],
     ['Total size', formatBytes(job.modelSizeBytes)],
     ['Checkpoint SHA-256', job.checkpointSha256.slice(0, 16) + '…'],

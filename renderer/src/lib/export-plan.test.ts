@@ -194,4 +194,10 @@ describe('the create request', () => {
     expect(request.validationData).toBe('/data/data.yaml');
     expect(toCreateRequest('m1', draft, [onnx])).not.toHaveProperty('validationData');
   });
+
+  it('runs on the chosen remote target, or on this computer when none is chosen', () => {
+    expect(toCreateRequest('m1', { ...draft, runOn: 'lab' }, [onnx]).on).toBe('lab');
+    expect(toCreateRequest('m1', { ...draft, runOn: '' }, [onnx])).not.toHaveProperty('on');
+    expect(toCreateRequest('m1', draft, [onnx])).not.toHaveProperty('on');
+  });
 });

@@ -119,6 +119,8 @@ export interface ExportDraft {
   versionTag: string;
   /** Labelled data to measure accuracy on in the same job; empty: none. */
   validationData: string;
+  /** The remote target to run on; empty or absent: this computer. */
+  runOn?: string;
 }
 
 export function toCreateRequest(
@@ -146,6 +148,7 @@ export function toCreateRequest(
     },
     ...(tag ? { versionTag: tag } : {}),
     ...(validationData ? { validationData } : {}),
+    ...(draft.runOn ? { on: draft.runOn } : {}),
   };
 }
 

@@ -21,7 +21,6 @@ export function createExportsSlice({ set, get, host }: SliceContext): ExportsSli
     wizardOpen: false,
     wizardError: null,
     submitting: false,
-
     async loadExports(modelId) {
       try {
         const list = await host.invoke('exports:list', { modelId });

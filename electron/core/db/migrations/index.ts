@@ -4,6 +4,7 @@ import packages from './0003_packages';
 import exportValidations from './0004_export_validations';
 import accuracyGate from './0005_accuracy_gate';
 import remoteTargets from './0006_remote_targets';
+import remoteExports from './0007_remote_exports';
 
 export interface Migration {
   version: number;
@@ -22,4 +23,5 @@ export const migrations: Migration[] = [
   { version: 4, name: 'export_validations', sql: exportValidations },
   { version: 5, name: 'accuracy_gate', sql: accuracyGate },
   { version: 6, name: 'remote_targets', sql: remoteTargets },
+  { version: 7, name: 'remote_exports', sql: remoteExports },
 ];

@@ -39,6 +39,7 @@ export function ReviewStep({
   if (takesOption(chosen, 'simplify')) rows.push(['Simplify graph', draft.simplify ? 'Yes' : 'No']);
   rows.push(['Version tag', draft.versionTag.trim() || '—']);
   if (draft.validationData.trim()) rows.push(['Accuracy on', draft.validationData.trim()]);
+  if (draft.runOn) rows.push(['Runs on', `${draft.runOn} (a Kubernetes Job; files come back here)`]);
   const structural = chosen.filter((f) => !f.runnableHere).map((f) => f.label);
   rows.push([
     'Check',
