@@ -271,7 +271,8 @@ class EventPoster:
 
 def pack_output(output_dir: Path, into: Path) -> dict:
     """tar.gz of output_dir with entries relative to it (sorted, no leading folder) → {"bytes", "sha256"}."""
-    with tarfile.open(into, "w:gz", format=tarfile.PAX_FORMAT) as tar:
+    # gzip's fastest level: model weights barely compress further, and level 9 costs the Job seconds on large models.
+    with tarfile.open(into, "w:gz", format=tarfile.PAX_FORMAT, compresslevel=1) as tar:
         for path in sorted(output_dir.rglob("*")):
             tar.add(path, arcname=path.relative_to(output_dir).as_posix(), recursive=False)
     digest = hashlib.sha256()
