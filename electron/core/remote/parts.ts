@@ -1,28 +1,16 @@
-import type { AppErrorShape } from '../../contract';
+import type { RemoteJobSpec } from './job-manifest';
+import type { JobState } from './kube';
 import type { JobObjects } from './object-store';
 
 /**
  * What a remote run needs from its neighbours, as interfaces so remote-trainer.ts can be driven by the real parts
  * (kube.ts, job-manifest.ts, platform-exports.ts, object-store.ts) or by a test's.
  */
-export interface RemoteJobSpecLike {
-  jobId: string;
-  image: string;
-  env: Record<string, string>;
-  secretEnv: Record<string, string>;
-  gpu: boolean;
-  resources: { cpu: string; memory: string };
-  activeDeadlineSeconds: number;
-  backoffLimit: number;
-  ttlSecondsAfterFinished: number;
-  namespace: string;
-}
+/** The Job's spec as job-manifest.ts renders it (a type-only import: no client-node at run time). */
+export type RemoteJobSpecLike = RemoteJobSpec;
 
-export interface JobStateLike {
-  phase: 'pending' | 'running' | 'succeeded' | 'failed' | 'vanished';
-  failure: AppErrorShape | null;
-  podName: string | null;
-}
+/** A Job's state as kube.ts reads it. */
+export type JobStateLike = JobState;
 
 export interface KubeJobsLike<Rendered = unknown> {
   create(rendered: Rendered): Promise<void>;
