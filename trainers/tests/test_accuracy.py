@@ -133,3 +133,18 @@ def test_cancelling_a_long_validation_keeps_the_partial_figures(export_of, val_s
     assert rows["onnx"]["partial"] and 19 <= rows["onnx"]["images"] < 480 and rows["onnx"]["figures"]["box"]
     accuracy = json.loads((out / "metadata.json").read_text())["formats"]["onnx"]["validation"]["accuracy"]
     assert accuracy["partial"] and accuracy["images"] == rows["onnx"]["images"]
+
+
+def test_nms_is_given_the_time_it_needs_while_measuring(monkeypatch):
+    """Ultralytics' NMS time limit (2 s + 0.05 s per image) would drop boxes on a busy machine: mAP lower at random."""
+    from ultralytics.utils import nms
+
+    from trainers.ultralytics.accuracy import patient_nms
+
+    seen = []
+    monkeypatch.setattr(nms, "non_max_suppression", lambda *a, **k: seen.append(k))
+    recorder = nms.non_max_suppression
+    with patient_nms():
+        nms.non_max_suppression("preds", 0.001, 0.7, max_det=300)
+    assert seen == [{"max_det": 300, "max_time_img": 60.0}]
+    assert nms.non_max_suppression is recorder

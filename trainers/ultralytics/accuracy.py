@@ -13,6 +13,7 @@ from __future__ import annotations
 import signal
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,26 @@ class SharedLoaders:
         return type(f"Shared{base.__name__}", (base,), {"get_dataloader": get_dataloader})
 
 
+@contextmanager
+def patient_nms():
+    """Ultralytics' NMS gives up after 2 s + 0.05 s per image and silently drops the rest of the batch: on a busy
+    machine, at the validator's conf 0.001, that takes points off a format's mAP at random. Measuring, it gets the time
+    it needs (as the parity check's NMS does, common/boxes.py)."""
+    from ultralytics.utils import nms
+
+    original = nms.non_max_suppression
+
+    def patient(*args, **kwargs):
+        kwargs.setdefault("max_time_img", 60.0)
+        return original(*args, **kwargs)
+
+    nms.non_max_suppression = patient
+    try:
+        yield
+    finally:
+        nms.non_max_suppression = original
+
+
 def validate_candidates(
     candidates: list[Candidate],
     data: Path,
@@ -99,7 +120,7 @@ def validate_candidates(
     shared = SharedLoaders()
     rows: list[dict] = []
     share = (span[1] - span[0]) / max(len(candidates), 1)
-    with CancelFlag() as flag:
+    with CancelFlag() as flag, patient_nms():
         for i, candidate in enumerate(candidates):
             start = span[0] + i * share
             protocol.progress("validate", start, f"validating {candidate.format} on the dataset")
