@@ -117,6 +117,8 @@ describe('a plain ONNX model in the browser', () => {
     const v2 = page.getByRole('row', { name: 'Export v2' });
     await v2.waitFor({ timeout: 30_000 });
     expect((await v2.innerText()).toLowerCase()).toContain('completed');
+    // The row can arrive (exports:updated) a moment before the wizard's own create call returns and closes it.
+    await wizard.waitFor({ state: 'detached', timeout: 10_000 });
     expect(await wizard.count()).toBe(0);
   });
 
