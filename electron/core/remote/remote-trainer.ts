@@ -27,7 +27,6 @@ export function podCheckpoint(localPath: string): string {
   return /^[\w][\w.-]{0,200}$/.test(name) ? `${POD_WORK}/${name}` : `${POD_WORK}/checkpoint.pt`;
 }
 export const POD_OUTPUT = `${POD_WORK}/output`;
-export const TRAINER_COMMAND = ['python', 'trainers/ultralytics/export.py', '--log-level', 'INFO'];
 
 /** The steps of a remote run, in order; `onStep` reports how long each took (the bench prints them). */
 export type RemoteStep = 'register' | 'upload' | 'create' | 'trainer' | 'download' | 'extract';
