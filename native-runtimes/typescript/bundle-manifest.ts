@@ -80,6 +80,16 @@ export function zipEntries(readAt: ReadAt, totalSize: number): ZipEntryInfo[] {
     });
     p += 46 + nameLength + extraLength + commentLength;
   }
+  // Two entries of one name: which one a reader takes differs between tools, so what was checked may not be served.
+  const names = new Set<string>();
+  for (const entry of entries) {
+    if (names.has(entry.name))
+      throw new BundleReadError(
+        'not_a_zip',
+        `It holds two entries named ${entry.name}; a bundle names each file once.`,
+      );
+    names.add(entry.name);
+  }
   return entries;
 }
 

@@ -117,6 +117,18 @@ describe('a bundle part that does not belong is refused, nothing stored', () => 
       /no manifest\.json/,
     ],
     [
+      'a zip with two entries of one name (which one a reader takes differs between tools)',
+      () => {
+        const zip = zipOf({ 'manifest.json': Buffer.from('{}'), 'manifest.jsoo': Buffer.from('{}') });
+        for (let at = zip.indexOf('manifest.jsoo'); at >= 0; at = zip.indexOf('manifest.jsoo', at))
+          zip.write('manifest.json', at);
+        return zip;
+      },
+      400,
+      'BUNDLE_NOT_A_ZIP',
+      /two entries named manifest\.json/,
+    ],
+    [
       'the bundle of another model',
       () => bundleZip(tinyDetector({ dynamicBatch: true })),
       422,
