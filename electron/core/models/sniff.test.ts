@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTinyOnnx } from '../../../native-runtimes/typescript/test-support/tiny-onnx';
-import { tinyZip } from '../../../tests/unit/helpers/tiny-zip';
+import { zipOf } from '../../../platform/test-support/bundle-zip';
 import { sniffModelFile } from './sniff';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-sniff-'));
@@ -21,11 +21,14 @@ const tinyOnnx = (metadata: Record<string, string>) =>
     metadata,
   });
 const torchZip = () =>
-  tinyZip({
-    'best/data.pkl': Buffer.alloc(4000, 1),
-    'best/data/0': Buffer.alloc(20000, 2),
-    'best/version': '3\n',
-  });
+  zipOf(
+    {
+      'best/data.pkl': Buffer.alloc(4000, 1),
+      'best/data/0': Buffer.alloc(20000, 2),
+      'best/version': '3\n',
+    },
+    { store: true },
+  );
 
 describe('fast checks of a dropped file', () => {
   it('accepts a PyTorch zip checkpoint, a legacy pickle checkpoint and an ONNX model', () => {
@@ -79,13 +82,13 @@ describe('fast checks of a dropped file', () => {
     ],
     [
       'a zip of something else',
-      () => write('photos.zip', tinyZip({ 'a.jpg': 'x', 'b.jpg': 'y' })),
+      () => write('photos.zip', zipOf({ 'a.jpg': 'x', 'b.jpg': 'y' })),
       'NOT_A_CHECKPOINT',
       /zip archive but not a PyTorch checkpoint/,
     ],
     [
       'a Keras archive',
-      () => write('model.keras', tinyZip({ 'config.json': '{}', 'model.weights.h5': 'w' })),
+      () => write('model.keras', zipOf({ 'config.json': '{}', 'model.weights.h5': 'w' })),
       'WRONG_FRAMEWORK',
       /Keras\/TensorFlow/,
     ],
