@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { runtimesPython } from '../../scripts/runtimes-python.mjs';
 import { writeEndToEndVectors } from './end-to-end-vectors.mjs';
+import { runWithFreshHome } from '../../tests/support/onnxruntime-telemetry.mjs';
 import { buildCppWrapper, mustRun, run } from './build.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -206,6 +207,23 @@ await check('example --repeat prints the median milliseconds of every stage', ()
   }
   console.log(`     ${JSON.stringify(ms)}`);
 });
+
+await check(
+  "ONNX Runtime sends no telemetry from the example; ORT_DISABLE_TELEMETRY=0 (a person's choice) turns it on",
+  () => {
+    const args = [modelOf('detect'), metadataOf('detect'), IMAGES[0], '--json'];
+    const off = runWithFreshHome(bin.example, args, { ORT_DISABLE_TELEMETRY: undefined });
+    if (off.r.status !== 0) throw new Error(`example failed:\n${off.r.stderr}`);
+    if (off.traces.length) throw new Error(`telemetry ran: ${off.traces.join(', ')}`);
+    const on = runWithFreshHome(bin.example, args, { ORT_DISABLE_TELEMETRY: '0' });
+    if (on.r.status !== 0) throw new Error(`example failed:\n${on.r.stderr}`);
+    if (!on.traces.some((p) => p.endsWith('deviceid'))) {
+      throw new Error(
+        `with ORT_DISABLE_TELEMETRY=0 no device id was written (${on.traces.join(', ') || 'nothing'}): this check could not see telemetry`,
+      );
+    }
+  },
+);
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'edgepack-cpp-bad-'));
 /** A folder holding the detect model and this metadata.json text. */

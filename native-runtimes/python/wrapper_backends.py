@@ -40,6 +40,9 @@ def open_backend(path: Path, spec: ModelSpec):
 
 class OnnxBackend:
     def __init__(self, path: Path, spec: ModelSpec) -> None:
+        # ONNX Runtime 1.29+ uploads usage telemetry from Linux and macOS unless this is set before it starts; a
+        # value the person set is left alone.
+        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
         import onnxruntime as ort
 
         options = ort.SessionOptions()  # the app's preview session options (session-options.ts), said explicitly

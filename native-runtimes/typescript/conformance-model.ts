@@ -12,6 +12,7 @@ import { resolveModelInfo } from './model-info';
 import { readOnnxSummary, type OnnxModelSummary } from './onnx-proto';
 import type { ReadyModel } from './postprocess';
 import { preprocessSpecFrom } from './preprocess';
+import { loadOnnxRuntime } from './onnxruntime';
 import { PREVIEW_SESSION_OPTIONS } from './session-options';
 
 /** A model as the vectors hold it: its ONNX bytes, its metadata.json and the folder case.json names. */
@@ -83,9 +84,7 @@ export function openConformanceModel(source: ConformanceModelSource): Conformanc
           'Give model.onnx, or give the raw outputs to post-process.',
         );
       }
-      session ??= import('onnxruntime-node').then((ort) =>
-        ort.InferenceSession.create(onnx, PREVIEW_SESSION_OPTIONS),
-      );
+      session ??= loadOnnxRuntime().then((ort) => ort.InferenceSession.create(onnx, PREVIEW_SESSION_OPTIONS));
       return runSession(await session, io.inputName, feed, outputNames);
     },
     async release() {
@@ -153,7 +152,7 @@ async function runSession(
   feed: WireTensor,
   outputNames: string[],
 ): Promise<WireTensor[]> {
-  const ort = await import('onnxruntime-node');
+  const ort = await loadOnnxRuntime();
   const data = feed.type === 'float16' ? new Uint16Array(feed.data) : new Float32Array(feed.data);
   const results = await session.run({ [inputName]: new ort.Tensor(feed.type as 'float32', data, feed.dims) });
   return outputNames.map((outputName) => {

@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { OutputTensor } from '@edgepack/runtime';
+import { keepOnnxRuntimeTelemetryOff } from '@edgepack/runtime/onnxruntime';
 import { PREVIEW_SESSION_OPTIONS } from '@edgepack/runtime/session-options';
 import type { InferenceBackend, InputTensor, LoadRequest } from './types';
 import { InferenceFailedError, ModelLoadError } from './types';
@@ -18,6 +19,7 @@ export class EmbeddedBackend implements InferenceBackend {
 
   async load(request: LoadRequest): Promise<void> {
     let session: ort.InferenceSession;
+    keepOnnxRuntimeTelemetryOff();
     try {
       // The app's preview session options, except that idle pool threads sleep: the preview is usually the busy
       // program, but a server decodes the next images and answers HTTP on the same cores, and spinning takes CPU

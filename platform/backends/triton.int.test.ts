@@ -21,12 +21,14 @@ import {
 } from '../test-support/services';
 import { tinyDetector } from '../test-support/tiny-models';
 import { readWithUltralytics } from '../test-support/triton-schema';
+// @ts-expect-error -- plain ESM helper without types
+import { onnxRuntimeTelemetryTraces, runWithFreshHome } from '../../tests/support/onnxruntime-telemetry.mjs';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let python: string;
 let repository: string;
-let triton: ChildService;
+let triton: ChildService & { home: string };
 let viaTriton: TestPlatform;
 let embedded: TestPlatform;
 let pkg: ExportedPackage;
@@ -133,6 +135,22 @@ describe('the Triton path, end to end against a real tritonserver', () => {
     } finally {
       await jsonTensors.close();
     }
+  });
+
+  it("serves with ONNX Runtime's telemetry off: no device id in the server's HOME, where the same ONNX Runtime leaves one", async () => {
+    expect(onnxRuntimeTelemetryTraces(triton.home, triton.child.pid)).toEqual([]);
+    // This ONNX Runtime (the platform's pin) does write its device id when nothing turns telemetry off.
+    const control = runWithFreshHome(
+      python,
+      [
+        '-c',
+        'import sys, onnxruntime as o; o.InferenceSession(sys.argv[1])',
+        path.join(pkg.dir, 'model.onnx'),
+      ],
+      { ORT_DISABLE_TELEMETRY: undefined },
+    );
+    expect(control.r.status, control.r.stderr).toBe(0);
+    expect(control.traces).toContain('$HOME/.cache/Microsoft/DeveloperTools/.onnxruntime/deviceid');
   });
 
   it("a model Triton refuses: the update is marked failed with Triton's message, the previous version keeps serving", async () => {

@@ -6,6 +6,10 @@ Python backend). Batches formed by Triton's dynamic batcher are split when the O
 
 import os
 
+# ONNX Runtime 1.29+ uploads usage telemetry from Linux unless this is set before it starts (the endpoint's own
+# setting, if its operator gave one, is kept).
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
 import numpy as np
 import onnxruntime as ort
 import triton_python_backend_utils as pb_utils

@@ -197,7 +197,7 @@ export async function startTriton(
   python: string,
   repositoryDir: string,
   options: { cpus?: string } = {},
-): Promise<ChildService & { backendDir: string }> {
+): Promise<ChildService & { backendDir: string; home: string }> {
   const venv = path.dirname(path.dirname(python));
   const site = (await fs.readdir(path.join(venv, 'lib')))[0]!;
   const packages = path.join(venv, 'lib', site, 'site-packages');
@@ -214,6 +214,9 @@ export async function startTriton(
     path.join(backendDir, 'python', 'triton_python_backend_stub'),
   );
   await fs.chmod(path.join(backendDir, 'python', 'triton_python_backend_stub'), 0o755);
+  // Its own HOME, so a test can see what the server and its models leave there (ONNX Runtime's telemetry would).
+  const home = path.join(backendDir, 'home');
+  await fs.mkdir(home);
   const port = await freePort();
   const server = path.join(bundle, 'bin', 'tritonserver');
   const { child, logs } = startChild(
@@ -233,6 +236,9 @@ export async function startTriton(
       PATH: `${path.join(venv, 'bin')}:${process.env.PATH}`,
       LD_LIBRARY_PATH: path.join(packages, 'nvidia_pytriton.libs'),
       EDGEPACK_ORT_THREADS: '1',
+      HOME: home,
+      // As an operator's server starts: only the model's own code (python_backend_model.py) turns telemetry off.
+      ORT_DISABLE_TELEMETRY: undefined,
     },
   );
   const url = `http://127.0.0.1:${port}`;
@@ -242,6 +248,7 @@ export async function startTriton(
     child,
     logs,
     backendDir,
+    home,
     async stop() {
       await stopChild(child);
       await fs.rm(backendDir, { recursive: true, force: true });

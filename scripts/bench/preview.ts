@@ -31,6 +31,7 @@ import { PreviewEngine, readImageFile } from '../../electron/core/preview/engine
 import { centerCropTransform } from '../../native-runtimes/typescript/classify';
 import { decodeImageBounded } from '../../native-runtimes/typescript/decode-bounded';
 import type { InputFacts } from '../../native-runtimes/typescript/preprocess';
+import { keepOnnxRuntimeTelemetryOff } from '../../native-runtimes/typescript/onnxruntime';
 import { prepareInput } from '../../native-runtimes/typescript/preprocess';
 import { resizePilBilinear } from '../../native-runtimes/typescript/resize-pil';
 import { PREVIEW_SESSION_OPTIONS } from '../../native-runtimes/typescript/session-options';
@@ -86,6 +87,7 @@ async function measure(model: string) {
   const engine = new PreviewEngine({ answersFor: () => null, outputCacheBytes: 0 });
   const ready = (await engine.open(model)).ready!;
   // Configured as the preview's sessions are, so the ratio is the cost of everything around session.run.
+  keepOnnxRuntimeTelemetryOff(); // as the app's sessions, which the engine above may not have opened yet
   const session = await ort.InferenceSession.create(model, PREVIEW_SESSION_OPTIONS);
   const predictor = await ultralyticsPredictor(model);
   const rows: {

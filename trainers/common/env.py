@@ -2,7 +2,11 @@
 
 Never downloads or pip-installs: YOLO_OFFLINE, YOLO_AUTOINSTALL=false, ULTRALYTICS_SKIP_REQUIREMENTS_CHECKS, its own
 YOLO_CONFIG_DIR holding a font (so plotting never fetches Arial.ttf), settings sync and integrations off, and
-runs/datasets/weights folders inside the config dir rather than wherever the process happens to start.
+runs/datasets/weights folders inside the config dir rather than wherever the process happens to start. Nor do the
+libraries an export runs phone home: ONNX Runtime's telemetry is off (ORT_DISABLE_TELEMETRY, 1.29+ uploads it from
+Linux and macOS by default), and OpenVINO's model conversion and NNCF (its INT8 quantiser) find no
+`openvino_telemetry` to import, which makes both use their own no-op stand-in — installed, that package sends Google
+Analytics events unless the user opted out in ~/intel/openvino_telemetry.
 
 The trainer image prepares one config dir at build time (`prepare_config_dir`) and names it in
 EDGEPACK_ULTRALYTICS_CONFIG_SEED: its root file system is read-only when it runs as a Job, so each run copies that
@@ -22,7 +26,9 @@ OFFLINE_ENV = {
     "YOLO_OFFLINE": "true",
     "YOLO_AUTOINSTALL": "false",
     "ULTRALYTICS_SKIP_REQUIREMENTS_CHECKS": "1",
+    "ORT_DISABLE_TELEMETRY": "1",
 }
+BLOCKED_MODULES = ("openvino_telemetry",)
 FONT_NAMES = ("Arial.ttf", "Arial.Unicode.ttf")
 CONFIG_SEED_ENV = "EDGEPACK_ULTRALYTICS_CONFIG_SEED"
 SETTINGS_OFF = ("sync", "clearml", "comet", "dvc", "mlflow", "raytune", "tensorboard", "wandb", "vscode_msg")
@@ -58,6 +64,8 @@ def apply_offline_settings(config_dir: str | Path | None = None) -> Path:
     _copy_seed(root)
     user_dir.mkdir(parents=True, exist_ok=True)
     os.environ.update(OFFLINE_ENV)
+    for name in BLOCKED_MODULES:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # None: `import name` raises ImportError
     os.environ["YOLO_CONFIG_DIR"] = str(root)
     os.environ.setdefault("MPLCONFIGDIR", str(root / "matplotlib"))
     font = bundled_font()

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { onnxMetadataImgsz, onnxMetadataNames } from '../../../native-runtimes/typescript/model-info';
+import { loadOnnxRuntime } from '../../../native-runtimes/typescript/onnxruntime';
 import { parseOnnxSummary, type OnnxModelSummary } from '../../../native-runtimes/typescript/onnx-proto';
 import { AppError } from '../errors';
 import type { InspectedModel } from './inspected';
@@ -46,7 +47,7 @@ export async function inspectOnnx(file: string): Promise<InspectedModel> {
   } catch (error) {
     throw invalid((error as Error).message, error);
   }
-  const ort = await import('onnxruntime-node');
+  const ort = await loadOnnxRuntime();
   let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
   try {
     session = await ort.InferenceSession.create(buffer);

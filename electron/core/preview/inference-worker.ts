@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { WireTensor } from '../../../native-runtimes/typescript/io-tensors';
+import { keepOnnxRuntimeTelemetryOff } from '../../../native-runtimes/typescript/onnxruntime';
 import { PREVIEW_SESSION_OPTIONS } from '../../../native-runtimes/typescript/session-options';
 import { AppError } from '../errors';
 
@@ -113,6 +114,8 @@ export class InferenceWorker {
   }
 
   private start(): Worker {
+    // On this thread: a worker's process.env is its own copy, ONNX Runtime reads the process's environment.
+    keepOnnxRuntimeTelemetryOff();
     const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
