@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { toolchainEnvPath } from '../../tests/support/toolchain';
+// @ts-expect-error -- plain ESM helper without types
+import { CI_MARKERS } from '../../tests/support/onnxruntime-telemetry.mjs';
 import { freePort } from './harness';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -237,8 +239,10 @@ export async function startTriton(
       LD_LIBRARY_PATH: path.join(packages, 'nvidia_pytriton.libs'),
       EDGEPACK_ORT_THREADS: '1',
       HOME: home,
-      // As an operator's server starts: only the model's own code (python_backend_model.py) turns telemetry off.
+      // As an operator's server starts, not as on CI (where ONNX Runtime keeps its telemetry quiet anyway): only the
+      // model's own code (python_backend_model.py) turns telemetry off.
       ORT_DISABLE_TELEMETRY: undefined,
+      ...Object.fromEntries((CI_MARKERS as string[]).map((name) => [name, undefined])),
     },
   );
   const url = `http://127.0.0.1:${port}`;
