@@ -64,8 +64,8 @@ std::vector<float> toFloats(const Ort::Value& value, const std::string& name) {
 /**
  * ONNX Runtime's environment with its usage telemetry off. From 1.29 ORT sends telemetry from Linux, macOS, Android
  * and iOS by default (uploads to Microsoft, a device id under ~/.cache/Microsoft, /tmp/mat-debug-<pid>.log), decided
- * once when the first environment is made; ORT_DISABLE_TELEMETRY=1 before that is its whole opt-out, and costs
- * nothing (it also takes ~30 ms off the start). A value the program's user set is kept. Windows builds report
+ * once when the first environment is made; ORT_DISABLE_TELEMETRY=1 before that is its whole opt-out (and takes
+ * ~25 ms off the example's start here). A value the program's user set is kept. Windows builds report
  * through ETW, which DisableTelemetryEvents turns off.
  */
 Ort::Env telemetryFreeEnv() {

@@ -169,7 +169,11 @@ std::string shapeText(const std::vector<int64_t>& dims);
 
 class ModelWrapper {
  public:
-  /** Loads the model and its metadata.json; checks that the model's input and outputs match what it says. */
+  /**
+   * Loads the model and its metadata.json; checks that the model's input and outputs match what it says. It also
+   * sets ORT_DISABLE_TELEMETRY=1 in the process environment unless it is set already: ONNX Runtime 1.29+ sends
+   * usage telemetry by default (see model_wrapper.cpp).
+   */
   ModelWrapper(const std::string& model_path, const std::string& metadata_path);
   ~ModelWrapper();
   ModelWrapper(const ModelWrapper&) = delete;
