@@ -169,7 +169,14 @@ describe('edgepack deploy', () => {
   });
 
   it('refuses requests once deactivated, and serves again once reactivated', async () => {
-    const off = await edgepack(['deployments', 'deactivate', deployed.id.slice(0, 8), '--json']);
+    // Asked first: with no terminal to ask, refused, saying what it would do; the endpoint keeps answering.
+    const unasked = await edgepack(['deployments', 'deactivate', deployed.id.slice(0, 8), '--json']);
+    expect(unasked.code).toBe(1);
+    expect(unasked.json.error.code).toBe('CONFIRMATION_NEEDED');
+    expect(unasked.json.error.message).toContain(`Deactivating endpoint ${deployed.deployment.name}`);
+    // (Asked of the platform, not by a request: the usage test below counts them.)
+    expect((await edgepack(['deployments', 'show', deployed.id, '--json'])).json.status).toBe('active');
+    const off = await edgepack(['deployments', 'deactivate', deployed.id.slice(0, 8), '--yes', '--json']);
     expect(off.code, off.stdout).toBe(0);
     expect(off.json.status).toBe('inactive');
     const refused = await curl(deployed.endpointUrl, deployed.apiKey);
@@ -242,7 +249,17 @@ describe('edgepack deploy', () => {
   });
 
   it('deletes the endpoint on the platform and keeps the local history', async () => {
-    const run = await edgepack(['deployments', 'delete', deployed.id, '--json']);
+    const unasked = await edgepack(['deployments', 'delete', deployed.id, '--json']);
+    expect(unasked.code).toBe(1);
+    expect(unasked.json.error).toMatchObject({
+      code: 'CONFIRMATION_NEEDED',
+      message: expect.stringContaining(
+        `Deleting endpoint ${deployed.deployment.name} removes it from the platform`,
+      ),
+      hint: expect.stringContaining('--yes'),
+    });
+    expect((await curl(deployed.endpointUrl, deployed.apiKey)).status).toBe(200);
+    const run = await edgepack(['deployments', 'delete', deployed.id, '--yes', '--json']);
     expect(run.code, run.stdout).toBe(0);
     expect(run.json.status).toBe('deleted');
     expect((await curl(deployed.endpointUrl, deployed.apiKey)).status).toBe(404);
@@ -280,7 +297,7 @@ describe('edgepack deploy', () => {
     ]);
     expect((await curl(second.json.endpointUrl, second.json.apiKey)).status).toBe(403);
     // Still listed, so it can be reactivated or deleted from here.
-    const kept = await edgepack(['deployments', 'delete', second.json.deployment.id, '--json']);
+    const kept = await edgepack(['deployments', 'delete', second.json.deployment.id, '--yes', '--json']);
     expect(kept.json.status).toBe('deleted');
   });
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { DeployedBundle, Deployment, DeploymentDownloads, DeploymentWithKey } from '../../contract';
 import { AppError, formatBytes, type LocalCore as Core } from '../../core';
 import { OVERRIDE_HELP } from '../accuracy-gate';
+import { confirmDestructive } from '../confirm-removal';
 import { findExport, withCore, type CommandContext } from '../context';
 import { listByDefault } from './meta';
 
@@ -67,21 +68,34 @@ export function registerDeploy(
     deployments.command('list').description('deployments, newest first, with fresh status and usage'),
   ).action(list);
 
-  const simple = (
+  // Deactivating and deleting change what the endpoint's users get: asked first (as the app's card asks), saying what.
+  const lifecycle = (
     name: string,
     description: string,
     channel: 'deploy:deactivate' | 'deploy:reactivate' | 'deploy:delete',
-  ) =>
-    json(deployments.command(`${name} <id>`).description(description)).action(async (id: string) => {
+    consequence?: (d: Deployment) => string,
+  ) => {
+    const command = json(deployments.command(`${name} <id>`).description(description));
+    if (consequence)
+      command.option('-y, --yes', 'do not ask first (for scripts); without it, a terminal is asked');
+    command.action(async (id: string, opts: { yes?: boolean }) => {
       const { out } = ctx();
       done(
         await withCore(async (core) => {
+          if (consequence) {
+            const what = consequence(await core.handle('deploy:get', { id }));
+            if (!(await confirmDestructive(what, opts, `${name}d`))) {
+              process.stderr.write(`Nothing was ${name}d.\n`);
+              return 1;
+            }
+          }
           const deployment = await core.handle(channel, { id });
           out.result(deployment, () => details(deployment));
           return 0;
         }),
       );
     });
+  };
   json(
     deployments
       .command('show <id>')
@@ -98,9 +112,21 @@ export function registerDeploy(
       }),
     );
   });
-  simple('deactivate', 'stop answering requests (the key is kept)', 'deploy:deactivate');
-  simple('reactivate', 'answer requests again', 'deploy:reactivate');
-  simple('delete', 'remove the endpoint from the platform (local history is kept)', 'deploy:delete');
+  lifecycle(
+    'deactivate',
+    'stop answering requests (the key is kept)',
+    'deploy:deactivate',
+    (d) =>
+      `Deactivating endpoint ${d.name} makes ${d.endpointUrl ?? 'its URL'} refuse every request until it is reactivated (its key is kept).`,
+  );
+  lifecycle('reactivate', 'answer requests again', 'deploy:reactivate');
+  lifecycle(
+    'delete',
+    'remove the endpoint from the platform (local history is kept)',
+    'deploy:delete',
+    (d) =>
+      `Deleting endpoint ${d.name} removes it from the platform: ${d.endpointUrl ?? 'its URL'} stops answering, its key ${d.keyPrefix ?? ''}… stops working, and it cannot be reactivated. The history here is kept.`,
+  );
 
   json(
     deployments
