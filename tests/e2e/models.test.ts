@@ -186,6 +186,13 @@ describe('a plain ONNX model in the browser', () => {
     const left = detached.getByRole('article', { name: /^Endpoint .*-v2$/ });
     await expect.poll(() => left.getByLabel('Status').textContent(), { timeout: 30_000 }).toBe('inactive');
     await left.getByRole('button', { name: 'Delete' }).click();
+    // Asked first, saying what goes; Cancel leaves it.
+    expect(await left.getByLabel('What deleting removes').innerText()).toMatch(
+      /stops answering, its key stops working/,
+    );
+    await left.getByRole('button', { name: 'Cancel' }).click();
+    expect(await left.getByLabel('What deleting removes').count()).toBe(0);
+    await left.getByRole('button', { name: 'Delete' }).click();
     await left.getByRole('button', { name: 'Confirm delete' }).click();
     await expect.poll(() => detached.count(), { timeout: 30_000 }).toBe(0);
     expect(await v2.answer()).toBe(404);

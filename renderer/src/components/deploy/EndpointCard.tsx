@@ -55,9 +55,14 @@ export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
             </button>
           )}
           {confirmDelete ? (
-            <button type="button" className="button-link danger" onClick={() => void remove(d.id)}>
-              Confirm delete
-            </button>
+            <>
+              <button type="button" className="button-link" onClick={() => setConfirmDelete(false)}>
+                Cancel
+              </button>
+              <button type="button" className="button-link danger" onClick={() => void remove(d.id)}>
+                Confirm delete
+              </button>
+            </>
           ) : (
             <button type="button" className="button-link danger" onClick={() => setConfirmDelete(true)}>
               Delete
@@ -65,6 +70,12 @@ export function EndpointCard({ deployment: d }: { deployment: Deployment }) {
           )}
         </div>
       </header>
+      {confirmDelete && (
+        <p className="note note-warning" aria-label="What deleting removes">
+          Deleting removes {d.name} from the platform: {d.endpointUrl ?? 'its URL'} stops answering, its key
+          stops working, and it cannot be reactivated. The history here is kept.
+        </p>
+      )}
       {confirmDeactivate && (
         <DeactivateDialog
           deployment={d}
