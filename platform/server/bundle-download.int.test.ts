@@ -2,37 +2,26 @@
  * The bundle zip on the production storage pair: PostgreSQL for the version row (migration 3's bundle columns) and S3
  * (moto on loopback) for the bytes, handed out as an S3 presigned GET.
  */
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleZip } from '../test-support/bundle-zip';
 import { packageForm, startTestPlatform, type TestPlatform } from '../test-support/harness';
-import {
-  createPgSchema,
-  platformPython,
-  startMoto,
-  type ChildService,
-  type PgSchema,
-} from '../test-support/services';
+import { startMotoBucket, type MotoBucket } from '../test-support/moto-bucket';
+import { createPgSchema, type PgSchema } from '../test-support/services';
 import { tinyDetector } from '../test-support/tiny-models';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const bucket = 'edgepack-bundles';
-let moto: ChildService;
-let client: S3Client;
+let s3: MotoBucket;
 let schema: PgSchema;
 let t: TestPlatform;
 
 beforeAll(async () => {
-  moto = await startMoto(platformPython());
-  process.env.AWS_ACCESS_KEY_ID = 'testing';
-  process.env.AWS_SECRET_ACCESS_KEY = 'testing';
-  client = new S3Client({ region: 'us-east-1', endpoint: moto.url, forcePathStyle: true });
-  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  s3 = await startMotoBucket(bucket);
   schema = await createPgSchema();
   t = await startTestPlatform({
-    storage: { kind: 's3', bucket, prefix: 'platform/', endpoint: moto.url },
+    storage: { kind: 's3', bucket, prefix: 'platform/', endpoint: s3.url },
     databaseUrl: schema.url,
     databaseSchema: schema.schema,
   });
@@ -41,14 +30,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   await schema?.drop();
-  client?.destroy();
-  await moto?.stop();
+  await s3?.stop();
 });
 
-async function keys(prefix: string): Promise<string[]> {
-  const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
-  return (page.Contents ?? []).map((o) => o.Key!).sort();
-}
+const keys = (prefix: string) => s3.keys(prefix);
 
 describe('bundle.zip on PostgreSQL + S3', () => {
   it('stores the bundle beside the model in the bucket and offers it as a presigned S3 download', async () => {
@@ -73,7 +58,7 @@ describe('bundle.zip on PostgreSQL + S3', () => {
       sha256: createHash('sha256').update(bundle).digest('hex'),
     });
     const url = new URL(offered.url);
-    expect(url.origin).toBe(moto.url);
+    expect(url.origin).toBe(s3.url);
     expect(url.pathname).toBe(`/${bucket}/platform/deployments/${id}/v1/bundle.zip`);
     expect(url.searchParams.get('X-Amz-Expires')).toBe('600');
     expect(Buffer.from(await (await fetch(url)).arrayBuffer())).toEqual(bundle);

@@ -1,42 +1,33 @@
-import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { infer, startTestPlatform, type TestPlatform } from '../test-support/harness';
-import { platformPython, startMoto, type ChildService } from '../test-support/services';
+import { startMotoBucket, type MotoBucket } from '../test-support/moto-bucket';
 import { tinyDetector } from '../test-support/tiny-models';
 import { S3ObjectStore } from './s3';
 import { ObjectNotFoundError } from './types';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let moto: ChildService;
-let client: S3Client;
+let s3: MotoBucket;
 let t: TestPlatform;
 const bucket = 'edgepack-models';
 
 beforeAll(async () => {
-  moto = await startMoto(platformPython());
-  process.env.AWS_ACCESS_KEY_ID = 'testing';
-  process.env.AWS_SECRET_ACCESS_KEY = 'testing';
-  client = new S3Client({ region: 'us-east-1', endpoint: moto.url, forcePathStyle: true });
-  await client.send(new CreateBucketCommand({ Bucket: bucket }));
-  t = await startTestPlatform({ storage: { kind: 's3', bucket, prefix: 'platform/', endpoint: moto.url } });
+  s3 = await startMotoBucket(bucket);
+  t = await startTestPlatform({ storage: { kind: 's3', bucket, prefix: 'platform/', endpoint: s3.url } });
 }, 120_000);
 
 afterAll(async () => {
   await t?.close();
-  client?.destroy();
-  await moto?.stop();
+  await s3?.stop();
 });
 
-async function keys(prefix: string): Promise<string[]> {
-  const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
-  return (page.Contents ?? []).map((o) => o.Key!).sort();
-}
+const keys = (prefix: string) => s3.keys(prefix);
 
 describe('S3 object store (moto on loopback)', () => {
   it('puts, gets, checks, presigns and deletes by prefix', async () => {
-    const store = new S3ObjectStore({ bucket, prefix: 'direct/', endpoint: moto.url });
+    const store = new S3ObjectStore({ bucket, prefix: 'direct/', endpoint: s3.url });
     const bytes = Buffer.from('model bytes \u0000\u0001');
     await store.put('a/b/model.onnx', bytes);
     await store.put('a/b/metadata.json', Buffer.from('{}'));
@@ -61,10 +52,10 @@ describe('the service with S3 storage', () => {
   it('deploys an export package named by its S3 key, serves it, hands out S3 presigned downloads, and cleans up on delete', async () => {
     const model = tinyDetector();
     const metadata = { task: 'detect', names: ['cat', 'dog'], imgsz: [64, 64] };
-    await client.send(
+    await s3.client.send(
       new PutObjectCommand({ Bucket: bucket, Key: 'platform/exports/job-42/model.onnx', Body: model }),
     );
-    await client.send(
+    await s3.client.send(
       new PutObjectCommand({
         Bucket: bucket,
         Key: 'platform/exports/job-42/metadata.json',
@@ -92,7 +83,7 @@ describe('the service with S3 storage', () => {
 
     const links = (await (await t.request('GET', `/api/v1/deployments/${id}/download`)).json()) as Json;
     expect(
-      links.files[0].url.startsWith(`${moto.url}/${bucket}/platform/deployments/${id}/v1/model.onnx?`),
+      links.files[0].url.startsWith(`${s3.url}/${bucket}/platform/deployments/${id}/v1/model.onnx?`),
     ).toBe(true);
     expect(Buffer.from(await (await fetch(links.files[0].url)).arrayBuffer())).toEqual(Buffer.from(model));
     expect(await (await fetch(links.files[1].url)).json()).toEqual(metadata);
